@@ -3,7 +3,9 @@ package money
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 
@@ -180,28 +182,31 @@ func (a Amount) Cmp(b Amount) (int, error) {
 
 // Add returns a + b. It fails if the currencies differ or the sum leaves the int64 range.
 func (a Amount) Add(b Amount) (Amount, error) {
-	if err := a.sameCurrency(b); err != nil {
-		return Amount{}, err
-	}
-	sum := a.minor + b.minor
-	if (b.minor > 0 && sum < a.minor) || (b.minor < 0 && sum > a.minor) || sum == math.MinInt64 {
-		return Amount{}, &Error{Kind: ErrRange, Currency: a.currency, Detail: a.String() + " + " + b.String() + " does not fit an int64 of minor units"}
-	}
-	return Amount{minor: sum, currency: a.currency}, nil
+	return a.combine(b, "+", b.minor)
 }
 
 // Sub returns a - b. It fails if the currencies differ or the difference leaves the int64 range.
 // The result may be negative.
 func (a Amount) Sub(b Amount) (Amount, error) {
+	// b.minor is never MinInt64 (constructors refuse it), so negating it is safe.
+	return a.combine(b, "-", -b.minor)
+}
+
+// combine returns a plus delta minor units, where delta is b's value or its negation.
+func (a Amount) combine(b Amount, op string, delta int64) (Amount, error) {
 	if err := a.sameCurrency(b); err != nil {
 		return Amount{}, err
 	}
-	// b.minor is never MinInt64 (constructors refuse it), so negating it is safe.
-	return a.Add(Amount{minor: -b.minor, currency: b.currency})
+	sum := a.minor + delta
+	if (delta > 0 && sum < a.minor) || (delta < 0 && sum > a.minor) || sum == math.MinInt64 {
+		return Amount{}, &Error{Kind: ErrRange, Currency: a.currency,
+			Detail: a.String() + " " + op + " " + b.String() + " does not fit an int64 of minor units"}
+	}
+	return Amount{minor: sum, currency: a.currency}, nil
 }
 
 // IsPositive reports whether the amount is greater than zero. The zero Amount is not positive.
-func (a Amount) IsPositive() bool { return a.minor > 0 && a.currency != "" }
+func (a Amount) IsPositive() bool { return a.minor > 0 }
 
 // MarshalJSON writes {"value":"10.50","currency":"USD"}: the value is a string with the currency's ISO
 // digits, so no JSON parser can turn it into a float. The zero Amount is null.
@@ -212,35 +217,20 @@ func (a Amount) MarshalJSON() ([]byte, error) {
 	return json.Marshal(amountJSON{Value: a.valueString(), Currency: a.currency})
 }
 
-// UnmarshalJSON reads {"value":"10.50","currency":"USD"} with the rules of Parse. The value must be a
-// JSON string; a JSON number is refused because many JSON parsers turn numbers into floats. null leaves
-// the Amount unchanged, as encoding/json does for other types.
+// UnmarshalJSON reads {"value":"10.50","currency":"USD"} with the rules of Parse. The object must have
+// exactly these two keys, spelled exactly so, each once: a duplicate or case-variant key could make
+// another JSON parser read a different amount. The value must be a JSON string; a JSON number is
+// refused because many JSON parsers turn numbers into floats. null leaves the Amount unchanged, as
+// encoding/json does for other types.
 func (a *Amount) UnmarshalJSON(data []byte) error {
 	if string(bytes.TrimSpace(data)) == "null" {
 		return nil
 	}
-	var raw struct {
-		Value    json.RawMessage `json:"value"`
-		Currency *string         `json:"currency"`
+	value, currency, err := decodeAmountObject(data)
+	if err != nil {
+		return &Error{Kind: ErrSyntax, Detail: err.Error() + `; want {"value":"10.50","currency":"USD"}`}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&raw); err != nil {
-		return &Error{Kind: ErrSyntax, Detail: `want a JSON object {"value":"10.50","currency":"USD"}: ` + err.Error()}
-	}
-	if raw.Currency == nil {
-		return &Error{Kind: ErrCurrency, Detail: `the JSON amount has no "currency"`}
-	}
-	raw.Value = bytes.TrimSpace(raw.Value)
-	if len(raw.Value) == 0 || raw.Value[0] != '"' {
-		return &Error{Kind: ErrSyntax, Value: string(raw.Value), Currency: *raw.Currency,
-			Detail: `"value" must be a JSON string such as "10.50"; JSON numbers are refused because parsers read them as floats`}
-	}
-	var value string
-	if err := json.Unmarshal(raw.Value, &value); err != nil {
-		return &Error{Kind: ErrSyntax, Value: string(raw.Value), Currency: *raw.Currency, Detail: err.Error()}
-	}
-	parsed, err := Parse(value, *raw.Currency)
+	parsed, err := Parse(value, currency)
 	if err != nil {
 		return err
 	}
@@ -248,12 +238,68 @@ func (a *Amount) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// decodeAmountObject reads a JSON object that has exactly the string members "value" and "currency".
+func decodeAmountObject(data []byte) (value, currency string, err error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber() // a number token must never become a float64, even on the way to being refused
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return "", "", errors.New("not a JSON object")
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", "", err
+		}
+		key, _ := tok.(string)
+		if key != "value" && key != "currency" {
+			return "", "", fmt.Errorf("unexpected member %q", key)
+		}
+		if seen[key] {
+			return "", "", fmt.Errorf("member %q appears twice", key)
+		}
+		seen[key] = true
+		tok, err = dec.Token()
+		if err != nil {
+			return "", "", err
+		}
+		str, ok := tok.(string)
+		if !ok {
+			if key == "value" {
+				return "", "", errors.New(`"value" must be a JSON string such as "10.50"; JSON numbers are refused because parsers read them as floats`)
+			}
+			return "", "", errors.New(`"currency" must be a JSON string such as "USD"`)
+		}
+		if key == "value" {
+			value = str
+		} else {
+			currency = str
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return "", "", err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return "", "", errors.New("data after the JSON object")
+	}
+	for _, key := range []string{"value", "currency"} {
+		if !seen[key] {
+			return "", "", fmt.Errorf("member %q is missing", key)
+		}
+	}
+	return value, currency, nil
+}
+
 type amountJSON struct {
 	Value    string `json:"value"`
 	Currency string `json:"currency"`
 }
 
-func (a Amount) isoDigits() int { return isoDigits[a.currency] }
+// isoDigits is the number of decimal places of a's currency; 0 for the zero Amount.
+func (a Amount) isoDigits() int {
+	d, _ := Digits(a.currency)
+	return d
+}
 
 // valueString is the value without the currency, in ISO digits.
 func (a Amount) valueString() string {
@@ -331,18 +377,19 @@ func scanDecimal(value string) (places int, ok bool) {
 
 // fromMinor converts minor units counted with digits decimal places to ISO minor units (iso digits).
 func fromMinor(minor int64, currency string, iso, digits int) (Amount, error) {
-	if minor == math.MinInt64 {
-		return Amount{}, &Error{Kind: ErrRange, Value: strconv.FormatInt(minor, 10), Currency: currency,
-			Detail: "minor units must be within ±9223372036854775807"}
+	major := decimal.New(minor, -int32(digits))
+	fail := func(kind error, detail string) (Amount, error) {
+		return Amount{}, &Error{Kind: kind, Value: major.StringFixed(int32(digits)), Currency: currency, Detail: detail}
 	}
-	m := decimal.New(minor, -int32(digits)).Shift(int32(iso))
+	if minor == math.MinInt64 {
+		return fail(ErrRange, "minor units must be within ±9223372036854775807")
+	}
+	m := major.Shift(int32(iso))
 	if !m.IsInteger() {
-		return Amount{}, &Error{Kind: ErrPrecision, Value: decimal.New(minor, -int32(digits)).StringFixed(int32(digits)), Currency: currency,
-			Detail: fmt.Sprintf("%s has %d decimal places; the value would have to be rounded", currency, iso)}
+		return fail(ErrPrecision, fmt.Sprintf("%s has %d decimal places; the value would have to be rounded", currency, iso))
 	}
 	if m.GreaterThan(maxMinor) || m.LessThan(minMinor) {
-		return Amount{}, &Error{Kind: ErrRange, Value: strconv.FormatInt(minor, 10), Currency: currency,
-			Detail: fmt.Sprintf("in %s minor units it does not fit an int64", currency)}
+		return fail(ErrRange, fmt.Sprintf("in %s minor units it does not fit an int64", currency))
 	}
 	return Amount{minor: m.IntPart(), currency: currency}, nil
 }

@@ -99,8 +99,17 @@ func TestParse(t *testing.T) {
 func TestErrorMessagesSayWhatToDo(t *testing.T) {
 	_, err := Parse("10.505", "USD")
 	assert.EqualError(t, err, `money: too many decimal places: "10.505" USD: USD has 2 decimal places; send the value with at most 2`)
-	_, err = Parse("1", "ANG")
-	assert.EqualError(t, err, `money: unusable currency: "1" ANG: withdrawn from ISO 4217 in 2025 (Curaçao and Sint Maarten); use XCG`)
+	_, err = Parse("1", "HRK")
+	assert.EqualError(t, err, `money: unusable currency: "1" HRK: withdrawn from ISO 4217 in 2023 when Croatia adopted the euro; use EUR`)
+	_, err = FromMinorAt(105, "JPY", 2)
+	assert.EqualError(t, err, `money: too many decimal places: "1.05" JPY: JPY has 0 decimal places; the value would have to be rounded`)
+	_, err = FromMinor(math.MinInt64, "USD")
+	assert.EqualError(t, err, `money: amount out of range: "-92233720368547758.08" USD: minor units must be within ±9223372036854775807`)
+	minUSD, _ := FromMinor(-math.MaxInt64, "USD")
+	_, err = minUSD.Sub(MustParse("0.01", "USD"))
+	assert.EqualError(t, err, `money: amount out of range: "USD": -92233720368547758.07 USD - 0.01 USD does not fit an int64 of minor units`)
+	assert.Equal(t, "money: <nil *Error>", (*Error)(nil).Error())
+	assert.Equal(t, "money: invalid amount", (&Error{}).Error())
 	_, err = Parse("1,5", "EUR")
 	assert.ErrorContains(t, err, `want digits with an optional leading "-" and at most one ".", such as "10.50"`)
 }
@@ -261,6 +270,19 @@ func TestJSON(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `{"value":"1.250","currency":"KWD"}`, string(b))
 
+	for _, invalid := range []string{`{"value":"1.00","currency":"USD"} {"value":"9"}`, `{"value":"1","currency":"USD"`, `{"value":"1",`} {
+		var a Amount
+		assert.Error(t, json.Unmarshal([]byte(invalid), &a), invalid) // refused by encoding/json itself
+		assert.Error(t, a.UnmarshalJSON([]byte(invalid)), invalid)    // and by Amount when called directly
+		assert.Equal(t, Amount{}, a)
+	}
+
+	var escaped Amount
+	require.NoError(t, json.Unmarshal([]byte(`{"currency":"USD", "value":"\u0031\u0030.5"}`), &escaped), "JSON escapes and member order are fine")
+	assert.Equal(t, MustParse("10.5", "USD"), escaped)
+	var direct Amount
+	assert.Error(t, direct.UnmarshalJSON([]byte(`{"value":"1","currency":"USD"} garbage`)), "trailing data when called directly")
+
 	var got order
 	require.NoError(t, json.Unmarshal([]byte(`{"total":{"value":"1050","currency":"JPY"},"refund":null}`), &got))
 	assert.Equal(t, MustParse("1050", "JPY"), got.Total)
@@ -273,8 +295,17 @@ func TestJSON(t *testing.T) {
 		{`{"value":10.50,"currency":"USD"}`, ErrSyntax},
 		{`{"value":1e2,"currency":"USD"}`, ErrSyntax},
 		{`{"value":"10.505","currency":"USD"}`, ErrPrecision},
-		{`{"value":"10.50"}`, ErrCurrency},
+		{`{"value":"10.50"}`, ErrSyntax},
 		{`{"currency":"USD"}`, ErrSyntax},
+		{`{"value":"1.00","value":"1000.00","currency":"USD"}`, ErrSyntax},
+		{`{"value":"1.00","VALUE":"1000.00","currency":"USD"}`, ErrSyntax},
+		{`{"Value":"5","CURRENCY":"USD"}`, ErrSyntax},
+		{`{"value":"1.00","currency":"USD","currency":"JPY"}`, ErrSyntax},
+		{`{"value":{"v":"1"},"currency":"USD"}`, ErrSyntax},
+		{`{"value":["1"],"currency":"USD"}`, ErrSyntax},
+		{`{"value":true,"currency":"USD"}`, ErrSyntax},
+		{`{"value":"1","currency":840}`, ErrSyntax},
+		{`["1","USD"]`, ErrSyntax},
 		{`{"value":"10.50","currency":"usd"}`, ErrCurrency},
 		{`{"value":"10.50","currency":"USD","fx":"1.1"}`, ErrSyntax},
 		{`"10.50 USD"`, ErrSyntax},
@@ -292,9 +323,10 @@ func TestJSON(t *testing.T) {
 	}
 }
 
-// Every currency in the table round-trips exactly between string, minor units, provider formats and JSON.
+// Every currency in the table, and the withdrawn ones still accepted, round-trips exactly between
+// string, minor units, provider formats and JSON.
 func TestRoundTripEveryCurrency(t *testing.T) {
-	for _, code := range Currencies() {
+	for _, code := range append(Currencies(), "ANG", "BGN") {
 		t.Run(code, func(t *testing.T) {
 			digits, _ := Digits(code)
 			for _, minor := range []int64{0, 1, -1, 7, 1050, 999999, -123456789, math.MaxInt64, -math.MaxInt64} {

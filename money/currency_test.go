@@ -56,9 +56,8 @@ func TestUnusableCurrencies(t *testing.T) {
 		{"XAU", "no minor unit"},
 		{"XXX", "no minor unit"},
 		{"XTS", "no minor unit"},
-		{"ANG", "use XCG"},
-		{"BGN", "use EUR"},
 		{"HRK", "use EUR"},
+		{"MRO", "use MRU"},
 		{"ZWL", "use ZWG"},
 	}
 	for _, tt := range tests {
@@ -73,4 +72,35 @@ func TestUnusableCurrencies(t *testing.T) {
 			assert.True(t, errors.Is(err, ErrCurrency), "%v", err)
 		})
 	}
+}
+
+// Recently withdrawn codes stay usable for amounts (old payments get refunded), are reported by
+// Withdrawn so new payments can be refused, and are not listed as current.
+func TestWithdrawnCurrencies(t *testing.T) {
+	for code, successor := range map[string]string{"ANG": "XCG", "BGN": "EUR"} {
+		t.Run(code, func(t *testing.T) {
+			note, withdrawn := Withdrawn(code)
+			assert.True(t, withdrawn)
+			assert.Contains(t, note, "use "+successor)
+			d, ok := Digits(code)
+			assert.True(t, ok)
+			assert.Equal(t, 2, d)
+			a, err := Parse("10.50", code)
+			require.NoError(t, err)
+			assert.Equal(t, int64(1050), a.Minor())
+			assert.Equal(t, "10.50 "+code, a.String())
+			assert.True(t, a.Decimal().Equal(MustParse("10.5", "EUR").Decimal()), "10.50 %s is 10.50, not 1050", code)
+			v, err := a.ValueAt(2)
+			require.NoError(t, err)
+			assert.Equal(t, "10.50", v)
+			assert.NotContains(t, Currencies(), code)
+		})
+	}
+	note, withdrawn := Withdrawn("HRK")
+	assert.True(t, withdrawn)
+	assert.Contains(t, note, "use EUR")
+	_, withdrawn = Withdrawn("USD")
+	assert.False(t, withdrawn)
+	_, withdrawn = Withdrawn("XCG")
+	assert.False(t, withdrawn)
 }

@@ -30,7 +30,14 @@ type Error struct {
 
 // Error formats the kind, the refused input and the detail on one line.
 func (e *Error) Error() string {
-	s := "money: " + e.Kind.Error()
+	if e == nil {
+		return "money: <nil *Error>"
+	}
+	kind := "invalid amount"
+	if e.Kind != nil {
+		kind = e.Kind.Error()
+	}
+	s := "money: " + kind
 	switch {
 	case e.Value != "" && e.Currency != "":
 		s += ": " + strconv.Quote(e.Value) + " " + e.Currency
@@ -46,4 +53,9 @@ func (e *Error) Error() string {
 }
 
 // Unwrap returns Kind.
-func (e *Error) Unwrap() error { return e.Kind }
+func (e *Error) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Kind
+}

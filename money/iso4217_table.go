@@ -193,14 +193,15 @@ var isoNoMinorUnit = map[string]string{
 	"XXX": "The codes assigned for transactions where no currency is involved",
 }
 
-// isoWithdrawn explains codes that are no longer in ISO 4217 and names their successor.
-var isoWithdrawn = map[string]string{
-	"ANG": "withdrawn from ISO 4217 in 2025 (Curaçao and Sint Maarten); use XCG",
-	"BGN": "withdrawn from ISO 4217 on 2026-01-01 when Bulgaria adopted the euro; use EUR",
-	"HRK": "withdrawn from ISO 4217 in 2023 when Croatia adopted the euro; use EUR",
-	"MRO": "withdrawn from ISO 4217 in 2018; use MRU",
-	"SLL": "withdrawn from ISO 4217 in 2023; use SLE",
-	"STD": "withdrawn from ISO 4217 in 2018; use STN",
-	"VEF": "withdrawn from ISO 4217 in 2018; use VES",
-	"ZWL": "withdrawn from ISO 4217 in 2024; use ZWG",
+// isoWithdrawn explains codes that are no longer in ISO 4217 and names their successor. A code with
+// digits >= 0 left recently: amounts in it are still accepted, so old payments can be refunded.
+var isoWithdrawn = map[string]withdrawal{
+	"ANG": {digits: 2, note: "withdrawn from ISO 4217 in 2025 (Curaçao and Sint Maarten); use XCG"},
+	"BGN": {digits: 2, note: "withdrawn from ISO 4217 on 2026-01-01 when Bulgaria adopted the euro; use EUR"},
+	"HRK": {digits: -1, note: "withdrawn from ISO 4217 in 2023 when Croatia adopted the euro; use EUR"},
+	"MRO": {digits: -1, note: "withdrawn from ISO 4217 in 2018; use MRU"},
+	"SLL": {digits: -1, note: "withdrawn from ISO 4217 in 2023; use SLE"},
+	"STD": {digits: -1, note: "withdrawn from ISO 4217 in 2018; use STN"},
+	"VEF": {digits: -1, note: "withdrawn from ISO 4217 in 2018; use VES"},
+	"ZWL": {digits: -1, note: "withdrawn from ISO 4217 in 2024; use ZWG"},
 }

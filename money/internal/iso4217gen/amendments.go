@@ -11,11 +11,11 @@ var amendments = []amendment{
 		Note: "introduced 2025-03-31 for Curaçao and Sint Maarten, replacing ANG",
 	},
 	{
-		Code: "ANG", Withdraw: true,
+		Code: "ANG", Withdraw: true, Digits: "2",
 		Note: "withdrawn from ISO 4217 in 2025 (Curaçao and Sint Maarten); use XCG",
 	},
 	{
-		Code: "BGN", Withdraw: true,
+		Code: "BGN", Withdraw: true, Digits: "2",
 		Note: "withdrawn from ISO 4217 on 2026-01-01 when Bulgaria adopted the euro; use EUR",
 	},
 }
@@ -33,11 +33,15 @@ var retiredHints = map[string]string{
 }
 
 // amendment is one change to List One published after the committed XML.
+//
+// A withdrawn code keeps its digits: payments taken in it before the withdrawal must still be refunded
+// and inquired, so money accepts it everywhere except in a new payment (see money.Withdrawn). The
+// generator checks those digits against the source while the source still lists the code.
 type amendment struct {
 	Code     string
-	Withdraw bool   // remove Code; otherwise add it
+	Withdraw bool   // remove Code from the active list; otherwise add it
 	Numeric  string // for additions
-	Digits   string // for additions: the CcyMnrUnts text
+	Digits   string // the CcyMnrUnts text: of the added code, or of the withdrawn code while it was active
 	Name     string // for additions
 	Note     string // what changed and what to use instead, shown in errors for withdrawn codes
 }

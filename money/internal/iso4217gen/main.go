@@ -19,7 +19,6 @@ import (
 	"log"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -32,13 +31,17 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer f.Close()
 	list, err := parseList(f)
+	f.Close()
 	if err != nil {
 		log.Fatalf("%s: %v", *src, err)
 	}
-	for _, note := range list.apply(amendments) {
+	notes, err := list.apply(amendments)
+	for _, note := range notes {
 		log.Print(note)
+	}
+	if err != nil {
+		log.Fatal(err)
 	}
 	code, err := list.render()
 	if err != nil {
@@ -59,7 +62,13 @@ type currency struct {
 type list struct {
 	Published  string
 	Currencies map[string]currency
-	Withdrawn  map[string]string // code → note
+	Withdrawn  map[string]withdrawn
+}
+
+// withdrawn is a code no longer in List One. Digits is -1 when money refuses the code altogether.
+type withdrawn struct {
+	Digits int
+	Note   string
 }
 
 // parseList reads the SIX XML schema: ISO_4217[Pblshd]/CcyTbl/CcyNtry{CtryNm, CcyNm, Ccy, CcyNbr, CcyMnrUnts}.
@@ -80,7 +89,7 @@ func parseList(r io.Reader) (*list, error) {
 	if doc.Published == "" || len(doc.Entries) == 0 {
 		return nil, errors.New("not an ISO 4217 List One document (no Pblshd or no CcyNtry)")
 	}
-	l := &list{Published: doc.Published, Currencies: map[string]currency{}, Withdrawn: map[string]string{}}
+	l := &list{Published: doc.Published, Currencies: map[string]currency{}, Withdrawn: map[string]withdrawn{}}
 	for _, e := range doc.Entries {
 		if e.Code == "" { // "No universal currency" rows (Antarctica, Palestine, …)
 			continue
@@ -101,43 +110,58 @@ func parseList(r io.Reader) (*list, error) {
 }
 
 func newCurrency(code, numeric, minor, name string) (currency, error) {
-	if len(code) != 3 || strings.ToUpper(code) != code || strings.Trim(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+	if len(code) != 3 || strings.Trim(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 		return currency{}, fmt.Errorf("malformed currency code %q", code)
 	}
-	if _, err := strconv.Atoi(numeric); err != nil || len(numeric) != 3 {
+	if len(numeric) != 3 || strings.Trim(numeric, "0123456789") != "" {
 		return currency{}, fmt.Errorf("%s: malformed numeric code %q", code, numeric)
 	}
-	digits := -1
-	if minor != "N.A." {
-		d, err := strconv.Atoi(minor)
-		if err != nil || d < 0 || d > 4 {
-			return currency{}, fmt.Errorf("%s: unexpected minor unit %q", code, minor)
-		}
-		digits = d
+	digits, err := minorUnit(minor)
+	if err != nil {
+		return currency{}, fmt.Errorf("%s: %w", code, err)
 	}
 	return currency{Code: code, Numeric: numeric, Name: name, Digits: digits}, nil
 }
 
-// apply applies the amendments and returns one note per amendment saying what happened.
-func (l *list) apply(as []amendment) []string {
+// minorUnit reads CcyMnrUnts: a digit 0–4, or "N.A." (-1).
+func minorUnit(s string) (int, error) {
+	if s == "N.A." {
+		return -1, nil
+	}
+	if len(s) != 1 || s[0] < '0' || s[0] > '4' {
+		return 0, fmt.Errorf("unexpected minor unit %q", s)
+	}
+	return int(s[0] - '0'), nil
+}
+
+// apply applies the amendments. It returns one note per amendment saying what happened, and an error
+// if an amendment is malformed or contradicts the source: the table must not be written then.
+func (l *list) apply(as []amendment) ([]string, error) {
 	var notes []string
 	for _, a := range as {
-		_, present := l.Currencies[a.Code]
+		current, present := l.Currencies[a.Code]
 		switch {
-		case a.Withdraw && present:
-			delete(l.Currencies, a.Code)
-			l.Withdrawn[a.Code] = a.Note
-			notes = append(notes, "amendment applied: withdrew "+a.Code)
 		case a.Withdraw:
-			l.Withdrawn[a.Code] = a.Note
-			notes = append(notes, "amendment already in source: "+a.Code+" absent (kept as a hint)")
+			digits, err := minorUnit(a.Digits)
+			if err != nil {
+				return notes, fmt.Errorf("amendment %s: %w", a.Code, err)
+			}
+			if present && current.Digits != digits {
+				return notes, fmt.Errorf("amendment %s: says %d digits, the source says %d", a.Code, digits, current.Digits)
+			}
+			delete(l.Currencies, a.Code)
+			l.Withdrawn[a.Code] = withdrawn{Digits: digits, Note: a.Note}
+			if present {
+				notes = append(notes, "amendment applied: withdrew "+a.Code)
+			} else {
+				notes = append(notes, "amendment already in source: "+a.Code+" absent (kept as withdrawn)")
+			}
 		case present:
 			notes = append(notes, "amendment already in source: "+a.Code+" present; delete it from amendments.go")
 		default:
 			c, err := newCurrency(a.Code, a.Numeric, a.Digits, a.Name)
 			if err != nil {
-				notes = append(notes, "amendment rejected: "+err.Error())
-				continue
+				return notes, fmt.Errorf("amendment: %w", err)
 			}
 			l.Currencies[a.Code] = c
 			notes = append(notes, "amendment applied: added "+a.Code)
@@ -145,10 +169,10 @@ func (l *list) apply(as []amendment) []string {
 	}
 	for code, note := range retiredHints {
 		if _, present := l.Currencies[code]; !present {
-			l.Withdrawn[code] = note
+			l.Withdrawn[code] = withdrawn{Digits: -1, Note: note}
 		}
 	}
-	return notes
+	return notes, nil
 }
 
 // render writes the table as gofmt-ed Go source, sorted so regeneration is byte-stable.
@@ -185,9 +209,10 @@ func (l *list) render() ([]byte, error) {
 		withdrawn = append(withdrawn, c)
 	}
 	slices.Sort(withdrawn)
-	b.WriteString("// isoWithdrawn explains codes that are no longer in ISO 4217 and names their successor.\nvar isoWithdrawn = map[string]string{\n")
+	b.WriteString("// isoWithdrawn explains codes that are no longer in ISO 4217 and names their successor. A code with\n// digits >= 0 left recently: amounts in it are still accepted, so old payments can be refunded.\nvar isoWithdrawn = map[string]withdrawal{\n")
 	for _, code := range withdrawn {
-		fmt.Fprintf(&b, "\t%q: %q,\n", code, l.Withdrawn[code])
+		w := l.Withdrawn[code]
+		fmt.Fprintf(&b, "\t%q: {digits: %d, note: %q},\n", code, w.Digits, w.Note)
 	}
 	b.WriteString("}\n")
 	return format.Source(b.Bytes())
