@@ -80,10 +80,13 @@ func Codes() []Code {
 
 // Valid reports whether c is one of the catalog's codes.
 func (c Code) Valid() bool {
-	for _, k := range Codes() {
-		if c == k {
-			return true
-		}
+	switch c {
+	case CodeOK, CodeInvalidRequest, CodeAuthentication, CodePermissionDenied, CodeNotFound,
+		CodeIdempotencyConflict, CodeInvalidState, CodeCancelWindowExceeded, CodeRefundNotAllowed,
+		CodeNotSupported, CodeUnsupportedCurrency, CodeLimitExceeded, CodeInsufficientFunds, CodeDeclined,
+		CodeRiskRejected, CodeProviderError, CodeRateLimited, CodeUnavailable, CodeTimeout, CodeInProgress,
+		CodeUnknown:
+		return true
 	}
 	return false
 }
