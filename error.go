@@ -12,6 +12,9 @@ import (
 // Error is the error every Gateway returns. It carries the normalized result (Outcome and Code) next to
 // what the provider actually said (ProviderCode, ProviderMessage, HTTPStatus), because support staff
 // need the raw answer and code needs the normalized one.
+//
+// Error() prints every field, and errors end up in logs: adapters put only the provider's code and
+// message and a cause here, never a request or response body, a URL with its query, card data or a key.
 type Error struct {
 	Provider string         // adapter name ("waffo", "antom", …); empty when paygate itself refused the call
 	Op       Op             // the operation that failed
@@ -44,19 +47,27 @@ func (e *Error) Error() string {
 	} else {
 		b.WriteString("call")
 	}
-	code := e.Code
-	if code == "" {
+	code, outcome := e.Code, status.Unknown
+	if !usableCode(code) {
 		code = status.CodeUnknown
 	}
-	fmt.Fprintf(&b, ": %s (outcome %s)", code, outcomeOf(e))
+	if definiteFailure(e) {
+		outcome = status.Failure
+	}
+	fmt.Fprintf(&b, ": %s (outcome %s)", code, outcome)
 	if e.Field != "" {
 		b.WriteString(": " + e.Field)
 	}
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
 	}
-	if e.ProviderCode != "" || e.ProviderMessage != "" {
+	switch {
+	case e.ProviderCode != "" && e.ProviderMessage != "":
 		fmt.Fprintf(&b, "; provider said %s %q", e.ProviderCode, e.ProviderMessage)
+	case e.ProviderCode != "":
+		b.WriteString("; provider said " + e.ProviderCode)
+	case e.ProviderMessage != "":
+		fmt.Fprintf(&b, "; provider said %q", e.ProviderMessage)
 	}
 	if e.HTTPStatus != 0 {
 		fmt.Fprintf(&b, "; HTTP %d", e.HTTPStatus)
@@ -75,39 +86,97 @@ func (e *Error) Unwrap() error {
 	return e.Err
 }
 
-// OutcomeOf returns the outcome of a Gateway call from its error: nil is Success, an *Error anywhere in
-// the chain gives its Outcome, and anything else — including an *Error whose Outcome is not F or U — is
-// Unknown, because an error we cannot classify must never be mistaken for a definite failure.
+// OutcomeOf returns the outcome of a Gateway call from its error. nil is Success. The error is
+// Failure only when every *Error in its tree (through Unwrap, errors.Join and multi-%w wrapping) is a
+// well-formed F — outcome F with a catalog code other than OK and UNKNOWN — and nothing else in the
+// tree stands outside such an *Error. Anything else is Unknown: a U anywhere (a router that joins an F
+// from one provider with a timeout from another), a plain error, a typed-nil *Error, an *Error without
+// a proper outcome or code. An error we cannot classify must never be mistaken for a definite failure.
 func OutcomeOf(err error) status.Outcome {
 	if err == nil {
 		return status.Success
 	}
-	var e *Error
-	if errors.As(err, &e) {
-		return outcomeOf(e)
-	}
-	return status.Unknown
-}
-
-func outcomeOf(e *Error) status.Outcome {
-	if e != nil && e.Outcome == status.Failure {
+	if w := walk(err); w.failure != nil && !w.unknown {
 		return status.Failure
 	}
 	return status.Unknown
 }
 
-// CodeOf returns the normalized code of a Gateway call from its error: nil is CodeOK, an *Error gives
-// its Code, a context deadline is CodeTimeout, and anything else is CodeUnknown.
+// CodeOf returns the normalized code of a Gateway call from its error: nil is CodeOK. For an F error
+// it is the code of its first *Error; for a U error, the code of its first U *Error, else CodeTimeout if
+// a context deadline is in the tree, else CodeUnknown.
 func CodeOf(err error) status.Code {
 	if err == nil {
 		return status.CodeOK
 	}
-	var e *Error
-	if errors.As(err, &e) && e != nil && e.Code.Valid() && e.Code != status.CodeOK {
-		return e.Code
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	w := walk(err)
+	switch {
+	case w.failure != nil && !w.unknown:
+		return w.failure.Code
+	case w.firstUnknown != nil && usableCode(w.firstUnknown.Code):
+		return w.firstUnknown.Code
+	case errors.Is(err, context.DeadlineExceeded):
 		return status.CodeTimeout
 	}
 	return status.CodeUnknown
+}
+
+// definiteFailure reports whether e is a well-formed F.
+func definiteFailure(e *Error) bool {
+	return e != nil && e.Outcome == status.Failure && usableCode(e.Code) && e.Code != status.CodeUnknown
+}
+
+func usableCode(c status.Code) bool { return c.Valid() && c != status.CodeOK }
+
+// errorWalk is what walk found in an error tree.
+type errorWalk struct {
+	failure      *Error // the first well-formed F *Error
+	firstUnknown *Error // the first *Error that is not a well-formed F
+	unknown      bool   // something in the tree is not covered by a well-formed F
+}
+
+func walk(err error) errorWalk {
+	var w errorWalk
+	w.visit(err, false)
+	return w
+}
+
+// visit walks err's tree. covered is true below a well-formed F *Error: its causes (a decode error, an
+// HTTP status) explain the failure rather than contradict it — unless they hold a U *Error themselves.
+func (w *errorWalk) visit(err error, covered bool) {
+	if e, ok := err.(*Error); ok {
+		if !definiteFailure(e) {
+			w.unknown = true
+			if w.firstUnknown == nil && e != nil {
+				w.firstUnknown = e
+			}
+			return
+		}
+		if w.failure == nil {
+			w.failure = e
+		}
+		covered = true
+	}
+	switch x := err.(type) {
+	case interface{ Unwrap() []error }:
+		errs := x.Unwrap()
+		if len(errs) == 0 && !covered {
+			w.unknown = true
+		}
+		for _, inner := range errs {
+			if inner != nil {
+				w.visit(inner, covered)
+			}
+		}
+	case interface{ Unwrap() error }:
+		if inner := x.Unwrap(); inner != nil {
+			w.visit(inner, covered)
+		} else if !covered {
+			w.unknown = true
+		}
+	default:
+		if !covered {
+			w.unknown = true
+		}
+	}
 }

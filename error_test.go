@@ -20,10 +20,9 @@ func TestOutcomeOf(t *testing.T) {
 		want status.Outcome
 	}{
 		{"nil is success", nil, status.Success},
-		{"F error", &Error{Outcome: status.Failure, Code: status.CodeDeclined}, status.Failure},
-		{"U error", &Error{Outcome: status.Unknown, Code: status.CodeTimeout}, status.Unknown},
-		{"wrapped F", fmt.Errorf("checkout: %w", &Error{Outcome: status.Failure}), status.Failure},
-		{"joined F", errors.Join(errors.New("x"), &Error{Outcome: status.Failure}), status.Failure},
+		{"F error", fail(status.CodeDeclined), status.Failure},
+		{"U error", unknown(status.CodeTimeout), status.Unknown},
+		{"wrapped F", fmt.Errorf("checkout: %w", fail(status.CodeDeclined)), status.Failure},
 		{"missing outcome is U", &Error{Code: status.CodeDeclined}, status.Unknown},
 		{"S on an error is U", &Error{Outcome: status.Success}, status.Unknown},
 		{"garbage outcome is U", &Error{Outcome: "maybe"}, status.Unknown},
@@ -31,11 +30,41 @@ func TestOutcomeOf(t *testing.T) {
 		{"network error is U", &net.OpError{Op: "read", Err: io.ErrUnexpectedEOF}, status.Unknown},
 		{"context canceled is U", context.Canceled, status.Unknown},
 		{"typed nil *Error is U", (*Error)(nil), status.Unknown},
+		{"F with its cause is F", &Error{Outcome: status.Failure, Code: status.CodeDeclined, Err: errors.New("card declined")}, status.Failure},
+		{"F joined with U is U", errors.Join(fail(status.CodeUnsupportedCurrency), unknown(status.CodeTimeout)), status.Unknown},
+		{"U joined with F is U", errors.Join(unknown(status.CodeTimeout), fail(status.CodeDeclined)), status.Unknown},
+		{"F and U through %w twice is U", fmt.Errorf("%w; %w", fail(status.CodeDeclined), unknown(status.CodeTimeout)), status.Unknown},
+		{"F wrapping a U is U", &Error{Outcome: status.Failure, Code: status.CodeDeclined, Err: unknown(status.CodeTimeout)}, status.Unknown},
+		{"F joined with a plain error is U", errors.Join(fail(status.CodeDeclined), errors.New("lost reply")), status.Unknown},
+		{"F joined with F is F", errors.Join(fail(status.CodeUnsupportedCurrency), fail(status.CodeRiskRejected)), status.Failure},
+		{"F without a code is U", &Error{Outcome: status.Failure}, status.Unknown},
+		{"F with code UNKNOWN is U", fail(status.CodeUnknown), status.Unknown},
+		{"F with code OK is U", fail(status.CodeOK), status.Unknown},
+		{"F with an invalid code is U", fail("NOPE"), status.Unknown},
+		{"a join of nils is nil, so S", errors.Join(nil, nil), status.Success},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.want, OutcomeOf(tt.err))
 		})
+	}
+}
+
+func fail(code status.Code) *Error    { return &Error{Outcome: status.Failure, Code: code} }
+func unknown(code status.Code) *Error { return &Error{Outcome: status.Unknown, Code: code} }
+
+// OutcomeOf and CodeOf must agree: F always comes with a meaningful code.
+func TestOutcomeAndCodeAgree(t *testing.T) {
+	for _, code := range append(status.Codes(), "", "NOPE") {
+		for _, outcome := range []status.Outcome{status.Success, status.Failure, status.Unknown, ""} {
+			err := &Error{Outcome: outcome, Code: code}
+			if OutcomeOf(err) == status.Failure {
+				assert.NotEqual(t, status.CodeUnknown, CodeOf(err), "%s/%s", outcome, code)
+				assert.Equal(t, code, CodeOf(err))
+			}
+			assert.Contains(t, err.Error(), "(outcome "+string(OutcomeOf(err))+")")
+			assert.Contains(t, err.Error(), ": "+string(CodeOf(err))+" (")
+		}
 	}
 }
 
@@ -46,7 +75,10 @@ func TestCodeOf(t *testing.T) {
 		want status.Code
 	}{
 		{"nil", nil, status.CodeOK},
-		{"code", &Error{Outcome: status.Failure, Code: status.CodeIdempotencyConflict}, status.CodeIdempotencyConflict},
+		{"code", fail(status.CodeIdempotencyConflict), status.CodeIdempotencyConflict},
+		{"F joined with U gives the U's code", errors.Join(fail(status.CodeDeclined), unknown(status.CodeRateLimited)), status.CodeRateLimited},
+		{"F joined with plain gives UNKNOWN", errors.Join(fail(status.CodeDeclined), errors.New("x")), status.CodeUnknown},
+		{"F joined with F gives the first", errors.Join(fail(status.CodeUnsupportedCurrency), fail(status.CodeRiskRejected)), status.CodeUnsupportedCurrency},
 		{"wrapped", fmt.Errorf("x: %w", &Error{Outcome: status.Unknown, Code: status.CodeRateLimited}), status.CodeRateLimited},
 		{"empty code", &Error{Outcome: status.Unknown}, status.CodeUnknown},
 		{"OK on an error", &Error{Outcome: status.Unknown, Code: status.CodeOK}, status.CodeUnknown},
@@ -84,6 +116,9 @@ func TestErrorMessageAndUnwrap(t *testing.T) {
 	invalid := (&InquireRequest{}).Validate()
 	assert.Equal(t, "paygate: inquire: INVALID_REQUEST (outcome F): PaymentRequestID: is empty and so is ProviderPaymentID: name the payment by either one", invalid.Error())
 	assert.Equal(t, "paygate: call: UNKNOWN (outcome U)", (&Error{}).Error())
+	assert.Equal(t, "paygate: call: UNKNOWN (outcome U); provider said \"x\"", (&Error{ProviderMessage: "x"}).Error())
+	assert.Equal(t, "paygate: call: UNKNOWN (outcome U); provider said C0001", (&Error{ProviderCode: "C0001"}).Error())
+	assert.Equal(t, "paygate: <nil *Error>", (*Error)(nil).Error())
 }
 
 func TestOpWrite(t *testing.T) {
