@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -18,17 +20,23 @@ import (
 // Limits Validate applies to every provider. Adapters add their providers' stricter limits (Waffo: ids
 // ≤ 32 characters) and refuse with the same F / CodeInvalidRequest error before sending.
 const (
-	// MaxRequestIDLen bounds merchant ids (request ids, order ids, customer ids): the largest any supported
-	// provider accepts.
+	// MaxRequestIDLen bounds merchant-chosen ids (request, order and customer ids): the largest any
+	// supported provider accepts.
 	MaxRequestIDLen = 64
 	// MaxProviderIDLen bounds provider-assigned ids passed back to us.
 	MaxProviderIDLen = 128
-	// MaxTextLen bounds free text such as descriptions and reasons, in bytes.
+	// MaxTokenLen bounds method types and names, terminals and metadata keys.
+	MaxTokenLen = 64
+	// MaxTextLen bounds free text such as descriptions, reasons and metadata values, in bytes.
 	MaxTextLen = 1024
 	// MaxURLLen bounds notify and return URLs.
 	MaxURLLen = 2048
 	// MaxMetadata bounds the number of metadata entries.
 	MaxMetadata = 50
+	// MaxEmailLen is the longest email address RFC 5321 allows.
+	MaxEmailLen = 254
+	// MaxPhoneLen bounds phone numbers, punctuation included.
+	MaxPhoneLen = 32
 )
 
 // Validate checks the request before anything is sent. It returns nil, or an *Error with outcome F and
@@ -39,11 +47,13 @@ func (r *CreateRequest) Validate() error {
 	}
 	v := validator{op: OpCreate}
 	v.requestID("PaymentRequestID", r.PaymentRequestID, true)
-	v.requestID("MerchantOrderID", r.MerchantOrderID, false)
+	v.reference("MerchantOrderID", r.MerchantOrderID)
 	v.amount("Amount", r.Amount)
+	v.currentCurrency("Amount", r.Amount)
 	v.text("Description", r.Description)
 	v.url("NotifyURL", r.NotifyURL)
 	v.url("ReturnURL", r.ReturnURL)
+	v.expiry("ExpiresAt", r.ExpiresAt)
 	v.customer(r.Customer)
 	v.method(r.Method)
 	v.metadata(r.Metadata)
@@ -130,39 +140,60 @@ func (v *validator) paymentRef(requestID, providerID string) {
 	v.providerID("ProviderPaymentID", providerID)
 }
 
-// requestID checks a merchant-chosen id: printable ASCII without spaces, at most MaxRequestIDLen.
+// Ids travel in JSON bodies, URL paths and query strings, signatures and logs. Request and provider ids
+// are limited to characters that mean nothing in any of them, so no adapter can be tricked by one.
+const (
+	idChars        = "letters, digits, '.', '_', ':' and '-' (a UUID or ULID works)"
+	referenceChars = "printable ASCII without spaces"
+)
+
+func isIDChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == ':' || c == '-'
+}
+
+func isReferenceChar(c byte) bool { return c >= 0x21 && c <= 0x7e }
+
+// requestID checks an idempotency key chosen by the merchant.
 func (v *validator) requestID(field, id string, required bool) {
-	v.id(field, id, required, MaxRequestIDLen)
+	if id == "" && required {
+		v.fail(field, "is empty: set it to your unique id for this request, and reuse it when you resend after an unknown outcome")
+		return
+	}
+	v.chars(field, id, MaxRequestIDLen, isIDChar, idChars)
 }
 
 func (v *validator) providerID(field, id string) {
-	v.id(field, id, false, MaxProviderIDLen)
+	v.chars(field, id, MaxProviderIDLen, isIDChar, idChars)
 }
 
-func (v *validator) id(field, id string, required bool, maxLen int) {
-	if id == "" {
-		if required {
-			v.fail(field, "is empty: set it to your unique id for this request, and reuse it when you resend after an unknown outcome")
-		}
-		return
-	}
-	if len(id) > maxLen {
-		v.fail(field, fmt.Sprintf("is %d characters long; the limit is %d", len(id), maxLen))
-		return
-	}
-	for i := 0; i < len(id); i++ {
-		if c := id[i]; c < 0x21 || c > 0x7e {
-			v.fail(field, fmt.Sprintf("has %s at byte %d; ids must be printable ASCII without spaces or control characters", quoteByte(c), i))
+// token checks a short machine word: a method type or name, a terminal, a metadata key.
+func (v *validator) token(field, s string) {
+	v.chars(field, s, MaxTokenLen, isIDChar, "letters, digits, '.', '_', ':' and '-'")
+}
+
+// reference checks a merchant reference shown to people (order number, customer id), which may carry
+// punctuation such as "INV/2026/001"; adapters only ever send it inside JSON.
+func (v *validator) reference(field, s string) {
+	v.chars(field, s, MaxRequestIDLen, isReferenceChar, referenceChars)
+}
+
+func (v *validator) chars(field, s string, maxLen int, ok func(byte) bool, allowed string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !ok(c) {
+			v.fail(field, fmt.Sprintf("has %s at byte %d; use only %s", describeByte(c), i, allowed))
 			return
 		}
 	}
+	if len(s) > maxLen {
+		v.fail(field, fmt.Sprintf("is %d characters long; the limit is %d", len(s), maxLen))
+	}
 }
 
-func quoteByte(c byte) string {
+func describeByte(c byte) string {
 	if c < utf8.RuneSelf {
 		return strconv.QuoteRune(rune(c))
 	}
-	return fmt.Sprintf("byte 0x%02x", c)
+	return fmt.Sprintf("non-ASCII byte 0x%02x", c)
 }
 
 func (v *validator) amount(field string, a money.Amount) {
@@ -174,7 +205,16 @@ func (v *validator) amount(field string, a money.Amount) {
 	}
 }
 
-// text checks free text: valid UTF-8, no control characters, at most MaxTextLen bytes.
+// currentCurrency refuses a currency that has left ISO 4217 for a new payment. Refunds in it stay
+// possible: the payment was taken before the currency was withdrawn.
+func (v *validator) currentCurrency(field string, a money.Amount) {
+	if note, withdrawn := money.Withdrawn(a.Currency()); withdrawn {
+		v.fail(field, fmt.Sprintf("is in %s, which new payments cannot use: %s", a.Currency(), note))
+	}
+}
+
+// text checks free text: valid UTF-8 without characters that forge or hide log lines — control
+// characters, line and paragraph separators, and bidirectional overrides.
 func (v *validator) text(field, s string) {
 	if len(s) > MaxTextLen {
 		v.fail(field, fmt.Sprintf("is %d bytes long; the limit is %d", len(s), MaxTextLen))
@@ -185,11 +225,17 @@ func (v *validator) text(field, s string) {
 		return
 	}
 	for i, r := range s {
-		if unicode.IsControl(r) {
-			v.fail(field, fmt.Sprintf("has control character %U at byte %d; remove it", r, i))
+		if unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp) || isBidiControl(r) {
+			v.fail(field, fmt.Sprintf("has the control character %U at byte %d; remove it", r, i))
 			return
 		}
 	}
+}
+
+// isBidiControl reports the embedding, override and isolate controls, which make text display
+// differently from what it is.
+func isBidiControl(r rune) bool {
+	return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
 
 func (v *validator) url(field, s string) {
@@ -200,49 +246,73 @@ func (v *validator) url(field, s string) {
 		v.fail(field, fmt.Sprintf("is %d characters long; the limit is %d", len(s), MaxURLLen))
 		return
 	}
+	for i := 0; i < len(s); i++ {
+		if !isReferenceChar(s[i]) {
+			v.fail(field, fmt.Sprintf("has %s at byte %d; percent-encode anything that is not printable ASCII", describeByte(s[i]), i))
+			return
+		}
+	}
 	u, err := url.Parse(s)
 	switch {
 	case err != nil:
 		v.fail(field, "is not a URL: "+err.Error())
 	case u.Scheme != "https" && u.Scheme != "http":
 		v.fail(field, "must be an absolute http or https URL, such as https://shop.example/notify")
-	case u.Host == "":
+	case u.Hostname() == "":
 		v.fail(field, "has no host; use an absolute URL such as https://shop.example/notify")
 	case u.User != nil:
 		v.fail(field, "contains credentials (user:password@); providers would store and log them — remove them")
 	}
 }
 
+func (v *validator) expiry(field string, t time.Time) {
+	if !t.IsZero() && (t.Year() < 2000 || t.Year() > 9999) {
+		v.fail(field, fmt.Sprintf("is %s; leave it zero for the provider's default or set a time in the near future", t.Format(time.RFC3339)))
+	}
+}
+
 func (v *validator) customer(c Customer) {
-	v.requestID("Customer.ID", c.ID, false)
+	v.reference("Customer.ID", c.ID)
 	if c.Email != "" {
 		addr, err := mail.ParseAddress(c.Email)
-		if err != nil || addr.Address != c.Email || len(c.Email) > 254 {
+		if err != nil || addr.Address != c.Email || len(c.Email) > MaxEmailLen {
 			v.fail("Customer.Email", "must be a bare email address such as name@example.com")
 		}
 	}
-	if len(c.Phone) > 32 {
-		v.fail("Customer.Phone", "is longer than 32 characters")
-	}
-	for _, r := range c.Phone {
-		if !(r >= '0' && r <= '9') && r != '+' && r != '-' && r != ' ' && r != '(' && r != ')' {
-			v.fail("Customer.Phone", "may contain only digits, '+', '-', '(', ')' and spaces")
-			break
-		}
-	}
+	v.phone("Customer.Phone", c.Phone)
 	v.country("Customer.Country", c.Country)
-	v.id("Customer.Terminal", c.Terminal, false, 32)
+	v.token("Customer.Terminal", c.Terminal)
 	if c.IP != "" {
-		if _, err := netip.ParseAddr(c.IP); err != nil {
-			v.fail("Customer.IP", "is not an IPv4 or IPv6 address")
+		if addr, err := netip.ParseAddr(c.IP); err != nil || addr.Zone() != "" {
+			v.fail("Customer.IP", "must be a plain IPv4 or IPv6 address, such as 203.0.113.7 or 2001:db8::1")
 		}
 	}
 	v.text("Customer.UserAgent", c.UserAgent)
 }
 
+func (v *validator) phone(field, s string) {
+	if s == "" {
+		return
+	}
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune("+-.() ", r):
+		default:
+			v.fail(field, "may contain only digits, spaces and + - . ( )")
+			return
+		}
+	}
+	if digits < 4 || len(s) > MaxPhoneLen {
+		v.fail(field, fmt.Sprintf("must have at least 4 digits and at most %d characters, such as +62 812 5550 100", MaxPhoneLen))
+	}
+}
+
 func (v *validator) method(m Method) {
-	v.id("Method.Type", m.Type, false, MaxRequestIDLen)
-	v.id("Method.Name", m.Name, false, MaxRequestIDLen)
+	v.token("Method.Type", m.Type)
+	v.token("Method.Name", m.Name)
 	v.country("Method.Country", m.Country)
 }
 
@@ -267,7 +337,7 @@ func (v *validator) metadata(m map[string]string) {
 			return
 		}
 		field := "Metadata[" + strconv.Quote(k) + "]"
-		v.id(field, k, true, MaxRequestIDLen)
+		v.token(field, k)
 		v.text(field, m[k])
 	}
 }
