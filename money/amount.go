@@ -42,7 +42,8 @@ var (
 
 // Parse reads value, a plain decimal number such as "10.50", "-3" or "0.125", as an amount of currency.
 //
-// It refuses, with an *Error: a currency that is not an active ISO 4217 code with a minor unit; a value
+// It refuses, with an *Error: a currency Digits does not accept (malformed, unknown, withdrawn before
+// 2025, or without a minor unit); a value
 // that is not digits with an optional leading '-' and at most one '.' with digits on both sides (no '+',
 // exponents, spaces, separators or symbols); more decimal places than the currency has (USD "10.505" and
 // USD "10.500" alike — write "10.50"); and values whose minor units do not fit an int64.
