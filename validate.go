@@ -101,11 +101,7 @@ func (r *InquireRefundRequest) Validate() error {
 		return nilRequest(OpInquireRefund)
 	}
 	v := validator{op: OpInquireRefund}
-	if r.RefundRequestID == "" && r.ProviderRefundID == "" {
-		v.fail("RefundRequestID", "is empty and so is ProviderRefundID: name the refund by either one")
-	}
-	v.requestID("RefundRequestID", r.RefundRequestID, false)
-	v.providerID("ProviderRefundID", r.ProviderRefundID)
+	v.eitherID("refund", "RefundRequestID", r.RefundRequestID, "ProviderRefundID", r.ProviderRefundID)
 	return v.result()
 }
 
@@ -133,11 +129,16 @@ func (v *validator) fail(field, message string) {
 }
 
 func (v *validator) paymentRef(requestID, providerID string) {
+	v.eitherID("payment", "PaymentRequestID", requestID, "ProviderPaymentID", providerID)
+}
+
+// eitherID checks that an object is named by the merchant's request id, the provider's id, or both.
+func (v *validator) eitherID(object, requestField, requestID, providerField, providerID string) {
 	if requestID == "" && providerID == "" {
-		v.fail("PaymentRequestID", "is empty and so is ProviderPaymentID: name the payment by either one")
+		v.fail(requestField, "is empty and so is "+providerField+": name the "+object+" by either one")
 	}
-	v.requestID("PaymentRequestID", requestID, false)
-	v.providerID("ProviderPaymentID", providerID)
+	v.requestID(requestField, requestID, false)
+	v.providerID(providerField, providerID)
 }
 
 // Ids travel in JSON bodies, URL paths and query strings, signatures and logs. Request and provider ids
