@@ -1,0 +1,93 @@
+package conformance
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"go.uber.org/zap"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider/sim"
+	"github.com/paygate-go/paygate/status"
+)
+
+// Harness builds what one test case needs: a fresh simulator and a Gateway that talks to it.
+type Harness interface {
+	// New returns a fresh environment. It registers its own cleanup with t.Cleanup. The Gateway it
+	// returns must log through opts.Logger.
+	New(t *testing.T, opts Options) *Env
+}
+
+// HarnessFunc adapts a function to Harness.
+type HarnessFunc func(t *testing.T, opts Options) *Env
+
+// New calls f.
+func (f HarnessFunc) New(t *testing.T, opts Options) *Env { return f(t, opts) }
+
+// Options are what the suite asks of a new environment.
+type Options struct {
+	// Logger is the suite's observed logger; the Gateway must log through it (the suite checks the
+	// logs for secrets).
+	Logger *zap.Logger
+}
+
+// Env is one fresh simulator and the Gateway under test.
+type Env struct {
+	// Gateway is the adapter, unwrapped. The suite wraps it with retry.Wrap where a case needs to.
+	Gateway paygate.Gateway
+	// Sim drives the simulator behind Gateway.
+	Sim Simulator
+	// Caps says what the provider offers; cases that need a missing capability skip, saying why.
+	Caps Capabilities
+	// FaultCodes are provider result codes the simulator can be made to answer, each with the outcome
+	// and normalized code the adapter must report for it. The suite injects every one.
+	FaultCodes []FaultCode
+	// Secrets are strings that must never appear in a log line (API keys, private keys, webhook
+	// secrets). The suite adds card numbers and CVVs of its own.
+	Secrets []string
+	// WebhookHandler returns the adapter's webhook handler. Required when Caps.Webhooks.
+	WebhookHandler func(func(context.Context, *paygate.Event) error) http.Handler
+	// WebhookAcked reports whether the handler's reply acknowledges a notification in the provider's
+	// terms (the exact body or status the provider expects). Required when Caps.Webhooks.
+	WebhookAcked func(status int, body []byte) bool
+}
+
+// FaultCode is a provider result code and what an adapter must make of it.
+type FaultCode struct {
+	Op           paygate.Op
+	ProviderCode string
+	Outcome      status.Outcome
+	Code         status.Code
+}
+
+// Simulator is the control panel of the simulator behind a Gateway.
+type Simulator interface {
+	// Settle moves the payment created for paymentRequestID as the user or the provider would. For a
+	// provider without idempotent create it settles the order the merchant was last given.
+	Settle(ctx context.Context, paymentRequestID string, s sim.Settlement) error
+	// Inject queues a fault for the next call(s) of an operation.
+	Inject(f sim.Fault)
+	// Ledger records what reached the simulator and what it really produced.
+	Ledger() *sim.Ledger
+	// Webhooks is the simulator's webhook sender; nil when the provider has no webhooks.
+	Webhooks() *sim.Webhooks
+}
+
+// Capabilities are the provider's offers and limits, which decide which cases run.
+type Capabilities struct {
+	PartialRefund      bool // a refund may be less than the payment
+	MultipleRefunds    bool // several refunds of one payment
+	CancelAfterPayment bool // a succeeded payment can be cancelled (voided)
+	RefundInquiry      bool // InquireRefund is offered
+	IdempotentCreate   bool // the provider dedupes create by PaymentRequestID
+	InquireByRequestID bool // Inquire accepts PaymentRequestID (otherwise ProviderPaymentID only)
+	RequiresAction     bool // create answers RequiresAction with an Action for the user
+	Webhooks           bool // the provider sends signed notifications
+	// Settlements the simulator can apply.
+	Settlements []sim.Settlement
+	// Faults are the fault kinds the simulator can inject.
+	Faults []sim.FaultKind
+	// Currencies the provider accepts; the suite checks exact amounts in each one it knows.
+	Currencies []string
+}

@@ -1,0 +1,180 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Delivery is one webhook notification and every try to deliver it.
+type Delivery struct {
+	EventID  string      // the id the notification carries (the same on every try)
+	URL      string      // where it is sent
+	Header   http.Header // exactly the headers sent (signature included)
+	Body     []byte      // exactly the body sent
+	Attempts []Attempt   // every try so far
+	Acked    bool        // the receiver acknowledged it as the provider requires
+	Done     bool        // acknowledged, schedule exhausted, or the sender closed
+}
+
+// Attempt is one try of a Delivery.
+type Attempt struct {
+	At     time.Time
+	Status int    // HTTP status, 0 when the request failed
+	Reply  []byte // the receiver's reply body (first 4 KiB)
+	Err    string // transport error, if any
+}
+
+// WebhookConfig configures a Webhooks sender.
+type WebhookConfig struct {
+	// Client sends the notifications; nil uses a client with a 10 s timeout.
+	Client *http.Client
+	// Schedule is the provider's wait before each retry after a try that was not acknowledged; there
+	// are len(Schedule)+1 tries in all. Use Compress to shrink a real schedule in tests.
+	Schedule []time.Duration
+	// Accept reports whether a reply acknowledges the notification (the provider's required reply).
+	// Nil accepts any 2xx.
+	Accept func(status int, body []byte) bool
+}
+
+// Webhooks delivers notifications asynchronously and retries them on the provider's schedule until the
+// receiver acknowledges them. It records every delivery for tests to inspect and replay.
+type Webhooks struct {
+	cfg    WebhookConfig
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu         sync.Mutex
+	deliveries []*Delivery
+	changed    chan struct{} // closed and replaced whenever a delivery finishes
+}
+
+// NewWebhooks returns a sender. Close it to stop pending retries.
+func NewWebhooks(cfg WebhookConfig) *Webhooks {
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{Timeout: 10 * time.Second}
+	}
+	if cfg.Accept == nil {
+		cfg.Accept = func(status int, _ []byte) bool { return status >= 200 && status < 300 }
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Webhooks{cfg: cfg, ctx: ctx, cancel: cancel, changed: make(chan struct{})}
+}
+
+// Compress divides every wait in schedule by factor (≥ 1), so a test can run a provider's real
+// schedule of hours in milliseconds while keeping its shape.
+func Compress(schedule []time.Duration, factor int) []time.Duration {
+	out := make([]time.Duration, len(schedule))
+	for i, d := range schedule {
+		out[i] = d / time.Duration(max(1, factor))
+	}
+	return out
+}
+
+// Send queues a notification for url. header and body are sent byte for byte on every try.
+func (w *Webhooks) Send(eventID, url string, header http.Header, body []byte) {
+	d := &Delivery{EventID: eventID, URL: url, Header: header.Clone(), Body: bytes.Clone(body)}
+	w.mu.Lock()
+	w.deliveries = append(w.deliveries, d)
+	w.mu.Unlock()
+	w.wg.Add(1)
+	go w.deliver(d)
+}
+
+func (w *Webhooks) deliver(d *Delivery) {
+	defer w.wg.Done()
+	defer w.finish(d)
+	for try := 0; ; try++ {
+		a := w.try(d)
+		w.mu.Lock()
+		d.Attempts = append(d.Attempts, a)
+		w.mu.Unlock()
+		if a.Err == "" && w.cfg.Accept(a.Status, a.Reply) {
+			w.mu.Lock()
+			d.Acked = true
+			w.mu.Unlock()
+			return
+		}
+		if try >= len(w.cfg.Schedule) {
+			return
+		}
+		t := time.NewTimer(w.cfg.Schedule[try])
+		select {
+		case <-w.ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (w *Webhooks) try(d *Delivery) Attempt {
+	a := Attempt{At: time.Now()}
+	req, err := http.NewRequestWithContext(w.ctx, http.MethodPost, d.URL, bytes.NewReader(d.Body))
+	if err != nil {
+		a.Err = err.Error()
+		return a
+	}
+	req.Header = d.Header.Clone()
+	resp, err := w.cfg.Client.Do(req)
+	if err != nil {
+		a.Err = err.Error()
+		return a
+	}
+	defer resp.Body.Close()
+	a.Status = resp.StatusCode
+	a.Reply, _ = io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+	return a
+}
+
+func (w *Webhooks) finish(d *Delivery) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	d.Done = true
+	close(w.changed)
+	w.changed = make(chan struct{})
+}
+
+// Deliveries returns copies of every delivery so far, in the order they were sent.
+func (w *Webhooks) Deliveries() []Delivery {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := make([]Delivery, len(w.deliveries))
+	for i, d := range w.deliveries {
+		out[i] = *d
+		out[i].Header = d.Header.Clone()
+		out[i].Attempts = append([]Attempt(nil), d.Attempts...)
+	}
+	return out
+}
+
+// Wait blocks until every delivery sent so far is done (acknowledged or out of retries), or ctx ends.
+func (w *Webhooks) Wait(ctx context.Context) error {
+	for {
+		w.mu.Lock()
+		pending := false
+		for _, d := range w.deliveries {
+			pending = pending || !d.Done
+		}
+		changed := w.changed
+		w.mu.Unlock()
+		if !pending {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-changed:
+		}
+	}
+}
+
+// Close stops every pending retry and waits for the senders to return.
+func (w *Webhooks) Close() {
+	w.cancel()
+	w.wg.Wait()
+}

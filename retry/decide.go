@@ -1,0 +1,147 @@
+package retry
+
+import (
+	"fmt"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/status"
+)
+
+// Phase says what the last result in a [Situation] answered.
+type Phase int
+
+const (
+	// PhaseSend: the result is the provider's answer to the call itself.
+	PhaseSend Phase = iota
+	// PhaseResolve: the result is the answer to the inquiry made to resolve a write that was U.
+	PhaseResolve
+)
+
+// Step is what to do next.
+type Step int
+
+const (
+	// Return ends the call with Decision.Outcome.
+	Return Step = iota
+	// Resend sends the identical request again (same ids, same parameters).
+	Resend
+	// Inquire asks Inquire / InquireRefund with the original id.
+	Inquire
+)
+
+func (s Step) String() string {
+	switch s {
+	case Return:
+		return "return"
+	case Resend:
+		return "resend"
+	case Inquire:
+		return "inquire"
+	}
+	return fmt.Sprintf("Step(%d)", int(s))
+}
+
+// Situation is everything the decision depends on.
+type Situation struct {
+	Op      paygate.Op     // the caller's operation
+	Phase   Phase          // what Outcome and Code answered
+	Outcome status.Outcome // outcome of the last result
+	Code    status.Code    // normalized code of the last result
+	// Landed, in PhaseResolve with Outcome S, says the inquired object shows the write took effect
+	// (the payment or refund exists; for a cancel, the payment is canceled).
+	Landed bool
+	// Resendable: the provider dedupes this operation by request id, or the adapter declared why a
+	// resend is still safe. Reads are always resendable.
+	Resendable   bool
+	AttemptsLeft bool // the call's Budget has sends left
+	TimeLeft     bool // the resolve deadline has not passed (false when resolution is disabled)
+	CtxDone      bool // the caller's context is cancelled or past its deadline
+}
+
+// Decision is the next step and, for Return, the outcome the caller gets.
+type Decision struct {
+	Step    Step
+	Outcome status.Outcome // meaningful for Return only
+	Why     string         // one line for the attempt log
+}
+
+// Decide is the S/F/U decision table. It is pure; Wrap calls it after every result.
+//
+//	phase    last result                  condition                         → step (outcome)
+//	send     S                                                              → return (S)
+//	send     F                                                              → return (F)
+//	send     U / anything else            context done                      → return (U)
+//	send     U                            resendable, attempts left         → resend
+//	send     U                            write, time left                  → inquire
+//	send     U                            otherwise                         → return (U)
+//	resolve  any                          context done                      → return (U)
+//	resolve  S, landed                                                      → return (S)
+//	resolve  S not landed / F NOT_FOUND   resendable, time left             → resend
+//	resolve  U                            time left                         → inquire
+//	resolve  anything else                                                  → return (U)
+//
+// Its invariant, fuzzed: a U (or anything not a well-formed S or F) never yields F, and nothing in
+// PhaseResolve yields F: an inquiry's failure is not the write's failure.
+func Decide(s Situation) Decision {
+	write := s.Op.Write()
+	if s.Phase == PhaseSend {
+		switch {
+		case s.Outcome == status.Success:
+			return Decision{Step: Return, Outcome: status.Success, Why: "processed"}
+		case s.Outcome == status.Failure:
+			return Decision{Step: Return, Outcome: status.Failure, Why: "provider did not perform it; never resent"}
+		case s.CtxDone:
+			return Decision{Step: Return, Outcome: status.Unknown, Why: "context done while the result is unknown"}
+		case s.AttemptsLeft && (s.Resendable || !write):
+			return Decision{Step: Resend, Why: "unknown; resending the identical request"}
+		case write && s.TimeLeft:
+			return Decision{Step: Inquire, Why: "still unknown; resolving by inquiry"}
+		default:
+			return Decision{Step: Return, Outcome: status.Unknown, Why: "still unknown; no attempts or time left"}
+		}
+	}
+	switch {
+	case !write:
+		return Decision{Step: Return, Outcome: status.Unknown, Why: "reads are never resolved by inquiry"}
+	case s.CtxDone:
+		return Decision{Step: Return, Outcome: status.Unknown, Why: "context done while resolving"}
+	case s.Outcome == status.Success && s.Landed:
+		return Decision{Step: Return, Outcome: status.Success, Why: "inquiry shows the write took effect"}
+	case (s.Outcome == status.Success || (s.Outcome == status.Failure && s.Code == status.CodeNotFound)) && s.Resendable && s.TimeLeft:
+		return Decision{Step: Resend, Why: "inquiry shows the write did not land; resending the identical request"}
+	case s.Outcome == status.Success || (s.Outcome == status.Failure && s.Code == status.CodeNotFound):
+		return Decision{Step: Return, Outcome: status.Unknown, Why: "the write did not land and may not be resent"}
+	case s.Outcome == status.Unknown && s.TimeLeft:
+		return Decision{Step: Inquire, Why: "inquiry unknown; asking again"}
+	default:
+		return Decision{Step: Return, Outcome: status.Unknown, Why: "could not resolve; the write may have happened"}
+	}
+}
+
+// Idempotency is how a provider treats a write sent again with the same request ids.
+type Idempotency struct {
+	// Dedupes: the provider answers a repeated request id with the original result.
+	Dedupes bool
+	// ResendSafe, when the provider does not dedupe, says why sending the write again is still safe
+	// (for example: an orphan order cannot be paid and expires). Empty means it is not safe, and
+	// Wrap resolves by inquiry only, returning U rather than resend.
+	ResendSafe string
+}
+
+// Resendable reports whether Wrap may send the write again.
+func (i Idempotency) Resendable() bool { return i.Dedupes || i.ResendSafe != "" }
+
+// Declarer is implemented by gateways that state, per operation, whether a resend is safe. Every
+// paygate adapter implements it. A Gateway that does not is taken at the word of the Gateway contract:
+// request ids are idempotency keys, so every operation dedupes.
+type Declarer interface {
+	Idempotency(op paygate.Op) Idempotency
+}
+
+// IdempotencyOf returns gw's declaration for op.
+func IdempotencyOf(gw paygate.Gateway, op paygate.Op) Idempotency {
+	if d, ok := gw.(Declarer); ok {
+		return d.Idempotency(op)
+	}
+	return Idempotency{Dedupes: true}
+}
