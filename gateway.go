@@ -157,6 +157,9 @@ type Payment struct {
 	// ProviderStatus is the provider's own status string, for support staff and logs.
 	ProviderStatus string       `json:"provider_status,omitempty"`
 	Amount         money.Amount `json:"amount,omitzero"`
+	// Refunded is the total refunded so far, when the provider reports it (zero otherwise). A refunded
+	// payment keeps Status Succeeded: the payment itself did succeed.
+	Refunded money.Amount `json:"refunded,omitzero"`
 	// Action is what the customer must do next when Status is RequiresAction (or Pending at providers
 	// that show a QR code at once).
 	Action *Action `json:"action,omitempty"`

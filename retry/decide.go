@@ -56,6 +56,10 @@ type Situation struct {
 	AttemptsLeft bool // the call's Budget has sends left
 	TimeLeft     bool // the resolve deadline has not passed (false when resolution is disabled)
 	CtxDone      bool // the caller's context is cancelled or past its deadline
+	// NotSent: the last result is an F carrying ErrNotSent (this try never left the client).
+	NotSent bool
+	// PriorUnknown: an earlier try of this call was U, so it may have landed.
+	PriorUnknown bool
 }
 
 // Decision is the next step and, for Return, the outcome the caller gets.
@@ -69,6 +73,7 @@ type Decision struct {
 //
 //	phase    last result                  condition                         → step (outcome)
 //	send     S                                                              → return (S)
+//	send     F                            never sent, an earlier try was U  → as U below
 //	send     F                                                              → return (F)
 //	send     U / anything else            context done                      → return (U)
 //	send     U                            resendable, attempts left         → resend
@@ -84,6 +89,10 @@ type Decision struct {
 // PhaseResolve yields F: an inquiry's failure is not the write's failure.
 func Decide(s Situation) Decision {
 	write := s.Op.Write()
+	if s.Outcome == status.Failure && s.NotSent && s.PriorUnknown {
+		// This try never left the client, but an earlier one may have landed: still unknown.
+		s.Outcome = status.Unknown
+	}
 	if s.Phase == PhaseSend {
 		switch {
 		case s.Outcome == status.Success:

@@ -1,0 +1,325 @@
+package retry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/status"
+)
+
+// Wrap returns a Gateway that applies the S/F/U rules of [Decide] to every call of gw under policy p
+// (zero fields from [Default]). Wrapping a wrapped Gateway replaces the policy rather than nesting
+// retries. The result is safe for concurrent use when gw is.
+func Wrap(gw paygate.Gateway, p Policy) paygate.Gateway {
+	if w, ok := gw.(*gateway); ok {
+		gw = w.inner
+	}
+	return &gateway{inner: gw, policy: p.WithDefaults()}
+}
+
+type gateway struct {
+	inner  paygate.Gateway
+	policy Policy
+}
+
+// Unwrap returns the Gateway inside.
+func (w *gateway) Unwrap() paygate.Gateway { return w.inner }
+
+// Idempotency forwards the inner Gateway's declaration, so wrapping does not hide it.
+func (w *gateway) Idempotency(op paygate.Op) Idempotency { return IdempotencyOf(w.inner, op) }
+
+func (w *gateway) Create(ctx context.Context, req *paygate.CreateRequest) (*paygate.Payment, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	return run(ctx, w, call[*paygate.Payment]{
+		op:  paygate.OpCreate,
+		ids: []zap.Field{zap.String("payment_request_id", req.PaymentRequestID)},
+		send: func(ctx context.Context) (*paygate.Payment, error) {
+			return w.inner.Create(ctx, req)
+		},
+		inquire: func(ctx context.Context) (*paygate.Payment, error) {
+			return w.inner.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID})
+		},
+		landed: func(p *paygate.Payment) bool { return p != nil },
+	})
+}
+
+func (w *gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (*paygate.Payment, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	return run(ctx, w, call[*paygate.Payment]{
+		op:   paygate.OpInquire,
+		ids:  paymentIDs(req.PaymentRequestID, req.ProviderPaymentID),
+		send: func(ctx context.Context) (*paygate.Payment, error) { return w.inner.Inquire(ctx, req) },
+	})
+}
+
+func (w *gateway) Cancel(ctx context.Context, req *paygate.CancelRequest) (*paygate.Payment, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	return run(ctx, w, call[*paygate.Payment]{
+		op:   paygate.OpCancel,
+		ids:  paymentIDs(req.PaymentRequestID, req.ProviderPaymentID),
+		send: func(ctx context.Context) (*paygate.Payment, error) { return w.inner.Cancel(ctx, req) },
+		inquire: func(ctx context.Context) (*paygate.Payment, error) {
+			return w.inner.Inquire(ctx, &paygate.InquireRequest{
+				PaymentRequestID: req.PaymentRequestID, ProviderPaymentID: req.ProviderPaymentID,
+			})
+		},
+		// The cancel landed only if the payment now is cancelled; any other answer means it did not
+		// (yet), and the identical cancel is sent again for the provider to decide.
+		landed: func(p *paygate.Payment) bool { return p != nil && p.Status == status.PaymentCanceled },
+	})
+}
+
+func (w *gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*paygate.Refund, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	ids := append(paymentIDs(req.PaymentRequestID, req.ProviderPaymentID), zap.String("refund_request_id", req.RefundRequestID))
+	return run(ctx, w, call[*paygate.Refund]{
+		op:   paygate.OpRefund,
+		ids:  ids,
+		send: func(ctx context.Context) (*paygate.Refund, error) { return w.inner.Refund(ctx, req) },
+		inquire: func(ctx context.Context) (*paygate.Refund, error) {
+			return w.inner.InquireRefund(ctx, &paygate.InquireRefundRequest{RefundRequestID: req.RefundRequestID})
+		},
+		landed: func(r *paygate.Refund) bool { return r != nil },
+	})
+}
+
+func (w *gateway) InquireRefund(ctx context.Context, req *paygate.InquireRefundRequest) (*paygate.Refund, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	var ids []zap.Field
+	if req.RefundRequestID != "" {
+		ids = append(ids, zap.String("refund_request_id", req.RefundRequestID))
+	}
+	if req.ProviderRefundID != "" {
+		ids = append(ids, zap.String("provider_refund_id", req.ProviderRefundID))
+	}
+	return run(ctx, w, call[*paygate.Refund]{
+		op:   paygate.OpInquireRefund,
+		ids:  ids,
+		send: func(ctx context.Context) (*paygate.Refund, error) { return w.inner.InquireRefund(ctx, req) },
+	})
+}
+
+func paymentIDs(requestID, providerID string) []zap.Field {
+	var ids []zap.Field
+	if requestID != "" {
+		ids = append(ids, zap.String("payment_request_id", requestID))
+	}
+	if providerID != "" {
+		ids = append(ids, zap.String("provider_payment_id", providerID))
+	}
+	return ids
+}
+
+// call is one caller's operation: how to send it, and for writes how to inquire about it and
+// whether the inquired object shows that it landed.
+type call[T any] struct {
+	op      paygate.Op
+	ids     []zap.Field
+	send    func(context.Context) (T, error)
+	inquire func(context.Context) (T, error) // nil for reads
+	landed  func(T) bool
+}
+
+func run[T any](ctx context.Context, w *gateway, c call[T]) (T, error) {
+	var zero T
+	p := w.policy
+	report := reportFrom(ctx)
+	budget := NewBudget(p.MaxAttempts)
+	resendable := !c.op.Write() || IdempotencyOf(w.inner, c.op).Resendable()
+
+	var (
+		step         = Resend
+		resolving    bool
+		deadline     time.Time
+		waits        int   // backoff index, continued across both phases
+		lastUnknown  error // the latest U answer to the call itself
+		inquiryErr   error // the latest failed inquiry
+		priorUnknown bool
+	)
+	for try := 1; ; try++ {
+		var (
+			res   T
+			err   error
+			phase = PhaseSend
+		)
+		if step == Resend {
+			b := budget
+			if resolving {
+				b = NewBudget(1) // the resolve loop does its own pacing; no transport retries inside it
+			}
+			before := b.Used()
+			res, err = c.send(WithBudget(ctx, b))
+			if b.Used() == before {
+				b.Spend() // a Gateway without a transport (memory) still spends one send
+			}
+			report.attempt()
+		} else {
+			phase = PhaseResolve
+			res, err = c.inquire(WithBudget(ctx, NewBudget(1)))
+			report.inquiry()
+		}
+
+		outcome := paygate.OutcomeOf(err)
+		s := Situation{
+			Op:           c.op,
+			Phase:        phase,
+			Outcome:      outcome,
+			Code:         paygate.CodeOf(err),
+			Resendable:   resendable,
+			AttemptsLeft: !resolving && budget.Left() > 0,
+			TimeLeft:     p.ResolveFor > 0 && (!resolving || time.Now().Before(deadline)),
+			CtxDone:      ctx.Err() != nil,
+			NotSent:      errors.Is(err, ErrNotSent),
+			PriorUnknown: priorUnknown,
+		}
+		if phase == PhaseResolve && outcome == status.Success {
+			s.Landed = c.landed(res)
+		}
+		d := Decide(s)
+
+		if phase == PhaseSend && outcome == status.Unknown {
+			lastUnknown, priorUnknown = err, true
+		}
+		if phase == PhaseResolve && err != nil {
+			inquiryErr = err
+		}
+
+		var delay time.Duration
+		if d.Step != Return && !(d.Step == Resend && phase == PhaseResolve) {
+			waits++
+			delay = p.Backoff(waits)
+			if d.Step == Inquire && !resolving {
+				resolving, deadline = true, time.Now().Add(p.ResolveFor)
+			}
+			if resolving {
+				delay = min(delay, max(0, time.Until(deadline)))
+			}
+		}
+		w.log(c.op, c.ids, try, err, s, d, delay)
+
+		switch {
+		case d.Step == Return && d.Outcome == status.Success:
+			report.finish(status.Success, resolving)
+			return res, nil
+		case d.Step == Return && d.Outcome == status.Failure:
+			report.finish(status.Failure, resolving)
+			return zero, err
+		case d.Step == Return:
+			report.finish(status.Unknown, resolving)
+			return zero, unknown(ctx, c.op, lastUnknown, inquiryErr, err)
+		}
+		if err := sleep(ctx, delay); err != nil {
+			report.finish(status.Unknown, resolving)
+			return zero, unknown(ctx, c.op, lastUnknown, inquiryErr, err)
+		}
+		step = d.Step
+	}
+}
+
+// unknown builds the U the caller gets: the latest unknown answer to the call itself when it is a
+// proper U, otherwise a U wrapping everything that was learned. It is never F.
+func unknown(ctx context.Context, op paygate.Op, lastUnknown, inquiryErr, last error) error {
+	if inquiryErr == nil && ctx.Err() == nil && lastUnknown != nil && paygate.OutcomeOf(lastUnknown) == status.Unknown {
+		return lastUnknown
+	}
+	code := status.CodeUnknown
+	if lastUnknown != nil {
+		code = paygate.CodeOf(lastUnknown)
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		code = status.CodeTimeout
+	}
+	provider := ""
+	var pe *paygate.Error
+	for _, e := range []error{lastUnknown, inquiryErr, last} {
+		if provider == "" && errors.As(e, &pe) {
+			provider = pe.Provider
+		}
+	}
+	msg := fmt.Sprintf("the %s may or may not have happened", op)
+	switch {
+	case ctx.Err() != nil:
+		msg += " (the context ended before it was resolved)"
+	case inquiryErr != nil:
+		msg += " (inquiry could not resolve it)"
+	}
+	if op.Write() {
+		msg += "; inquire later with the same id, or resend the identical request — never create a new one"
+	}
+	causes := []error{lastUnknown}
+	if inquiryErr != nil && inquiryErr != last {
+		causes = append(causes, inquiryErr)
+	}
+	if last != nil && last != lastUnknown {
+		causes = append(causes, last)
+	}
+	if ctx.Err() != nil {
+		causes = append(causes, ctx.Err())
+	}
+	return &paygate.Error{Provider: provider, Op: op, Outcome: status.Unknown, Code: code, Message: msg, Err: errors.Join(causes...)}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// log writes one entry per try: S at Debug, everything else at Info (retries are news, not noise).
+func (w *gateway) log(op paygate.Op, ids []zap.Field, try int, err error, s Situation, d Decision, delay time.Duration) {
+	level := zap.InfoLevel
+	if s.Outcome == status.Success {
+		level = zap.DebugLevel
+	}
+	ce := w.policy.Logger.Check(level, "paygate retry: try")
+	if ce == nil {
+		return
+	}
+	phase := "send"
+	if s.Phase == PhaseResolve {
+		phase = "resolve"
+	}
+	fields := make([]zap.Field, 0, len(ids)+10)
+	fields = append(fields, zap.String("op", string(op)))
+	fields = append(fields, ids...)
+	fields = append(fields,
+		zap.Int("attempt", try),
+		zap.String("phase", phase),
+		zap.String("outcome", string(s.Outcome)),
+		zap.String("code", string(s.Code)),
+		zap.String("next", d.Step.String()),
+		zap.Duration("delay", delay),
+		zap.String("why", d.Why),
+	)
+	var pe *paygate.Error
+	if errors.As(err, &pe) && pe.ProviderCode != "" {
+		fields = append(fields, zap.String("provider_code", pe.ProviderCode))
+	}
+	if d.Step == Return && s.Phase == PhaseSend && s.Outcome != status.Success {
+		fields = append(fields, zap.String("result_outcome", string(d.Outcome)))
+	}
+	ce.Write(fields...)
+}
