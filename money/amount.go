@@ -206,6 +206,10 @@ func (a Amount) combine(b Amount, op string, delta int64) (Amount, error) {
 	return Amount{minor: sum, currency: a.currency}, nil
 }
 
+// IsZero reports whether a is the zero Amount, which carries no currency ("no amount"). An amount of
+// 0.00 USD is not zero in this sense.
+func (a Amount) IsZero() bool { return a == Amount{} }
+
 // IsPositive reports whether the amount is greater than zero. The zero Amount is not positive.
 func (a Amount) IsPositive() bool { return a.minor > 0 }
 

@@ -29,6 +29,7 @@ const (
 	Inquire
 )
 
+// String returns the step's name, as logged.
 func (s Step) String() string {
 	switch s {
 	case Return:

@@ -41,6 +41,7 @@ var faultNames = map[FaultKind]string{
 	CorruptSignature:     "corrupt-signature",
 }
 
+// String returns the fault's name, as used in test names.
 func (k FaultKind) String() string {
 	if n, ok := faultNames[k]; ok {
 		return n
@@ -64,6 +65,7 @@ type Fault struct {
 	Delay      time.Duration // DelayReply: how long to hold the reply
 }
 
+// String describes the fault for test output.
 func (f Fault) String() string {
 	s := fmt.Sprintf("%s on %s", f.Kind, f.Op)
 	switch f.Kind {
@@ -145,6 +147,7 @@ const (
 	RequireAction
 )
 
+// String returns the settlement's name, as used in test names.
 func (s Settlement) String() string {
 	switch s {
 	case Pay:

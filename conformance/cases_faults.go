@@ -1,0 +1,371 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider/sim"
+	"github.com/paygate-go/paygate/retry"
+	"github.com/paygate-go/paygate/status"
+)
+
+// wireFaults are the fault kinds checked one by one; ReplyCode is checked per code by the codes group.
+var wireFaults = []sim.FaultKind{
+	sim.DropBeforeProcessing, sim.LoseReply, sim.DelayReply, sim.ReplyStatus, sim.CorruptBody, sim.CorruptSignature,
+}
+
+const (
+	delayHeld    = 600 * time.Millisecond // how long DelayReply holds the reply
+	delayTimeout = 150 * time.Millisecond // the caller's deadline in DelayReply cases
+)
+
+func fault(op paygate.Op, kind sim.FaultKind, times int) sim.Fault {
+	f := sim.Fault{Op: op, Kind: kind, Times: times}
+	switch kind {
+	case sim.ReplyStatus:
+		f.Status = 503
+	case sim.DelayReply:
+		f.Delay = delayHeld
+	}
+	return f
+}
+
+// callCtx is the context for a call struck by kind: DelayReply needs a deadline shorter than the delay.
+func (s *suite) callCtx(kind sim.FaultKind) (context.Context, context.CancelFunc) {
+	if kind == sim.DelayReply {
+		return context.WithTimeout(s.ctx, delayTimeout)
+	}
+	return context.WithCancel(s.ctx)
+}
+
+var faultCases = []testCase{
+	{"create", func(t *testing.T, h Harness) {
+		for _, kind := range wireFaults {
+			t.Run(kind.String(), func(t *testing.T) {
+				s := newSuite(t, h)
+				s.need(hasFault(s.Caps, kind), "fault "+kind.String())
+				req := s.createRequest()
+				s.Sim.Inject(fault(paygate.OpCreate, kind, 1))
+				ctx, cancel := s.callCtx(kind)
+				p, err := s.Gateway.Create(ctx, req)
+				cancel()
+				out := paygate.OutcomeOf(err)
+				require.NotEqual(t, status.Failure, out, "a %s is never F: the request may have been processed: %v", kind, err)
+				if out == status.Success {
+					s.checkPayment(p, req)
+				} else if !kind.Processes() {
+					assert.Empty(t, s.orders(req.PaymentRequestID), "%s: nothing was processed", kind)
+				}
+				if !s.Caps.IdempotentCreate {
+					s.onePayable(req.PaymentRequestID)
+					return
+				}
+				if out == status.Unknown {
+					p = s.create(s.Gateway, req) // the identical request again
+				}
+				assert.Equal(t, p.ProviderPaymentID, s.oneOrder(req.PaymentRequestID).ProviderID, "one order, and it is the one returned")
+			})
+		}
+	}},
+	{"refund", func(t *testing.T, h Harness) {
+		for _, kind := range wireFaults {
+			t.Run(kind.String(), func(t *testing.T) {
+				s := newSuite(t, h)
+				s.need(hasFault(s.Caps, kind), "fault "+kind.String())
+				_, p := s.paid()
+				rreq := s.refundRequest(p, p.Amount)
+				s.Sim.Inject(fault(paygate.OpRefund, kind, 1))
+				ctx, cancel := s.callCtx(kind)
+				_, err := s.Gateway.Refund(ctx, rreq)
+				cancel()
+				out := paygate.OutcomeOf(err)
+				require.NotEqual(t, status.Failure, out, "a %s is never F: %v", kind, err)
+				if out == status.Unknown {
+					r, err := s.Gateway.Refund(s.ctx, rreq)
+					require.NoError(t, err, "the identical refund again")
+					s.checkRefund(r, rreq)
+				}
+				assert.Len(t, s.Sim.Ledger().Refunds(rreq.RefundRequestID), 1, "exactly one refund")
+				assert.Len(t, s.Sim.Ledger().AllRefunds(), 1, "and no other")
+			})
+		}
+	}},
+	{"persistent-never-f", func(t *testing.T, h Harness) {
+		// A fault on every try: the raw adapter must say U (never F, never S), and create no duplicate.
+		for _, kind := range wireFaults {
+			t.Run(kind.String(), func(t *testing.T) {
+				s := newSuite(t, h)
+				s.need(hasFault(s.Caps, kind), "fault "+kind.String())
+				s.need(kind != sim.DelayReply, "a persistent delay (the caller's deadline ends it; covered above)")
+				req := s.createRequest()
+				s.Sim.Inject(fault(paygate.OpCreate, kind, 1000))
+				_, err := s.Gateway.Create(s.ctx, req)
+				assert.Equal(t, status.Unknown, paygate.OutcomeOf(err), "%v", err)
+				var pe *paygate.Error
+				if assert.True(t, errors.As(err, &pe), "errors are *paygate.Error: %T", err) {
+					assert.NotEmpty(t, pe.Error())
+				}
+				if s.Caps.IdempotentCreate {
+					assert.LessOrEqual(t, len(s.orders(req.PaymentRequestID)), 1, "no duplicate order")
+				}
+				if !kind.Processes() {
+					assert.Empty(t, s.orders(req.PaymentRequestID))
+				}
+			})
+		}
+	}},
+}
+
+// onePayable is the check for a provider without idempotent create: however many orders a request id
+// produced, exactly one can be paid, and the rest stay unpaid.
+func (s *suite) onePayable(requestID string) {
+	s.t.Helper()
+	if len(s.orders(requestID)) == 0 {
+		return
+	}
+	if err := s.Sim.Settle(s.ctx, requestID, sim.Pay); err != nil {
+		s.t.Logf("settle after fault: %v", err)
+	}
+	paid := 0
+	for _, o := range s.orders(requestID) {
+		if o.Status == status.PaymentSucceeded {
+			paid++
+		}
+	}
+	assert.LessOrEqual(s.t, paid, 1, "at most one paid order per request id (orders: %+v)", s.orders(requestID))
+}
+
+// setup prepares the state an operation needs and returns the call to strike.
+func (s *suite) setup(op paygate.Op) func(context.Context, paygate.Gateway) error {
+	switch op {
+	case paygate.OpCreate:
+		req := s.createRequest()
+		return func(ctx context.Context, gw paygate.Gateway) error { _, err := gw.Create(ctx, req); return err }
+	case paygate.OpInquire:
+		req := s.createRequest()
+		p := s.create(s.Gateway, req)
+		q := &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID, ProviderPaymentID: p.ProviderPaymentID}
+		return func(ctx context.Context, gw paygate.Gateway) error { _, err := gw.Inquire(ctx, q); return err }
+	case paygate.OpCancel:
+		req := s.createRequest()
+		p := s.create(s.Gateway, req)
+		q := &paygate.CancelRequest{PaymentRequestID: req.PaymentRequestID, ProviderPaymentID: p.ProviderPaymentID}
+		return func(ctx context.Context, gw paygate.Gateway) error { _, err := gw.Cancel(ctx, q); return err }
+	case paygate.OpRefund:
+		_, p := s.paid()
+		q := s.refundRequest(p, p.Amount)
+		return func(ctx context.Context, gw paygate.Gateway) error { _, err := gw.Refund(ctx, q); return err }
+	case paygate.OpInquireRefund:
+		_, p := s.paid()
+		rreq := s.refundRequest(p, p.Amount)
+		_, err := s.Gateway.Refund(s.ctx, rreq)
+		require.NoError(s.t, err)
+		q := &paygate.InquireRefundRequest{RefundRequestID: rreq.RefundRequestID}
+		return func(ctx context.Context, gw paygate.Gateway) error { _, err := gw.InquireRefund(ctx, q); return err }
+	}
+	s.t.Fatalf("FaultCode.Op %q is not a paygate operation", op)
+	return nil
+}
+
+var codeCases = []testCase{
+	{"raw", func(t *testing.T, h Harness) {
+		probe := newSuite(t, h)
+		if len(probe.FaultCodes) == 0 {
+			t.Skip("skipped: Env.FaultCodes is empty")
+		}
+		for _, fc := range probe.FaultCodes {
+			t.Run(fmt.Sprintf("%s/%s", fc.Op, fc.ProviderCode), func(t *testing.T) {
+				s := newSuite(t, h)
+				call := s.setup(fc.Op)
+				times := 1
+				if fc.Outcome == status.Unknown {
+					times = 1000 // the transport may resend a U; it must stay U
+				}
+				s.Sim.Inject(sim.Fault{Op: fc.Op, Kind: sim.ReplyCode, Code: fc.ProviderCode, Times: times})
+				before := s.Sim.Ledger().TotalRequests()
+				err := call(s.ctx, s.Gateway)
+				assert.Equal(t, fc.Outcome, paygate.OutcomeOf(err), "%v", err)
+				assert.Equal(t, fc.Code, paygate.CodeOf(err))
+				var pe *paygate.Error
+				require.True(t, errors.As(err, &pe), "errors are *paygate.Error: %T %v", err, err)
+				assert.Equal(t, fc.ProviderCode, pe.ProviderCode, "the provider's raw code is kept")
+				if fc.Outcome == status.Failure {
+					assert.Equal(t, 1, s.Sim.Ledger().TotalRequests()-before, "an F is never resent")
+				}
+			})
+		}
+	}},
+	{"wrapped", func(t *testing.T, h Harness) {
+		probe := newSuite(t, h)
+		if len(probe.FaultCodes) == 0 {
+			t.Skip("skipped: Env.FaultCodes is empty")
+		}
+		for _, fc := range probe.FaultCodes {
+			t.Run(fmt.Sprintf("%s/%s", fc.Op, fc.ProviderCode), func(t *testing.T) {
+				s := newSuite(t, h)
+				call := s.setup(fc.Op)
+				s.Sim.Inject(sim.Fault{Op: fc.Op, Kind: sim.ReplyCode, Code: fc.ProviderCode, Times: 1})
+				before := s.Sim.Ledger().TotalRequests()
+				err := call(s.ctx, s.wrapped(fastPolicy()))
+				if fc.Outcome == status.Failure {
+					assert.Equal(t, status.Failure, paygate.OutcomeOf(err), "%v", err)
+					assert.Equal(t, fc.Code, paygate.CodeOf(err))
+					assert.Equal(t, 1, s.Sim.Ledger().TotalRequests()-before, "retry.Wrap never resends an F")
+					return
+				}
+				assert.NoError(t, err, "a single %s is resolved by retry.Wrap", fc.ProviderCode)
+			})
+		}
+	}},
+}
+
+var concurrencyCases = []testCase{
+	{"200-creates", func(t *testing.T, h Harness) {
+		s := newSuite(t, h)
+		const n = 200
+		reqs := make([]*paygate.CreateRequest, n)
+		for i := range reqs {
+			reqs[i] = s.createRequest()
+		}
+		pays := make([]*paygate.Payment, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range reqs {
+			wg.Go(func() { pays[i], errs[i] = s.Gateway.Create(s.ctx, reqs[i]) })
+		}
+		wg.Wait()
+		seen := map[string]bool{}
+		for i := range reqs {
+			require.NoError(t, errs[i], "create %d", i)
+			assert.False(t, seen[pays[i].ProviderPaymentID], "provider ids are distinct")
+			seen[pays[i].ProviderPaymentID] = true
+			s.oneOrder(reqs[i].PaymentRequestID)
+		}
+		assert.Len(t, s.Sim.Ledger().AllOrders(), n)
+	}},
+	{"same-request-at-once", func(t *testing.T, h Harness) {
+		s := newSuite(t, h)
+		s.need(s.Caps.IdempotentCreate, "idempotent create")
+		req := s.createRequest()
+		const n = 20
+		pays := make([]*paygate.Payment, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { pays[i], errs[i] = s.Gateway.Create(s.ctx, req) })
+		}
+		wg.Wait()
+		order := s.oneOrder(req.PaymentRequestID)
+		for i := range n {
+			if paygate.OutcomeOf(errs[i]) == status.Success {
+				assert.Equal(t, order.ProviderID, pays[i].ProviderPaymentID)
+			} else {
+				// A provider may answer "in progress" to a duplicate in flight; never a definite F.
+				assert.Equal(t, status.Unknown, paygate.OutcomeOf(errs[i]), "concurrent duplicate: %v", errs[i])
+			}
+		}
+	}},
+}
+
+var retryCases = []testCase{
+	{"lost-reply-resolved", func(t *testing.T, h Harness) {
+		s := newSuite(t, h)
+		s.need(hasFault(s.Caps, sim.LoseReply), "fault lose-reply")
+		req := s.createRequest()
+		s.Sim.Inject(fault(paygate.OpCreate, sim.LoseReply, 1))
+		p := s.create(s.wrapped(fastPolicy()), req)
+		if s.Caps.IdempotentCreate {
+			assert.Equal(t, p.ProviderPaymentID, s.oneOrder(req.PaymentRequestID).ProviderID)
+		} else {
+			s.onePayable(req.PaymentRequestID)
+		}
+	}},
+	{"resolved-by-inquiry", func(t *testing.T, h Harness) {
+		s := newSuite(t, h)
+		s.need(hasFault(s.Caps, sim.LoseReply), "fault lose-reply")
+		s.need(s.Caps.InquireByRequestID, "inquiry by PaymentRequestID")
+		req := s.createRequest()
+		s.Sim.Inject(fault(paygate.OpCreate, sim.LoseReply, 1000))
+		var rep retry.Report
+		p, err := s.wrapped(fastPolicy()).Create(retry.WithReport(s.ctx, &rep), req)
+		require.NoError(t, err, "every create reply is lost, but the inquiry finds the payment")
+		assert.True(t, rep.Resolved, "resolved by inquiry")
+		assert.GreaterOrEqual(t, rep.Inquiries, 1)
+		if s.Caps.IdempotentCreate {
+			assert.Equal(t, p.ProviderPaymentID, s.oneOrder(req.PaymentRequestID).ProviderID)
+		}
+	}},
+	{"unknown-until-deadline-never-f", func(t *testing.T, h Harness) {
+		s := newSuite(t, h)
+		s.need(hasFault(s.Caps, sim.DropBeforeProcessing), "fault drop-before-processing")
+		req := s.createRequest()
+		s.Sim.Inject(fault(paygate.OpCreate, sim.DropBeforeProcessing, 100000))
+		p := fastPolicy()
+		p.ResolveFor = 300 * time.Millisecond
+		_, err := s.wrapped(p).Create(s.ctx, req)
+		assert.Equal(t, status.Unknown, paygate.OutcomeOf(err), "%v", err)
+		assert.Empty(t, s.orders(req.PaymentRequestID))
+	}},
+	{"refund-lost-reply", func(t *testing.T, h Harness) {
+		s := newSuite(t, h)
+		s.need(hasFault(s.Caps, sim.LoseReply), "fault lose-reply")
+		_, p := s.paid()
+		rreq := s.refundRequest(p, p.Amount)
+		s.Sim.Inject(fault(paygate.OpRefund, sim.LoseReply, 1))
+		r, err := s.wrapped(fastPolicy()).Refund(s.ctx, rreq)
+		require.NoError(t, err)
+		s.checkRefund(r, rreq)
+		assert.Len(t, s.Sim.Ledger().Refunds(rreq.RefundRequestID), 1)
+	}},
+	{"refund-resolved-by-inquiry", func(t *testing.T, h Harness) {
+		s := newSuite(t, h)
+		s.need(hasFault(s.Caps, sim.LoseReply), "fault lose-reply")
+		_, p := s.paid()
+		rreq := s.refundRequest(p, p.Amount)
+		s.Sim.Inject(fault(paygate.OpRefund, sim.LoseReply, 1000))
+		pol := fastPolicy()
+		pol.ResolveFor = 500 * time.Millisecond
+		_, err := s.wrapped(pol).Refund(s.ctx, rreq)
+		if s.Caps.RefundInquiry {
+			assert.NoError(t, err, "the refund inquiry finds the refund")
+		} else {
+			assert.Equal(t, status.Unknown, paygate.OutcomeOf(err), "without refund inquiry it stays U: %v", err)
+		}
+		assert.Len(t, s.Sim.Ledger().Refunds(rreq.RefundRequestID), 1, "exactly one refund")
+	}},
+	{"cancel-lost-reply", func(t *testing.T, h Harness) {
+		s := newSuite(t, h)
+		s.need(hasFault(s.Caps, sim.LoseReply), "fault lose-reply")
+		req := s.createRequest()
+		p := s.create(s.Gateway, req)
+		s.Sim.Inject(fault(paygate.OpCancel, sim.LoseReply, 1))
+		got, err := s.wrapped(fastPolicy()).Cancel(s.ctx, &paygate.CancelRequest{PaymentRequestID: req.PaymentRequestID, ProviderPaymentID: p.ProviderPaymentID})
+		require.NoError(t, err)
+		assert.Equal(t, status.PaymentCanceled, got.Status)
+	}},
+	{"u-then-s", func(t *testing.T, h Harness) {
+		s := newSuite(t, h)
+		var fc *FaultCode
+		for i := range s.FaultCodes {
+			if s.FaultCodes[i].Op == paygate.OpCreate && s.FaultCodes[i].Outcome == status.Unknown {
+				fc = &s.FaultCodes[i]
+				break
+			}
+		}
+		s.need(fc != nil, "a U result code on create (Env.FaultCodes)")
+		req := s.createRequest()
+		s.Sim.Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.ReplyCode, Code: fc.ProviderCode, Times: 2})
+		s.create(s.wrapped(fastPolicy()), req)
+		if s.Caps.IdempotentCreate {
+			s.oneOrder(req.PaymentRequestID)
+		}
+	}},
+}

@@ -1,0 +1,71 @@
+// Package conformance is the suite every paygate adapter must pass: one call, [Run], proves that an
+// adapter keeps paygate's contract (statuses, codes, exact amounts, idempotency, webhooks, clean logs)
+// and the S/F/U rules, both on its own and inside retry.Wrap. It is modelled on Go CDK's drivertest.
+//
+// # Plugging in an adapter
+//
+// An adapter ships a simulator (package …test, built on provider/sim) and, in its own tests, a
+// [Harness] that builds a fresh simulator and an adapter pointed at it:
+//
+//	func TestConformance(t *testing.T) {
+//		conformance.Run(t, conformance.HarnessFunc(func(t *testing.T, opts conformance.Options) *conformance.Env {
+//			srv := acmetest.NewServer(acmetest.Config{Webhooks: sim.Compress(acmetest.Schedule, 1000)})
+//			t.Cleanup(srv.Close)
+//			gw, err := acme.New(acme.Config{BaseURL: srv.URL, APIKey: srv.APIKey, …, Logger: opts.Logger})
+//			require.NoError(t, err)
+//			return &conformance.Env{
+//				Gateway: gw,
+//				Sim:     srv,                    // Settle, Inject, Ledger, Webhooks
+//				Caps:    acme.Capabilities(),    // what the provider offers
+//				FaultCodes: []conformance.FaultCode{
+//					{Op: paygate.OpCreate, ProviderCode: "DECLINED_BY_ISSUER", Outcome: status.Failure, Code: status.CodeDeclined},
+//					{Op: paygate.OpCreate, ProviderCode: "SYSTEM_BUSY", Outcome: status.Unknown, Code: status.CodeUnavailable},
+//				},
+//				Secrets:        []string{srv.APIKey, srv.MerchantPrivateKey},
+//				WebhookHandler: gw.WebhookHandler,
+//				WebhookAcked:   acmetest.Acked,
+//			}
+//		}))
+//	}
+//
+// The rules for each part:
+//
+//   - Gateway is the adapter itself, not wrapped; the suite wraps it with retry.Wrap where a case
+//     checks the end-to-end rules. It must log through Options.Logger.
+//   - Sim is the simulator's control panel ([Simulator]). Settle acts as the user would; Inject
+//     queues faults (provider/sim.Fault) for the next calls of an operation; Ledger counts what
+//     really arrived and what was really created — the suite's proof that there was no duplicate.
+//   - Caps: a missing capability skips its cases with a message naming it, so `go test -v` shows
+//     what the provider does not offer. Do not switch a capability off to hide a failure.
+//   - FaultCodes: list the provider's codes that matter most (at least one F and one U on create).
+//     The suite injects each and checks the outcome, the normalized code, that the raw code is kept,
+//     that an F reached the simulator exactly once, and that retry.Wrap resolves a single U.
+//   - Secrets: every key and secret the adapter holds. After each case, every log line written
+//     through Options.Logger is searched for them and for card numbers and CVVs.
+//
+// # What the suite checks
+//
+//   - lifecycle: create → action → settle → inquire (by request id and provider id); every
+//     settlement; NOT_FOUND for an unknown payment; cancel a pending payment; cancel after payment.
+//   - refund: full, partial and multiple, over-refund (F, nothing created), refund before payment,
+//     refund inquiry (or NOT_SUPPORTED without a call when not offered).
+//   - idempotency: the same create twice is one order; the same id with new parameters is
+//     IDEMPOTENCY_CONFLICT; the same refund twice is one refund.
+//   - faults: every fault kind on create and refund is never F and leaves exactly one order or
+//     refund after the identical request is sent again; a fault on every try stays U.
+//   - codes: each FaultCode maps right, raw and under retry.Wrap (an F is sent once).
+//   - validation: invalid requests are F INVALID_REQUEST and never reach the simulator, raw or wrapped.
+//   - amounts: USD, JPY, KRW, IDR, KWD (where supported) and every listed currency are exact as the
+//     simulator reads them from the wire, and on the way back.
+//   - concurrency: 200 concurrent creates (run the suite with -race); 20 identical creates at once
+//     are one order.
+//   - webhooks: a settled payment is notified, verified and acknowledged; a notification the merchant
+//     fails is retried; a duplicate yields the same event id; tampered and unsigned ones are rejected
+//     without reaching the merchant.
+//   - logs: card numbers, CVVs and secrets never appear.
+//   - retry: under retry.Wrap a lost reply, U answers, and unknown refunds and cancels resolve to S
+//     with one order or refund; a fault that never clears ends in U, never F.
+//
+// Providers without idempotent create (Capabilities.IdempotentCreate false) are held to the weaker
+// promise they can keep: after faults and resends, at most one order per request id can be paid.
+package conformance
