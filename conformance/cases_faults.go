@@ -185,9 +185,11 @@ var codeCases = []testCase{
 			t.Run(fmt.Sprintf("%s/%s", fc.Op, fc.ProviderCode), func(t *testing.T) {
 				s := newSuite(t, h)
 				call := s.setup(fc.Op)
-				times := 1
+				// A U may be resent by the transport and must stay U; an F struck twice shows a resend
+				// as a second request rather than hiding it behind a success.
+				times := 2
 				if fc.Outcome == status.Unknown {
-					times = 1000 // the transport may resend a U; it must stay U
+					times = 1000
 				}
 				s.Sim.Inject(sim.Fault{Op: fc.Op, Kind: sim.ReplyCode, Code: fc.ProviderCode, Times: times})
 				before := s.Sim.Ledger().TotalRequests()

@@ -176,3 +176,27 @@ func TestWebhooksCloseStopsPendingRetries(t *testing.T) {
 	}
 	assert.NotEmpty(t, wh.Deliveries()[0].Attempts[0].Err)
 }
+
+func TestWebhooksSendSignedSignsEveryTry(t *testing.T) {
+	var seen []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Header.Get("X-Sig"))
+		n := len(seen)
+		mu.Unlock()
+		if n < 3 {
+			w.WriteHeader(500)
+		}
+	}))
+	defer srv.Close()
+	wh := sim.NewWebhooks(sim.WebhookConfig{Schedule: []time.Duration{time.Millisecond, time.Millisecond}})
+	defer wh.Close()
+	var n atomic.Int32
+	wh.SendSigned("e1", srv.URL, []byte(`{}`), func() http.Header {
+		return http.Header{"X-Sig": {string(rune('a' + n.Add(1) - 1))}}
+	})
+	require.NoError(t, wh.Wait(context.Background()))
+	assert.Equal(t, []string{"a", "b", "c"}, seen, "a fresh signature on every try")
+	assert.Equal(t, "c", wh.Deliveries()[0].Header.Get("X-Sig"), "the delivery shows the latest headers")
+}

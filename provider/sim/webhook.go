@@ -18,6 +18,8 @@ type Delivery struct {
 	Attempts []Attempt   // every try so far
 	Acked    bool        // the receiver acknowledged it as the provider requires
 	Done     bool        // acknowledged, schedule exhausted, or the sender closed
+
+	sign func() http.Header // re-signs each try (fresh timestamp); nil sends Header as is
 }
 
 // Attempt is one try of a Delivery.
@@ -77,7 +79,17 @@ func Compress(schedule []time.Duration, factor int) []time.Duration {
 
 // Send queues a notification for url. header and body are sent byte for byte on every try.
 func (w *Webhooks) Send(eventID, url string, header http.Header, body []byte) {
-	d := &Delivery{EventID: eventID, URL: url, Header: header.Clone(), Body: bytes.Clone(body)}
+	w.queue(&Delivery{EventID: eventID, URL: url, Header: header.Clone(), Body: bytes.Clone(body)})
+}
+
+// SendSigned queues a notification whose headers sign calls before every try, so a signature that
+// carries a timestamp is fresh on each retry (as providers re-sign them) while the body stays the same.
+// Delivery.Header holds the headers of the latest try.
+func (w *Webhooks) SendSigned(eventID, url string, body []byte, sign func() http.Header) {
+	w.queue(&Delivery{EventID: eventID, URL: url, Header: sign(), Body: bytes.Clone(body), sign: sign})
+}
+
+func (w *Webhooks) queue(d *Delivery) {
 	w.mu.Lock()
 	w.deliveries = append(w.deliveries, d)
 	w.mu.Unlock()
@@ -119,7 +131,12 @@ func (w *Webhooks) try(d *Delivery) Attempt {
 		a.Err = err.Error()
 		return a
 	}
+	w.mu.Lock()
+	if d.sign != nil && len(d.Attempts) > 0 {
+		d.Header = d.sign()
+	}
 	req.Header = d.Header.Clone()
+	w.mu.Unlock()
 	resp, err := w.cfg.Client.Do(req)
 	if err != nil {
 		a.Err = err.Error()

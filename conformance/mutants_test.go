@@ -1,0 +1,134 @@
+package conformance_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"go.uber.org/zap"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/conformance"
+	"github.com/paygate-go/paygate/provider/memory"
+	"github.com/paygate-go/paygate/provider/sim"
+	"github.com/paygate-go/paygate/status"
+)
+
+// A suite that cannot fail proves nothing. Each mutant below is the memory provider with one of the
+// bugs this project fears most; the suite must fail on every one of them, in the group that guards
+// against it. The mutants run in a child process so their failures do not fail this test binary.
+
+const mutantEnv = "PAYGATE_CONFORMANCE_MUTANT"
+
+var mutants = []struct {
+	name  string
+	group string // the suite group that must catch it
+	want  string // a phrase the failure output must contain
+}{
+	{"unknown-reported-as-failure", "faults", "is never F"},
+	{"retry-with-new-id", "faults", "one order, and it is the one returned"},
+	{"failure-resent", "codes", "an F is never resent"},
+	{"calls-before-validating", "validation", "no invalid request reached the simulator"},
+	{"logs-the-request", "logs", "a log line contains a secret or card data"},
+	{"not-found-as-unknown", "lifecycle", "NOT_FOUND"},
+	{"webhook-unverified", "webhooks", "tampered notification is rejected"},
+}
+
+func TestSuiteFailsOnBrokenAdapters(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suite in child processes")
+	}
+	for _, m := range mutants {
+		t.Run(m.name, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(os.Args[0], "-test.run", "^TestMutant$/^"+m.group+"$", "-test.count=1")
+			cmd.Env = append(os.Environ(), mutantEnv+"="+m.name)
+			out, err := cmd.CombinedOutput()
+			assert.Error(t, err, "the suite passed an adapter that is %s:\n%s", m.name, out)
+			assert.Contains(t, string(out), m.want, "the suite failed, but not for the reason expected")
+		})
+	}
+}
+
+// TestMutant runs the suite against the mutant named in the environment; it is a child process of
+// TestSuiteFailsOnBrokenAdapters and skips otherwise.
+func TestMutant(t *testing.T) {
+	name := os.Getenv(mutantEnv)
+	if name == "" {
+		t.Skip("only run as a child of TestSuiteFailsOnBrokenAdapters")
+	}
+	conformance.Run(t, conformance.HarnessFunc(func(t *testing.T, opts conformance.Options) *conformance.Env {
+		g := memory.New(memory.Config{Logger: opts.Logger, WebhookSchedule: sim.Compress(memory.DefaultWebhookSchedule(), 10_000)})
+		t.Cleanup(g.Close)
+		m := &mutant{Gateway: g, name: name, log: opts.Logger}
+		env := &conformance.Env{
+			Gateway: m,
+			Sim:     g,
+			Caps: conformance.Capabilities{
+				PartialRefund: true, MultipleRefunds: true, RefundInquiry: true, IdempotentCreate: true,
+				InquireByRequestID: true, RequiresAction: true, Webhooks: true,
+				Settlements: []sim.Settlement{sim.Pay, sim.Fail, sim.Expire, sim.RequireAction},
+				Faults:      []sim.FaultKind{sim.DropBeforeProcessing, sim.LoseReply, sim.ReplyCode},
+				Currencies:  []string{"USD"},
+			},
+			FaultCodes: []conformance.FaultCode{
+				{Op: paygate.OpCreate, ProviderCode: "DECLINED", Outcome: status.Failure, Code: status.CodeDeclined},
+			},
+			WebhookHandler: g.WebhookHandler,
+			WebhookAcked:   memory.WebhookAcked,
+		}
+		if name == "webhook-unverified" {
+			env.WebhookAcked = func(int, []byte) bool { return true }
+		}
+		return env
+	}))
+}
+
+// mutant is the memory provider with one bug.
+type mutant struct {
+	*memory.Gateway
+	name string
+	log  *zap.Logger
+}
+
+func (m *mutant) Create(ctx context.Context, req *paygate.CreateRequest) (*paygate.Payment, error) {
+	switch m.name {
+	case "calls-before-validating":
+		if req != nil {
+			m.Ledger().Received(paygate.OpCreate, req.PaymentRequestID)
+		}
+	case "logs-the-request":
+		if req != nil {
+			m.log.Info("create", zap.String("description", req.Description), zap.Any("metadata", req.Metadata))
+		}
+	}
+	p, err := m.Gateway.Create(ctx, req)
+	switch {
+	case m.name == "unknown-reported-as-failure" && paygate.OutcomeOf(err) == status.Unknown:
+		return nil, &paygate.Error{Op: paygate.OpCreate, Outcome: status.Failure, Code: status.CodeUnavailable}
+	case m.name == "retry-with-new-id" && paygate.OutcomeOf(err) == status.Unknown:
+		again := *req
+		again.PaymentRequestID += "x"
+		return m.Gateway.Create(ctx, &again)
+	case m.name == "failure-resent" && paygate.OutcomeOf(err) == status.Failure:
+		return m.Gateway.Create(ctx, req)
+	}
+	return p, err
+}
+
+func (m *mutant) Inquire(ctx context.Context, req *paygate.InquireRequest) (*paygate.Payment, error) {
+	p, err := m.Gateway.Inquire(ctx, req)
+	if m.name == "not-found-as-unknown" && paygate.CodeOf(err) == status.CodeNotFound {
+		return nil, &paygate.Error{Op: paygate.OpInquire, Outcome: status.Unknown, Code: status.CodeUnknown}
+	}
+	return p, err
+}
+
+func TestMutantsAreKnown(t *testing.T) {
+	for _, m := range mutants {
+		assert.False(t, strings.ContainsAny(m.name, " /"), m.name)
+	}
+}
