@@ -57,7 +57,9 @@ func (p Policy) WithDefaults() Policy {
 // Backoff is the wait after the n-th failed try (n ≥ 1): BaseDelay·2^(n-1), capped at MaxDelay, with
 // "equal jitter" (a random point in the upper half) so that many clients retrying at once spread out.
 func (p Policy) Backoff(n int) time.Duration {
-	p = p.WithDefaults()
+	if p.BaseDelay <= 0 || p.MaxDelay < p.BaseDelay {
+		p = p.WithDefaults()
+	}
 	d := p.MaxDelay
 	if n < 1 {
 		n = 1

@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
@@ -125,10 +126,9 @@ func New(cfg Config) *Gateway {
 	if len(g.secret) == 0 {
 		g.secret = []byte(hex.EncodeToString(randomBytes(32)))
 	}
-	if g.log == nil {
-		g.log = zap.NewNop()
-	}
-	g.log = g.log.With(zap.String("provider", g.name))
+	// Redacting even though memory logs no request contents: a merchant's logger should never see the
+	// webhook secret, whatever a later change logs.
+	g.log = provider.NewLogger(g.log, string(g.secret)).With(zap.String("provider", g.name))
 	schedule := cfg.WebhookSchedule
 	if schedule == nil {
 		schedule = DefaultWebhookSchedule()

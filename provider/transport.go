@@ -1,0 +1,644 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+	"go.uber.org/zap"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/retry"
+	"github.com/paygate-go/paygate/status"
+)
+
+// DefaultMaxBodyBytes caps a provider's response body when TransportConfig.MaxBodyBytes is 0: payment
+// APIs answer in kilobytes, and an unbounded read lets a broken or hostile endpoint exhaust memory.
+const DefaultMaxBodyBytes = 1 << 20
+
+// DefaultTimeout bounds one HTTP exchange when TransportConfig.HTTPClient is nil, so a provider that
+// never answers cannot hold a call forever.
+const DefaultTimeout = 30 * time.Second
+
+// TransportConfig configures [NewTransport]. Only Provider and BaseURL are required.
+type TransportConfig struct {
+	// Provider is the adapter's name ("waffo"), used in errors and logs.
+	Provider string
+	// BaseURL is the provider's API root, possibly with a path prefix. It must be https://; http:// is
+	// accepted only for loopback hosts (127.0.0.0/8, ::1, localhost), where simulators run.
+	BaseURL string
+	// HTTPClient sends the requests; nil means a client with a 30 s timeout. It is never modified: the
+	// transport uses a copy that does not follow redirects and, when its Transport is an
+	// *http.Transport (or nil), a clone of it that requires TLS 1.2 or later. Any other RoundTripper is
+	// used as is, and TLS is then the caller's responsibility.
+	HTTPClient *http.Client
+	// Retry sets attempts and delays; zero fields take retry.Default()'s values.
+	Retry retry.Policy
+	// Logger receives one Debug entry per try. It should already redact (see [NewLogger]); nil logs
+	// nothing.
+	Logger *zap.Logger
+	// MaxBodyBytes caps the response body; 0 means [DefaultMaxBodyBytes].
+	MaxBodyBytes int64
+}
+
+// Transport is the HTTP client every adapter sends through: it enforces the URL and TLS rules, resends
+// only what S/F/U allows, draws its retries from the call's retry.Budget, caps response bodies and
+// turns network failures into F (nothing was sent) or U (it may have been processed). It is safe for
+// concurrent use.
+type Transport struct {
+	provider string
+	base     *url.URL
+	client   *http.Client
+	policy   retry.Policy
+	log      *zap.Logger
+	maxBody  int64
+}
+
+// Request is one logical request to the provider; [Transport.Do] may send it several times.
+type Request struct {
+	Op     paygate.Op  // the Gateway operation, for errors and logs
+	Method string      // HTTP method; empty means POST
+	Path   string      // relative to BaseURL (which may carry a path prefix); may carry a query
+	Header http.Header // sent on every try; never modified
+	// Body is sent byte-for-byte on every try.
+	Body []byte
+	// Resendable says the provider dedupes this request (or the adapter declared resending safe), so
+	// failures after it may have reached the provider may be retried. Failures before sending always
+	// may.
+	Resendable bool
+	// Sign, if set, is called before every send, first and retries, with a fresh copy of Header and
+	// the body, to set signature and timestamp headers. It must not modify body.
+	Sign func(h http.Header, body []byte) error
+	// IDs are the request ids, logged with each try.
+	IDs []zap.Field
+}
+
+// Response is the provider's HTTP answer, after retries. The adapter maps its status and body.
+type Response struct {
+	StatusCode int         // the HTTP status of the last try
+	Header     http.Header // its headers
+	Body       []byte      // its body, at most MaxBodyBytes
+	Attempts   int         // how many times the request was sent
+	// EarlierUnknown says an earlier try of this request failed after it may have reached the provider
+	// (a connection lost after sending, a 5xx). An answer that means "not processed" (429, 503) then
+	// speaks only for the last try: map it to U, not F.
+	EarlierUnknown bool
+}
+
+// NewTransport checks cfg and returns a Transport. Configuration errors are plain errors.
+func NewTransport(cfg TransportConfig) (*Transport, error) {
+	if strings.TrimSpace(cfg.Provider) == "" {
+		return nil, errors.New("provider transport: Provider is empty; set it to the adapter's name, e.g. \"waffo\"")
+	}
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil || cfg.BaseURL == "" {
+		return nil, fmt.Errorf("%s transport: BaseURL is not a valid URL; set it to the provider's https:// API root", cfg.Provider)
+	}
+	if base.RawQuery != "" || base.Fragment != "" {
+		return nil, fmt.Errorf("%s transport: BaseURL must not carry a query or fragment; put them in Request.Path", cfg.Provider)
+	}
+	if err := checkURL(cfg.Provider, base); err != nil {
+		return nil, err
+	}
+	if cfg.MaxBodyBytes < 0 {
+		return nil, fmt.Errorf("%s transport: MaxBodyBytes is negative; use 0 for the 1 MiB default", cfg.Provider)
+	}
+	maxBody := cfg.MaxBodyBytes
+	if maxBody == 0 {
+		maxBody = DefaultMaxBodyBytes
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = zap.NewNop()
+	}
+	return &Transport{
+		provider: cfg.Provider,
+		base:     base,
+		client:   httpClient(cfg.HTTPClient),
+		policy:   cfg.Retry.WithDefaults(),
+		log:      log,
+		maxBody:  maxBody,
+	}, nil
+}
+
+// BaseURL returns a copy of the provider's API root.
+func (t *Transport) BaseURL() *url.URL {
+	u := *t.base
+	return &u
+}
+
+// CloseIdleConnections closes the transport's idle connections, for an adapter's Close and for tests
+// that check for leaked goroutines.
+func (t *Transport) CloseIdleConnections() { t.client.CloseIdleConnections() }
+
+// checkURL enforces https, or http to loopback only, and no credentials in the URL.
+func checkURL(provider string, u *url.URL) error {
+	if u.User != nil {
+		return fmt.Errorf("%s transport: the URL must not carry credentials; configure them as API keys", provider)
+	}
+	host := u.Hostname()
+	if host == "" {
+		return fmt.Errorf("%s transport: the URL has no host; use https://host/…", provider)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(host) {
+			return nil
+		}
+		return fmt.Errorf("%s transport: http:// is allowed only to loopback hosts (127.0.0.0/8, ::1, localhost), not %q; use https://", provider, host)
+	}
+	return fmt.Errorf("%s transport: URL scheme %q is not supported; use https://", provider, u.Scheme)
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
+}
+
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// httpClient returns the client the transport uses; see TransportConfig.HTTPClient.
+func httpClient(c *http.Client) *http.Client {
+	if c == nil {
+		var tr *http.Transport
+		if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+			tr = dt.Clone()
+		} else {
+			tr = cleanhttp.DefaultPooledTransport()
+		}
+		requireTLS12(tr)
+		return &http.Client{Transport: tr, Timeout: DefaultTimeout, CheckRedirect: noRedirect}
+	}
+	cc := *c
+	rt := c.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	if ht, ok := rt.(*http.Transport); ok {
+		tr := ht.Clone()
+		requireTLS12(tr)
+		cc.Transport = tr
+	}
+	cc.CheckRedirect = noRedirect
+	return &cc
+}
+
+// requireTLS12 raises tr's minimum TLS version to 1.2, keeping its other TLS settings. tr must be a
+// clone: Clone also clones TLSClientConfig.
+func requireTLS12(tr *http.Transport) {
+	if tr.TLSClientConfig == nil {
+		tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		return
+	}
+	if tr.TLSClientConfig.MinVersion < tls.VersionTLS12 {
+		tr.TLSClientConfig.MinVersion = tls.VersionTLS12
+	}
+}
+
+// resolve joins path to the base URL and checks the result.
+func (t *Transport) resolve(p string) (*url.URL, string, error) {
+	ref, err := url.Parse(p)
+	if err != nil {
+		return nil, "", errors.New("the request path is not a valid URL path")
+	}
+	if ref.Scheme != "" || ref.Host != "" || ref.User != nil {
+		return nil, "", errors.New("the request path must be relative to BaseURL, not an absolute URL")
+	}
+	for _, seg := range strings.Split(ref.Path, "/") {
+		if seg == ".." {
+			return nil, "", errors.New("the request path must not contain \"..\"")
+		}
+	}
+	u := t.base.JoinPath(ref.EscapedPath())
+	u.RawQuery = ref.RawQuery
+	if err := checkURL(t.provider, u); err != nil {
+		return nil, "", err
+	}
+	return u, ref.Path, nil
+}
+
+// Do sends r and retries it as S/F/U allows: a try that never left the client (dial, DNS, TLS
+// handshake) is always retried; a try that failed after sending, or was answered 429 or 5xx, only when
+// r.Resendable. Every retry takes a unit of the call's retry.Budget (or of a budget of
+// Policy.MaxAttempts); the first send always happens. Any HTTP answer, whatever its status, is returned
+// as a *Response with a nil error: the adapter maps it. When no usable answer arrived, the error is a
+// *paygate.Error: outcome F with CodeUnavailable and retry.ErrNotSent in its chain when no try ever left
+// the client, otherwise outcome U (CodeTimeout when a timeout was involved, CodeProviderError for a
+// body over the cap, else CodeUnavailable).
+func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
+	if r == nil {
+		return nil, t.notSent("", status.CodeInvalidRequest, "no request given (adapter bug)", errors.New("nil *provider.Request"))
+	}
+	method := r.Method
+	if method == "" {
+		method = http.MethodPost
+	}
+	u, logPath, err := t.resolve(r.Path)
+	if err != nil {
+		return nil, t.notSent(r.Op, status.CodeInvalidRequest, "the request URL was refused (adapter bug or misconfigured BaseURL)", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, t.notSent(r.Op, status.CodeUnavailable, "the context ended before the request was sent; nothing was sent", err)
+	}
+	budget := retry.BudgetFrom(ctx)
+	if budget == nil {
+		budget = retry.NewBudget(t.policy.MaxAttempts)
+	}
+	c := &call{t: t, r: r, ctx: ctx, budget: budget, method: method, path: logPath, url: u}
+
+	var body any
+	if r.Body != nil {
+		body = bytes.Clone(r.Body)
+	}
+	c.cur = new(tryTrace)
+	req, err := retryablehttp.NewRequestWithContext(httptrace.WithClientTrace(ctx, c.cur.clientTrace()), method, u.String(), body)
+	if err != nil {
+		return nil, t.notSent(r.Op, status.CodeInvalidRequest, "the HTTP request could not be built (adapter bug)", err)
+	}
+	h, err := c.headers()
+	if err != nil {
+		return nil, t.notSent(r.Op, status.CodeAuthentication, "the request could not be signed; check the configured private key or secret", err)
+	}
+	req.Header = h
+
+	rc := &retryablehttp.Client{
+		HTTPClient:   t.client,
+		RetryMax:     math.MaxInt32, // the budget governs
+		CheckRetry:   c.checkRetry,
+		Backoff:      c.backoff,
+		PrepareRetry: c.prepareRetry,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	budget.Spend()
+	resp, doErr := rc.Do(req)
+	if resp != nil && resp.Body != nil {
+		resp.Body.Close() // already read into c.last; this is an empty replacement
+	}
+	return c.result(doErr)
+}
+
+// notSent is an F error for a request that never left the client.
+func (t *Transport) notSent(op paygate.Op, code status.Code, msg string, cause error) *paygate.Error {
+	return &paygate.Error{
+		Provider: t.provider, Op: op, Outcome: status.Failure, Code: code, Message: msg,
+		Err: fmt.Errorf("%w: %w", retry.ErrNotSent, cause),
+	}
+}
+
+// tryTrace records how far one try got, from net/http's client trace.
+type tryTrace struct {
+	getConn, gotConn, wroteHeaders atomic.Bool
+}
+
+func (tt *tryTrace) clientTrace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GetConn:      func(string) { tt.getConn.Store(true) },
+		GotConn:      func(httptrace.GotConnInfo) { tt.gotConn.Store(true) },
+		WroteHeaders: func() { tt.wroteHeaders.Store(true) },
+	}
+}
+
+// neverSent reports whether a try that failed with err certainly sent nothing. When in doubt it
+// says false: a false "never sent" would turn a U into an F.
+func (tt *tryTrace) neverSent(err error) bool {
+	if tt.wroteHeaders.Load() {
+		return false
+	}
+	if tt.getConn.Load() && !tt.gotConn.Load() {
+		return true // failed while getting a connection: dial, DNS, TLS handshake, or ctx during those
+	}
+	// A RoundTripper that does not report the trace: trust only errors that can only come from dialing.
+	var op *net.OpError
+	var dns *net.DNSError
+	return (errors.As(err, &op) && op.Op == "dial") || errors.As(err, &dns) || errors.Is(err, syscall.ECONNREFUSED)
+}
+
+// tryResult is what one try produced.
+type tryResult struct {
+	n        int
+	resp     *Response // a complete answer
+	status   int       // the HTTP status, also when the body failed
+	err      error     // a transport error, or an error reading the body
+	sent     bool      // it may have reached the provider
+	overflow bool      // the body was over the cap
+}
+
+// unsure reports whether the provider may have processed this try without us knowing the result.
+func (tr tryResult) unsure() bool {
+	return tr.sent && (tr.err != nil || tr.overflow || tr.status >= 500)
+}
+
+// call is the state of one Do: retryablehttp's hooks record every try here.
+type call struct {
+	t      *Transport
+	r      *Request
+	ctx    context.Context
+	budget *retry.Budget
+	method string
+	path   string
+	url    *url.URL
+
+	cur            *tryTrace
+	tries, retries int
+	last           tryResult
+	firstSent      *tryResult // the first try that may have reached the provider
+	earlierUnknown bool       // a try before the last was unsure
+	timeout        bool       // a timeout or deadline was involved
+	nextDelay      time.Duration
+	signErr        error // signing a retry failed
+}
+
+// headers returns a fresh copy of the request headers, signed.
+func (c *call) headers() (http.Header, error) {
+	h := c.r.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	if c.r.Sign != nil {
+		if err := c.r.Sign(h, c.r.Body); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
+
+// prepareRetry gives the next try a fresh trace and freshly signed headers.
+func (c *call) prepareRetry(hr *http.Request) error {
+	c.cur = new(tryTrace)
+	*hr = *hr.WithContext(httptrace.WithClientTrace(c.ctx, c.cur.clientTrace()))
+	h, err := c.headers()
+	if err != nil {
+		c.signErr = err
+		return err
+	}
+	hr.Header = h
+	return nil
+}
+
+func (c *call) backoff(time.Duration, time.Duration, int, *http.Response) time.Duration {
+	return c.nextDelay
+}
+
+// checkRetry records a try's result and decides whether to send again.
+func (c *call) checkRetry(_ context.Context, resp *http.Response, err error) (bool, error) {
+	c.tries++
+	res := tryResult{n: c.tries}
+	if err != nil {
+		res.err = c.safeErr(err)
+		res.sent = !c.cur.neverSent(err)
+	} else {
+		res.sent = true
+		res.status = resp.StatusCode
+		b, rerr := io.ReadAll(io.LimitReader(resp.Body, c.t.maxBody+1))
+		resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(nil)) // retryablehttp drains it before a retry
+		switch {
+		case rerr != nil:
+			res.err = fmt.Errorf("reading the HTTP %d response body: %w", resp.StatusCode, c.safeErr(rerr))
+		case int64(len(b)) > c.t.maxBody:
+			res.overflow = true
+		default:
+			res.resp = &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: b}
+		}
+	}
+	if res.err != nil && isTimeout(res.err) {
+		c.timeout = true
+	}
+	if c.tries > 1 && c.last.unsure() {
+		c.earlierUnknown = true
+	}
+	if res.sent && c.firstSent == nil {
+		first := res
+		c.firstSent = &first
+	}
+	c.last = res
+
+	again, why := c.decide(res, resp)
+	c.logTry(res, again, why)
+	return again, nil
+}
+
+// decide applies the transport's S/F/U retry rules to the try just made.
+func (c *call) decide(res tryResult, resp *http.Response) (bool, string) {
+	if c.ctx.Err() != nil {
+		return false, "context done"
+	}
+	var retryAfter time.Duration
+	switch {
+	case res.overflow:
+		return false, "body over the cap"
+	case res.err != nil && !res.sent:
+		// Nothing left the client: always safe to send again.
+	case res.err != nil:
+		if !c.r.Resendable {
+			return false, "failed after sending; not resendable"
+		}
+	case res.status == http.StatusTooManyRequests, res.status == http.StatusBadGateway,
+		res.status == http.StatusServiceUnavailable, res.status == http.StatusGatewayTimeout:
+		if !c.r.Resendable {
+			return false, "not resendable"
+		}
+		retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	case res.status >= 500:
+		if !c.r.Resendable {
+			return false, "not resendable"
+		}
+	default:
+		return false, "answered"
+	}
+	policy := c.t.policy
+	delay := policy.Backoff(c.retries + 1)
+	if retryAfter > policy.MaxDelay {
+		return false, "Retry-After beyond the policy's MaxDelay"
+	}
+	delay = max(delay, retryAfter)
+	if dl, ok := c.ctx.Deadline(); ok && time.Until(dl) < delay {
+		return false, "the context deadline comes before the next try"
+	}
+	if !c.budget.Take() {
+		return false, "attempt budget spent"
+	}
+	c.retries++
+	c.nextDelay = delay
+	return true, "retrying"
+}
+
+// logTry writes the one Debug entry of a try: no bodies, no header values.
+func (c *call) logTry(res tryResult, again bool, why string) {
+	ce := c.t.log.Check(zap.DebugLevel, "provider http try")
+	if ce == nil {
+		return
+	}
+	fields := make([]zap.Field, 0, 9+len(c.r.IDs))
+	fields = append(fields,
+		zap.String("provider", c.t.provider),
+		zap.String("op", string(c.r.Op)),
+		zap.String("method", c.method),
+		zap.String("path", c.path),
+		zap.Int("attempt", res.n),
+	)
+	if res.status != 0 {
+		fields = append(fields, zap.Int("status", res.status))
+	}
+	if class := res.class(); class != "" {
+		fields = append(fields, zap.String("error", class))
+	}
+	fields = append(fields, zap.String("decision", why))
+	if again {
+		fields = append(fields, zap.Duration("retry_in", c.nextDelay))
+	}
+	fields = append(fields, c.r.IDs...)
+	ce.Write(fields...)
+}
+
+// class names a failed try's kind for the log, without its text.
+func (tr tryResult) class() string {
+	switch {
+	case tr.overflow:
+		return "body_too_large"
+	case tr.err == nil:
+		return ""
+	case !tr.sent:
+		return "not_sent"
+	case tr.status != 0:
+		return "body_read_error"
+	case isTimeout(tr.err):
+		return "timeout_after_send"
+	}
+	return "connection_error_after_send"
+}
+
+// safeErr strips the query from the URL that *url.Error prints: paygate errors never carry one.
+func (c *call) safeErr(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		cp := *ue
+		u := *c.url
+		u.RawQuery = ""
+		cp.URL = u.String()
+		return &cp
+	}
+	return err
+}
+
+// result turns the recorded tries into Do's return values.
+func (c *call) result(doErr error) (*Response, error) {
+	t, last := c.t, c.last
+	if c.tries == 0 {
+		return nil, t.notSent(c.r.Op, status.CodeUnavailable, "the request could not be sent; nothing was sent", c.safeErr(doErr))
+	}
+	if last.resp != nil {
+		resp := *last.resp
+		resp.Attempts = c.tries
+		resp.EarlierUnknown = c.earlierUnknown
+		return &resp, nil
+	}
+	cause := last.err
+	if doErr != nil && cause != nil && !errors.Is(cause, doErr) && (errors.Is(doErr, context.Canceled) || errors.Is(doErr, context.DeadlineExceeded)) {
+		cause = errors.Join(cause, doErr) // the context ended while waiting to retry
+		if errors.Is(doErr, context.DeadlineExceeded) {
+			c.timeout = true
+		}
+	}
+	if c.signErr != nil {
+		cause = errors.Join(cause, fmt.Errorf("signing the retry: %w", c.signErr))
+	}
+	tries := plural(c.tries, "try", "tries")
+	if last.overflow {
+		return nil, &paygate.Error{
+			Provider: t.provider, Op: c.r.Op, Outcome: status.Unknown, Code: status.CodeProviderError,
+			HTTPStatus: last.status,
+			Message: fmt.Sprintf("the response body is over the %d-byte cap (MaxBodyBytes), so the request may have been processed; inquire with the same request ids",
+				t.maxBody),
+			Err: cause,
+		}
+	}
+	if c.firstSent == nil {
+		return nil, &paygate.Error{
+			Provider: t.provider, Op: c.r.Op, Outcome: status.Failure, Code: status.CodeUnavailable,
+			Message: fmt.Sprintf("could not connect to %s (%s); nothing was sent. Check BaseURL and the network; the same request may be sent again or another provider tried",
+				t.provider, tries),
+			Err: fmt.Errorf("%w: %w", retry.ErrNotSent, cause),
+		}
+	}
+	code := status.CodeUnavailable
+	if c.timeout {
+		code = status.CodeTimeout
+	}
+	first := *c.firstSent
+	var why error
+	switch {
+	case first.err != nil:
+		why = first.err
+	case first.overflow:
+		why = fmt.Errorf("try %d: HTTP %d with a body over the cap", first.n, first.status)
+	default:
+		why = fmt.Errorf("try %d: HTTP %d", first.n, first.status)
+	}
+	if first.n != last.n {
+		why = errors.Join(why, fmt.Errorf("last try: %w", cause))
+	}
+	return nil, &paygate.Error{
+		Provider: t.provider, Op: c.r.Op, Outcome: status.Unknown, Code: code, HTTPStatus: last.status,
+		Message: fmt.Sprintf("the request may have reached %s but no answer arrived (%s); resend it with the same request ids or inquire, never treat it as failed",
+			t.provider, tries),
+		Err: why,
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP-date. Absent, malformed or
+// past values are 0.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		if secs > int64(math.MaxInt64/time.Second) {
+			return time.Duration(math.MaxInt64)
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if when, err := http.ParseTime(v); err == nil && when.After(now) {
+		return when.Sub(now)
+	}
+	return 0
+}
