@@ -59,7 +59,8 @@ type Situation struct {
 	CtxDone      bool // the caller's context is cancelled or past its deadline
 	// NotSent: the last result is an F carrying ErrNotSent (this try never left the client).
 	NotSent bool
-	// PriorUnknown: an earlier try of this call was U, so it may have landed.
+	// PriorUnknown: an earlier try of this call was U, so it may have landed, and no inquiry has shown
+	// since that it did not.
 	PriorUnknown bool
 }
 
@@ -75,6 +76,7 @@ type Decision struct {
 //	phase    last result                  condition                         → step (outcome)
 //	send     S                                                              → return (S)
 //	send     F                            never sent, an earlier try was U  → as U below
+//	send     F to a write                 an earlier try was U (unresolved) → as U below
 //	send     F                                                              → return (F)
 //	send     U / anything else            context done                      → return (U)
 //	send     U                            resendable, attempts left         → resend
@@ -86,12 +88,16 @@ type Decision struct {
 //	resolve  U                            time left                         → inquire
 //	resolve  anything else                                                  → return (U)
 //
-// Its invariant, fuzzed: a U (or anything not a well-formed S or F) never yields F, and nothing in
-// PhaseResolve yields F: an inquiry's failure is not the write's failure.
+// Its invariants, checked exhaustively and fuzzed: a U (or anything not a well-formed S or F) never
+// yields F; nothing in PhaseResolve yields F (an inquiry's failure is not the write's failure); and a
+// write that was once U yields F only after an inquiry showed it had not landed.
 func Decide(s Situation) Decision {
 	write := s.Op.Write()
-	if s.Outcome == status.Failure && s.NotSent && s.PriorUnknown {
-		// This try never left the client, but an earlier one may have landed: still unknown.
+	if s.Phase == PhaseSend && s.Outcome == status.Failure && s.PriorUnknown && (s.NotSent || write) {
+		// An earlier try may have landed. A never-sent try says nothing about it, and a provider's F to a
+		// resent write may be about the state our own earlier try created ("duplicate", "already
+		// cancelled", "over the refundable amount"). Still unknown, until an inquiry shows the earlier
+		// tries did not land (Wrap then clears PriorUnknown and trusts the next answer).
 		s.Outcome = status.Unknown
 	}
 	if s.Phase == PhaseSend {

@@ -29,6 +29,9 @@ func TestDecideTable(t *testing.T) {
 		{"send F not sent after a U try is still U: resend", retry.Situation{Op: create, Outcome: F, NotSent: true, PriorUnknown: true, AttemptsLeft: true, Resendable: true}, retry.Resend, ""},
 		{"send F not sent after a U try, no attempts: inquire", retry.Situation{Op: create, Outcome: F, NotSent: true, PriorUnknown: true, Resendable: true, TimeLeft: true}, retry.Inquire, ""},
 		{"send F not sent after a U try, nothing left: U", retry.Situation{Op: create, Outcome: F, NotSent: true, PriorUnknown: true}, retry.Return, U},
+		{"send F to a write after an unresolved U try: resend", retry.Situation{Op: create, Outcome: F, Code: status.CodeIdempotencyConflict, PriorUnknown: true, AttemptsLeft: true, Resendable: true}, retry.Resend, ""},
+		{"send F to a write after an unresolved U try: inquire", retry.Situation{Op: paygate.OpRefund, Outcome: F, Code: status.CodeRefundNotAllowed, PriorUnknown: true, Resendable: true, TimeLeft: true}, retry.Inquire, ""},
+		{"send F to a read after a U try: F", retry.Situation{Op: inquire, Outcome: F, Code: status.CodeNotFound, PriorUnknown: true, AttemptsLeft: true}, retry.Return, F},
 		{"send U resendable with attempts: resend", retry.Situation{Op: create, Outcome: U, AttemptsLeft: true, Resendable: true}, retry.Resend, ""},
 		{"send U context done: U", retry.Situation{Op: create, Outcome: U, AttemptsLeft: true, Resendable: true, CtxDone: true}, retry.Return, U},
 		{"send U write not resendable: inquire", retry.Situation{Op: create, Outcome: U, AttemptsLeft: true, TimeLeft: true}, retry.Inquire, ""},
@@ -80,26 +83,61 @@ func FuzzDecide(f *testing.F) {
 			NotSent:      flags&32 != 0,
 			PriorUnknown: flags&64 != 0,
 		}
-		d := retry.Decide(s)
-		if d.Step == retry.Return && d.Outcome == status.Failure {
-			if s.Phase != retry.PhaseSend || s.Outcome != status.Failure || (s.NotSent && s.PriorUnknown) {
-				t.Fatalf("Decide(%+v) = F: only a send answered F may yield F", s)
+		checkDecision(t, s)
+	})
+}
+
+// TestDecideExhaustive checks the invariants on every combination of the table's inputs: the input
+// space is small enough to prove, not just sample.
+func TestDecideExhaustive(t *testing.T) {
+	ops := []paygate.Op{paygate.OpCreate, paygate.OpInquire, paygate.OpCancel, paygate.OpRefund, paygate.OpInquireRefund}
+	outcomes := []status.Outcome{status.Success, status.Failure, status.Unknown, ""}
+	codes := append(status.Codes(), "")
+	n := 0
+	for _, op := range ops {
+		for _, phase := range []retry.Phase{retry.PhaseSend, retry.PhaseResolve} {
+			for _, out := range outcomes {
+				for _, code := range codes {
+					for flags := range 1 << 7 {
+						checkDecision(t, retry.Situation{
+							Op: op, Phase: phase, Outcome: out, Code: code,
+							Landed: flags&1 != 0, Resendable: flags&2 != 0, AttemptsLeft: flags&4 != 0,
+							TimeLeft: flags&8 != 0, CtxDone: flags&16 != 0, NotSent: flags&32 != 0, PriorUnknown: flags&64 != 0,
+						})
+						n++
+					}
+				}
 			}
 		}
-		if d.Step == retry.Return && d.Outcome == status.Success && s.Outcome != status.Success {
-			t.Fatalf("Decide(%+v) = S from a result that was not S", s)
+	}
+	t.Logf("%d situations checked", n)
+}
+
+// checkDecision fails t if Decide breaks an invariant for s.
+func checkDecision(t *testing.T, s retry.Situation) {
+	t.Helper()
+	d := retry.Decide(s)
+	if d.Step == retry.Return && d.Outcome == status.Failure {
+		if s.Phase != retry.PhaseSend || s.Outcome != status.Failure || (s.NotSent && s.PriorUnknown) {
+			t.Fatalf("Decide(%+v) = F: only a send answered F may yield F", s)
 		}
-		if d.Step == retry.Return && d.Outcome == "" {
-			t.Fatalf("Decide(%+v) returns without an outcome", s)
+		if s.Op.Write() && s.PriorUnknown {
+			t.Fatalf("Decide(%+v) = F for a write whose earlier unknown try was never resolved", s)
 		}
-		if s.CtxDone && d.Step != retry.Return {
-			t.Fatalf("Decide(%+v) keeps going after the context ended", s)
-		}
-		if d.Step == retry.Inquire && !s.Op.Write() {
-			t.Fatalf("Decide(%+v) resolves a read by inquiry", s)
-		}
-		if d.Step == retry.Resend && s.Op.Write() && !s.Resendable {
-			t.Fatalf("Decide(%+v) resends a write that may not be resent", s)
-		}
-	})
+	}
+	if d.Step == retry.Return && d.Outcome == status.Success && s.Outcome != status.Success {
+		t.Fatalf("Decide(%+v) = S from a result that was not S", s)
+	}
+	if d.Step == retry.Return && d.Outcome == "" {
+		t.Fatalf("Decide(%+v) returns without an outcome", s)
+	}
+	if s.CtxDone && d.Step != retry.Return {
+		t.Fatalf("Decide(%+v) keeps going after the context ended", s)
+	}
+	if d.Step == retry.Inquire && !s.Op.Write() {
+		t.Fatalf("Decide(%+v) resolves a read by inquiry", s)
+	}
+	if d.Step == retry.Resend && s.Op.Write() && !s.Resendable {
+		t.Fatalf("Decide(%+v) resends a write that may not be resent", s)
+	}
 }

@@ -195,6 +195,11 @@ func run[T any](ctx context.Context, w *gateway, c call[T]) (T, error) {
 		if phase == PhaseSend && outcome == status.Unknown {
 			lastUnknown, priorUnknown = err, true
 		}
+		if phase == PhaseResolve && d.Step == Resend {
+			// The inquiry shows the earlier tries did not land, so the answer to the resend speaks
+			// for the whole call, F included.
+			priorUnknown = false
+		}
 		if phase == PhaseResolve && err != nil {
 			inquiryErr = err
 		}

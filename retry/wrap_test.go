@@ -135,7 +135,12 @@ func TestWrapCreate(t *testing.T) {
 		{"S at once", map[paygate.Op][]answer{c: {{pay: pending}}}, nil, status.Success, status.CodeOK, 1, 0},
 		{"F at once, never resent", map[paygate.Op][]answer{c: {{err: ferr(c, status.CodeDeclined)}}}, nil, status.Failure, status.CodeDeclined, 1, 0},
 		{"U then S: resent", map[paygate.Op][]answer{c: {{err: uerr(c, status.CodeTimeout)}, {pay: pending}}}, nil, status.Success, status.CodeOK, 2, 0},
-		{"U then F: the provider's answer to the identical request", map[paygate.Op][]answer{c: {{err: uerr(c, status.CodeTimeout)}, {err: ferr(c, status.CodeDeclined)}}}, nil, status.Failure, status.CodeDeclined, 2, 0},
+		{"U then F: suspect until an inquiry shows the first try did not land", map[paygate.Op][]answer{
+			c: {{err: uerr(c, status.CodeTimeout)}, {err: ferr(c, status.CodeDeclined)}},
+			i: {{err: ferr(i, status.CodeNotFound)}}}, nil, status.Failure, status.CodeDeclined, 4, 1},
+		{"U then duplicate F: the first try landed", map[paygate.Op][]answer{
+			c: {{err: uerr(c, status.CodeTimeout)}, {err: ferr(c, status.CodeIdempotencyConflict)}},
+			i: {{pay: pending}}}, nil, status.Success, status.CodeOK, 3, 1},
 		{"U ×3 then inquiry finds it", map[paygate.Op][]answer{c: {{err: uerr(c, status.CodeTimeout)}}, i: {{pay: pending}}}, nil, status.Success, status.CodeOK, 3, 1},
 		{"U ×3, inquiry not found, resend lands", map[paygate.Op][]answer{
 			c: {{err: uerr(c, status.CodeTimeout)}, {err: uerr(c, status.CodeTimeout)}, {err: uerr(c, status.CodeTimeout)}, {pay: pending}},
