@@ -96,9 +96,24 @@ type Response struct {
 	Body       []byte      // its body, at most MaxBodyBytes
 	Attempts   int         // how many times the request was sent
 	// EarlierUnknown says an earlier try of this request failed after it may have reached the provider
-	// (a connection lost after sending, a 5xx). An answer that means "not processed" (429, 503) then
-	// speaks only for the last try: map it to U, not F.
+	// (a connection lost after sending, a 5xx). Any F the adapter makes of this answer — "not processed"
+	// (429, 503) or a business code such as "duplicate request" that may be about the earlier try —
+	// then speaks only for the last try. Pass the mapped error through KeepUnknown.
 	EarlierUnknown bool
+}
+
+// KeepUnknown returns e, the adapter's mapping of r, turned from F into U when an earlier try of the
+// request may have landed (r.EarlierUnknown); otherwise e unchanged. retry.Wrap then resolves the U by
+// inquiry, so a genuine F still reaches the caller, once it is known to speak for the whole call.
+func (r *Response) KeepUnknown(e *paygate.Error) *paygate.Error {
+	if e == nil || r == nil || !r.EarlierUnknown || e.Outcome != status.Failure {
+		return e
+	}
+	u := *e
+	u.Outcome = status.Unknown
+	u.Message = fmt.Sprintf("an earlier try may have been processed, so this answer (%s) may be about it; inquire or resend with the same ids", e.Code)
+	u.Err = e
+	return &u
 }
 
 // NewTransport checks cfg and returns a Transport. Configuration errors are plain errors.

@@ -789,3 +789,17 @@ func TestDoConcurrent(t *testing.T) {
 		assert.NoError(t, err)
 	}
 }
+
+func TestResponseKeepUnknown(t *testing.T) {
+	f := &paygate.Error{Provider: "acme", Op: paygate.OpCreate, Outcome: status.Failure, Code: status.CodeIdempotencyConflict, ProviderCode: "DUPLICATE"}
+	u := (&Response{EarlierUnknown: true}).KeepUnknown(f)
+	assert.Equal(t, status.Unknown, paygate.OutcomeOf(u))
+	assert.Equal(t, status.CodeIdempotencyConflict, paygate.CodeOf(u), "the code is kept for support staff")
+	assert.Equal(t, "DUPLICATE", u.ProviderCode)
+	assert.Equal(t, status.Failure, f.Outcome, "the original is not modified")
+
+	assert.Same(t, f, (&Response{}).KeepUnknown(f), "no earlier unknown try: F stands")
+	ue := &paygate.Error{Outcome: status.Unknown, Code: status.CodeTimeout}
+	assert.Same(t, ue, (&Response{EarlierUnknown: true}).KeepUnknown(ue))
+	assert.Nil(t, (&Response{EarlierUnknown: true}).KeepUnknown(nil))
+}
