@@ -175,57 +175,56 @@ func (s *suite) setup(op paygate.Op) func(context.Context, paygate.Gateway) erro
 	return nil
 }
 
+// eachFaultCode runs check as a subtest per Env.FaultCodes entry, on a fresh Env with the state the
+// code's operation needs.
+func eachFaultCode(t *testing.T, h Harness, check func(t *testing.T, s *suite, fc FaultCode, call func(context.Context, paygate.Gateway) error)) {
+	probe := newSuite(t, h)
+	if len(probe.FaultCodes) == 0 {
+		t.Skip("skipped: Env.FaultCodes is empty")
+	}
+	for _, fc := range probe.FaultCodes {
+		t.Run(fmt.Sprintf("%s/%s", fc.Op, fc.ProviderCode), func(t *testing.T) {
+			s := newSuite(t, h)
+			check(t, s, fc, s.setup(fc.Op))
+		})
+	}
+}
+
 var codeCases = []testCase{
 	{"raw", func(t *testing.T, h Harness) {
-		probe := newSuite(t, h)
-		if len(probe.FaultCodes) == 0 {
-			t.Skip("skipped: Env.FaultCodes is empty")
-		}
-		for _, fc := range probe.FaultCodes {
-			t.Run(fmt.Sprintf("%s/%s", fc.Op, fc.ProviderCode), func(t *testing.T) {
-				s := newSuite(t, h)
-				call := s.setup(fc.Op)
-				// A U may be resent by the transport and must stay U; an F struck twice shows a resend
-				// as a second request rather than hiding it behind a success.
-				times := 2
-				if fc.Outcome == status.Unknown {
-					times = 1000
-				}
-				s.Sim.Inject(sim.Fault{Op: fc.Op, Kind: sim.ReplyCode, Code: fc.ProviderCode, Times: times})
-				before := s.Sim.Ledger().TotalRequests()
-				err := call(s.ctx, s.Gateway)
-				assert.Equal(t, fc.Outcome, paygate.OutcomeOf(err), "%v", err)
-				assert.Equal(t, fc.Code, paygate.CodeOf(err))
-				var pe *paygate.Error
-				require.True(t, errors.As(err, &pe), "errors are *paygate.Error: %T %v", err, err)
-				assert.Equal(t, fc.ProviderCode, pe.ProviderCode, "the provider's raw code is kept")
-				if fc.Outcome == status.Failure {
-					assert.Equal(t, 1, s.Sim.Ledger().TotalRequests()-before, "an F is never resent")
-				}
-			})
-		}
+		eachFaultCode(t, h, func(t *testing.T, s *suite, fc FaultCode, call func(context.Context, paygate.Gateway) error) {
+			// A U may be resent by the transport and must stay U; an F struck twice shows a resend
+			// as a second request rather than hiding it behind a success.
+			times := 2
+			if fc.Outcome == status.Unknown {
+				times = 1000
+			}
+			s.Sim.Inject(sim.Fault{Op: fc.Op, Kind: sim.ReplyCode, Code: fc.ProviderCode, Times: times})
+			before := s.Sim.Ledger().TotalRequests()
+			err := call(s.ctx, s.Gateway)
+			assert.Equal(t, fc.Outcome, paygate.OutcomeOf(err), "%v", err)
+			assert.Equal(t, fc.Code, paygate.CodeOf(err))
+			var pe *paygate.Error
+			require.True(t, errors.As(err, &pe), "errors are *paygate.Error: %T %v", err, err)
+			assert.Equal(t, fc.ProviderCode, pe.ProviderCode, "the provider's raw code is kept")
+			if fc.Outcome == status.Failure {
+				assert.Equal(t, 1, s.Sim.Ledger().TotalRequests()-before, "an F is never resent")
+			}
+		})
 	}},
 	{"wrapped", func(t *testing.T, h Harness) {
-		probe := newSuite(t, h)
-		if len(probe.FaultCodes) == 0 {
-			t.Skip("skipped: Env.FaultCodes is empty")
-		}
-		for _, fc := range probe.FaultCodes {
-			t.Run(fmt.Sprintf("%s/%s", fc.Op, fc.ProviderCode), func(t *testing.T) {
-				s := newSuite(t, h)
-				call := s.setup(fc.Op)
-				s.Sim.Inject(sim.Fault{Op: fc.Op, Kind: sim.ReplyCode, Code: fc.ProviderCode, Times: 1})
-				before := s.Sim.Ledger().TotalRequests()
-				err := call(s.ctx, s.wrapped(fastPolicy()))
-				if fc.Outcome == status.Failure {
-					assert.Equal(t, status.Failure, paygate.OutcomeOf(err), "%v", err)
-					assert.Equal(t, fc.Code, paygate.CodeOf(err))
-					assert.Equal(t, 1, s.Sim.Ledger().TotalRequests()-before, "retry.Wrap never resends an F")
-					return
-				}
-				assert.NoError(t, err, "a single %s is resolved by retry.Wrap", fc.ProviderCode)
-			})
-		}
+		eachFaultCode(t, h, func(t *testing.T, s *suite, fc FaultCode, call func(context.Context, paygate.Gateway) error) {
+			s.Sim.Inject(sim.Fault{Op: fc.Op, Kind: sim.ReplyCode, Code: fc.ProviderCode, Times: 1})
+			before := s.Sim.Ledger().TotalRequests()
+			err := call(s.ctx, s.wrapped(fastPolicy()))
+			if fc.Outcome == status.Failure {
+				assert.Equal(t, status.Failure, paygate.OutcomeOf(err), "%v", err)
+				assert.Equal(t, fc.Code, paygate.CodeOf(err))
+				assert.Equal(t, 1, s.Sim.Ledger().TotalRequests()-before, "retry.Wrap never resends an F")
+				return
+			}
+			assert.NoError(t, err, "a single %s is resolved by retry.Wrap", fc.ProviderCode)
+		})
 	}},
 }
 
