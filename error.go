@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/paygate-go/paygate/status"
 )
@@ -27,7 +28,10 @@ type Error struct {
 	ProviderCode    string // the provider's own result code, e.g. "A0011" or "REPEAT_REQ_INCONSISTENT"
 	ProviderMessage string // the provider's own message
 	HTTPStatus      int    // the HTTP status of the provider's reply; 0 if there was none
-	Err             error  // the underlying cause, if any (a network error, a decode error, …)
+	// RetryAfter is how long the provider asked us to wait before resending (Retry-After); 0 if it
+	// did not ask. retry.Wrap waits at least this long, or stops resending when it is too long.
+	RetryAfter time.Duration
+	Err        error // the underlying cause, if any (a network error, a decode error, …)
 }
 
 // Error formats the error on one line: who, what, the normalized result, our explanation, then the

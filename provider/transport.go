@@ -96,10 +96,13 @@ type Response struct {
 	Body       []byte      // its body, at most MaxBodyBytes
 	Attempts   int         // how many times the request was sent
 	// EarlierUnknown says an earlier try of this request failed after it may have reached the provider
-	// (a connection lost after sending, a 5xx). Any F the adapter makes of this answer — "not processed"
-	// (429, 503) or a business code such as "duplicate request" that may be about the earlier try —
-	// then speaks only for the last try. Pass the mapped error through KeepUnknown.
+	// (a connection lost after sending, a 5xx). Any F the adapter makes of this answer — a 429, or a
+	// business code such as "duplicate request" that may be about the earlier try — then speaks only
+	// for the last try. Pass the mapped error through KeepUnknown. (A 5xx is U in any case.)
 	EarlierUnknown bool
+	// RetryAfter is the last answer's Retry-After, parsed (0 when absent). An adapter mapping a 429 or
+	// 503 copies it into paygate.Error.RetryAfter so retry.Wrap honours it too.
+	RetryAfter time.Duration
 }
 
 // KeepUnknown returns e, the adapter's mapping of r, turned from F into U when an earlier try of the
@@ -566,6 +569,7 @@ func (c *call) result(doErr error) (*Response, error) {
 		resp := *last.resp
 		resp.Attempts = c.tries
 		resp.EarlierUnknown = c.earlierUnknown
+		resp.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		return &resp, nil
 	}
 	cause := last.err

@@ -350,6 +350,7 @@ func TestDoRetryAfter(t *testing.T) {
 		resp, err := tr.Do(retry.WithBudget(testCtx(t), b), &Request{Op: paygate.OpCreate, Path: "/p", Resendable: true})
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
+		assert.Equal(t, 10*time.Second, resp.RetryAfter, "handed to the adapter for paygate.Error.RetryAfter")
 		assert.Equal(t, int32(1), rec.n.Load())
 		assert.Equal(t, 1, b.Used())
 	})

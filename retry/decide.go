@@ -53,8 +53,10 @@ type Situation struct {
 	Landed bool
 	// Resendable: the provider dedupes this operation by request id, or the adapter declared why a
 	// resend is still safe. Reads are always resendable.
-	Resendable   bool
-	AttemptsLeft bool // the call's Budget has sends left
+	Resendable bool
+	// AttemptsLeft: in PhaseSend, the call's Budget has sends left; in PhaseResolve, the resends that
+	// resolution may make (at most Policy.MaxAttempts) are not used up.
+	AttemptsLeft bool
 	TimeLeft     bool // the resolve deadline has not passed (false when resolution is disabled)
 	CtxDone      bool // the caller's context is cancelled or past its deadline
 	// NotSent: the last result is an F carrying ErrNotSent (this try never left the client).
@@ -76,7 +78,8 @@ type Decision struct {
 //	phase    last result                  condition                         → step (outcome)
 //	send     S                                                              → return (S)
 //	send     F                            never sent, an earlier try was U  → as U below
-//	send     F to a write                 an earlier try was U (unresolved) → as U below
+//	send     F to a write                 an earlier try was U (unresolved) → as U below, inquiring
+//	                                                                           rather than resending
 //	send     F                                                              → return (F)
 //	send     U / anything else            context done                      → return (U)
 //	send     U                            resendable, attempts left         → resend
@@ -84,7 +87,7 @@ type Decision struct {
 //	send     U                            otherwise                         → return (U)
 //	resolve  any                          context done                      → return (U)
 //	resolve  S, landed                                                      → return (S)
-//	resolve  S not landed / F NOT_FOUND   resendable, time left             → resend
+//	resolve  S not landed / F NOT_FOUND   resendable, time and resends left → resend
 //	resolve  U                            time left                         → inquire
 //	resolve  anything else                                                  → return (U)
 //
@@ -99,6 +102,10 @@ func Decide(s Situation) Decision {
 		// cancelled", "over the refundable amount"). Still unknown, until an inquiry shows the earlier
 		// tries did not land (Wrap then clears PriorUnknown and trusts the next answer).
 		s.Outcome = status.Unknown
+		if write && !s.NotSent {
+			// The provider answered; sending the same write again would get the same answer. Ask instead.
+			s.AttemptsLeft = false
+		}
 	}
 	if s.Phase == PhaseSend {
 		switch {
@@ -123,7 +130,7 @@ func Decide(s Situation) Decision {
 		return Decision{Step: Return, Outcome: status.Unknown, Why: "context done while resolving"}
 	case s.Outcome == status.Success && s.Landed:
 		return Decision{Step: Return, Outcome: status.Success, Why: "inquiry shows the write took effect"}
-	case (s.Outcome == status.Success || (s.Outcome == status.Failure && s.Code == status.CodeNotFound)) && s.Resendable && s.TimeLeft:
+	case (s.Outcome == status.Success || (s.Outcome == status.Failure && s.Code == status.CodeNotFound)) && s.Resendable && s.TimeLeft && s.AttemptsLeft:
 		return Decision{Step: Resend, Why: "inquiry shows the write did not land; resending the identical request"}
 	case s.Outcome == status.Success || (s.Outcome == status.Failure && s.Code == status.CodeNotFound):
 		return Decision{Step: Return, Outcome: status.Unknown, Why: "the write did not land and may not be resent"}
@@ -148,16 +155,31 @@ type Idempotency struct {
 func (i Idempotency) Resendable() bool { return i.Dedupes || i.ResendSafe != "" }
 
 // Declarer is implemented by gateways that state, per operation, whether a resend is safe. Every
-// paygate adapter implements it. A Gateway that does not is taken at the word of the Gateway contract:
-// request ids are idempotency keys, so every operation dedupes.
+// paygate adapter implements it, and so does a Gateway made by Wrap.
 type Declarer interface {
 	Idempotency(op paygate.Op) Idempotency
 }
 
-// IdempotencyOf returns gw's declaration for op.
+// Unwrapper is implemented by Gateways that decorate another (metrics, logging, …), so the inner
+// Gateway's declaration can be found through them.
+type Unwrapper interface {
+	Unwrap() paygate.Gateway
+}
+
+// IdempotencyOf returns gw's declaration for op, looking through Unwrap chains. A Gateway that
+// declares nothing is not trusted to dedupe its writes: Wrap then resolves them by inquiry only.
 func IdempotencyOf(gw paygate.Gateway, op paygate.Op) Idempotency {
-	if d, ok := gw.(Declarer); ok {
-		return d.Idempotency(op)
+	for range 32 { // a bound, in case a decorator unwraps to itself
+		if d, ok := gw.(Declarer); ok {
+			return d.Idempotency(op)
+		}
+		u, ok := gw.(Unwrapper)
+		if !ok {
+			break
+		}
+		if gw = u.Unwrap(); gw == nil {
+			break
+		}
 	}
-	return Idempotency{Dedupes: true}
+	return Idempotency{}
 }

@@ -29,7 +29,8 @@ func TestDecideTable(t *testing.T) {
 		{"send F not sent after a U try is still U: resend", retry.Situation{Op: create, Outcome: F, NotSent: true, PriorUnknown: true, AttemptsLeft: true, Resendable: true}, retry.Resend, ""},
 		{"send F not sent after a U try, no attempts: inquire", retry.Situation{Op: create, Outcome: F, NotSent: true, PriorUnknown: true, Resendable: true, TimeLeft: true}, retry.Inquire, ""},
 		{"send F not sent after a U try, nothing left: U", retry.Situation{Op: create, Outcome: F, NotSent: true, PriorUnknown: true}, retry.Return, U},
-		{"send F to a write after an unresolved U try: resend", retry.Situation{Op: create, Outcome: F, Code: status.CodeIdempotencyConflict, PriorUnknown: true, AttemptsLeft: true, Resendable: true}, retry.Resend, ""},
+		{"send F to a write after an unresolved U try: inquire, not resend", retry.Situation{Op: create, Outcome: F, Code: status.CodeIdempotencyConflict, PriorUnknown: true, AttemptsLeft: true, Resendable: true, TimeLeft: true}, retry.Inquire, ""},
+		{"send never-sent F after a U try: resend", retry.Situation{Op: create, Outcome: F, NotSent: true, PriorUnknown: true, AttemptsLeft: true, Resendable: true, TimeLeft: true}, retry.Resend, ""},
 		{"send F to a write after an unresolved U try: inquire", retry.Situation{Op: paygate.OpRefund, Outcome: F, Code: status.CodeRefundNotAllowed, PriorUnknown: true, Resendable: true, TimeLeft: true}, retry.Inquire, ""},
 		{"send F to a read after a U try: F", retry.Situation{Op: inquire, Outcome: F, Code: status.CodeNotFound, PriorUnknown: true, AttemptsLeft: true}, retry.Return, F},
 		{"send U resendable with attempts: resend", retry.Situation{Op: create, Outcome: U, AttemptsLeft: true, Resendable: true}, retry.Resend, ""},
@@ -40,8 +41,9 @@ func TestDecideTable(t *testing.T) {
 		{"send U read with attempts: resend", retry.Situation{Op: inquire, Outcome: U, AttemptsLeft: true}, retry.Resend, ""},
 		{"send U read no attempts: U, never inquire", retry.Situation{Op: inquire, Outcome: U, TimeLeft: true}, retry.Return, U},
 		{"resolve S landed: S", retry.Situation{Op: create, Phase: retry.PhaseResolve, Outcome: S, Landed: true}, retry.Return, S},
-		{"resolve S not landed: resend", retry.Situation{Op: paygate.OpCancel, Phase: retry.PhaseResolve, Outcome: S, Resendable: true, TimeLeft: true}, retry.Resend, ""},
-		{"resolve NOT_FOUND: resend", retry.Situation{Op: create, Phase: retry.PhaseResolve, Outcome: F, Code: status.CodeNotFound, Resendable: true, TimeLeft: true}, retry.Resend, ""},
+		{"resolve S not landed: resend", retry.Situation{Op: paygate.OpCancel, Phase: retry.PhaseResolve, Outcome: S, Resendable: true, TimeLeft: true, AttemptsLeft: true}, retry.Resend, ""},
+		{"resolve NOT_FOUND: resend", retry.Situation{Op: create, Phase: retry.PhaseResolve, Outcome: F, Code: status.CodeNotFound, Resendable: true, TimeLeft: true, AttemptsLeft: true}, retry.Resend, ""},
+		{"resolve NOT_FOUND, resolution's resends used up: U", retry.Situation{Op: create, Phase: retry.PhaseResolve, Outcome: F, Code: status.CodeNotFound, Resendable: true, TimeLeft: true}, retry.Return, U},
 		{"resolve NOT_FOUND not resendable: U", retry.Situation{Op: create, Phase: retry.PhaseResolve, Outcome: F, Code: status.CodeNotFound, TimeLeft: true}, retry.Return, U},
 		{"resolve NOT_FOUND no time: U", retry.Situation{Op: create, Phase: retry.PhaseResolve, Outcome: F, Code: status.CodeNotFound, Resendable: true}, retry.Return, U},
 		{"resolve other F: U, never F", retry.Situation{Op: paygate.OpRefund, Phase: retry.PhaseResolve, Outcome: F, Code: status.CodeAuthentication, Resendable: true, TimeLeft: true}, retry.Return, U},
@@ -139,5 +141,8 @@ func checkDecision(t *testing.T, s retry.Situation) {
 	}
 	if d.Step == retry.Resend && s.Op.Write() && !s.Resendable {
 		t.Fatalf("Decide(%+v) resends a write that may not be resent", s)
+	}
+	if d.Step == retry.Resend && !s.AttemptsLeft {
+		t.Fatalf("Decide(%+v) resends with no attempts left", s)
 	}
 }

@@ -46,7 +46,20 @@ func (w *gateway) Create(ctx context.Context, req *paygate.CreateRequest) (*payg
 		inquire: func(ctx context.Context) (*paygate.Payment, error) {
 			return w.inner.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID})
 		},
-		landed: func(p *paygate.Payment) bool { return p != nil },
+		landed:  func(p *paygate.Payment) bool { return p != nil },
+		present: func(p *paygate.Payment) bool { return p != nil },
+		// A payment found by inquiry often lacks the Action the create answered with (the redirect or
+		// QR code the customer needs). A deduping provider answers the identical create with the
+		// original payment, so ask once more.
+		refresh: func(ctx context.Context, p *paygate.Payment) *paygate.Payment {
+			if p.Action != nil || p.Status != status.PaymentRequiresAction || !IdempotencyOf(w.inner, paygate.OpCreate).Dedupes {
+				return p
+			}
+			if again, err := w.inner.Create(ctx, req); err == nil && again != nil && again.ProviderPaymentID == p.ProviderPaymentID {
+				return again
+			}
+			return p
+		},
 	})
 }
 
@@ -55,9 +68,10 @@ func (w *gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (*pa
 		return nil, err
 	}
 	return run(ctx, w, call[*paygate.Payment]{
-		op:   paygate.OpInquire,
-		ids:  paymentIDs(req.PaymentRequestID, req.ProviderPaymentID),
-		send: func(ctx context.Context) (*paygate.Payment, error) { return w.inner.Inquire(ctx, req) },
+		op:      paygate.OpInquire,
+		ids:     paymentIDs(req.PaymentRequestID, req.ProviderPaymentID),
+		send:    func(ctx context.Context) (*paygate.Payment, error) { return w.inner.Inquire(ctx, req) },
+		present: func(p *paygate.Payment) bool { return p != nil },
 	})
 }
 
@@ -76,7 +90,8 @@ func (w *gateway) Cancel(ctx context.Context, req *paygate.CancelRequest) (*payg
 		},
 		// The cancel landed only if the payment now is cancelled; any other answer means it did not
 		// (yet), and the identical cancel is sent again for the provider to decide.
-		landed: func(p *paygate.Payment) bool { return p != nil && p.Status == status.PaymentCanceled },
+		landed:  func(p *paygate.Payment) bool { return p != nil && p.Status == status.PaymentCanceled },
+		present: func(p *paygate.Payment) bool { return p != nil },
 	})
 }
 
@@ -92,7 +107,8 @@ func (w *gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*payg
 		inquire: func(ctx context.Context) (*paygate.Refund, error) {
 			return w.inner.InquireRefund(ctx, &paygate.InquireRefundRequest{RefundRequestID: req.RefundRequestID})
 		},
-		landed: func(r *paygate.Refund) bool { return r != nil },
+		landed:  func(r *paygate.Refund) bool { return r != nil },
+		present: func(r *paygate.Refund) bool { return r != nil },
 	})
 }
 
@@ -108,9 +124,10 @@ func (w *gateway) InquireRefund(ctx context.Context, req *paygate.InquireRefundR
 		ids = append(ids, zap.String("provider_refund_id", req.ProviderRefundID))
 	}
 	return run(ctx, w, call[*paygate.Refund]{
-		op:   paygate.OpInquireRefund,
-		ids:  ids,
-		send: func(ctx context.Context) (*paygate.Refund, error) { return w.inner.InquireRefund(ctx, req) },
+		op:      paygate.OpInquireRefund,
+		ids:     ids,
+		send:    func(ctx context.Context) (*paygate.Refund, error) { return w.inner.InquireRefund(ctx, req) },
+		present: func(r *paygate.Refund) bool { return r != nil },
 	})
 }
 
@@ -133,10 +150,30 @@ type call[T any] struct {
 	send    func(context.Context) (T, error)
 	inquire func(context.Context) (T, error) // nil for reads
 	landed  func(T) bool
+	present func(T) bool               // the answer carries an object
+	refresh func(context.Context, T) T // optional: improve an object found by inquiry
+}
+
+// insideKey marks a context already inside a Wrap, so a Wrap nested under a decorator passes calls
+// through instead of multiplying the outer one's budget and resolution.
+type insideKey struct{}
+
+// errNoObject is the U for an S answer that carries no object: an adapter bug, and not a result.
+func errNoObject(op paygate.Op) error {
+	return &paygate.Error{Op: op, Outcome: status.Unknown, Code: status.CodeProviderError,
+		Message: fmt.Sprintf("the gateway answered the %s with success but no object (an adapter bug); inquire with the same id", op)}
 }
 
 func run[T any](ctx context.Context, w *gateway, c call[T]) (T, error) {
 	var zero T
+	if ctx.Value(insideKey{}) != nil {
+		res, err := c.send(ctx)
+		if err == nil && !c.present(res) {
+			return zero, errNoObject(c.op)
+		}
+		return res, err
+	}
+	ctx = context.WithValue(ctx, insideKey{}, true)
 	p := w.policy
 	report := reportFrom(ctx)
 	budget := NewBudget(p.MaxAttempts)
@@ -150,6 +187,7 @@ func run[T any](ctx context.Context, w *gateway, c call[T]) (T, error) {
 		lastUnknown  error // the latest U answer to the call itself
 		inquiryErr   error // the latest failed inquiry
 		priorUnknown bool
+		resends      int // resends made while resolving; at most MaxAttempts
 	)
 	for try := 1; ; try++ {
 		var (
@@ -167,11 +205,22 @@ func run[T any](ctx context.Context, w *gateway, c call[T]) (T, error) {
 			if b.Used() == before {
 				b.Spend() // a Gateway without a transport (memory) still spends one send
 			}
+			if resolving {
+				resends++
+			}
 			report.attempt()
 		} else {
 			phase = PhaseResolve
 			res, err = c.inquire(WithBudget(ctx, NewBudget(1)))
 			report.inquiry()
+		}
+		if err == nil && !c.present(res) {
+			err = errNoObject(c.op)
+		}
+		var retryAfter time.Duration
+		var pe *paygate.Error
+		if errors.As(err, &pe) {
+			retryAfter = pe.RetryAfter
 		}
 
 		outcome := paygate.OutcomeOf(err)
@@ -181,7 +230,7 @@ func run[T any](ctx context.Context, w *gateway, c call[T]) (T, error) {
 			Outcome:      outcome,
 			Code:         paygate.CodeOf(err),
 			Resendable:   resendable,
-			AttemptsLeft: !resolving && budget.Left() > 0,
+			AttemptsLeft: (!resolving && budget.Left() > 0 && retryAfter <= p.MaxDelay) || (resolving && resends < p.MaxAttempts),
 			TimeLeft:     p.ResolveFor > 0 && (!resolving || time.Now().Before(deadline)),
 			CtxDone:      ctx.Err() != nil,
 			NotSent:      errors.Is(err, ErrNotSent),
@@ -207,7 +256,7 @@ func run[T any](ctx context.Context, w *gateway, c call[T]) (T, error) {
 		var delay time.Duration
 		if d.Step != Return && !(d.Step == Resend && phase == PhaseResolve) {
 			waits++
-			delay = p.Backoff(waits)
+			delay = max(p.Backoff(waits), retryAfter)
 			if d.Step == Inquire && !resolving {
 				resolving, deadline = true, time.Now().Add(p.ResolveFor)
 			}
@@ -219,6 +268,9 @@ func run[T any](ctx context.Context, w *gateway, c call[T]) (T, error) {
 
 		switch {
 		case d.Step == Return && d.Outcome == status.Success:
+			if phase == PhaseResolve && c.refresh != nil {
+				res = c.refresh(WithBudget(ctx, NewBudget(1)), res)
+			}
 			report.finish(status.Success, resolving)
 			return res, nil
 		case d.Step == Return && d.Outcome == status.Failure:

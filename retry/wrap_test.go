@@ -104,7 +104,8 @@ func ferr(op paygate.Op, c status.Code) error {
 }
 
 var (
-	pending  = &paygate.Payment{Provider: "fake", PaymentRequestID: "pay-1", Status: status.PaymentRequiresAction}
+	action   = &paygate.Action{Kind: paygate.ActionRedirect, URL: "https://pay.example/1"}
+	pending  = &paygate.Payment{Provider: "fake", PaymentRequestID: "pay-1", ProviderPaymentID: "p1", Status: status.PaymentRequiresAction, Action: action}
 	canceled = &paygate.Payment{Provider: "fake", PaymentRequestID: "pay-1", Status: status.PaymentCanceled}
 	refunded = &paygate.Refund{Provider: "fake", RefundRequestID: "ref-1", Status: status.RefundSucceeded}
 )
@@ -137,10 +138,10 @@ func TestWrapCreate(t *testing.T) {
 		{"U then S: resent", map[paygate.Op][]answer{c: {{err: uerr(c, status.CodeTimeout)}, {pay: pending}}}, nil, status.Success, status.CodeOK, 2, 0},
 		{"U then F: suspect until an inquiry shows the first try did not land", map[paygate.Op][]answer{
 			c: {{err: uerr(c, status.CodeTimeout)}, {err: ferr(c, status.CodeDeclined)}},
-			i: {{err: ferr(i, status.CodeNotFound)}}}, nil, status.Failure, status.CodeDeclined, 4, 1},
+			i: {{err: ferr(i, status.CodeNotFound)}}}, nil, status.Failure, status.CodeDeclined, 3, 1},
 		{"U then duplicate F: the first try landed", map[paygate.Op][]answer{
 			c: {{err: uerr(c, status.CodeTimeout)}, {err: ferr(c, status.CodeIdempotencyConflict)}},
-			i: {{pay: pending}}}, nil, status.Success, status.CodeOK, 3, 1},
+			i: {{pay: pending}}}, nil, status.Success, status.CodeOK, 2, 1},
 		{"U ×3 then inquiry finds it", map[paygate.Op][]answer{c: {{err: uerr(c, status.CodeTimeout)}}, i: {{pay: pending}}}, nil, status.Success, status.CodeOK, 3, 1},
 		{"U ×3, inquiry not found, resend lands", map[paygate.Op][]answer{
 			c: {{err: uerr(c, status.CodeTimeout)}, {err: uerr(c, status.CodeTimeout)}, {err: uerr(c, status.CodeTimeout)}, {pay: pending}},
@@ -356,4 +357,107 @@ func TestPolicy(t *testing.T) {
 	assert.False(t, b.Take())
 	assert.Equal(t, 0, b.Left())
 	assert.Nil(t, retry.BudgetFrom(context.Background()))
+}
+
+// undeclared hides the fake's declaration, as a third-party Gateway that says nothing would.
+type undeclared struct{ g *scripted }
+
+func (u undeclared) Create(ctx context.Context, r *paygate.CreateRequest) (*paygate.Payment, error) {
+	return u.g.Create(ctx, r)
+}
+func (u undeclared) Inquire(ctx context.Context, r *paygate.InquireRequest) (*paygate.Payment, error) {
+	return u.g.Inquire(ctx, r)
+}
+func (u undeclared) Cancel(ctx context.Context, r *paygate.CancelRequest) (*paygate.Payment, error) {
+	return u.g.Cancel(ctx, r)
+}
+func (u undeclared) Refund(ctx context.Context, r *paygate.RefundRequest) (*paygate.Refund, error) {
+	return u.g.Refund(ctx, r)
+}
+func (u undeclared) InquireRefund(ctx context.Context, r *paygate.InquireRefundRequest) (*paygate.Refund, error) {
+	return u.g.InquireRefund(ctx, r)
+}
+
+// decorator hides the fake behind a Gateway that unwraps to it.
+type decorator struct{ undeclared }
+
+func (d decorator) Unwrap() paygate.Gateway { return d.g }
+
+func TestWrapUndeclaredWritesAreNotResent(t *testing.T) {
+	c, i := paygate.OpCreate, paygate.OpInquire
+	fake := newScripted(map[paygate.Op][]answer{c: {{err: uerr(c, status.CodeTimeout)}}, i: {{err: ferr(i, status.CodeNotFound)}}})
+	_, err := retry.Wrap(undeclared{fake}, fast()).Create(context.Background(), createReq())
+	assert.Equal(t, status.Unknown, paygate.OutcomeOf(err))
+	assert.Equal(t, 1, fake.count(c), "no declaration: the create is never resent")
+
+	fake = newScripted(map[paygate.Op][]answer{c: {{err: uerr(c, status.CodeTimeout)}, {pay: pending}}})
+	_, err = retry.Wrap(decorator{undeclared{fake}}, fast()).Create(context.Background(), createReq())
+	assert.NoError(t, err)
+	assert.Equal(t, 2, fake.count(c), "the declaration is found through Unwrap")
+}
+
+func TestWrapNestedUnderADecoratorDoesNotMultiply(t *testing.T) {
+	i := paygate.OpInquire
+	fake := newScripted(map[paygate.Op][]answer{i: {{err: uerr(i, status.CodeUnavailable)}}})
+	outer := retry.Wrap(wrapped{retry.Wrap(fake, fast())}, fast())
+	_, _ = outer.Inquire(context.Background(), &paygate.InquireRequest{PaymentRequestID: "pay-1"})
+	assert.Equal(t, 3, fake.count(i), "the inner Wrap passes through: 3 sends, not 3×3")
+}
+
+// wrapped is a decorator around any Gateway that Wrap cannot see through.
+type wrapped struct{ paygate.Gateway }
+
+func TestWrapSuccessWithoutObjectIsUnknown(t *testing.T) {
+	c, i := paygate.OpCreate, paygate.OpInquire
+	fake := newScripted(map[paygate.Op][]answer{c: {{}}, i: {{err: uerr(i, status.CodeUnavailable)}}})
+	p, err := retry.Wrap(fake, fast()).Create(context.Background(), createReq())
+	assert.Nil(t, p)
+	assert.Equal(t, status.Unknown, paygate.OutcomeOf(err), "S with a nil payment is an adapter bug, not a result")
+}
+
+func TestWrapRetryAfterBeyondMaxDelayStopsResending(t *testing.T) {
+	c, i := paygate.OpCreate, paygate.OpInquire
+	limited := &paygate.Error{Op: c, Outcome: status.Unknown, Code: status.CodeRateLimited, RetryAfter: time.Hour}
+	fake := newScripted(map[paygate.Op][]answer{c: {{err: limited}}, i: {{err: ferr(i, status.CodeNotFound)}}})
+	p := fast()
+	p.ResolveFor = -1
+	_, err := retry.Wrap(fake, p).Create(context.Background(), createReq())
+	assert.Equal(t, status.Unknown, paygate.OutcomeOf(err))
+	assert.Equal(t, status.CodeRateLimited, paygate.CodeOf(err))
+	assert.Equal(t, 1, fake.count(c), "asked to wait an hour: not resent after milliseconds")
+
+	short := &paygate.Error{Op: c, Outcome: status.Unknown, Code: status.CodeRateLimited, RetryAfter: 30 * time.Millisecond}
+	fake = newScripted(map[paygate.Op][]answer{c: {{err: short}, {pay: pending}}})
+	p.MaxDelay = time.Second
+	start := time.Now()
+	_, err = retry.Wrap(fake, p).Create(context.Background(), createReq())
+	assert.NoError(t, err)
+	assert.GreaterOrEqual(t, time.Since(start), 30*time.Millisecond, "waited as asked")
+}
+
+func TestWrapResolutionResendsAreBounded(t *testing.T) {
+	c, i := paygate.OpCreate, paygate.OpInquire
+	fake := newScripted(map[paygate.Op][]answer{c: {{err: uerr(c, status.CodeUnavailable)}}, i: {{err: ferr(i, status.CodeNotFound)}}})
+	p := fast()
+	p.ResolveFor = time.Second
+	_, err := retry.Wrap(fake, p).Create(context.Background(), createReq())
+	assert.Equal(t, status.Unknown, paygate.OutcomeOf(err))
+	assert.Equal(t, 2*p.MaxAttempts, fake.count(c), "MaxAttempts sends, then at most MaxAttempts resends while resolving")
+}
+
+func TestWrapCreateResolvedByInquiryKeepsTheAction(t *testing.T) {
+	c, i := paygate.OpCreate, paygate.OpInquire
+	bare := &paygate.Payment{Provider: "fake", PaymentRequestID: "pay-1", ProviderPaymentID: "p1", Status: status.PaymentRequiresAction}
+	fake := newScripted(map[paygate.Op][]answer{
+		c: {{err: uerr(c, status.CodeTimeout)}, {err: uerr(c, status.CodeTimeout)}, {err: uerr(c, status.CodeTimeout)}, {pay: pending}},
+		i: {{pay: bare}},
+	})
+	p, err := retry.Wrap(fake, fast()).Create(context.Background(), createReq())
+	require.NoError(t, err)
+	assert.Equal(t, action, p.Action, "the identical create was asked once more for the customer's action")
+
+	fake = newScripted(map[paygate.Op][]answer{c: {{err: uerr(c, status.CodeTimeout)}}, i: {{pay: bare}}})
+	p, err = retry.Wrap(fake, fast()).Create(context.Background(), createReq())
+	require.NoError(t, err)
+	assert.Same(t, bare, p, "when asking again fails, the inquired payment is still the answer")
 }
