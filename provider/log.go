@@ -65,9 +65,14 @@ func (c *redactCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore
 	return ce
 }
 
+// Write redacts, then goes through the inner core's own Check, so a Tee's per-core levels and a
+// sampler still decide what is written.
 func (c *redactCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	ent.Message = c.r.str(ent.Message)
-	return c.Core.Write(ent, c.r.fields(fields))
+	if ce := c.Core.Check(ent, nil); ce != nil {
+		ce.Write(c.r.fields(fields)...)
+	}
+	return nil
 }
 
 // redactor holds the rules; it is immutable and safe for concurrent use.
@@ -306,7 +311,7 @@ var (
 	}
 	secretParts = []string{
 		"apikey", "secret", "password", "passwd", "passphrase", "token", "privatekey", "signature",
-		"cardnumber", "cardno", "securitycode", "accesskey",
+		"cardnumber", "cardno", "securitycode", "accesskey", "cvv", "cvc", "cvn",
 	}
 )
 
@@ -497,6 +502,15 @@ func maskCards(s string) string {
 				matched = true
 				break
 			}
+			if !matched && groups[a].end-groups[a].start > 19 {
+				// One long digit run: a card number glued to an expiry or a prefix. Try the windows
+				// at either end.
+				if w, ok := cardWindow(s[groups[a].start:groups[a].end]); ok {
+					b.WriteString(s[last:groups[a].start])
+					b.WriteString(w)
+					last = groups[a].end
+				}
+			}
 			if !matched {
 				a++
 			}
@@ -538,4 +552,24 @@ func mask(span string, n int) string {
 		}
 	}
 	return strings.Repeat("*", n-4) + string(last4)
+}
+
+// cardWindow masks a card number glued to a few more digits (an expiry, a CVV, a short prefix): a
+// Luhn-valid 13–19 digit window at the start or the end of a run of 20–23 digits, that begins like a
+// card number does (2–6: Mastercard, Amex, Visa, Mastercard, Discover/UnionPay). Longer runs are
+// hashes and ids, and are kept so support staff can still search logs for them.
+func cardWindow(run string) (string, bool) {
+	if len(run) > 23 {
+		return "", false
+	}
+	iin := func(w string) bool { return w[0] >= '2' && w[0] <= '6' }
+	for n := 19; n >= 13; n-- {
+		if w := run[:n]; iin(w) && luhn(w) {
+			return mask(w, n) + run[n:], true
+		}
+		if w := run[len(run)-n:]; iin(w) && luhn(w) {
+			return run[:len(run)-n] + mask(w, n), true
+		}
+	}
+	return "", false
 }

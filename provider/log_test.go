@@ -53,7 +53,8 @@ func TestRedact(t *testing.T) {
 		{"card then expiry", "card 4111 1111 1111 1111 2025", nil, "card ************1111 2025"},
 		{"two cards", visa + "," + amex, nil, "************1111,***********0005"},
 		{"card inside token", "tok_" + visa, nil, "tok_************1111"},
-		{"twenty digits untouched", "41111111111111111111", nil, "41111111111111111111"},
+		{"a card number at the start of a longer run is masked", "41111111111111111111", nil, "************11111111"},
+		{"a long id without a card-number window is kept", "12345678901234567890", nil, "12345678901234567890"},
 
 		// Key/value pairs inside strings.
 		{"JSON cvv", `{"cvv":"123","amount":"10.50"}`, nil, `{"cvv":"[REDACTED]","amount":"10.50"}`},
@@ -271,4 +272,29 @@ func BenchmarkRedactPlain(b *testing.B) {
 	for b.Loop() {
 		r.str(s)
 	}
+}
+
+func TestRedactReviewCases(t *testing.T) {
+	core, logs := observer.New(zapcore.DebugLevel)
+	l := NewLogger(zap.New(core))
+	l.Info("card", zap.String("card_cvv", "737"), zap.String("cvv_code", "7373"), zap.String("note", `{"card_cvv":"737"}`),
+		zap.String("pan_expiry", "41111111111111111225"), zap.String("prefixed", "00004111111111111111"))
+	m := logs.All()[0].ContextMap()
+	assert.Equal(t, Redacted, m["card_cvv"])
+	assert.Equal(t, Redacted, m["cvv_code"])
+	assert.NotContains(t, m["note"], "737")
+	assert.NotContains(t, m["pan_expiry"], "4111111111111111")
+	assert.True(t, strings.HasSuffix(m["pan_expiry"].(string), "1225"), "the expiry after the card number is kept: %v", m["pan_expiry"])
+	assert.NotContains(t, m["prefixed"], "4111111111111111")
+}
+
+func TestRedactingLoggerKeepsTeeLevels(t *testing.T) {
+	debugCore, debugLogs := observer.New(zapcore.DebugLevel)
+	errorCore, errorLogs := observer.New(zapcore.ErrorLevel)
+	l := NewLogger(zap.New(zapcore.NewTee(debugCore, errorCore)))
+	l.Debug("chatty")
+	l.Error("bad", zap.String("api_key", "sk_live_abcdef"))
+	assert.Equal(t, 2, debugLogs.Len())
+	require.Equal(t, 1, errorLogs.Len(), "the error-only core gets only the error")
+	assert.Equal(t, Redacted, errorLogs.All()[0].ContextMap()["api_key"])
 }
