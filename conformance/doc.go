@@ -32,7 +32,8 @@
 //
 //   - Gateway is the adapter itself, not wrapped; the suite wraps it with retry.Wrap where a case
 //     checks the end-to-end rules. It must log through Options.Logger.
-//   - Sim is the simulator's control panel ([Simulator]). Settle acts as the user would; Inject
+//   - Sim is the simulator's control panel ([Simulator]). Settle acts as the user would (SettleOrder on
+//     one order, to try paying an orphan); Inject
 //     queues faults (provider/sim.Fault) for the next calls of an operation; Ledger counts what
 //     really arrived and what was really created — the suite's proof that there was no duplicate.
 //   - Caps: a missing capability skips its cases with a message naming it, so `go test -v` shows
@@ -45,6 +46,9 @@
 //
 // # What the suite checks
 //
+//   - harness: the simulator can inject drop-before-processing, lose-reply and reply-code faults, and
+//     FaultCodes hold an F and a U on create. Without them the S/F/U cases would skip, so their
+//     absence fails the run.
 //   - lifecycle: create → action → settle → inquire (by request id and provider id); every
 //     settlement; NOT_FOUND for an unknown payment; cancel a pending payment; cancel after payment.
 //   - refund: full, partial and multiple, over-refund (F, nothing created), refund before payment,
@@ -67,5 +71,11 @@
 //     with one order or refund; a fault that never clears ends in U, never F.
 //
 // Providers without idempotent create (Capabilities.IdempotentCreate false) are held to the weaker
-// promise they can keep: after faults and resends, at most one order per request id can be paid.
+// promise they can keep: after faults and resends, the suite tries to pay every order a request id
+// produced, and at most one may go through.
+//
+// The suite's own test (mutants_test.go) runs it against broken variants of the memory provider —
+// U reported as F, a retry with a new id, an F resent, a call made before validating, a logged request,
+// NOT_FOUND reported as U, an unverified webhook handler, an amount through float64, a harness that
+// declares no faults — and checks that each one fails, for the right reason.
 package conformance

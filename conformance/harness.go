@@ -66,6 +66,9 @@ type Simulator interface {
 	// Settle moves the payment created for paymentRequestID as the user or the provider would. For a
 	// provider without idempotent create it settles the order the merchant was last given.
 	Settle(ctx context.Context, paymentRequestID string, s sim.Settlement) error
+	// SettleOrder settles one order by the provider's payment id; for an orphan order (one the
+	// merchant was never given) a provider without idempotent create must refuse Pay.
+	SettleOrder(ctx context.Context, providerPaymentID string, s sim.Settlement) error
 	// Inject queues a fault for the next call(s) of an operation.
 	Inject(f sim.Fault)
 	// Ledger records what reached the simulator and what it really produced.

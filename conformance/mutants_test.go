@@ -2,8 +2,13 @@ package conformance_test
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"math"
+	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,6 +17,7 @@ import (
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/conformance"
+	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/provider/memory"
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/status"
@@ -35,6 +41,8 @@ var mutants = []struct {
 	{"logs-the-request", "logs", "a log line contains a secret or card data"},
 	{"not-found-as-unknown", "lifecycle", "NOT_FOUND"},
 	{"webhook-unverified", "webhooks", "tampered notification is rejected"},
+	{"amount-through-float", "amounts", "sent 19.99 USD"},
+	{"declares-no-faults", "harness", "Capabilities.Faults must include"},
 }
 
 func TestSuiteFailsOnBrokenAdapters(t *testing.T) {
@@ -80,8 +88,22 @@ func TestMutant(t *testing.T) {
 			WebhookHandler: g.WebhookHandler,
 			WebhookAcked:   memory.WebhookAcked,
 		}
-		if name == "webhook-unverified" {
-			env.WebhookAcked = func(int, []byte) bool { return true }
+		switch name {
+		case "webhook-unverified":
+			// A handler that decodes and delivers without checking the signature.
+			env.WebhookHandler = func(fn func(context.Context, *paygate.Event) error) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					var ev paygate.Event
+					if json.NewDecoder(r.Body).Decode(&ev) != nil || fn(r.Context(), &ev) != nil {
+						w.WriteHeader(http.StatusInternalServerError)
+						return
+					}
+					_, _ = io.WriteString(w, `{"received":true}`)
+				})
+			}
+		case "declares-no-faults":
+			env.Caps.Faults = nil
+			env.FaultCodes = nil
 		}
 		return env
 	}))
@@ -96,6 +118,17 @@ type mutant struct {
 
 func (m *mutant) Create(ctx context.Context, req *paygate.CreateRequest) (*paygate.Payment, error) {
 	switch m.name {
+	case "amount-through-float":
+		if req != nil && !req.Amount.IsZero() {
+			f, _ := strconv.ParseFloat(req.Amount.Decimal().String(), 64)
+			d, _ := money.Digits(req.Amount.Currency())
+			a, err := money.FromMinor(int64(f*math.Pow10(d)), req.Amount.Currency())
+			if err == nil {
+				again := *req
+				again.Amount = a
+				req = &again
+			}
+		}
 	case "calls-before-validating":
 		if req != nil {
 			m.Ledger().Received(paygate.OpCreate, req.PaymentRequestID)

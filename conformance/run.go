@@ -5,6 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -32,6 +35,7 @@ func Run(t *testing.T, h Harness) {
 		name  string
 		cases []testCase
 	}{
+		{"harness", harnessCases},
 		{"lifecycle", lifecycleCases},
 		{"refund", refundCases},
 		{"idempotency", idempotencyCases},
@@ -67,6 +71,8 @@ type suite struct {
 	log  *zap.Logger
 	ids  atomic.Int64
 	run  string // random per env, so ids never collide with a real sandbox's history
+
+	notifyURL string // a local sink for notifications no case watches
 }
 
 // cardNumbers and cvvs are put into requests by the log cases; none may reach a log line.
@@ -85,6 +91,12 @@ func newSuite(t *testing.T, h Harness) *suite {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	s.ctx = ctx
+	// Notifications the suite does not watch go to a local sink, never to a real host.
+	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
+	}))
+	t.Cleanup(sink.Close)
+	s.notifyURL = sink.URL + "/paygate/notify"
 	s.Env = h.New(t, Options{Logger: s.log})
 	require.NotNil(t, s.Env, "Harness.New returned nil")
 	require.NotNil(t, s.Gateway, "Env.Gateway is nil")
@@ -130,8 +142,10 @@ func (s *suite) id(prefix string) string {
 }
 
 // sampleAmounts are the suite's exact amounts for the currencies it names; others get one by digits.
+// Values such as 19.99 and 1.005 do not survive a float64 (19.99·100 truncates to 1998), so an
+// adapter that moves amounts through a float fails here.
 var sampleAmounts = map[string]string{
-	"USD": "12.34", "EUR": "12.34", "JPY": "1234", "KRW": "15000", "IDR": "15000", "KWD": "1.234", "KHR": "4000",
+	"USD": "19.99", "EUR": "19.99", "JPY": "1234", "KRW": "15000", "IDR": "15000", "KWD": "1.005", "KHR": "4000",
 }
 
 func sampleAmount(t *testing.T, currency string) money.Amount {
@@ -142,7 +156,7 @@ func sampleAmount(t *testing.T, currency string) money.Amount {
 		require.True(t, known, "Capabilities.Currencies has %q, which is not an ISO 4217 currency", currency)
 		v = "1000"
 		if d > 0 {
-			v = "10." + strings.Repeat("5", d)
+			v = "19." + strings.Repeat("9", d) // 19.99, 19.999, 19.9999: none exact in binary
 		}
 	}
 	a, err := money.Parse(v, currency)
@@ -173,7 +187,7 @@ func (s *suite) createRequestIn(currency string) *paygate.CreateRequest {
 		MerchantOrderID:  "ord" + id,
 		Amount:           sampleAmount(s.t, currency),
 		Description:      "paygate conformance",
-		NotifyURL:        "https://merchant.example/paygate/notify",
+		NotifyURL:        s.notifyURL,
 		ReturnURL:        "https://merchant.example/paygate/return",
 		Customer: paygate.Customer{
 			ID: "cust-" + s.run, Email: "buyer@example.com", Phone: "+6281234567890", Country: "ID",
@@ -197,9 +211,8 @@ func (s *suite) checkPayment(p *paygate.Payment, req *paygate.CreateRequest) {
 	assert.NotEmpty(s.t, p.Provider, "Payment.Provider")
 	assert.NotEmpty(s.t, p.ProviderPaymentID, "Payment.ProviderPaymentID")
 	assert.True(s.t, p.Status.Valid(), "Payment.Status %q is not a normalized status", p.Status)
-	if !p.Amount.IsZero() {
-		assert.True(s.t, p.Amount.Equal(req.Amount), "Payment.Amount %s, sent %s", p.Amount, req.Amount)
-	}
+	assert.False(s.t, p.Amount.IsZero(), "Payment.Amount is empty")
+	assert.True(s.t, p.Amount.Equal(req.Amount), "Payment.Amount %s, sent %s", p.Amount, req.Amount)
 	if p.PaymentRequestID != "" {
 		assert.Equal(s.t, req.PaymentRequestID, p.PaymentRequestID)
 	}
@@ -278,4 +291,29 @@ func minor(a money.Amount, n int64) money.Amount {
 		panic(err)
 	}
 	return m
+}
+
+var harnessCases = []testCase{
+	{"declares-what-the-suite-needs", func(t *testing.T, h Harness) {
+		// Fault and code cases skip what a simulator cannot do; without these the S/F/U checks would
+		// all skip and the suite would pass anything.
+		s := newSuite(t, h)
+		for _, k := range []sim.FaultKind{sim.DropBeforeProcessing, sim.LoseReply, sim.ReplyCode} {
+			assert.True(t, hasFault(s.Caps, k), "Capabilities.Faults must include %s: every simulator can inject it", k)
+		}
+		var f, u bool
+		for _, fc := range s.FaultCodes {
+			if fc.Op == paygate.OpCreate {
+				f = f || fc.Outcome == status.Failure
+				u = u || fc.Outcome == status.Unknown
+			}
+		}
+		assert.True(t, f && u, "Env.FaultCodes must hold at least one F and one U code on create")
+		assert.NotEmpty(t, s.Caps.Currencies, "Capabilities.Currencies is empty")
+		assert.NotEmpty(t, s.Caps.Settlements, "Capabilities.Settlements is empty")
+		if s.Caps.Webhooks {
+			assert.NotNil(t, s.WebhookHandler, "Caps.Webhooks but no Env.WebhookHandler")
+			assert.NotNil(t, s.WebhookAcked, "Caps.Webhooks but no Env.WebhookAcked")
+		}
+	}},
 }

@@ -218,6 +218,21 @@ func (g *Gateway) Settle(ctx context.Context, paymentRequestID string, s sim.Set
 	return g.settle(paymentRequestID, s, "")
 }
 
+// SettleOrder is Settle for one order named by its ProviderPaymentID (conformance.Simulator): the
+// memory provider makes one order per PaymentRequestID, so it settles the same payment.
+func (g *Gateway) SettleOrder(ctx context.Context, providerPaymentID string, s sim.Settlement) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	g.mu.Lock()
+	p := g.paymentsByID[providerPaymentID]
+	g.mu.Unlock()
+	if p == nil {
+		return fmt.Errorf("memory: settle order %q: no such ProviderPaymentID", providerPaymentID)
+	}
+	return g.settle(p.p.PaymentRequestID, s, "")
+}
+
 func (g *Gateway) settle(id string, s sim.Settlement, reason string) error {
 	err := g.applySettlement(id, s, reason)
 	if err != nil {
