@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -46,64 +47,77 @@ func (s *suite) callCtx(kind sim.FaultKind) (context.Context, context.CancelFunc
 	return context.WithCancel(s.ctx)
 }
 
+// eachWireFault runs check as a subtest per wire fault kind the simulator supports, on a fresh Env.
+func eachWireFault(t *testing.T, h Harness, check func(t *testing.T, s *suite, kind sim.FaultKind)) {
+	for _, kind := range wireFaults {
+		t.Run(kind.String(), func(t *testing.T) {
+			s := newSuite(t, h)
+			s.need(slices.Contains(s.Caps.Faults, kind), "fault "+kind.String())
+			check(t, s, kind)
+		})
+	}
+}
+
+// strike injects one fault of kind into the next op, makes the call, and checks it is not F: a
+// faulted call may have been processed. It returns the call's outcome.
+func (s *suite) strike(op paygate.Op, kind sim.FaultKind, call func(context.Context) error) status.Outcome {
+	s.t.Helper()
+	s.Sim.Inject(fault(op, kind, 1))
+	ctx, cancel := s.callCtx(kind)
+	err := call(ctx)
+	cancel()
+	out := paygate.OutcomeOf(err)
+	require.NotEqual(s.t, status.Failure, out, "a %s is never F: the request may have been processed: %v", kind, err)
+	return out
+}
+
 var faultCases = []testCase{
 	{"create", func(t *testing.T, h Harness) {
-		for _, kind := range wireFaults {
-			t.Run(kind.String(), func(t *testing.T) {
-				s := newSuite(t, h)
-				s.need(hasFault(s.Caps, kind), "fault "+kind.String())
-				req := s.createRequest()
-				s.Sim.Inject(fault(paygate.OpCreate, kind, 1))
-				ctx, cancel := s.callCtx(kind)
-				p, err := s.Gateway.Create(ctx, req)
-				cancel()
-				out := paygate.OutcomeOf(err)
-				require.NotEqual(t, status.Failure, out, "a %s is never F: the request may have been processed: %v", kind, err)
-				if out == status.Success {
-					s.checkPayment(p, req)
-				} else if !kind.Processes() {
-					assert.Empty(t, s.orders(req.PaymentRequestID), "%s: nothing was processed", kind)
-				}
-				if !s.Caps.IdempotentCreate {
-					s.onePayable(req.PaymentRequestID)
-					return
-				}
-				if out == status.Unknown {
-					p = s.create(s.Gateway, req) // the identical request again
-				}
-				assert.Equal(t, p.ProviderPaymentID, s.oneOrder(req.PaymentRequestID).ProviderID, "one order, and it is the one returned")
+		eachWireFault(t, h, func(t *testing.T, s *suite, kind sim.FaultKind) {
+			req := s.createRequest()
+			var p *paygate.Payment
+			out := s.strike(paygate.OpCreate, kind, func(ctx context.Context) (err error) {
+				p, err = s.Gateway.Create(ctx, req)
+				return err
 			})
-		}
+			if out == status.Success {
+				s.checkPayment(p, req)
+			} else if !kind.Processes() {
+				assert.Empty(t, s.orders(req.PaymentRequestID), "%s: nothing was processed", kind)
+			}
+			if !s.Caps.IdempotentCreate {
+				s.onePayable(req.PaymentRequestID)
+				return
+			}
+			if out == status.Unknown {
+				p = s.create(s.Gateway, req) // the identical request again
+			}
+			assert.Equal(t, p.ProviderPaymentID, s.oneOrder(req.PaymentRequestID).ProviderID, "one order, and it is the one returned")
+		})
 	}},
 	{"refund", func(t *testing.T, h Harness) {
-		for _, kind := range wireFaults {
-			t.Run(kind.String(), func(t *testing.T) {
-				s := newSuite(t, h)
-				s.need(hasFault(s.Caps, kind), "fault "+kind.String())
-				_, p := s.paid()
-				rreq := s.refundRequest(p, p.Amount)
-				s.Sim.Inject(fault(paygate.OpRefund, kind, 1))
-				ctx, cancel := s.callCtx(kind)
+		eachWireFault(t, h, func(t *testing.T, s *suite, kind sim.FaultKind) {
+			_, p := s.paid()
+			rreq := s.refundRequest(p, p.Amount)
+			out := s.strike(paygate.OpRefund, kind, func(ctx context.Context) error {
 				_, err := s.Gateway.Refund(ctx, rreq)
-				cancel()
-				out := paygate.OutcomeOf(err)
-				require.NotEqual(t, status.Failure, out, "a %s is never F: %v", kind, err)
-				if out == status.Unknown {
-					r, err := s.Gateway.Refund(s.ctx, rreq)
-					require.NoError(t, err, "the identical refund again")
-					s.checkRefund(r, rreq)
-				}
-				assert.Len(t, s.Sim.Ledger().Refunds(rreq.RefundRequestID), 1, "exactly one refund")
-				assert.Len(t, s.Sim.Ledger().AllRefunds(), 1, "and no other")
+				return err
 			})
-		}
+			if out == status.Unknown {
+				r, err := s.Gateway.Refund(s.ctx, rreq)
+				require.NoError(t, err, "the identical refund again")
+				s.checkRefund(r, rreq)
+			}
+			assert.Len(t, s.Sim.Ledger().Refunds(rreq.RefundRequestID), 1, "exactly one refund")
+			assert.Len(t, s.Sim.Ledger().AllRefunds(), 1, "and no other")
+		})
 	}},
 	{"persistent-never-f", func(t *testing.T, h Harness) {
 		// A fault on every try: the raw adapter must say U (never F, never S), and create no duplicate.
 		for _, kind := range wireFaults {
 			t.Run(kind.String(), func(t *testing.T) {
 				s := newSuite(t, h)
-				s.need(hasFault(s.Caps, kind), "fault "+kind.String())
+				s.need(slices.Contains(s.Caps.Faults, kind), "fault "+kind.String())
 				s.need(kind != sim.DelayReply, "a persistent delay (the caller's deadline ends it; covered above)")
 				req := s.createRequest()
 				s.Sim.Inject(fault(paygate.OpCreate, kind, 1000))
@@ -278,7 +292,7 @@ var concurrencyCases = []testCase{
 var retryCases = []testCase{
 	{"lost-reply-resolved", func(t *testing.T, h Harness) {
 		s := newSuite(t, h)
-		s.need(hasFault(s.Caps, sim.LoseReply), "fault lose-reply")
+		s.need(slices.Contains(s.Caps.Faults, sim.LoseReply), "fault lose-reply")
 		req := s.createRequest()
 		s.Sim.Inject(fault(paygate.OpCreate, sim.LoseReply, 1))
 		p := s.create(s.wrapped(fastPolicy()), req)
@@ -290,7 +304,7 @@ var retryCases = []testCase{
 	}},
 	{"resolved-by-inquiry", func(t *testing.T, h Harness) {
 		s := newSuite(t, h)
-		s.need(hasFault(s.Caps, sim.LoseReply), "fault lose-reply")
+		s.need(slices.Contains(s.Caps.Faults, sim.LoseReply), "fault lose-reply")
 		s.need(s.Caps.InquireByRequestID, "inquiry by PaymentRequestID")
 		req := s.createRequest()
 		s.Sim.Inject(fault(paygate.OpCreate, sim.LoseReply, 1000))
@@ -305,7 +319,7 @@ var retryCases = []testCase{
 	}},
 	{"unknown-until-deadline-never-f", func(t *testing.T, h Harness) {
 		s := newSuite(t, h)
-		s.need(hasFault(s.Caps, sim.DropBeforeProcessing), "fault drop-before-processing")
+		s.need(slices.Contains(s.Caps.Faults, sim.DropBeforeProcessing), "fault drop-before-processing")
 		req := s.createRequest()
 		s.Sim.Inject(fault(paygate.OpCreate, sim.DropBeforeProcessing, 100000))
 		p := fastPolicy()
@@ -316,7 +330,7 @@ var retryCases = []testCase{
 	}},
 	{"refund-lost-reply", func(t *testing.T, h Harness) {
 		s := newSuite(t, h)
-		s.need(hasFault(s.Caps, sim.LoseReply), "fault lose-reply")
+		s.need(slices.Contains(s.Caps.Faults, sim.LoseReply), "fault lose-reply")
 		_, p := s.paid()
 		rreq := s.refundRequest(p, p.Amount)
 		s.Sim.Inject(fault(paygate.OpRefund, sim.LoseReply, 1))
@@ -327,7 +341,7 @@ var retryCases = []testCase{
 	}},
 	{"refund-resolved-by-inquiry", func(t *testing.T, h Harness) {
 		s := newSuite(t, h)
-		s.need(hasFault(s.Caps, sim.LoseReply), "fault lose-reply")
+		s.need(slices.Contains(s.Caps.Faults, sim.LoseReply), "fault lose-reply")
 		_, p := s.paid()
 		rreq := s.refundRequest(p, p.Amount)
 		s.Sim.Inject(fault(paygate.OpRefund, sim.LoseReply, 1000))
@@ -343,7 +357,7 @@ var retryCases = []testCase{
 	}},
 	{"cancel-lost-reply", func(t *testing.T, h Harness) {
 		s := newSuite(t, h)
-		s.need(hasFault(s.Caps, sim.LoseReply), "fault lose-reply")
+		s.need(slices.Contains(s.Caps.Faults, sim.LoseReply), "fault lose-reply")
 		req := s.createRequest()
 		p := s.create(s.Gateway, req)
 		s.Sim.Inject(fault(paygate.OpCancel, sim.LoseReply, 1))

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -134,7 +135,7 @@ var amountCases = []testCase{
 		}
 		currencies := append([]string(nil), namedCurrencies...)
 		for _, c := range probe.Caps.Currencies {
-			if !contains(currencies, c) {
+			if !slices.Contains(currencies, c) {
 				currencies = append(currencies, c)
 			}
 		}
@@ -154,15 +155,6 @@ var amountCases = []testCase{
 			})
 		}
 	}},
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // receiver is a merchant's webhook endpoint running the adapter's handler.
@@ -292,7 +284,7 @@ var logCases = []testCase{
 		req.Description = "card " + cardNumbers[1]
 		req.Metadata = map[string]string{"card": cardNumbers[0], "pan": cardNumbers[2], "note": string(note)}
 		s.create(s.wrapped(fastPolicy()), req)
-		if hasFault(s.Caps, sim.LoseReply) {
+		if slices.Contains(s.Caps.Faults, sim.LoseReply) {
 			req2 := s.createRequest()
 			req2.Description = req.Description
 			req2.Metadata = req.Metadata

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -267,24 +268,6 @@ func (s *suite) need(ok bool, capability string) {
 	}
 }
 
-func hasSettlement(c Capabilities, want sim.Settlement) bool {
-	for _, s := range c.Settlements {
-		if s == want {
-			return true
-		}
-	}
-	return false
-}
-
-func hasFault(c Capabilities, want sim.FaultKind) bool {
-	for _, k := range c.Faults {
-		if k == want {
-			return true
-		}
-	}
-	return false
-}
-
 func minor(a money.Amount, n int64) money.Amount {
 	m, err := money.FromMinor(n, a.Currency())
 	if err != nil {
@@ -299,7 +282,7 @@ var harnessCases = []testCase{
 		// all skip and the suite would pass anything.
 		s := newSuite(t, h)
 		for _, k := range []sim.FaultKind{sim.DropBeforeProcessing, sim.LoseReply, sim.ReplyCode} {
-			assert.True(t, hasFault(s.Caps, k), "Capabilities.Faults must include %s: every simulator can inject it", k)
+			assert.True(t, slices.Contains(s.Caps.Faults, k), "Capabilities.Faults must include %s: every simulator can inject it", k)
 		}
 		var f, u bool
 		for _, fc := range s.FaultCodes {

@@ -196,7 +196,7 @@ func (g *Gateway) refund(req *paygate.RefundRequest) (*paygate.Refund, error) {
 			fmt.Sprintf("%s is more than the refundable amount %s (paid %s): refund at most %s under a new RefundRequestID", req.Amount, left, p.p.Amount, left))
 	}
 	refunded := req.Amount
-	if p.p.Refunded.Currency() != "" {
+	if !p.p.Refunded.IsZero() {
 		sum, err := p.p.Refunded.Add(req.Amount)
 		if err != nil { // unreachable: the sum is at most the payment's amount
 			return nil, g.fail(op, status.CodeProviderError, "", "internal error", err.Error())
@@ -241,7 +241,7 @@ func (g *Gateway) refund(req *paygate.RefundRequest) (*paygate.Refund, error) {
 
 // refundable is what is left to refund of a succeeded payment.
 func refundable(p *paygate.Payment) money.Amount {
-	if p.Refunded.Currency() == "" {
+	if p.Refunded.IsZero() {
 		return p.Amount
 	}
 	left, err := p.Amount.Sub(p.Refunded)
