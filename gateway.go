@@ -96,6 +96,10 @@ type CreateRequest struct {
 	Method Method `json:"method,omitzero"`
 	// Metadata is passed to providers that keep merchant data, and ignored by the others.
 	Metadata map[string]string `json:"metadata,omitempty"`
+	// ProviderOptions carries provider-specific settings the common fields cannot express, as values of
+	// the adapters' own types (for example *waffo.CreateOptions). Each adapter uses the types it defines
+	// and ignores the rest, so one request can carry options for every provider a router may choose.
+	ProviderOptions []any `json:"-"`
 }
 
 // Customer describes the payer.
@@ -139,6 +143,8 @@ type RefundRequest struct {
 	Amount            money.Amount `json:"amount"` // positive, in the payment's currency
 	Reason            string       `json:"reason,omitempty"`
 	NotifyURL         string       `json:"notify_url,omitempty"` // receives refund webhooks
+	// ProviderOptions carries provider-specific refund settings; see CreateRequest.ProviderOptions.
+	ProviderOptions []any `json:"-"`
 }
 
 // InquireRefundRequest identifies a refund by the merchant's refund request id or the provider's id.
