@@ -200,3 +200,30 @@ func TestWebhooksSendSignedSignsEveryTry(t *testing.T) {
 	assert.Equal(t, []string{"a", "b", "c"}, seen, "a fresh signature on every try")
 	assert.Equal(t, "c", wh.Deliveries()[0].Header.Get("X-Sig"), "the delivery shows the latest headers")
 }
+
+func TestWebhooksAcceptReplySeesHeaders(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) > 1 {
+			w.Header().Set("X-Reply-Signature", "ok")
+		}
+		_, _ = io.WriteString(w, `{"message":"success"}`)
+	}))
+	defer srv.Close()
+	wh := sim.NewWebhooks(sim.WebhookConfig{
+		Schedule: []time.Duration{time.Millisecond, time.Millisecond},
+		AcceptReply: func(status int, h http.Header, body []byte) bool {
+			return status == 200 && h.Get("X-Reply-Signature") == "ok"
+		},
+	})
+	defer wh.Close()
+	wh.Send("e1", srv.URL, nil, []byte(`{}`))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, wh.Wait(ctx))
+	ds := wh.Deliveries()
+	require.Len(t, ds, 1)
+	assert.True(t, ds[0].Acked)
+	assert.Len(t, ds[0].Attempts, 2, "an unsigned reply is not an acknowledgement")
+	assert.Equal(t, "ok", ds[0].Attempts[1].ReplyHeader.Get("X-Reply-Signature"))
+}

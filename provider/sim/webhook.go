@@ -24,10 +24,11 @@ type Delivery struct {
 
 // Attempt is one try of a Delivery.
 type Attempt struct {
-	At     time.Time
-	Status int    // HTTP status, 0 when the request failed
-	Reply  []byte // the receiver's reply body (first 4 KiB)
-	Err    string // transport error, if any
+	At          time.Time
+	Status      int         // HTTP status, 0 when the request failed
+	ReplyHeader http.Header // the receiver's reply headers
+	Reply       []byte      // the receiver's reply body (first 4 KiB)
+	Err         string      // transport error, if any
 }
 
 // WebhookConfig configures a Webhooks sender.
@@ -40,6 +41,9 @@ type WebhookConfig struct {
 	// Accept reports whether a reply acknowledges the notification (the provider's required reply).
 	// Nil accepts any 2xx.
 	Accept func(status int, body []byte) bool
+	// AcceptReply, when set, replaces Accept for providers whose required reply includes headers (a
+	// signed acknowledgement).
+	AcceptReply func(status int, header http.Header, body []byte) bool
 }
 
 // Webhooks delivers notifications asynchronously and retries them on the provider's schedule until the
@@ -62,6 +66,10 @@ func NewWebhooks(cfg WebhookConfig) *Webhooks {
 	}
 	if cfg.Accept == nil {
 		cfg.Accept = func(status int, _ []byte) bool { return status >= 200 && status < 300 }
+	}
+	if cfg.AcceptReply == nil {
+		accept := cfg.Accept
+		cfg.AcceptReply = func(status int, _ http.Header, body []byte) bool { return accept(status, body) }
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Webhooks{cfg: cfg, ctx: ctx, cancel: cancel, changed: make(chan struct{})}
@@ -105,7 +113,7 @@ func (w *Webhooks) deliver(d *Delivery) {
 		w.mu.Lock()
 		d.Attempts = append(d.Attempts, a)
 		w.mu.Unlock()
-		if a.Err == "" && w.cfg.Accept(a.Status, a.Reply) {
+		if a.Err == "" && w.cfg.AcceptReply(a.Status, a.ReplyHeader, a.Reply) {
 			w.mu.Lock()
 			d.Acked = true
 			w.mu.Unlock()
@@ -143,7 +151,7 @@ func (w *Webhooks) try(d *Delivery) Attempt {
 		return a
 	}
 	defer resp.Body.Close()
-	a.Status = resp.StatusCode
+	a.Status, a.ReplyHeader = resp.StatusCode, resp.Header
 	a.Reply, _ = io.ReadAll(io.LimitReader(resp.Body, 4<<10))
 	return a
 }
