@@ -87,6 +87,11 @@ type Request struct {
 	Sign func(h http.Header, body []byte) error
 	// IDs are the request ids, logged with each try.
 	IDs []zap.Field
+	// Definite, if set, reports whether an HTTP answer is the provider's definite result, which the
+	// transport returns at once even when its status is one it would otherwise retry (429, 5xx): a
+	// provider that answers a business failure with a 5xx status (Waffo's C codes) must not see the
+	// request again.
+	Definite func(status int, body []byte) bool
 }
 
 // Response is the provider's HTTP answer, after retries. The adapter maps its status and body.
@@ -472,6 +477,8 @@ func (c *call) decide(res tryResult, resp *http.Response) (bool, string) {
 		if !c.r.Resendable {
 			return false, "failed after sending; not resendable"
 		}
+	case c.r.Definite != nil && res.resp != nil && c.r.Definite(res.status, res.resp.Body):
+		return false, "the provider's definite answer"
 	case res.status == http.StatusTooManyRequests, res.status == http.StatusBadGateway,
 		res.status == http.StatusServiceUnavailable, res.status == http.StatusGatewayTimeout:
 		if !c.r.Resendable {

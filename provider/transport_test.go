@@ -320,6 +320,29 @@ func TestDoStatusRetries(t *testing.T) {
 	}
 }
 
+func TestDoDefiniteAnswerIsNotRetried(t *testing.T) {
+	for _, status := range []int{429, 500, 503} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			rec := &recorder{}
+			ts := serve(t, rec, func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(status)
+				if rec.n.Load() == 1 {
+					_, _ = io.WriteString(w, "transient")
+					return
+				}
+				_, _ = io.WriteString(w, "definite")
+			})
+			tr := newTestTransport(t, ts.URL, nil)
+			definite := func(st int, body []byte) bool { return st == status && string(body) == "definite" }
+			resp, err := tr.Do(testCtx(t), &Request{Op: paygate.OpCreate, Path: "/p", Body: []byte("b"), Resendable: true, Definite: definite})
+			require.NoError(t, err)
+			assert.Equal(t, 2, resp.Attempts, "the transient answer is retried, the definite one is returned")
+			assert.Equal(t, int32(2), rec.n.Load())
+			assert.Equal(t, "definite", string(resp.Body))
+		})
+	}
+}
+
 func TestDoRetryAfter(t *testing.T) {
 	t.Run("503 waits Retry-After then succeeds", func(t *testing.T) {
 		rec := &recorder{}

@@ -1,0 +1,135 @@
+package waffo
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/paygate-go/paygate/status"
+)
+
+// codeRow is what the adapter makes of one Waffo result code.
+type codeRow struct {
+	outcome status.Outcome
+	code    status.Code
+	advice  string // what the merchant should do, for paygate.Error.Message
+}
+
+// codeTable maps every result code Waffo documents. Waffo's own rule: A (merchant), B (user), C (system
+// or channel) and D (risk) codes are definite failures; E codes mean the outcome is unknown.
+var codeTable = map[string]codeRow{
+	"A0001": {status.Failure, status.CodeAuthentication, "Waffo refused the API key: check Config.APIKey"},
+	"A0002": {status.Failure, status.CodeAuthentication, "Waffo refused the request signature: check Config.PrivateKey and that Waffo holds its public key"},
+	"A0003": {status.Failure, status.CodeInvalidRequest, "Waffo refused a parameter: fix it and send the request under a new request id"},
+	"A0004": {status.Failure, status.CodePermissionDenied, "the merchant may not do this: ask Waffo to enable it"},
+	"A0005": {status.Failure, status.CodeLimitExceeded, "the merchant limit is exceeded: wait for it to reset or ask Waffo to raise it"},
+	"A0006": {status.Failure, status.CodePermissionDenied, "the merchant account is not in a usable status: contact Waffo"},
+	"A0007": {status.Failure, status.CodeUnsupportedCurrency, "the currency is not supported for this merchant: nothing was created, another provider may be tried"},
+	"A0008": {status.Failure, status.CodeLimitExceeded, "the amount is outside the transaction limits: change the amount or use another method"},
+	"A0009": {status.Failure, status.CodeNotFound, "Waffo has no such order: check the id; after an unknown create, resending the same create is safe"},
+	"A0010": {status.Failure, status.CodePermissionDenied, "the merchant contract does not allow this operation: ask Waffo to enable it"},
+	"A0011": {status.Failure, status.CodeIdempotencyConflict, "this request id was already used with different parameters: resend the original request, or use a new request id"},
+	"A0012": {status.Failure, status.CodeInsufficientFunds, "the merchant balance is too low for this refund: top it up and refund again"},
+	"A0013": {status.Failure, status.CodeInvalidState, "the order is already paid and cannot be cancelled: refund it instead"},
+	"A0014": {status.Failure, status.CodeRefundNotAllowed, "Waffo's refund rules refuse this refund: check the refundable amount and the refund window"},
+	"A0015": {status.Failure, status.CodeNotSupported, "the payment channel does not support cancel: wait for the order to expire, or refund it once paid"},
+	"A0016": {status.Failure, status.CodeInvalidState, "the payment channel refused the cancel: inquire and act on the order's real status"},
+	"A0017": {status.Failure, status.CodeNotSupported, "the payment channel does not support refunds: settle with the customer another way"},
+	"A0018": {status.Failure, status.CodeDeclined, "the user has no pay method available for this order: offer another method"},
+	"A0019": {status.Failure, status.CodeRefundNotAllowed, "a chargeback blocks this refund: settle it through the dispute"},
+	"A0020": {status.Failure, status.CodeLimitExceeded, "the amount exceeds the transaction limit: lower it or use another method"},
+	"A0021": {status.Failure, status.CodeLimitExceeded, "the daily limit is exceeded: try again tomorrow or use another method"},
+	"A0022": {status.Failure, status.CodeInvalidRequest, "Waffo needs a product name: set CreateOptions.ProductName and send under a new request id"},
+	"A0023": {status.Failure, status.CodeInvalidRequest, "the payment token has expired: obtain a new one and send under a new request id"},
+	"A0024": {status.Failure, status.CodeInvalidRequest, "the exchange rate has expired: create the payment again under a new request id"},
+	"C0001": {status.Failure, status.CodeUnavailable, "Waffo's system is unavailable and nothing was processed: try again later or use another provider"},
+	"C0005": {status.Failure, status.CodeDeclined, "the payment channel rejected the payment and nothing was charged: offer another method"},
+	"E0001": {status.Unknown, status.CodeUnknown, "Waffo does not know the outcome yet: inquire with the same request id; do not create a new order"},
+}
+
+// familyRows are the codes Waffo has not documented, by their family letter.
+var familyRows = map[byte]codeRow{
+	'A': {status.Failure, status.CodeProviderError, "Waffo refused the request with a merchant error it does not document; nothing was processed: check the raw code with Waffo"},
+	'B': {status.Failure, status.CodeDeclined, "Waffo refused the payment with a user error; nothing was charged: ask the customer to check their account or use another method"},
+	'C': {status.Failure, status.CodeProviderError, "Waffo reported a system or channel error; nothing was processed: try again later under a new request id, or another provider"},
+	'D': {status.Failure, status.CodeRiskRejected, "Waffo's risk controls rejected the request: do not retry it here"},
+	'E': {status.Unknown, status.CodeUnknown, "Waffo does not know the outcome: inquire with the same request id; do not create a new order"},
+}
+
+// classify returns the outcome, normalized code and advice for a Waffo result code other than "0". A code
+// outside every documented family is U: a code we cannot read is never a definite failure.
+func classify(code string) codeRow {
+	if row, ok := codeTable[code]; ok {
+		return row
+	}
+	if len(code) > 1 {
+		if row, ok := familyRows[code[0]]; ok {
+			return row
+		}
+	}
+	return codeRow{status.Unknown, status.CodeUnknown,
+		fmt.Sprintf("Waffo answered code %q, which belongs to no documented family: treat it as unknown — inquire with the same request id", code)}
+}
+
+// Order statuses (orderStatus).
+const (
+	orderPayInProgress     = "PAY_IN_PROGRESS"
+	orderAuthRequired      = "AUTHORIZATION_REQUIRED"
+	orderAuthedWaitCapture = "AUTHED_WAITING_CAPTURE"
+	orderPaySuccess        = "PAY_SUCCESS"
+	orderClose             = "ORDER_CLOSE"
+)
+
+// orderStatusTable maps Waffo's open order statuses. ORDER_CLOSE depends on why it closed; see
+// closedStatus.
+var orderStatusTable = map[string]status.Payment{
+	orderPayInProgress:     status.PaymentPending,
+	orderAuthRequired:      status.PaymentRequiresAction,
+	orderAuthedWaitCapture: status.PaymentAuthorized,
+	orderPaySuccess:        status.PaymentSucceeded,
+}
+
+// closeReason says why an order Waffo reports as ORDER_CLOSE was closed.
+type closeReason struct {
+	cancelled bool      // our own cancel call answered it
+	failed    bool      // the order carries a failure reason
+	expiresAt time.Time // the order's expiry, when known
+	now       time.Time
+}
+
+// paymentStatus maps an orderStatus. The second result is false for a status Waffo does not document.
+// PAY_IN_PROGRESS with an action for the user is RequiresAction: the merchant must send the user on.
+func paymentStatus(orderStatus string, hasAction bool, why closeReason) (status.Payment, bool) {
+	if orderStatus == orderClose {
+		return closedStatus(why), true
+	}
+	st, ok := orderStatusTable[orderStatus]
+	if ok && st == status.PaymentPending && hasAction {
+		st = status.PaymentRequiresAction
+	}
+	return st, ok
+}
+
+// closedStatus tells apart the three ways an order closes: our cancel, a failure (Waffo gives a
+// reason), or expiry (past orderExpiredAt). A close with none of these is a cancel (by us earlier, or
+// in Waffo's dashboard).
+func closedStatus(why closeReason) status.Payment {
+	switch {
+	case why.cancelled:
+		return status.PaymentCanceled
+	case why.failed:
+		return status.PaymentFailed
+	case !why.expiresAt.IsZero() && !why.now.Before(why.expiresAt):
+		return status.PaymentExpired
+	default:
+		return status.PaymentCanceled
+	}
+}
+
+// refundStatusTable maps Waffo's refund statuses. ORDER_PARTIALLY_REFUNDED and ORDER_FULLY_REFUNDED
+// both mean this refund succeeded; they describe the order after it.
+var refundStatusTable = map[string]status.Refund{
+	"REFUND_IN_PROGRESS":       status.RefundPending,
+	"ORDER_PARTIALLY_REFUNDED": status.RefundSucceeded,
+	"ORDER_FULLY_REFUNDED":     status.RefundSucceeded,
+	"ORDER_REFUND_FAILED":      status.RefundFailed,
+}

@@ -1,0 +1,73 @@
+package waffo_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/conformance"
+	"github.com/paygate-go/paygate/provider/sim"
+	"github.com/paygate-go/paygate/provider/waffo"
+	"github.com/paygate-go/paygate/provider/waffo/waffotest"
+	"github.com/paygate-go/paygate/status"
+)
+
+// capabilities are what Waffo offers, as the suite reads them.
+func capabilities() conformance.Capabilities {
+	return conformance.Capabilities{
+		PartialRefund:      true,
+		MultipleRefunds:    true,
+		CancelAfterPayment: false, // a paid order is A0013: refund it instead
+		RefundInquiry:      true,
+		IdempotentCreate:   true,
+		InquireByRequestID: true,
+		RequiresAction:     true,
+		Webhooks:           true,
+		Settlements:        []sim.Settlement{sim.Pay, sim.Fail, sim.Expire, sim.RequireAction},
+		Faults:             waffotest.Faults(),
+		Currencies:         []string{"USD", "EUR", "JPY", "KRW", "IDR", "VND", "CLP"},
+	}
+}
+
+// newEnv starts a simulator and an adapter pointed at it.
+func newEnv(t *testing.T, opts conformance.Options, cfg waffotest.Config) (*waffo.Gateway, *waffotest.Server) {
+	t.Helper()
+	if cfg.Webhooks == nil {
+		cfg.Webhooks = sim.Compress(waffotest.Schedule(), 100_000) // 0.3 ms … 288 ms
+	}
+	srv := waffotest.NewServer(cfg)
+	t.Cleanup(srv.Close)
+	gw, err := waffo.New(waffo.Config{
+		BaseURL: srv.URL, APIKey: srv.APIKey, MerchantID: srv.MerchantID,
+		PrivateKey: srv.Keys.MerchantPrivateKey, WaffoPublicKey: srv.Keys.WaffoPublicKey,
+		RequireSignedResponses: true, Logger: opts.Logger,
+	})
+	require.NoError(t, err)
+	t.Cleanup(gw.CloseIdleConnections)
+	return gw, srv
+}
+
+var harness = conformance.HarnessFunc(func(t *testing.T, opts conformance.Options) *conformance.Env {
+	gw, srv := newEnv(t, opts, waffotest.Config{})
+	return &conformance.Env{
+		Gateway: gw,
+		Sim:     srv,
+		Caps:    capabilities(),
+		FaultCodes: []conformance.FaultCode{
+			{Op: paygate.OpCreate, ProviderCode: "C0005", Outcome: status.Failure, Code: status.CodeDeclined},
+			{Op: paygate.OpCreate, ProviderCode: "C0001", Outcome: status.Failure, Code: status.CodeUnavailable},
+			{Op: paygate.OpCreate, ProviderCode: "E0001", Outcome: status.Unknown, Code: status.CodeUnknown},
+			{Op: paygate.OpCreate, ProviderCode: "D0001", Outcome: status.Failure, Code: status.CodeRiskRejected},
+			{Op: paygate.OpRefund, ProviderCode: "A0014", Outcome: status.Failure, Code: status.CodeRefundNotAllowed},
+			{Op: paygate.OpRefund, ProviderCode: "E0001", Outcome: status.Unknown, Code: status.CodeUnknown},
+			{Op: paygate.OpCancel, ProviderCode: "E0001", Outcome: status.Unknown, Code: status.CodeUnknown},
+			{Op: paygate.OpInquire, ProviderCode: "C0001", Outcome: status.Failure, Code: status.CodeUnavailable},
+		},
+		Secrets:        []string{srv.APIKey, srv.Keys.MerchantPrivateKey, srv.Keys.WaffoPrivateKey},
+		WebhookHandler: gw.WebhookHandler,
+		WebhookAcked:   waffo.WebhookAcked,
+	}
+})
+
+func TestConformance(t *testing.T) { conformance.Run(t, harness) }

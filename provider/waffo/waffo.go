@@ -1,0 +1,274 @@
+package waffo
+
+import (
+	"context"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider"
+	"github.com/paygate-go/paygate/retry"
+	"github.com/paygate-go/paygate/status"
+)
+
+// Name is the provider name on every Payment, Refund, Event and Error from this adapter.
+const Name = "waffo"
+
+// Waffo's API base URLs.
+const (
+	SandboxBaseURL    = "https://api-sandbox.waffo.com/api/v1"
+	ProductionBaseURL = "https://api.waffo.com/api/v1"
+)
+
+// Config configures a Gateway.
+type Config struct {
+	// BaseURL is Waffo's API root, ending in /api/v1. Empty means SandboxBaseURL, so a missing setting
+	// can never move real money; set ProductionBaseURL to go live.
+	BaseURL string
+	// APIKey is sent as X-API-KEY.
+	APIKey string
+	// MerchantID is the merchant id Waffo assigned.
+	MerchantID string
+	// PrivateKey is the merchant's RSA private key (≥ 2048 bits) that signs requests and webhook
+	// replies: PEM, or bare base64 DER (PKCS#8 or PKCS#1).
+	PrivateKey string
+	// WaffoPublicKey is Waffo's RSA public key that signs responses and webhooks: PEM, or bare base64
+	// DER (X.509 SubjectPublicKeyInfo).
+	WaffoPublicKey string
+	// RequireSignedResponses makes a response without X-SIGNATURE count as unverified (U). Waffo
+	// documents the response signature as optional, so by default an unsigned response is read, while a
+	// signature that is present must always verify.
+	RequireSignedResponses bool
+	// HTTPClient sends the requests; nil uses a client with paygate's timeouts. Its timeout bounds
+	// each try.
+	HTTPClient *http.Client
+	// Logger receives call logs with secrets, keys and card data redacted; nil logs nothing.
+	Logger *zap.Logger
+	// Retry bounds the transport's retries of a request Waffo dedupes; zero means retry.Default().
+	Retry retry.Policy
+	// Now is the clock for orderRequestedAt/requestedAt and for telling an expired order from a
+	// cancelled one; nil means time.Now.
+	Now func() time.Time
+}
+
+// Gateway is the Waffo adapter: a paygate.Gateway over Waffo's acquiring API. It is safe for
+// concurrent use.
+type Gateway struct {
+	tr         *provider.Transport
+	merchantID string
+	apiKey     string
+	key        *rsa.PrivateKey
+	waffoKey   *rsa.PublicKey
+	requireSig bool
+	log        *zap.Logger
+	now        func() time.Time
+}
+
+var (
+	_ paygate.Gateway = (*Gateway)(nil)
+	_ retry.Declarer  = (*Gateway)(nil)
+)
+
+// New checks cfg and returns a Gateway. Configuration errors are plain errors that never contain key
+// material.
+func New(cfg Config) (*Gateway, error) {
+	var missing []string
+	for _, f := range []struct{ name, v string }{
+		{"APIKey", cfg.APIKey}, {"MerchantID", cfg.MerchantID}, {"PrivateKey", cfg.PrivateKey}, {"WaffoPublicKey", cfg.WaffoPublicKey},
+	} {
+		if strings.TrimSpace(f.v) == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("waffo: Config.%s is empty; Waffo's merchant dashboard shows the API key, merchant id and Waffo's public key, and the private key is the one whose public half Waffo holds", strings.Join(missing, ", Config."))
+	}
+	if len(cfg.MerchantID) > 64 {
+		return nil, errors.New("waffo: Config.MerchantID is longer than 64 characters; check it")
+	}
+	key, err := provider.ParsePrivateKey(cfg.PrivateKey)
+	if err != nil {
+		return nil, fmt.Errorf("waffo: Config.PrivateKey: %w", err)
+	}
+	waffoKey, err := provider.ParsePublicKey(cfg.WaffoPublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("waffo: Config.WaffoPublicKey: %w", err)
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = SandboxBaseURL
+	}
+	log := provider.NewLogger(cfg.Logger, cfg.APIKey, cfg.PrivateKey)
+	tr, err := provider.NewTransport(provider.TransportConfig{
+		Provider: Name, BaseURL: cfg.BaseURL, HTTPClient: cfg.HTTPClient, Retry: cfg.Retry, Logger: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("waffo: %w", err)
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Gateway{
+		tr: tr, merchantID: cfg.MerchantID, apiKey: cfg.APIKey, key: key, waffoKey: waffoKey,
+		requireSig: cfg.RequireSignedResponses, log: log, now: now,
+	}, nil
+}
+
+// Idempotency declares what Waffo dedupes: create by paymentRequestId and refund by refundRequestId
+// (same id and parameters give the same result; changed parameters give A0011). A repeated cancel
+// finds the order already closed, so resending it is safe. Inquiries are reads.
+func (g *Gateway) Idempotency(op paygate.Op) retry.Idempotency {
+	if op == paygate.OpCancel {
+		return retry.Idempotency{ResendSafe: "cancelling an order twice leaves it closed; Waffo answers the second with the closed order or a refusal about its state"}
+	}
+	return retry.Idempotency{Dedupes: true}
+}
+
+// CloseIdleConnections closes the HTTP connections kept for reuse.
+func (g *Gateway) CloseIdleConnections() { g.tr.CloseIdleConnections() }
+
+// call is one Waffo API call: encode, sign, send through the transport, verify the reply's signature,
+// read the envelope and map a result code. It returns the envelope's data on code "0".
+func (g *Gateway) call(ctx context.Context, op paygate.Op, path string, body any, ids []zap.Field) (json.RawMessage, error) {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return nil, g.invalid(op, "", "the request could not be encoded: "+err.Error())
+	}
+	return g.callRaw(ctx, op, path, raw, ids)
+}
+
+// callRaw is call for a body already encoded; it signs exactly these bytes.
+func (g *Gateway) callRaw(ctx context.Context, op paygate.Op, path string, raw []byte, ids []zap.Field) (data json.RawMessage, err error) {
+	var resp *provider.Response
+	defer func() { g.logCall(op, ids, resp, err) }()
+	sig, err := signBody(g.key, raw)
+	if err != nil {
+		return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeAuthentication,
+			Message: "the request could not be signed; check Config.PrivateKey", Err: fmt.Errorf("%w: %w", retry.ErrNotSent, err)}
+	}
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Set(headerAPIKey, g.apiKey)
+	h.Set(headerSignature, sig)
+	h.Set(headerAPIVersion, apiVersion)
+	resp, err = g.tr.Do(ctx, &provider.Request{
+		Op: op, Path: path, Header: h, Body: raw, Resendable: g.Idempotency(op).Resendable(), IDs: ids, Definite: definite,
+	})
+	if err != nil {
+		return nil, err // the transport's F (never sent) or U
+	}
+	return g.read(op, resp)
+}
+
+// definite reports whether an answer is one of Waffo's definite failures. Waffo sends its C codes with
+// HTTP 5xx; the transport must not resend those as it would a gateway's 5xx.
+func definite(_ int, body []byte) bool {
+	var env envelope
+	if json.Unmarshal(body, &env) != nil || env.Code == "" || env.Code == codeSuccess {
+		return false
+	}
+	return classify(env.Code).outcome == status.Failure
+}
+
+// read checks the reply's signature and envelope. Only a verified, well-formed Waffo envelope can be
+// F; everything else that is not a clean success is U.
+func (g *Gateway) read(op paygate.Op, resp *provider.Response) (json.RawMessage, error) {
+	if err := g.verify(resp.Header.Get(headerSignature), resp.Body); err != nil {
+		return nil, g.unknown(op, resp, status.CodeProviderError,
+			"Waffo's reply signature did not verify, so the reply is not a result: the request may have been processed — inquire or resend with the same ids", err)
+	}
+	var env envelope
+	if err := json.Unmarshal(resp.Body, &env); err != nil || env.Code == "" {
+		code := status.CodeProviderError
+		switch {
+		case resp.StatusCode == http.StatusTooManyRequests:
+			code = status.CodeRateLimited
+		case resp.StatusCode >= 500:
+			code = status.CodeUnavailable
+		}
+		if err == nil {
+			err = errors.New("the reply has no code")
+		}
+		return nil, g.unknown(op, resp, code,
+			fmt.Sprintf("Waffo answered HTTP %d with a body that is not its JSON envelope: the request may have been processed — inquire or resend with the same ids", resp.StatusCode), err)
+	}
+	if env.Code != codeSuccess {
+		row := classify(env.Code)
+		return nil, resp.KeepUnknown(&paygate.Error{
+			Provider: Name, Op: op, Outcome: row.outcome, Code: row.code, Message: row.advice,
+			ProviderCode: env.Code, ProviderMessage: env.Msg, HTTPStatus: resp.StatusCode, RetryAfter: resp.RetryAfter,
+		})
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, g.unknown(op, resp, status.CodeProviderError,
+			fmt.Sprintf("Waffo answered success with HTTP %d, which contradicts itself: inquire or resend with the same ids", resp.StatusCode), nil)
+	}
+	if d := strings.TrimSpace(string(env.Data)); d == "" || d == "null" {
+		return nil, g.unknown(op, resp, status.CodeProviderError,
+			"Waffo answered success without data: inquire or resend with the same ids", nil)
+	}
+	return env.Data, nil
+}
+
+// verify checks Waffo's X-SIGNATURE over body. A missing signature passes unless RequireSignedResponses.
+func (g *Gateway) verify(sig string, body []byte) error {
+	if sig == "" {
+		if g.requireSig {
+			return errors.New("the reply carries no X-SIGNATURE")
+		}
+		return nil
+	}
+	return verifyWith(g.waffoKey, sig, body)
+}
+
+// verifyWith checks a base64 SHA256withRSA signature.
+func verifyWith(key *rsa.PublicKey, sig string, body []byte) error {
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(sig))
+	if err != nil {
+		return errors.New("X-SIGNATURE is not base64")
+	}
+	return provider.VerifyRSASHA256(key, body, raw)
+}
+
+// unknown is a U error about a reply the adapter cannot take as a result.
+func (g *Gateway) unknown(op paygate.Op, resp *provider.Response, code status.Code, msg string, cause error) *paygate.Error {
+	e := &paygate.Error{Provider: Name, Op: op, Outcome: status.Unknown, Code: code, Message: msg, Err: cause}
+	if resp != nil {
+		e.HTTPStatus, e.RetryAfter = resp.StatusCode, resp.RetryAfter
+	}
+	return e
+}
+
+// invalid is an F INVALID_REQUEST for a request Waffo would refuse; nothing is sent.
+func (g *Gateway) invalid(op paygate.Op, field, msg string) *paygate.Error {
+	return &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeInvalidRequest, Field: field, Message: msg}
+}
+
+// logCall logs one call at Debug: op, ids, outcome, codes, tries. Never bodies or headers.
+func (g *Gateway) logCall(op paygate.Op, ids []zap.Field, resp *provider.Response, err error) {
+	ce := g.log.Check(zap.DebugLevel, "waffo call")
+	if ce == nil {
+		return
+	}
+	fs := append([]zap.Field{
+		zap.String("op", string(op)),
+		zap.String("outcome", string(paygate.OutcomeOf(err))),
+		zap.String("code", string(paygate.CodeOf(err))),
+	}, ids...)
+	if resp != nil {
+		fs = append(fs, zap.Int("http_status", resp.StatusCode), zap.Int("attempts", resp.Attempts))
+	}
+	var pe *paygate.Error
+	if errors.As(err, &pe) && pe.ProviderCode != "" {
+		fs = append(fs, zap.String("provider_code", pe.ProviderCode))
+	}
+	ce.Write(fs...)
+}

@@ -1,0 +1,166 @@
+package waffo
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"go.uber.org/zap"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider"
+)
+
+// Webhook event types this adapter turns into paygate events. Others (subscriptions, tokenization) are
+// acknowledged and logged, since paygate has no event for them.
+const (
+	eventPayment = "PAYMENT_NOTIFICATION"
+	eventRefund  = "REFUND_NOTIFICATION"
+)
+
+// The exact replies Waffo expects: success stops its retries, anything else makes it retry.
+var (
+	replySuccess = []byte(`{"message":"success"}`)
+	replyFailed  = []byte(`{"message":"failed"}`)
+)
+
+// maxWebhookBytes caps a notification body.
+const maxWebhookBytes = 1 << 20
+
+// WebhookAcked reports whether a reply acknowledges a Waffo notification: HTTP 200 and exactly
+// {"message":"success"}.
+func WebhookAcked(status int, body []byte) bool {
+	return status == http.StatusOK && bytes.Equal(body, replySuccess)
+}
+
+// WebhookHandler returns the handler for Waffo's notifications. It verifies X-SIGNATURE on the raw
+// body with Waffo's public key (401 without calling fn when it is missing or wrong), accepts the payload
+// with or without its "result" wrapper, and calls fn with a paygate.Event. When fn returns nil it
+// replies {"message":"success"}, signed with the merchant key; when fn fails it replies
+// {"message":"failed"} so Waffo retries. Waffo may deliver a notification more than once and out of
+// order: Event.ID is the same for duplicates, and fn should inquire when order matters.
+func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBytes))
+		if err != nil {
+			g.reply(w, http.StatusRequestEntityTooLarge, replyFailed)
+			return
+		}
+		sig := r.Header.Get(headerSignature)
+		if sig == "" || verifyWith(g.waffoKey, sig, body) != nil {
+			g.log.Warn("waffo webhook refused: signature missing or wrong", zap.Bool("signature_present", sig != ""))
+			http.Error(w, "signature missing or wrong", http.StatusUnauthorized)
+			return
+		}
+		ev, err := g.event(body)
+		if err != nil {
+			g.log.Warn("waffo webhook refused: body does not parse", zap.Error(err))
+			g.reply(w, http.StatusBadRequest, replyFailed)
+			return
+		}
+		if ev == nil {
+			g.reply(w, http.StatusOK, replySuccess) // an event type paygate does not model
+			return
+		}
+		if err := fn(r.Context(), ev); err != nil {
+			g.log.Info("waffo webhook: the merchant's handler failed; Waffo will retry", zap.String("event_id", ev.ID), zap.Error(err))
+			g.reply(w, http.StatusOK, replyFailed)
+			return
+		}
+		g.reply(w, http.StatusOK, replySuccess)
+	})
+}
+
+// reply writes body with the merchant's X-SIGNATURE, as Waffo requires of webhook replies.
+func (g *Gateway) reply(w http.ResponseWriter, code int, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	if sig, err := signBody(g.key, body); err == nil {
+		w.Header().Set(headerSignature, sig)
+	}
+	w.WriteHeader(code)
+	_, _ = w.Write(body)
+}
+
+// webhookPayload is a notification; the order or refund is under "result", or (on one documented
+// shape) at the top level next to eventType.
+type webhookPayload struct {
+	EventType string          `json:"eventType"`
+	Result    json.RawMessage `json:"result"`
+}
+
+// event reads a verified notification. It returns nil, nil for event types paygate does not model.
+func (g *Gateway) event(body []byte) (*paygate.Event, error) {
+	var p webhookPayload
+	if err := json.Unmarshal(body, &p); err != nil {
+		return nil, err
+	}
+	inner := p.Result
+	if t := bytes.TrimSpace(inner); len(t) == 0 || string(t) == "null" {
+		inner = body // the flat shape
+	}
+	switch p.EventType {
+	case eventPayment:
+		var d orderData
+		if err := json.Unmarshal(inner, &d); err != nil {
+			return nil, err
+		}
+		pay, err := g.payment(paygate.OpInquire, d, closeReason{})
+		if err != nil {
+			return nil, err
+		}
+		return &paygate.Event{
+			ID:   eventID(p.EventType, d.AcquiringOrderID, d.PaymentRequestID, d.OrderStatus, d.OrderUpdatedAt),
+			Type: paygate.EventPaymentUpdated, Provider: Name, Payment: pay,
+		}, nil
+	case eventRefund:
+		var d refundData
+		if err := json.Unmarshal(inner, &d); err != nil {
+			return nil, err
+		}
+		ref, err := g.refund(paygate.OpInquireRefund, d, d.RefundCurrency)
+		if err != nil {
+			return nil, err
+		}
+		return &paygate.Event{
+			ID:   eventID(p.EventType, d.AcquiringRefundOrderID, d.RefundRequestID, d.RefundStatus, d.RefundUpdatedAt),
+			Type: paygate.EventRefundUpdated, Provider: Name, Refund: ref,
+		}, nil
+	case "":
+		return nil, errors.New("the notification has no eventType")
+	default:
+		g.log.Info("waffo webhook: event type not modelled by paygate; acknowledged", zap.String("event_type", p.EventType))
+		return nil, nil
+	}
+}
+
+// eventID derives a stable id from what a notification is about, since Waffo's carry none: duplicates of
+// one state change share it, and a new state gets a new one.
+func eventID(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return "waffo_" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// signBody is Waffo's signature: base64 SHA256withRSA over the exact bytes.
+func signBody(key *rsa.PrivateKey, body []byte) (string, error) {
+	sig, err := provider.SignRSASHA256(key, body)
+	if err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(sig), nil
+}
