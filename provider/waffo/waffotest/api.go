@@ -31,7 +31,9 @@ type reply struct {
 	data   any
 }
 
-func success(data any) reply { return reply{status: http.StatusOK, code: "0", msg: "Success", data: data} }
+func success(data any) reply {
+	return reply{status: http.StatusOK, code: "0", msg: "Success", data: data}
+}
 
 // fail answers a Waffo result code with the HTTP status Waffo uses for its family.
 func fail(code, msg string) reply { return reply{status: httpStatusOf(code), code: code, msg: msg} }
