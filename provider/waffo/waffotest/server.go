@@ -175,6 +175,9 @@ func (s *Server) Close() {
 // Inject queues a fault for the next call(s) of an operation.
 func (s *Server) Inject(f sim.Fault) { s.faults.Inject(f) }
 
+// ClearFaults drops every fault still queued.
+func (s *Server) ClearFaults() { s.faults.Clear() }
+
 // Ledger records what reached the simulator and what it created.
 func (s *Server) Ledger() *sim.Ledger { return &s.ledger }
 

@@ -1,0 +1,216 @@
+package waffo
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/money"
+	"github.com/paygate-go/paygate/provider/sim"
+	"github.com/paygate-go/paygate/provider/waffo/waffotest"
+	"github.com/paygate-go/paygate/retry"
+	"github.com/paygate-go/paygate/status"
+)
+
+// TestWaffoLimitsRefuseBeforeSending: requests paygate accepts but Waffo would refuse are F
+// INVALID_REQUEST naming the field, and nothing reaches the simulator.
+func TestWaffoLimitsRefuseBeforeSending(t *testing.T) {
+	gw, srv := setup(t, waffotest.Config{})
+	long := func(n int) string { return strings.Repeat("a", n) }
+	create := func(edit func(*paygate.CreateRequest)) func() error {
+		return func() error {
+			req := createRequest("lim1", "10.00", "USD")
+			edit(req)
+			_, err := gw.Create(ctx(t), req)
+			return err
+		}
+	}
+	tests := []struct {
+		name  string
+		call  func() error
+		field string
+	}{
+		{"payment request id over 32", create(func(r *paygate.CreateRequest) { r.PaymentRequestID = long(33) }), "PaymentRequestID"},
+		{"merchant order id over 64", create(func(r *paygate.CreateRequest) { r.MerchantOrderID = long(65) }), "MerchantOrderID"},
+		{"description over 128", create(func(r *paygate.CreateRequest) { r.Description = long(129) }), "Description"},
+		{"no notify url", create(func(r *paygate.CreateRequest) { r.NotifyURL = "" }), "NotifyURL"},
+		{"notify url over 256", create(func(r *paygate.CreateRequest) { r.NotifyURL = "https://m.example/" + long(250) }), "NotifyURL"},
+		{"no customer id", create(func(r *paygate.CreateRequest) { r.Customer.ID = "" }), "Customer.ID"},
+		{"no customer email", create(func(r *paygate.CreateRequest) { r.Customer.Email = "" }), "Customer.Email"},
+		{"email over 64", create(func(r *paygate.CreateRequest) { r.Customer.Email = long(60) + "@example.com" }), "Customer.Email"},
+		{"phone over 30", create(func(r *paygate.CreateRequest) { r.Customer.Phone = "+62 812 3456 7890 1234 5678 9012" }), "Customer.Phone"},
+		{"return url over 512", create(func(r *paygate.CreateRequest) { r.ReturnURL = "https://m.example/" + long(500) }), "ReturnURL"},
+		{"IDR with cents", create(func(r *paygate.CreateRequest) { r.Amount = money.MustParse("15000.50", "IDR") }), "Amount"},
+		{"KWD with three decimals", create(func(r *paygate.CreateRequest) { r.Amount = money.MustParse("1.005", "KWD") }), "Amount"},
+		{"extend info over 128", create(func(r *paygate.CreateRequest) {
+			r.ProviderOptions = []any{&CreateOptions{ExtendInfo: long(129)}}
+		}), "ExtendInfo"},
+		{"extra overrides an amount", create(func(r *paygate.CreateRequest) {
+			r.ProviderOptions = []any{&CreateOptions{Extra: map[string]json.RawMessage{"orderAmount": json.RawMessage(`"1.00"`)}}}
+		}), "ProviderOptions"},
+		{"extra that is not JSON", create(func(r *paygate.CreateRequest) {
+			r.ProviderOptions = []any{&CreateOptions{Extra: map[string]json.RawMessage{"x": json.RawMessage(`{`)}}}
+		}), "ProviderOptions"},
+		{"paygate's own validation", create(func(r *paygate.CreateRequest) { r.Amount = money.Amount{} }), "Amount"},
+		{"inquire by a 33-character id", func() error {
+			_, err := gw.Inquire(ctx(t), &paygate.InquireRequest{PaymentRequestID: long(33)})
+			return err
+		}, "PaymentRequestID"},
+		{"cancel by a 33-character provider id", func() error {
+			_, err := gw.Cancel(ctx(t), &paygate.CancelRequest{ProviderPaymentID: long(33)})
+			return err
+		}, "ProviderPaymentID"},
+		{"refund id over 32", func() error {
+			_, err := gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: long(33), ProviderPaymentID: "W1", Amount: money.MustParse("1.00", "USD")})
+			return err
+		}, "RefundRequestID"},
+		{"refund of IDR cents", func() error {
+			_, err := gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: "r1", ProviderPaymentID: "W1", Amount: money.MustParse("0.50", "IDR")})
+			return err
+		}, "Amount"},
+		{"refund inquiry by a 33-character id", func() error {
+			_, err := gw.InquireRefund(ctx(t), &paygate.InquireRefundRequest{RefundRequestID: long(33)})
+			return err
+		}, "RefundRequestID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			var pe *paygate.Error
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, status.Failure, pe.Outcome)
+			assert.Equal(t, status.CodeInvalidRequest, pe.Code)
+			assert.Equal(t, tt.field, pe.Field)
+			assert.Equal(t, Name, pe.Provider)
+			assert.NotEmpty(t, pe.Message)
+		})
+	}
+	assert.Zero(t, srv.Ledger().TotalRequests(), "nothing was sent")
+}
+
+func TestCreateBody(t *testing.T) {
+	now := time.Date(2026, 11, 21, 8, 0, 0, 123_000_000, time.FixedZone("WIB", 7*3600))
+	gw := &Gateway{merchantID: "1000000201", now: func() time.Time { return now }}
+	req := createRequest("body1", "19.99", "USD")
+	req.Description = ""
+	req.ExpiresAt = now.Add(time.Hour)
+	req.Method = paygate.Method{Type: "EWALLET", Name: "DANA", Country: "ID"}
+	req.Customer.Terminal = ""
+	req.ProviderOptions = []any{"ignored", &CreateOptions{
+		CancelRedirectURL: "https://m.example/cancel", Goods: &Goods{GoodsName: "Game", GoodsURL: "https://m.example/g"},
+		Risk:  &RiskData{UserIsNew: "No"},
+		Extra: map[string]json.RawMessage{"brandInfo": json.RawMessage(`{"cashierDisplayName":"Shop"}`)},
+	}}
+	raw, err := gw.createBody(req)
+	require.NoError(t, err)
+	var b map[string]any
+	require.NoError(t, json.Unmarshal(raw, &b))
+	assert.Equal(t, "body1", b["paymentRequestId"])
+	assert.Equal(t, "body1", b["merchantOrderId"], "falls back to the request id")
+	assert.Equal(t, "Order body1", b["orderDescription"], "Waffo requires a description")
+	assert.Equal(t, "19.99", b["orderAmount"], "a string, never a number")
+	assert.Equal(t, "USD", b["orderCurrency"])
+	assert.Equal(t, "2026-11-21T01:00:00.123Z", b["orderRequestedAt"], "ISO 8601 UTC with milliseconds")
+	assert.Equal(t, "2026-11-21T02:00:00.123Z", b["orderExpiredAt"])
+	assert.Equal(t, "https://merchant.example/return", b["successRedirectUrl"])
+	assert.Equal(t, "https://merchant.example/return", b["failedRedirectUrl"])
+	assert.Equal(t, "https://m.example/cancel", b["cancelRedirectUrl"])
+	assert.Equal(t, map[string]any{"merchantId": "1000000201"}, b["merchantInfo"])
+	assert.Equal(t, map[string]any{"userId": "u1", "userEmail": "buyer@example.com", "userTerminal": "WEB", "userCountryCode": "ID"}, b["userInfo"])
+	assert.Equal(t, map[string]any{"productName": "ONE_TIME_PAYMENT", "payMethodType": "EWALLET", "payMethodName": "DANA", "payMethodCountry": "ID"}, b["paymentInfo"])
+	assert.Equal(t, map[string]any{"goodsName": "Game", "goodsUrl": "https://m.example/g"}, b["goodsInfo"])
+	assert.Equal(t, map[string]any{"userIsNew": "No"}, b["riskData"])
+	assert.Equal(t, map[string]any{"cashierDisplayName": "Shop"}, b["brandInfo"])
+	assert.NotContains(t, string(raw), "ignored")
+}
+
+func TestCreateWithActions(t *testing.T) {
+	gw, _ := setup(t, waffotest.Config{})
+	tests := []struct {
+		method paygate.Method
+		status status.Payment
+		kind   paygate.ActionKind
+	}{
+		{paygate.Method{}, status.PaymentRequiresAction, paygate.ActionRedirect},
+		{paygate.Method{Type: "EWALLET", Name: "DANA"}, status.PaymentRequiresAction, paygate.ActionDeeplink},
+		{paygate.Method{Type: "QR", Name: "QRIS"}, status.PaymentRequiresAction, paygate.ActionQRCode},
+	}
+	for i, tt := range tests {
+		req := createRequest("act"+string(rune('a'+i)), "10.00", "USD")
+		req.Method = tt.method
+		p, err := gw.Create(ctx(t), req)
+		require.NoError(t, err)
+		assert.Equal(t, tt.status, p.Status)
+		require.NotNil(t, p.Action)
+		assert.Equal(t, tt.kind, p.Action.Kind)
+		if tt.kind == paygate.ActionQRCode {
+			assert.NotEmpty(t, p.Action.QRCode)
+			assert.False(t, p.Action.ExpiresAt.IsZero(), "a QR code comes with its expiry")
+		}
+	}
+}
+
+func TestRefundByPaymentRequestID(t *testing.T) {
+	gw, srv := setup(t, waffotest.Config{})
+	req := createRequest("rbr1", "30.00", "USD")
+	_, err := gw.Create(ctx(t), req)
+	require.NoError(t, err)
+	require.NoError(t, srv.Settle(ctx(t), req.PaymentRequestID, sim.Pay))
+	r, err := gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: "rbr1-r", PaymentRequestID: req.PaymentRequestID, Amount: money.MustParse("30.00", "USD")})
+	require.NoError(t, err, "the adapter looks up the acquiringOrderId Waffo needs")
+	assert.Equal(t, status.RefundSucceeded, r.Status)
+	assert.Equal(t, "ORDER_FULLY_REFUNDED", r.ProviderStatus)
+	assert.Equal(t, srv.Ledger().Orders(req.PaymentRequestID)[0].ProviderID, r.ProviderPaymentID)
+
+	_, err = gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: "rbr2-r", PaymentRequestID: "no-such-payment", Amount: money.MustParse("1.00", "USD")})
+	assert.Equal(t, status.Failure, paygate.OutcomeOf(err))
+	assert.Equal(t, status.CodeNotFound, paygate.CodeOf(err))
+	assert.Equal(t, paygate.OpRefund, err.(*paygate.Error).Op)
+	assert.Empty(t, srv.Ledger().Refunds("rbr2-r"))
+}
+
+func TestNewRefusesBadConfig(t *testing.T) {
+	keys, err := waffotest.GenerateKeys()
+	require.NoError(t, err)
+	good := Config{APIKey: "k", MerchantID: "m", PrivateKey: keys.MerchantPrivateKey, WaffoPublicKey: keys.WaffoPublicKey}
+	tests := []struct {
+		name string
+		edit func(*Config)
+		want string
+	}{
+		{"no api key", func(c *Config) { c.APIKey = "" }, "APIKey"},
+		{"no keys", func(c *Config) { c.PrivateKey, c.WaffoPublicKey = "", "" }, "PrivateKey, Config.WaffoPublicKey"},
+		{"public key as private", func(c *Config) { c.PrivateKey = keys.WaffoPublicKey }, "PrivateKey"},
+		{"garbage public key", func(c *Config) { c.WaffoPublicKey = "bm9wZQ==" }, "WaffoPublicKey"},
+		{"plain http to a remote host", func(c *Config) { c.BaseURL = "http://api.waffo.com/api/v1" }, "http"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := good
+			tt.edit(&c)
+			_, err := New(c)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.NotContains(t, err.Error(), "PRIVATE KEY-----\nMII", "no key material in errors")
+		})
+	}
+	gw, err := New(good)
+	require.NoError(t, err)
+	assert.Equal(t, SandboxBaseURL, gw.tr.BaseURL().String(), "the default cannot move real money")
+}
+
+func TestIdempotencyDeclaration(t *testing.T) {
+	gw := &Gateway{}
+	for _, op := range []paygate.Op{paygate.OpCreate, paygate.OpRefund, paygate.OpInquire, paygate.OpInquireRefund} {
+		assert.True(t, gw.Idempotency(op).Dedupes, op)
+	}
+	c := gw.Idempotency(paygate.OpCancel)
+	assert.False(t, c.Dedupes)
+	assert.True(t, c.Resendable())
+	assert.Equal(t, retry.IdempotencyOf(retry.Wrap(gw, retry.Default()), paygate.OpCreate), gw.Idempotency(paygate.OpCreate))
+}

@@ -1,0 +1,183 @@
+package waffo
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/money"
+	"github.com/paygate-go/paygate/provider"
+	"github.com/paygate-go/paygate/provider/sim"
+	"github.com/paygate-go/paygate/provider/waffo/waffotest"
+	"github.com/paygate-go/paygate/status"
+)
+
+// sink collects the events a handler passes on.
+type sink struct {
+	mu     sync.Mutex
+	events []*paygate.Event
+	fail   int // fail this many calls first
+}
+
+func (s *sink) handle(_ context.Context, ev *paygate.Event) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fail > 0 {
+		s.fail--
+		return errors.New("merchant database down")
+	}
+	s.events = append(s.events, ev)
+	return nil
+}
+
+func (s *sink) all() []*paygate.Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*paygate.Event(nil), s.events...)
+}
+
+func TestWebhooksEndToEnd(t *testing.T) {
+	for _, flat := range []bool{false, true} {
+		name := map[bool]string{false: "with result", true: "flat"}[flat]
+		t.Run(name, func(t *testing.T) {
+			gw, srv := setup(t, waffotest.Config{FlatWebhooks: flat})
+			got := &sink{fail: 1}
+			hook := httptest.NewServer(gw.WebhookHandler(got.handle))
+			defer hook.Close()
+			req := createRequest("wh"+map[bool]string{false: "r", true: "f"}[flat], "25.00", "USD")
+			req.NotifyURL = hook.URL
+			_, err := gw.Create(ctx(t), req)
+			require.NoError(t, err)
+			require.NoError(t, srv.Settle(ctx(t), req.PaymentRequestID, sim.Pay))
+			p, err := gw.Inquire(ctx(t), &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID})
+			require.NoError(t, err)
+			_, err = gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: "r" + req.PaymentRequestID, ProviderPaymentID: p.ProviderPaymentID, Amount: money.MustParse("5.00", "USD")})
+			require.NoError(t, err)
+			require.NoError(t, srv.Webhooks().Wait(ctx(t)))
+
+			evs := got.all()
+			require.Len(t, evs, 2, "the payment and the refund; the first try was failed by the merchant and retried")
+			pay, ref := evs[0], evs[1]
+			assert.Equal(t, paygate.EventPaymentUpdated, pay.Type)
+			assert.Equal(t, Name, pay.Provider)
+			assert.Equal(t, status.PaymentSucceeded, pay.Payment.Status)
+			assert.Equal(t, req.PaymentRequestID, pay.Payment.PaymentRequestID)
+			assert.True(t, pay.Payment.Amount.Equal(req.Amount))
+			assert.Equal(t, paygate.EventRefundUpdated, ref.Type)
+			assert.Equal(t, status.RefundSucceeded, ref.Refund.Status)
+			assert.True(t, ref.Refund.Amount.Equal(money.MustParse("5.00", "USD")))
+			for _, d := range srv.Webhooks().Deliveries() {
+				assert.True(t, d.Acked, "Waffo accepted the signed success reply")
+			}
+			first := srv.Webhooks().Deliveries()[0]
+			require.Len(t, first.Attempts, 2)
+			assert.Equal(t, `{"message":"failed"}`, string(first.Attempts[0].Reply), "a failing merchant makes Waffo retry")
+
+			// A duplicate delivery carries the same event id.
+			resp, err := http.Post(hook.URL, "application/json", bytes.NewReader(first.Body))
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "no signature header: refused")
+			r, err := http.NewRequest(http.MethodPost, hook.URL, bytes.NewReader(first.Body))
+			require.NoError(t, err)
+			r.Header = first.Header.Clone()
+			resp, err = http.DefaultClient.Do(r)
+			require.NoError(t, err)
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			assert.True(t, WebhookAcked(resp.StatusCode, body))
+			evs = got.all()
+			require.Len(t, evs, 3)
+			assert.Equal(t, evs[0].ID, evs[2].ID, "a duplicate has the same event id")
+			assert.NotEqual(t, evs[0].ID, evs[1].ID)
+		})
+	}
+}
+
+func TestWebhookHandlerRefuses(t *testing.T) {
+	gw, srv := setup(t, waffotest.Config{})
+	k, err := provider.ParsePrivateKey(srv.Keys.WaffoPrivateKey)
+	require.NoError(t, err)
+	merchantKey, err := provider.ParsePublicKey(srv.Keys.MerchantPublicKey)
+	require.NoError(t, err)
+	body := []byte(`{"eventType":"PAYMENT_NOTIFICATION","result":{"paymentRequestId":"p1","acquiringOrderId":"W1","orderStatus":"PAY_SUCCESS","orderCurrency":"USD","orderAmount":"1.00"}}`)
+	good, err := signBody(k, body)
+	require.NoError(t, err)
+	called := 0
+	h := gw.WebhookHandler(func(context.Context, *paygate.Event) error { called++; return nil })
+	post := func(method string, b []byte, sig string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(method, "/", bytes.NewReader(b))
+		if sig != "" {
+			r.Header.Set("X-SIGNATURE", sig)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	tampered := bytes.Replace(body, []byte(`"1.00"`), []byte(`"9.00"`), 1)
+	assert.Equal(t, http.StatusUnauthorized, post(http.MethodPost, tampered, good).Code, "tampered body")
+	assert.Equal(t, http.StatusUnauthorized, post(http.MethodPost, body, "").Code, "unsigned")
+	assert.Equal(t, http.StatusUnauthorized, post(http.MethodPost, body, "bm90IGEgc2lnbmF0dXJl").Code, "wrong signature")
+	assert.Equal(t, http.StatusMethodNotAllowed, post(http.MethodGet, body, good).Code)
+	assert.Zero(t, called, "nothing unverified reaches the merchant")
+
+	w := post(http.MethodPost, body, good)
+	assert.Equal(t, http.StatusOK, w.Code)
+	assert.Equal(t, `{"message":"success"}`, w.Body.String())
+	assert.Equal(t, "application/json", w.Header().Get("Content-Type"))
+	assert.NoError(t, provider.VerifyRSASHA256(merchantKey, w.Body.Bytes(), mustBase64(t, w.Header().Get("X-SIGNATURE"))),
+		"the reply is signed with the merchant key")
+	assert.Equal(t, 1, called)
+
+	other := []byte(`{"eventType":"SUBSCRIPTION_STATUS_NOTIFICATION","result":{"subscriptionId":"S1"}}`)
+	otherSig, err := signBody(k, other)
+	require.NoError(t, err)
+	w = post(http.MethodPost, other, otherSig)
+	assert.True(t, WebhookAcked(w.Code, w.Body.Bytes()), "an event paygate does not model is acknowledged")
+	assert.Equal(t, 1, called, "and not passed on")
+
+	junk := []byte(`{"eventType":"PAYMENT_NOTIFICATION","result":{"orderStatus":"PAY_SUCCESS"}}`)
+	junkSig, err := signBody(k, junk)
+	require.NoError(t, err)
+	w = post(http.MethodPost, junk, junkSig)
+	assert.Equal(t, http.StatusBadRequest, w.Code, "a notification naming no order")
+	assert.Equal(t, `{"message":"failed"}`, w.Body.String())
+}
+
+func TestWebhookAcked(t *testing.T) {
+	assert.True(t, WebhookAcked(200, []byte(`{"message":"success"}`)))
+	assert.False(t, WebhookAcked(200, []byte(`{"message": "success"}`)), "exactly the bytes Waffo expects")
+	assert.False(t, WebhookAcked(200, []byte(`{"message":"failed"}`)))
+	assert.False(t, WebhookAcked(500, []byte(`{"message":"success"}`)))
+}
+
+func TestExpiredOrderIsExpired(t *testing.T) {
+	clock := sim.NewManualClock(time.Now())
+	gw, _ := setup(t, waffotest.Config{Clock: clock, OrderTTL: 10 * time.Minute}, func(c *Config) { c.Now = clock.Now })
+	req := createRequest("exp1", "3.00", "USD")
+	_, err := gw.Create(ctx(t), req)
+	require.NoError(t, err)
+	clock.Advance(11 * time.Minute)
+	p, err := gw.Inquire(ctx(t), &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID})
+	require.NoError(t, err)
+	assert.Equal(t, status.PaymentExpired, p.Status)
+	assert.Equal(t, "ORDER_CLOSE", p.ProviderStatus)
+}
+
+func mustBase64(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := base64.StdEncoding.DecodeString(s)
+	require.NoError(t, err)
+	return b
+}
