@@ -1,0 +1,112 @@
+// Package waffo is the paygate adapter for Waffo's acquiring API: it turns paygate's Create, Inquire,
+// Cancel, Refund and InquireRefund into Waffo's /order/create, /order/inquiry, /order/cancel,
+// /order/refund and /refund/inquiry, and Waffo's codes and statuses into paygate's.
+//
+// Every request is signed (X-SIGNATURE: SHA256withRSA over the exact body bytes, with the merchant key)
+// and carries X-API-KEY and X-API-VERSION. A reply's X-SIGNATURE is verified with Waffo's key; a reply
+// whose signature does not verify is not a result (U). Waffo documents the reply signature as optional,
+// so an unsigned reply is read unless Config.RequireSignedResponses is set. orderRequestedAt and
+// requestedAt are filled in Waffo's format (ISO 8601, UTC, milliseconds).
+//
+// Waffo's own limits are checked before anything is sent (ids ≤ 32 characters, merchant order id ≤ 64,
+// description ≤ 128, notify URL ≤ 256, user id and email required, amounts Waffo can write exactly):
+// a request that breaks one is F with status.CodeInvalidRequest. Fields Waffo requires and paygate
+// leaves optional get defaults: merchantOrderId = PaymentRequestID, orderDescription = "Order
+// <merchantOrderId>", userTerminal = WEB, productName = ONE_TIME_PAYMENT, refundReason = a fixed note.
+// Fields without a common paygate field go in a *CreateOptions or *RefundOptions in the request's
+// ProviderOptions.
+//
+// # Amounts
+//
+// Waffo writes amounts as strings in major units: 2 decimals ("10.50"), except 0 for JPY, KRW, VND, CLP
+// and IDR ("149000": IDR has no decimals at Waffo, unlike ISO 4217). An amount Waffo cannot write
+// exactly (15000.50 IDR, 1.005 KWD) is refused, never rounded. See Digits, FormatAmount, ParseAmount.
+//
+// # Result codes
+//
+// Waffo's rule: A (merchant), B (user), C (system or channel) and D (risk) codes are definite failures;
+// E codes, network errors and timeouts are unknown. Waffo answers C codes with HTTP 5xx, so the adapter
+// tells the transport not to resend them.
+//
+//	Waffo code   meaning                                  outcome  paygate code
+//	A0001        invalid API key                          F        AUTHENTICATION
+//	A0002        invalid signature                        F        AUTHENTICATION
+//	A0003        parameter validation failed              F        INVALID_REQUEST
+//	A0004        permission denied                        F        PERMISSION_DENIED
+//	A0005        merchant limit exceeded                  F        LIMIT_EXCEEDED
+//	A0006        abnormal merchant status                 F        PERMISSION_DENIED
+//	A0007        unsupported currency                     F        UNSUPPORTED_CURRENCY
+//	A0008        amount out of range                      F        LIMIT_EXCEEDED
+//	A0009        order does not exist                     F        NOT_FOUND
+//	A0010        contract disallows the operation         F        PERMISSION_DENIED
+//	A0011        idempotency parameter mismatch           F        IDEMPOTENCY_CONFLICT
+//	A0012        insufficient merchant balance            F        INSUFFICIENT_FUNDS
+//	A0013        already paid, cannot cancel              F        INVALID_STATE
+//	A0014        refund not allowed by refund rules       F        REFUND_NOT_ALLOWED
+//	A0015        channel does not support cancel          F        NOT_SUPPORTED
+//	A0016        channel rejected the cancel              F        INVALID_STATE
+//	A0017        channel does not support refund          F        NOT_SUPPORTED
+//	A0018        user has no available pay method         F        DECLINED
+//	A0019        refund blocked by chargeback             F        REFUND_NOT_ALLOWED
+//	A0020        amount exceeds transaction limit         F        LIMIT_EXCEEDED
+//	A0021        exceeds daily limit                      F        LIMIT_EXCEEDED
+//	A0022        product name required                    F        INVALID_REQUEST
+//	A0023        token expired                            F        INVALID_REQUEST
+//	A0024        exchange rate expired                    F        INVALID_REQUEST
+//	C0001        system unavailable                       F        UNAVAILABLE
+//	C0005        channel rejection                        F        DECLINED
+//	E0001        unknown status                           U        UNKNOWN
+//	other A…     undocumented merchant error              F        PROVIDER_ERROR
+//	other B…     undocumented user error                  F        DECLINED
+//	other C…     undocumented system/channel error        F        PROVIDER_ERROR
+//	other D…     risk rejection                           F        RISK_REJECTED
+//	other E…     unknown                                  U        UNKNOWN
+//	anything else                                         U        UNKNOWN
+//
+// A reply that is not a verified Waffo envelope is U: a transport failure after sending (TIMEOUT or
+// UNAVAILABLE), a body that does not parse (PROVIDER_ERROR; UNAVAILABLE for 5xx, RATE_LIMITED for 429),
+// a signature that does not verify (PROVIDER_ERROR), code "0" without data or with a non-2xx status,
+// and a status or amount the adapter cannot read. An F answered to a resent request is U when an earlier
+// try may have landed (provider.Response.KeepUnknown).
+//
+// # Statuses
+//
+//	orderStatus              paygate status
+//	PAY_IN_PROGRESS          Pending (RequiresAction when orderAction sends the user somewhere)
+//	AUTHORIZATION_REQUIRED   RequiresAction
+//	AUTHED_WAITING_CAPTURE   Authorized
+//	PAY_SUCCESS              Succeeded
+//	ORDER_CLOSE              Canceled in the reply to our cancel; Failed when orderFailedReason is set;
+//	                         Expired at or past orderExpiredAt; otherwise Canceled
+//
+//	refundStatus               paygate refund status
+//	REFUND_IN_PROGRESS         Pending
+//	ORDER_PARTIALLY_REFUNDED   Succeeded
+//	ORDER_FULLY_REFUNDED       Succeeded
+//	ORDER_REFUND_FAILED        Failed
+//
+// A status not in these tables is U UNKNOWN: the adapter does not guess.
+//
+// orderAction (a JSON string) becomes a paygate.Action: a QR code when actionData.paymentQr is set
+// (with paymentExpiryTime as ExpiresAt), a deeplink when actionType is DEEPLINK, otherwise a redirect to
+// webUrl.
+//
+// # Idempotency and retries
+//
+// Waffo dedupes create by paymentRequestId and refund by refundRequestId, so retry.Wrap resends them
+// with the same ids after U; a cancel resent finds the order already closed. Waffo's inquiry answers
+// A0009 (NOT_FOUND) for an order that never landed, which tells retry.Wrap that resending the create is
+// safe. Refunds name the order by acquiringOrderId: given only a PaymentRequestID, Refund first inquires.
+//
+// # Webhooks
+//
+// WebhookHandler verifies X-SIGNATURE on the raw body, accepts both payload shapes (with and without
+// "result"), and replies exactly {"message":"success"} (signed with the merchant key) once the
+// merchant's function returns nil, or {"message":"failed"} so Waffo retries (8 tries over about 21
+// hours). Waffo notifications carry no event id and no timestamp: Event.ID is derived from the order or
+// refund, its status and update time, so duplicates share it; replay protection is the merchant's
+// idempotent handling of Event.ID.
+//
+// The simulator in waffotest implements all of this from Waffo's documentation; the adapter passes
+// paygate's conformance suite against it.
+package waffo
