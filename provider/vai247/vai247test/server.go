@@ -73,10 +73,14 @@ import (
 
 // The API's paths, as documented.
 const (
-	PathCreate  = "/api/v1/payment-gateway/order/create"
+	// PathCreate creates an order.
+	PathCreate = "/api/v1/payment-gateway/order/create"
+	// PathInquire answers for a transaction (or, here, an order) id.
 	PathInquire = "/api/v1/payment-gateway/payment/transaction-detail"
-	PathCancel  = "/api/v1/payment-gateway/order/cancel"
-	PathRefund  = "/api/v1/payment-gateway/order/refund"
+	// PathCancel cancels a pending or processing order (the seed).
+	PathCancel = "/api/v1/payment-gateway/order/cancel"
+	// PathRefund refunds a paid order.
+	PathRefund = "/api/v1/payment-gateway/order/refund"
 )
 
 // DefaultOrderTTL is how long an order stays payable.

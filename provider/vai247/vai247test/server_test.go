@@ -72,12 +72,16 @@ func errCode(m map[string]any) string {
 func TestAuthentication(t *testing.T) {
 	c := newClient(t)
 	for name, edit := range map[string]func(http.Header){
-		"no app id":   func(h http.Header) { h.Del("X-App-Id") },
-		"wrong key":   func(h http.Header) { h.Set("X-Api-Key", "nope") },
-		"no time":     func(h http.Header) { h.Del("X-Timestamp") },
-		"millis":      func(h http.Header) { h.Set("X-Timestamp", strconv.FormatInt(c.clock.Now().UnixMilli(), 10)) },
-		"6 min old":   func(h http.Header) { h.Set("X-Timestamp", strconv.FormatInt(c.clock.Now().Add(-6*time.Minute).Unix(), 10)) },
-		"6 min ahead": func(h http.Header) { h.Set("X-Timestamp", strconv.FormatInt(c.clock.Now().Add(6*time.Minute).Unix(), 10)) },
+		"no app id": func(h http.Header) { h.Del("X-App-Id") },
+		"wrong key": func(h http.Header) { h.Set("X-Api-Key", "nope") },
+		"no time":   func(h http.Header) { h.Del("X-Timestamp") },
+		"millis":    func(h http.Header) { h.Set("X-Timestamp", strconv.FormatInt(c.clock.Now().UnixMilli(), 10)) },
+		"6 min old": func(h http.Header) {
+			h.Set("X-Timestamp", strconv.FormatInt(c.clock.Now().Add(-6*time.Minute).Unix(), 10))
+		},
+		"6 min ahead": func(h http.Header) {
+			h.Set("X-Timestamp", strconv.FormatInt(c.clock.Now().Add(6*time.Minute).Unix(), 10))
+		},
 	} {
 		st, m := c.do("POST", vai247test.PathCreate, `{"store_id":"`+c.srv.StoreID+`","amount":1,"currency":"USD"}`, edit)
 		assert.Equal(t, http.StatusUnauthorized, st, name)
@@ -88,7 +92,9 @@ func TestAuthentication(t *testing.T) {
 		}
 	}
 	st, _ := c.do("POST", vai247test.PathCreate, `{"store_id":"`+c.srv.StoreID+`","amount":1,"currency":"USD"}`,
-		func(h http.Header) { h.Set("X-Timestamp", strconv.FormatInt(c.clock.Now().Add(-4*time.Minute).Unix(), 10)) })
+		func(h http.Header) {
+			h.Set("X-Timestamp", strconv.FormatInt(c.clock.Now().Add(-4*time.Minute).Unix(), 10))
+		})
 	assert.Equal(t, http.StatusOK, st, "4 minutes off is inside the window")
 	assert.Empty(t, c.srv.Ledger().Orders("ref-1"), "refused requests create nothing")
 }
