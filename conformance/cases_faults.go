@@ -156,6 +156,42 @@ func (s *suite) onePayable(requestID string) {
 	assert.LessOrEqual(s.t, paid, 1, "at most one paid order per request id (orders: %+v)", s.orders(requestID))
 }
 
+// orphansUnpaidAndExpiring is the promise a provider without idempotent create keeps after a lost
+// create reply resolved by retry.Wrap: the payment returned is the one payable order, and every other
+// order the request id produced (the orphan the lost reply left) refuses payment and, when the
+// simulator's clock can move (ClockAdvancer), expires unpaid.
+func (s *suite) orphansUnpaidAndExpiring(requestID, returned string) {
+	s.t.Helper()
+	orders := s.orders(requestID)
+	require.GreaterOrEqual(s.t, len(orders), 2, "the create whose reply was lost was processed, so an orphan order sits next to the one returned: %+v", orders)
+	for _, o := range orders {
+		err := s.Sim.SettleOrder(s.ctx, o.ProviderID, sim.Pay)
+		if o.ProviderID == returned {
+			assert.NoError(s.t, err, "the order returned to the merchant is payable")
+		} else {
+			assert.Error(s.t, err, "orphan order %s refuses payment", o.ProviderID)
+		}
+	}
+	for _, o := range s.orders(requestID) {
+		if o.ProviderID == returned {
+			assert.Equal(s.t, status.PaymentSucceeded, o.Status, "the order returned was paid")
+		} else {
+			assert.NotEqual(s.t, status.PaymentSucceeded, o.Status, "orphan order %s stays unpaid", o.ProviderID)
+		}
+	}
+	adv, ok := s.Sim.(ClockAdvancer)
+	if !ok {
+		s.t.Log("the simulator cannot move its clock (ClockAdvancer): orphan expiry not checked")
+		return
+	}
+	adv.AdvanceClock(24 * time.Hour)
+	for _, o := range s.orders(requestID) {
+		if o.ProviderID != returned {
+			assert.Equal(s.t, status.PaymentExpired, o.Status, "orphan order %s expires unpaid", o.ProviderID)
+		}
+	}
+}
+
 // setup prepares the state an operation needs and returns the call to strike.
 func (s *suite) setup(op paygate.Op) func(context.Context, paygate.Gateway) error {
 	switch op {
@@ -299,7 +335,7 @@ var retryCases = []testCase{
 		if s.Caps.IdempotentCreate {
 			assert.Equal(t, p.ProviderPaymentID, s.oneOrder(req.PaymentRequestID).ProviderID)
 		} else {
-			s.onePayable(req.PaymentRequestID)
+			s.orphansUnpaidAndExpiring(req.PaymentRequestID, p.ProviderPaymentID)
 		}
 	}},
 	{"resolved-by-inquiry", func(t *testing.T, h Harness) {

@@ -192,6 +192,9 @@ var webhookCases = []testCase{
 		handler := s.WebhookHandler(rcv.handle)
 		srv := httptest.NewServer(handler)
 		t.Cleanup(srv.Close)
+		if ws, ok := s.Sim.(WebhookURLSetter); ok {
+			ws.SetWebhookURL(srv.URL + "/notify")
+		}
 
 		req := s.createRequest()
 		req.NotifyURL = srv.URL + "/notify"

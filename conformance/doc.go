@@ -72,7 +72,10 @@
 //
 // Providers without idempotent create (Capabilities.IdempotentCreate false) are held to the weaker
 // promise they can keep: after faults and resends, the suite tries to pay every order a request id
-// produced, and at most one may go through.
+// produced, and at most one may go through; after a lost create reply resolved by retry.Wrap, the
+// order returned is the one payable, the orphan refuses payment and — when the simulator implements
+// [ClockAdvancer] — expires unpaid. Simulators of providers whose webhook URL is set in a dashboard
+// implement [WebhookURLSetter].
 //
 // The suite's own test (mutants_test.go) runs it against broken variants of the memory provider —
 // U reported as F, a retry with a new id, an F resent, a call made before validating, a logged request,

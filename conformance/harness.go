@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -93,4 +94,19 @@ type Capabilities struct {
 	Faults []sim.FaultKind
 	// Currencies the provider accepts; the suite checks exact amounts in each one it knows.
 	Currencies []string
+}
+
+// WebhookURLSetter is implemented by simulators of providers whose notification URL is set once in
+// the merchant's dashboard rather than sent with each payment (the adapter does not send
+// CreateRequest.NotifyURL). The suite points it at a local sink for every case, and at its own
+// receiver in the webhook cases.
+type WebhookURLSetter interface {
+	SetWebhookURL(url string)
+}
+
+// ClockAdvancer is implemented by simulators whose clock the suite may move forward. AdvanceClock
+// applies what the time passing does, such as expiring unpaid orders. Without it the suite cannot
+// check that the orphan orders of a provider without idempotent create expire, and says so.
+type ClockAdvancer interface {
+	AdvanceClock(d time.Duration)
 }

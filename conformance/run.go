@@ -102,6 +102,9 @@ func newSuite(t *testing.T, h Harness) *suite {
 	require.NotNil(t, s.Env, "Harness.New returned nil")
 	require.NotNil(t, s.Gateway, "Env.Gateway is nil")
 	require.NotNil(t, s.Sim, "Env.Sim is nil")
+	if ws, ok := s.Sim.(WebhookURLSetter); ok {
+		ws.SetWebhookURL(s.notifyURL)
+	}
 	t.Cleanup(s.checkLogs)
 	return s
 }
