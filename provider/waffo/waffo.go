@@ -24,7 +24,9 @@ const Name = "waffo"
 
 // Waffo's API base URLs.
 const (
-	SandboxBaseURL    = "https://api-sandbox.waffo.com/api/v1"
+	// SandboxBaseURL is Waffo's sandbox, the default.
+	SandboxBaseURL = "https://api-sandbox.waffo.com/api/v1"
+	// ProductionBaseURL moves real money.
 	ProductionBaseURL = "https://api.waffo.com/api/v1"
 )
 
