@@ -38,7 +38,8 @@ type HTTPConfig struct {
 	// CodeReply is the provider's own answer carrying code, for a ReplyCode fault (nothing is processed).
 	CodeReply func(op paygate.Op, r *http.Request, body []byte, code string) Reply
 	// Sign adds the provider's response-signature headers to header for body. Nil means the provider
-	// does not sign responses; a CorruptSignature fault then answers 500, since it cannot be simulated.
+	// does not sign responses; a CorruptSignature fault then answers 500 unprocessed, since it cannot be
+	// simulated.
 	Sign func(r *http.Request, header http.Header, body []byte)
 	// MaxBodyBytes caps request bodies (0 means 1 MiB); a larger body is answered 413 unprocessed.
 	MaxBodyBytes int64
@@ -94,6 +95,11 @@ func Serve(cfg HTTPConfig, ep Endpoint) http.Handler {
 				return
 			}
 		}
+		if faulted && f.Kind == CorruptSignature && cfg.Sign == nil {
+			// Refused before processing, so a harness that asks for it anyway leaves no orphan order.
+			http.Error(w, "simulator: this provider does not sign responses, so a corrupt signature cannot be simulated", http.StatusInternalServerError)
+			return
+		}
 		rep := ep.Process(r, body)
 		if !faulted {
 			cfg.write(w, r, rep, nil)
@@ -120,10 +126,6 @@ func Serve(cfg HTTPConfig, ep Endpoint) http.Handler {
 			}
 			cfg.write(w, r, rep, nil)
 		case CorruptSignature:
-			if cfg.Sign == nil {
-				http.Error(w, "simulator: this provider does not sign responses, so a corrupt signature cannot be simulated", http.StatusInternalServerError)
-				return
-			}
 			cfg.write(w, r, rep, append(bytes.Clone(rep.Body), " "...))
 		default:
 			cfg.write(w, r, rep, nil)
