@@ -129,6 +129,7 @@ type payment struct {
 	notifications     int
 	redirect          string
 	paymentMethodType string
+	osType            string
 }
 
 // refund is the simulator's record of a refund.
@@ -497,7 +498,7 @@ func (s *Server) pay(r *http.Request, body []byte) sim.Reply {
 		requestID: req.PaymentRequestID, id: s.newID("1140", now), amount: amt, wire: req.PaymentAmount.Value,
 		status: "PROCESSING", createdAt: now, expiresAt: expires, notifyURL: req.PaymentNotifyURL,
 		terminal: req.Order.Env.TerminalType, sandbox: sandboxPath(r), redirect: req.PaymentRedirectURL,
-		paymentMethodType: req.PaymentMethod.PaymentMethodType,
+		paymentMethodType: req.PaymentMethod.PaymentMethodType, osType: req.Order.Env.OSType,
 	}
 	s.payments[p.requestID] = p
 	s.paymentsByID[p.id] = p
@@ -797,6 +798,36 @@ func (s *Server) settle(p *payment, st sim.Settlement) error {
 	}
 	s.setStatus(p, target, code, message, now)
 	return nil
+}
+
+// PaymentInfo is what the simulator holds about a payment, as it read it from the wire.
+type PaymentInfo struct {
+	PaymentRequestID  string
+	PaymentID         string
+	Status            string // PROCESSING, PENDING, SUCCESS, FAIL or CANCELLED
+	ResultCode        string // paymentResultCode of a FAIL
+	Amount            money.Amount
+	PaymentMethodType string
+	TerminalType      string
+	OSType            string
+	RedirectURL       string
+	NotifyURL         string
+	Sandbox           bool // created through the sandbox path
+}
+
+// Payment returns what the simulator holds about the payment created for paymentRequestID.
+func (s *Server) Payment(paymentRequestID string) (PaymentInfo, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.payments[paymentRequestID]
+	if p == nil {
+		return PaymentInfo{}, false
+	}
+	return PaymentInfo{
+		PaymentRequestID: p.requestID, PaymentID: p.id, Status: p.status, ResultCode: p.code, Amount: p.amount,
+		PaymentMethodType: p.paymentMethodType, TerminalType: p.terminal, OSType: p.osType, RedirectURL: p.redirect,
+		NotifyURL: p.notifyURL, Sandbox: p.sandbox,
+	}, true
 }
 
 // --- notifications ----------------------------------------------------------------------------------
