@@ -21,11 +21,11 @@ const Name = "antom"
 
 // Antom's domains. DefaultBaseURL is the Asia one.
 const (
-	BaseURLAsia         = "https://open-sea-global.alipay.com"
-	BaseURLNorthAmerica = "https://open-na-global.alipay.com"
-	BaseURLUS           = "https://open.antglobal-us.com" // merchants in the United States
-	BaseURLEurope       = "https://open-de-global.alipay.com"
-	DefaultBaseURL      = BaseURLAsia
+	BaseURLAsia         = "https://open-sea-global.alipay.com" // Asia (the default)
+	BaseURLNorthAmerica = "https://open-na-global.alipay.com"  // North America, merchants outside the US
+	BaseURLUS           = "https://open.antglobal-us.com"      // merchants in the United States
+	BaseURLEurope       = "https://open-de-global.alipay.com"  // Europe
+	DefaultBaseURL      = BaseURLAsia                          // used when Config.BaseURL is empty
 )
 
 // API path prefixes: the sandbox is on the same host under its own prefix.

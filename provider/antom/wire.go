@@ -41,7 +41,7 @@ type wireAmount struct {
 func toWire(a money.Amount) (*wireAmount, error) {
 	d, ok := currencyDigits[a.Currency()]
 	if !ok {
-		return nil, fmt.Errorf("Antom does not take %s (it takes %v)", a.Currency(), Currencies())
+		return nil, fmt.Errorf("the currency %s is not one Antom takes (%v)", a.Currency(), Currencies())
 	}
 	minor, err := a.MinorAt(d)
 	if err != nil {

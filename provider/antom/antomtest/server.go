@@ -34,9 +34,9 @@ const (
 
 // Defaults of Config.
 const (
-	DefaultPaymentTTL   = 30 * time.Minute
-	DefaultCancelWindow = 24 * time.Hour
-	DefaultRefundWindow = 365 * 24 * time.Hour
+	DefaultPaymentTTL   = 30 * time.Minute     // how long a payment stays payable
+	DefaultCancelWindow = 24 * time.Hour       // how long after creation a payment can be cancelled
+	DefaultRefundWindow = 365 * 24 * time.Hour // how long after creation a payment can be refunded
 )
 
 // WebhookSchedule returns Antom's notification retry schedule: after the first try, up to eight
