@@ -258,3 +258,20 @@ func TestWebhookAcked(t *testing.T) {
 	assert.False(t, antom.WebhookAcked(200, []byte(`ok`)))
 	assert.Equal(t, `{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}`, string(antom.AckBody))
 }
+
+// A negative WebhookMaxAge turns the age check off; the request-time must still be there.
+func TestWebhookMaxAgeOff(t *testing.T) {
+	srv, gw, _, base := receiverEnv(t, antomtest.Config{}, func(c *antom.Config) { c.WebhookMaxAge = -1 })
+	req := createRequest("19.99", "USD")
+	req.NotifyURL = "http://127.0.0.1:1/unused"
+	_, err := gw.Create(ctx(t), req)
+	require.NoError(t, err)
+	require.NoError(t, srv.Settle(ctx(t), req.PaymentRequestID, sim.Pay))
+	body := srv.Webhooks().Deliveries()[0].Body
+	code, reply, err := srv.Deliver(ctx(t), base+"/antom/notify", body, antomtest.DeliverOptions{RequestTime: "1000000000000"})
+	require.NoError(t, err)
+	assert.True(t, antom.WebhookAcked(code, reply), "a 2001 request-time is accepted with the check off")
+	code, _, err = srv.Deliver(ctx(t), base+"/antom/notify", body, antomtest.DeliverOptions{OmitRequestTime: true})
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusUnauthorized, code)
+}
