@@ -1,0 +1,171 @@
+package antom
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"go.uber.org/zap"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider"
+	"github.com/paygate-go/paygate/status"
+)
+
+// answer is a verified, decoded Antom response.
+type answer struct {
+	resp   *provider.Response
+	result result
+	signed bool // the response carried a signature, and it verified
+}
+
+// post sends body to endpoint, signed, and returns Antom's answer once its signature is checked and
+// its result decoded. A transport failure, an HTTP status other than 200, a body that does not parse,
+// a signature that does not verify and an unsigned S are all U errors.
+func (g *Gateway) post(ctx context.Context, op paygate.Op, endpoint string, body any, ids []zap.Field) (*answer, error) {
+	raw, err := encodeJSON(body)
+	if err != nil {
+		return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeInvalidRequest,
+			Message: "the request could not be encoded (adapter bug); nothing was sent", Err: err}
+	}
+	rel, signed := g.path(endpoint)
+	resp, err := g.t.Do(ctx, &provider.Request{
+		Op:         op,
+		Path:       rel,
+		Header:     http.Header{"Content-Type": {"application/json; charset=UTF-8"}},
+		Body:       raw,
+		Resendable: true,
+		Sign: func(h http.Header, body []byte) error {
+			rt := strconv.FormatInt(g.now().UnixMilli(), 10)
+			sig, err := Sign(g.key, g.cfg.KeyVersion, http.MethodPost, signed, g.cfg.ClientID, rt, body)
+			if err != nil {
+				return err
+			}
+			h.Set("client-id", g.cfg.ClientID)
+			h.Set("request-time", rt)
+			h.Set("signature", sig)
+			return nil
+		},
+		IDs: ids,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return g.read(op, signed, resp)
+}
+
+// read checks and decodes one response.
+func (g *Gateway) read(op paygate.Op, signedPath string, resp *provider.Response) (*answer, error) {
+	a := &answer{resp: resp}
+	var env envelope
+	parseErr := json.Unmarshal(resp.Body, &env)
+	if parseErr == nil && env.Result == nil {
+		parseErr = errors.New("the response has no result object")
+	}
+	if parseErr == nil {
+		a.result = *env.Result
+	}
+	if resp.StatusCode != http.StatusOK {
+		code := status.CodeUnknown
+		switch {
+		case resp.StatusCode == http.StatusTooManyRequests:
+			code = status.CodeRateLimited
+		case resp.StatusCode >= 500:
+			code = status.CodeUnavailable
+		}
+		return nil, &paygate.Error{
+			Provider: Name, Op: op, Outcome: status.Unknown, Code: code, HTTPStatus: resp.StatusCode, RetryAfter: resp.RetryAfter,
+			ProviderCode: a.result.ResultCode, ProviderMessage: a.result.ResultMessage,
+			Message: fmt.Sprintf("Antom answered HTTP %d instead of 200, so the request may or may not have been processed: resend it with the same ids or inquire", resp.StatusCode),
+		}
+	}
+	if h := resp.Header.Get("signature"); h != "" {
+		if err := g.verifyResponse(signedPath, resp, h); err != nil {
+			return nil, g.unknown(op, resp, status.CodeProviderError,
+				"the response's signature does not verify, so it cannot be trusted and the request may have been processed: resend it with the same ids or inquire", err)
+		}
+		a.signed = true
+	}
+	if parseErr != nil {
+		return nil, g.unknown(op, resp, status.CodeProviderError,
+			"Antom's response did not parse, so the request may have been processed: resend it with the same ids or inquire", parseErr)
+	}
+	if !a.signed && a.result.ResultStatus == "S" {
+		return nil, g.unknown(op, resp, status.CodeProviderError,
+			"Antom's success response carries no signature, so it cannot be trusted: inquire or resend with the same ids", nil)
+	}
+	return a, nil
+}
+
+// verifyResponse checks a response signature over "POST <path>\n<client-id>.<response-time>.<body>".
+// A response naming another client id is not ours.
+func (g *Gateway) verifyResponse(signedPath string, resp *provider.Response, header string) error {
+	clientID := resp.Header.Get("client-id")
+	if clientID == "" {
+		clientID = g.cfg.ClientID
+	}
+	if clientID != g.cfg.ClientID {
+		return errors.New("the response names another client-id")
+	}
+	rt := resp.Header.Get("response-time")
+	if rt == "" {
+		return errors.New("the response has a signature but no response-time")
+	}
+	return Verify(g.pub, header, http.MethodPost, signedPath, clientID, rt, resp.Body)
+}
+
+// decodeInto decodes the answer's body into v (the endpoint's fields); failure is U.
+func (g *Gateway) decodeInto(op paygate.Op, a *answer, v any) error {
+	if err := json.Unmarshal(a.resp.Body, v); err != nil {
+		return g.unknown(op, a.resp, status.CodeProviderError,
+			"Antom's response did not decode, so its result cannot be read: inquire or resend with the same ids", err)
+	}
+	return nil
+}
+
+// unknown is a U error about resp.
+func (g *Gateway) unknown(op paygate.Op, resp *provider.Response, code status.Code, msg string, cause error) *paygate.Error {
+	e := &paygate.Error{Provider: Name, Op: op, Outcome: status.Unknown, Code: code, Message: msg, Err: cause}
+	if resp != nil {
+		e.HTTPStatus = resp.StatusCode
+	}
+	return e
+}
+
+// resultError is the error for a result that is not S, from the code table. An F is kept U when an
+// earlier try of the call may have landed.
+func (g *Gateway) resultError(op paygate.Op, a *answer) error {
+	outcome, code := classify(a.result.ResultCode, a.result.ResultStatus)
+	e := &paygate.Error{
+		Provider: Name, Op: op, Outcome: outcome, Code: code, Message: advice(code, outcome),
+		ProviderCode: a.result.ResultCode, ProviderMessage: a.result.ResultMessage, HTTPStatus: a.resp.StatusCode,
+		RetryAfter: a.resp.RetryAfter,
+	}
+	if outcome == status.Success { // not reached: callers handle S
+		e.Outcome, e.Code = status.Unknown, status.CodeUnknown
+	}
+	return a.resp.KeepUnknown(e)
+}
+
+// invalid is the F INVALID_REQUEST for a request Antom would refuse; nothing is sent.
+func invalid(op paygate.Op, field, msg string) error {
+	return &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeInvalidRequest, Field: field, Message: msg}
+}
+
+// logCall writes the one Debug entry of a call: op, ids, outcome, codes. Never bodies or headers.
+func (g *Gateway) logCall(op paygate.Op, ids []zap.Field, err error) {
+	ce := g.log.Check(zap.DebugLevel, "antom call")
+	if ce == nil {
+		return
+	}
+	fs := append(append([]zap.Field{zap.String("op", string(op))}, ids...),
+		zap.String("outcome", string(paygate.OutcomeOf(err))), zap.String("code", string(paygate.CodeOf(err))))
+	var pe *paygate.Error
+	if errors.As(err, &pe) && pe.ProviderCode != "" {
+		fs = append(fs, zap.String("provider_code", pe.ProviderCode))
+	}
+	ce.Write(fs...)
+}

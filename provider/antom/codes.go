@@ -1,0 +1,136 @@
+package antom
+
+import (
+	"github.com/paygate-go/paygate/status"
+)
+
+// codeRow is one of Antom's result codes: the result status Antom documents for it and the
+// normalized code.
+type codeRow struct {
+	status string // S, F or U, as Antom documents it
+	code   status.Code
+}
+
+// codeTable maps Antom's result codes to normalized codes. The outcome comes from the result status
+// Antom sends, except that a code documented as U is U whatever status came with it (see classify).
+var codeTable = map[string]codeRow{
+	"SUCCESS":                      {"S", status.CodeOK},
+	"ACCESS_DENIED":                {"F", status.CodePermissionDenied},
+	"INVALID_API":                  {"F", status.CodeNotSupported},
+	"CANCEL_WINDOW_EXCEED":         {"F", status.CodeCancelWindowExceeded},
+	"KEY_NOT_FOUND":                {"F", status.CodeAuthentication},
+	"MERCHANT_BALANCE_NOT_ENOUGH":  {"F", status.CodeInsufficientFunds},
+	"NO_INTERFACE_DEF":             {"F", status.CodeNotSupported},
+	"ORDER_NOT_EXIST":              {"F", status.CodeNotFound},
+	"ORDER_STATUS_INVALID":         {"F", status.CodeInvalidState},
+	"ORDER_IS_CLOSED":              {"F", status.CodeInvalidState},
+	"PARAM_ILLEGAL":                {"F", status.CodeInvalidRequest},
+	"MEDIA_TYPE_NOT_ACCEPTABLE":    {"F", status.CodeInvalidRequest},
+	"PROCESS_FAIL":                 {"F", status.CodeProviderError},
+	"SYSTEM_ERROR":                 {"F", status.CodeProviderError},
+	"PAYMENT_METHOD_NOT_SUPPORTED": {"F", status.CodeNotSupported},
+	"USER_NOT_EXIST":               {"F", status.CodeDeclined},
+	"USER_STATUS_ABNORMAL":         {"F", status.CodeDeclined},
+	"USER_BALANCE_NOT_ENOUGH":      {"F", status.CodeInsufficientFunds},
+	"CLIENT_INVALID":               {"F", status.CodeAuthentication},
+	"INVALID_SIGNATURE":            {"F", status.CodeAuthentication},
+	"RISK_REJECT":                  {"F", status.CodeRiskRejected},
+	"REPEAT_REQ_INCONSISTENT":      {"F", status.CodeIdempotencyConflict},
+	"CURRENCY_NOT_SUPPORT":         {"F", status.CodeUnsupportedCurrency},
+	"REFUND_AMOUNT_EXCEED":         {"F", status.CodeRefundNotAllowed},
+	"REFUND_WINDOW_EXCEED":         {"F", status.CodeRefundNotAllowed},
+	"REQUEST_TRAFFIC_EXCEED_LIMIT": {"U", status.CodeRateLimited},
+	"UNKNOWN_EXCEPTION":            {"U", status.CodeUnknown},
+	"PAYMENT_IN_PROCESS":           {"U", status.CodeInProgress},
+	"REFUND_IN_PROCESS":            {"U", status.CodeInProgress},
+}
+
+// classify returns the outcome and normalized code of a result. resultStatus decides the outcome —
+// S, F or U, as Antom says — with two guards: a code Antom documents as U is U even when sent with F,
+// and anything but S, F or U is U. An F code not in the table is F PROVIDER_ERROR (Antom said it
+// failed; we only cannot name why), a U code not in the table U UNKNOWN.
+func classify(resultCode, resultStatus string) (status.Outcome, status.Code) {
+	row, known := codeTable[resultCode]
+	switch {
+	case resultStatus == "S":
+		return status.Success, status.CodeOK
+	case resultStatus == "F" && known && row.status == "U":
+		return status.Unknown, row.code
+	case resultStatus == "F" && known && row.code != status.CodeOK:
+		return status.Failure, row.code
+	case resultStatus == "F":
+		return status.Failure, status.CodeProviderError
+	case known && row.code != status.CodeOK:
+		return status.Unknown, row.code
+	}
+	return status.Unknown, status.CodeUnknown
+}
+
+// paymentStatusTable maps inquiryPayment's paymentStatus to the normalized status. FAIL with
+// paymentResultCode ORDER_IS_CLOSED is EXPIRED (see paymentStatus).
+var paymentStatusTable = map[string]status.Payment{
+	"SUCCESS":    status.PaymentSucceeded,
+	"FAIL":       status.PaymentFailed,
+	"PROCESSING": status.PaymentRequiresAction,
+	"PENDING":    status.PaymentPending,
+	"CANCELLED":  status.PaymentCanceled,
+}
+
+// paymentStatus is the normalized status of an Antom paymentStatus and paymentResultCode; ok is false
+// for a status Antom does not document.
+func paymentStatus(antomStatus, resultCode string) (status.Payment, bool) {
+	st, ok := paymentStatusTable[antomStatus]
+	if ok && st == status.PaymentFailed && resultCode == "ORDER_IS_CLOSED" {
+		return status.PaymentExpired, true
+	}
+	return st, ok
+}
+
+// refundStatusTable maps refundStatus (inquiryRefund and notifyRefund) to the normalized status.
+var refundStatusTable = map[string]status.Refund{
+	"SUCCESS":    status.RefundSucceeded,
+	"PROCESSING": status.RefundPending,
+	"FAIL":       status.RefundFailed,
+}
+
+// advice is what the merchant should do about a normalized code from Antom.
+func advice(c status.Code, o status.Outcome) string {
+	if o == status.Unknown {
+		switch c {
+		case status.CodeRateLimited:
+			return "Antom is rate limiting: resend the same request with the same ids after a delay"
+		case status.CodeInProgress:
+			return "Antom is still processing it: inquire later with the same id, or resend the identical request"
+		}
+		return "the result is unknown: resend the identical request with the same ids or inquire; never treat it as failed"
+	}
+	switch c {
+	case status.CodeAuthentication:
+		return "Antom refused the credentials or signature: check ClientID, KeyVersion, the private key registered with Antom and the machine's clock"
+	case status.CodePermissionDenied:
+		return "the Antom account may not do this: ask Antom to enable it"
+	case status.CodeNotFound:
+		return "Antom has no such payment or refund: check the id"
+	case status.CodeIdempotencyConflict:
+		return "this request id was already used with a different amount or currency: resend the original, or use a new request id"
+	case status.CodeInvalidState:
+		return "the payment's status does not allow this: inquire and act on its real status"
+	case status.CodeCancelWindowExceeded:
+		return "it is too late to cancel this payment: refund it instead"
+	case status.CodeRefundNotAllowed:
+		return "Antom refused the refund: check the refundable amount and the refund window"
+	case status.CodeInvalidRequest:
+		return "Antom refused the request as malformed: fix it and send it under a new request id"
+	case status.CodeUnsupportedCurrency:
+		return "Antom does not accept this currency for this merchant"
+	case status.CodeInsufficientFunds:
+		return "not enough balance: top up or ask the customer for another method"
+	case status.CodeDeclined:
+		return "the payment method declined: ask the customer for another method"
+	case status.CodeRiskRejected:
+		return "Antom's risk controls rejected it: do not retry it at Antom"
+	case status.CodeNotSupported:
+		return "Antom does not offer this for this merchant or payment method"
+	}
+	return "Antom reported a failure: do not resend it; contact Antom support if it persists"
+}

@@ -1,0 +1,135 @@
+// Package antom is the paygate adapter for Antom (Ant International's online payment API, "AMS"),
+// checkout by Antom's cashier page.
+//
+//	gw, err := antom.New(antom.Config{
+//		ClientID:       "SANDBOX_5Y…",          // SANDBOX_ client ids use the sandbox paths
+//		PrivateKey:     os.Getenv("ANTOM_PRIVATE_KEY"),
+//		AntomPublicKey: os.Getenv("ANTOM_PUBLIC_KEY"),
+//		PaymentMethodType: "ALIPAY_CN",         // or per payment: Method.Name, CreateOptions
+//	})
+//
+// Create is pay with productCode CASHIER_PAYMENT, Inquire is inquiryPayment, Cancel is cancel, Refund
+// is refund and InquireRefund is inquiryRefund, all POST https://<domain>/ams/api/v1/payments/<name>
+// (/ams/sandbox/api/v1/payments/<name> in the sandbox: for a client id starting with SANDBOX_, or with
+// Config.Sandbox). Every request is validated first (paygate's rules, then Antom's: a currency Antom
+// takes, a ReturnURL, a payment method type, a description of at most 256 characters), so an invalid
+// one is F INVALID_REQUEST (UNSUPPORTED_CURRENCY for the currency) and never sent.
+//
+// # Wire format and signatures
+//
+// Every scalar field is sent as a JSON string. Amounts are {"currency":"USD","value":"1999"}: the value
+// is an integer of minor units at Antom's digits, never a float:
+//
+//	digits  currencies
+//	0       CLP JPY KRW VND
+//	2       AUD BDT BRL CAD CNY EUR GBP HKD IDR MXN MYR NZD PEN PHP PKR PLN SGD THB TWD USD
+//
+// Other currencies are refused before sending. (IDR and TWD count hundredths at Antom; other
+// providers differ.)
+//
+// Requests carry client-id, request-time (epoch milliseconds) and "signature: algorithm=RSA256,
+// keyVersion=<KeyVersion>,signature=<URL-encoded base64>", an RSA-SHA256 (PKCS #1 v1.5) signature with
+// the merchant's private key over SignContent: "POST <path>\n<client-id>.<request-time>.<body>". A
+// response is verified with Antom's public key over "POST <path>\n<client-id>.<response-time>.<raw
+// body>". A response whose signature does not verify is U whatever it says; an unsigned S (and an
+// unsigned cashier answer, which counts as S) is U too; unsigned F and U answers, which Antom may send,
+// are read. Sign, Verify and SignContent are exported so the scheme can be checked against a known
+// vector.
+//
+// # S/F/U: the result table
+//
+// Every response has result{resultCode, resultStatus, resultMessage}. The outcome is resultStatus —
+// except that a code Antom documents as U stays U even if sent with F, and a status other than S, F or
+// U is U. The normalized code comes from this table (an F code not listed is PROVIDER_ERROR, a U code
+// not listed UNKNOWN):
+//
+//	resultCode                    status  normalized code
+//	SUCCESS                       S       OK
+//	ACCESS_DENIED                 F       PERMISSION_DENIED
+//	INVALID_API                   F       NOT_SUPPORTED
+//	NO_INTERFACE_DEF              F       NOT_SUPPORTED
+//	PAYMENT_METHOD_NOT_SUPPORTED  F       NOT_SUPPORTED
+//	CANCEL_WINDOW_EXCEED          F       CANCEL_WINDOW_EXCEEDED
+//	KEY_NOT_FOUND                 F       AUTHENTICATION
+//	CLIENT_INVALID                F       AUTHENTICATION
+//	INVALID_SIGNATURE             F       AUTHENTICATION
+//	MERCHANT_BALANCE_NOT_ENOUGH   F       INSUFFICIENT_FUNDS
+//	USER_BALANCE_NOT_ENOUGH       F       INSUFFICIENT_FUNDS
+//	ORDER_NOT_EXIST               F       NOT_FOUND
+//	ORDER_STATUS_INVALID          F       INVALID_STATE
+//	ORDER_IS_CLOSED               F       INVALID_STATE
+//	PARAM_ILLEGAL                 F       INVALID_REQUEST
+//	MEDIA_TYPE_NOT_ACCEPTABLE     F       INVALID_REQUEST
+//	PROCESS_FAIL                  F       PROVIDER_ERROR (Antom: do not retry)
+//	SYSTEM_ERROR                  F       PROVIDER_ERROR (Antom: do not retry)
+//	USER_NOT_EXIST                F       DECLINED
+//	USER_STATUS_ABNORMAL          F       DECLINED
+//	RISK_REJECT                   F       RISK_REJECTED
+//	REPEAT_REQ_INCONSISTENT       F       IDEMPOTENCY_CONFLICT
+//	CURRENCY_NOT_SUPPORT          F       UNSUPPORTED_CURRENCY
+//	REFUND_AMOUNT_EXCEED          F       REFUND_NOT_ALLOWED
+//	REFUND_WINDOW_EXCEED          F       REFUND_NOT_ALLOWED
+//	REQUEST_TRAFFIC_EXCEED_LIMIT  U       RATE_LIMITED
+//	UNKNOWN_EXCEPTION             U       UNKNOWN
+//	PAYMENT_IN_PROCESS            U       IN_PROGRESS
+//	REFUND_IN_PROCESS             U       IN_PROGRESS
+//
+// Per operation, on top of the table:
+//
+//	pay             U PAYMENT_IN_PROCESS with normalUrl, schemeUrl or applinkUrl (signed)
+//	                  → S, status REQUIRES_ACTION, Action (normalUrl a redirect, the others deeplinks;
+//	                    an APP terminal prefers applinkUrl, then schemeUrl)
+//	                U PAYMENT_IN_PROCESS without a URL → U IN_PROGRESS
+//	                S SUCCESS → S, status SUCCEEDED
+//	inquiryPayment  S → the payment, status from paymentStatus below (an unknown paymentStatus is U);
+//	                F ORDER_NOT_EXIST → F NOT_FOUND (the result is about the inquiry, not the payment)
+//	cancel          S → status CANCELED
+//	refund          S → refund status SUCCEEDED
+//	inquiryRefund   S → the refund, status from refundStatus below (an unknown one is U)
+//	any             HTTP status other than 200, unparseable body, bad signature → U
+//	                (429 RATE_LIMITED, 5xx UNAVAILABLE, else UNKNOWN / PROVIDER_ERROR)
+//
+// An F answered after an earlier try of the same call may have landed is reported U (see
+// provider.Response.KeepUnknown).
+//
+// # Statuses
+//
+//	paymentStatus                         normalized
+//	PROCESSING                            REQUIRES_ACTION (the customer has not finished at the cashier)
+//	PENDING                               PENDING (paid; the method's final result is awaited)
+//	SUCCESS                               SUCCEEDED
+//	FAIL                                  FAILED (FailureReason "<paymentResultCode>: <message>")
+//	FAIL with paymentResultCode
+//	  ORDER_IS_CLOSED                     EXPIRED (the payment closed unpaid)
+//	CANCELLED                             CANCELED
+//
+//	refundStatus   normalized
+//	PROCESSING     PENDING
+//	SUCCESS        SUCCEEDED
+//	FAIL           FAILED
+//
+// # Idempotency
+//
+// Antom dedupes pay by paymentRequestId and refund by refundRequestId (the same id with another amount
+// or currency is REPEAT_REQ_INCONSISTENT), and documents resending cancel with the same parameters
+// after U, so Idempotency declares every operation Dedupes and retry.Wrap resends after U. An inquiry
+// by paymentRequestId finds the payment a lost create made.
+//
+// # Notifications
+//
+// WebhookHandler verifies Antom's notifications (signature over the notify path, request-time,
+// client-id and raw body), turns notifyPayment and notifyRefund into paygate Events and answers
+// Antom's acknowledgement, AckBody, when the merchant's function returns nil:
+//
+//	notifyType        result / refundStatus         event
+//	PAYMENT_RESULT    S                             payment.updated, SUCCEEDED
+//	PAYMENT_RESULT    F (ORDER_IS_CLOSED)           payment.updated, FAILED (EXPIRED)
+//	PAYMENT_PENDING   S                             payment.updated, PENDING
+//	REFUND_RESULT     SUCCESS / FAIL                refund.updated, SUCCEEDED / FAILED
+//
+// Antom documents no freshness window for request-time; the handler refuses notifications older than
+// Config.WebhookMaxAge (DefaultWebhookMaxAge, 25 hours: Antom's retries span 24) or more than five
+// minutes in the future, and any without a request-time.
+//
+// The package antomtest is a simulator of Antom's API for tests.
+package antom

@@ -1,0 +1,403 @@
+package antom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.uber.org/zap"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/money"
+	"github.com/paygate-go/paygate/status"
+)
+
+// maxDescription is the longest order.orderDescription Antom takes, in characters.
+const maxDescription = 256
+
+// Create sends pay with productCode CASHIER_PAYMENT. Antom's normal answer is U / PAYMENT_IN_PROCESS
+// with the cashier's URLs: the payment exists and the customer must act, so it is S with status
+// REQUIRES_ACTION and an Action. PAYMENT_IN_PROCESS without any URL is U; S SUCCESS is a payment that
+// succeeded at once.
+func (g *Gateway) Create(ctx context.Context, req *paygate.CreateRequest) (p *paygate.Payment, err error) {
+	const op = paygate.OpCreate
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	ids := []zap.Field{zap.String("payment_request_id", req.PaymentRequestID)}
+	defer func() { g.logCall(op, ids, err) }()
+	body, terminal, err := g.payRequest(req)
+	if err != nil {
+		return nil, err
+	}
+	a, err := g.post(ctx, op, "pay", body, ids)
+	if err != nil {
+		return nil, err
+	}
+	var resp payResponse
+	if a.result.ResultStatus != "F" {
+		if err := g.decodeInto(op, a, &resp); err != nil {
+			return nil, err
+		}
+	}
+	p = &paygate.Payment{
+		Provider: Name, PaymentRequestID: req.PaymentRequestID, MerchantOrderID: req.MerchantOrderID,
+		ProviderPaymentID: resp.PaymentID, Amount: req.Amount, UpdatedAt: parseTime(resp.PaymentCreateTime),
+	}
+	if resp.PaymentAmount != nil {
+		amt, err := fromWire(resp.PaymentAmount)
+		if err != nil {
+			return nil, g.unknown(op, a.resp, status.CodeProviderError,
+				"Antom's paymentAmount does not read as an amount: inquire with the same PaymentRequestID", err)
+		}
+		p.Amount = amt
+	}
+	switch {
+	case a.result.ResultStatus == "S":
+		p.Status, p.ProviderStatus = status.PaymentSucceeded, "SUCCESS"
+	case a.result.ResultStatus == "U" && a.result.ResultCode == "PAYMENT_IN_PROCESS" && resp.hasURL() && !a.signed:
+		return nil, g.unknown(op, a.resp, status.CodeProviderError,
+			"Antom's answer carries a cashier URL but no signature, so it cannot be trusted: inquire or resend with the same PaymentRequestID", nil)
+	case a.result.ResultStatus == "U" && a.result.ResultCode == "PAYMENT_IN_PROCESS" && resp.hasURL():
+		p.Status, p.ProviderStatus = status.PaymentRequiresAction, "PROCESSING"
+		p.Action = resp.action(terminal, req.ExpiresAt)
+	default:
+		return nil, g.resultError(op, a)
+	}
+	if p.ProviderPaymentID == "" {
+		return nil, g.unknown(op, a.resp, status.CodeProviderError,
+			"Antom accepted the payment but its response has no paymentId: inquire with the same PaymentRequestID", nil)
+	}
+	return p, nil
+}
+
+func (r *payResponse) hasURL() bool {
+	return r.NormalURL != "" || r.SchemeURL != "" || r.ApplinkURL != ""
+}
+
+// action picks the URL for the customer: for an APP terminal the app link, then the scheme URL, then
+// the web page; otherwise the web page (normalUrl) first. A web page is a redirect, the others
+// deeplinks.
+func (r *payResponse) action(terminal string, expires time.Time) *paygate.Action {
+	type option struct {
+		url  string
+		kind paygate.ActionKind
+	}
+	web := option{r.NormalURL, paygate.ActionRedirect}
+	app := []option{{r.ApplinkURL, paygate.ActionDeeplink}, {r.SchemeURL, paygate.ActionDeeplink}}
+	order := append([]option{web}, app...)
+	if terminal == "APP" {
+		order = append(app, web)
+	}
+	for _, o := range order {
+		if o.url != "" {
+			return &paygate.Action{Kind: o.kind, URL: o.url, ExpiresAt: expires}
+		}
+	}
+	return nil
+}
+
+// payRequest builds pay's body, refusing what Antom would refuse. It returns the terminal type.
+func (g *Gateway) payRequest(req *paygate.CreateRequest) (*payRequest, string, error) {
+	const op = paygate.OpCreate
+	var opts CreateOptions
+	for _, o := range req.ProviderOptions {
+		switch v := o.(type) {
+		case *CreateOptions:
+			if v != nil {
+				opts = *v
+			}
+		case CreateOptions:
+			opts = v
+		}
+	}
+	amt, err := toWire(req.Amount)
+	if err != nil {
+		return nil, "", &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeUnsupportedCurrency, Field: "Amount",
+			Message: err.Error() + "; nothing was sent, so another provider may be tried"}
+	}
+	if req.ReturnURL == "" {
+		return nil, "", invalid(op, "ReturnURL", "is required: Antom's cashier payment sends the customer back to it (paymentRedirectUrl)")
+	}
+	method := firstNonEmpty(opts.PaymentMethodType, strings.ToUpper(req.Method.Name), strings.ToUpper(req.Method.Type), g.cfg.PaymentMethodType)
+	if method == "" {
+		return nil, "", invalid(op, "Method.Name", `is required: Antom's cashier payment needs a paymentMethodType such as "ALIPAY_CN" or "GCASH" (or set CreateOptions.PaymentMethodType or Config.PaymentMethodType)`)
+	}
+	terminal := strings.ToUpper(firstNonEmpty(opts.TerminalType, req.Customer.Terminal, "WEB"))
+	switch terminal {
+	case "WEB", "WAP", "APP", "MINI_APP":
+	default:
+		return nil, "", invalid(op, "Customer.Terminal", fmt.Sprintf("is %q: Antom takes WEB, WAP, APP or MINI_APP", terminal))
+	}
+	ref := firstNonEmpty(req.MerchantOrderID, req.PaymentRequestID)
+	desc := firstNonEmpty(req.Description, "Order "+ref)
+	if utf8.RuneCountInString(desc) > maxDescription {
+		return nil, "", invalid(op, "Description", fmt.Sprintf("is longer than the %d characters Antom takes", maxDescription))
+	}
+	body := &payRequest{
+		ProductCode:      "CASHIER_PAYMENT",
+		PaymentRequestID: req.PaymentRequestID,
+		Order: order{
+			ReferenceOrderID: ref, OrderDescription: desc, OrderAmount: amt,
+			Env: env{TerminalType: terminal, ClientIP: req.Customer.IP, UserAgent: req.Customer.UserAgent},
+		},
+		PaymentAmount:      amt,
+		PaymentMethod:      paymentMethod{PaymentMethodType: method},
+		PaymentRedirectURL: req.ReturnURL,
+		PaymentNotifyURL:   req.NotifyURL,
+		MerchantAccountID:  g.cfg.MerchantAccountID,
+	}
+	if terminal == "WAP" || terminal == "APP" {
+		body.Order.Env.OSType = strings.ToUpper(firstNonEmpty(opts.OSType, osFromUserAgent(req.Customer.UserAgent)))
+	}
+	if c := req.Customer; c.ID != "" || c.Email != "" || c.Phone != "" {
+		body.Order.Buyer = &buyer{ReferenceBuyerID: c.ID, BuyerEmail: c.Email, BuyerPhoneNo: c.Phone}
+	}
+	if !req.ExpiresAt.IsZero() {
+		body.PaymentExpiryTime = req.ExpiresAt.Format(time.RFC3339)
+	}
+	if opts.SettlementCurrency != "" {
+		body.SettlementStrategy = &settlementStrategy{SettlementCurrency: opts.SettlementCurrency}
+	}
+	return body, terminal, nil
+}
+
+// osFromUserAgent guesses env.osType from a user agent: IOS, ANDROID or "".
+func osFromUserAgent(ua string) string {
+	switch l := strings.ToLower(ua); {
+	case strings.Contains(l, "android"):
+		return "ANDROID"
+	case strings.Contains(l, "iphone"), strings.Contains(l, "ipad"), strings.Contains(l, "ios"):
+		return "IOS"
+	}
+	return ""
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// Inquire sends inquiryPayment (paymentId wins when both ids are given). Its result only says whether
+// the inquiry worked: the payment's state is paymentStatus, mapped by the status table.
+// ORDER_NOT_EXIST is F NOT_FOUND.
+func (g *Gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (p *paygate.Payment, err error) {
+	const op = paygate.OpInquire
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	ids := paymentIDs(req.PaymentRequestID, req.ProviderPaymentID)
+	defer func() { g.logCall(op, ids, err) }()
+	return g.inquire(ctx, op, req.PaymentRequestID, req.ProviderPaymentID, ids)
+}
+
+func (g *Gateway) inquire(ctx context.Context, op paygate.Op, requestID, paymentID string, ids []zap.Field) (*paygate.Payment, error) {
+	a, err := g.post(ctx, op, "inquiryPayment", paymentRef{PaymentRequestID: requestID, PaymentID: paymentID, MerchantAccountID: g.cfg.MerchantAccountID}, ids)
+	if err != nil {
+		return nil, err
+	}
+	if a.result.ResultStatus != "S" {
+		return nil, g.resultError(op, a)
+	}
+	var resp inquiryResponse
+	if err := g.decodeInto(op, a, &resp); err != nil {
+		return nil, err
+	}
+	st, ok := paymentStatus(resp.PaymentStatus, resp.PaymentResultCode)
+	if !ok {
+		return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Unknown, Code: status.CodeUnknown,
+			ProviderCode: resp.PaymentResultCode, ProviderMessage: resp.PaymentResultMessage, HTTPStatus: a.resp.StatusCode,
+			Message: fmt.Sprintf("Antom's paymentStatus %q is not one the adapter knows, so the payment's state is unknown: inquire again later", resp.PaymentStatus)}
+	}
+	amt, err := fromWire(resp.PaymentAmount)
+	if err != nil {
+		return nil, g.unknown(op, a.resp, status.CodeProviderError, "Antom's paymentAmount does not read as an amount: inquire again later", err)
+	}
+	p := &paygate.Payment{
+		Provider: Name, PaymentRequestID: resp.PaymentRequestID, ProviderPaymentID: resp.PaymentID,
+		Status: st, ProviderStatus: resp.PaymentStatus, Amount: amt,
+		UpdatedAt: firstTime(parseTime(resp.PaymentTime), parseTime(resp.PaymentCreateTime)),
+	}
+	if st == status.PaymentFailed || st == status.PaymentExpired {
+		p.FailureReason = reason(resp.PaymentResultCode, resp.PaymentResultMessage)
+	}
+	if p.ProviderPaymentID == "" {
+		return nil, g.unknown(op, a.resp, status.CodeProviderError, "Antom's inquiry answer has no paymentId: inquire again later", nil)
+	}
+	return p, nil
+}
+
+func firstTime(ts ...time.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+func reason(code, message string) string {
+	switch {
+	case code != "" && message != "":
+		return code + ": " + message
+	case code != "":
+		return code
+	}
+	return message
+}
+
+func paymentIDs(requestID, providerID string) []zap.Field {
+	var ids []zap.Field
+	if requestID != "" {
+		ids = append(ids, zap.String("payment_request_id", requestID))
+	}
+	if providerID != "" {
+		ids = append(ids, zap.String("provider_payment_id", providerID))
+	}
+	return ids
+}
+
+// Cancel sends cancel (paymentId wins when both ids are given). Antom cancels an unpaid payment, and a
+// paid one that was not refunded, inside the contract's cancel window; after it the answer is F
+// CANCEL_WINDOW_EXCEEDED. The Payment returned has status CANCELED and no amount (cancel does not
+// return one; Inquire does).
+func (g *Gateway) Cancel(ctx context.Context, req *paygate.CancelRequest) (p *paygate.Payment, err error) {
+	const op = paygate.OpCancel
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	ids := paymentIDs(req.PaymentRequestID, req.ProviderPaymentID)
+	defer func() { g.logCall(op, ids, err) }()
+	a, err := g.post(ctx, op, "cancel", paymentRef{PaymentRequestID: req.PaymentRequestID, PaymentID: req.ProviderPaymentID, MerchantAccountID: g.cfg.MerchantAccountID}, ids)
+	if err != nil {
+		return nil, err
+	}
+	if a.result.ResultStatus != "S" {
+		return nil, g.resultError(op, a)
+	}
+	var resp cancelResponse
+	if err := g.decodeInto(op, a, &resp); err != nil {
+		return nil, err
+	}
+	return &paygate.Payment{
+		Provider: Name, PaymentRequestID: firstNonEmpty(resp.PaymentRequestID, req.PaymentRequestID),
+		ProviderPaymentID: firstNonEmpty(resp.PaymentID, req.ProviderPaymentID),
+		Status:            status.PaymentCanceled, ProviderStatus: "CANCELLED", UpdatedAt: parseTime(resp.CancelTime),
+	}, nil
+}
+
+// Refund sends refund. Antom identifies the payment by paymentId only: when the request has just the
+// PaymentRequestID, the adapter first inquires to learn it (one more call, in the same retry budget).
+// Several partial refunds are allowed up to the amount paid. S is a refund that succeeded;
+// REFUND_IN_PROCESS is U (inquire with the same RefundRequestID).
+func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (r *paygate.Refund, err error) {
+	const op = paygate.OpRefund
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	ids := append(paymentIDs(req.PaymentRequestID, req.ProviderPaymentID), zap.String("refund_request_id", req.RefundRequestID))
+	defer func() { g.logCall(op, ids, err) }()
+	amt, err := toWire(req.Amount)
+	if err != nil {
+		return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeUnsupportedCurrency, Field: "Amount",
+			Message: err.Error() + "; nothing was sent"}
+	}
+	paymentID := req.ProviderPaymentID
+	if paymentID == "" {
+		p, err := g.inquire(ctx, op, req.PaymentRequestID, "", ids)
+		if err != nil {
+			var pe *paygate.Error
+			if errors.As(err, &pe) && pe.Outcome == status.Failure {
+				// The refund was never sent: an F of the inquiry is an F of the refund.
+				c := *pe
+				c.Message = "the payment to refund could not be found by its PaymentRequestID: " + pe.Message
+				return nil, &c
+			}
+			return nil, err
+		}
+		paymentID = p.ProviderPaymentID
+	}
+	a, err := g.post(ctx, op, "refund", refundRequest{
+		RefundRequestID: req.RefundRequestID, PaymentID: paymentID, RefundAmount: amt,
+		RefundReason: req.Reason, RefundNotifyURL: req.NotifyURL, MerchantAccountID: g.cfg.MerchantAccountID,
+	}, ids)
+	if err != nil {
+		return nil, err
+	}
+	if a.result.ResultStatus != "S" {
+		return nil, g.resultError(op, a)
+	}
+	var resp refundResponse
+	if err := g.decodeInto(op, a, &resp); err != nil {
+		return nil, err
+	}
+	r = &paygate.Refund{
+		Provider: Name, RefundRequestID: firstNonEmpty(resp.RefundRequestID, req.RefundRequestID),
+		ProviderRefundID: resp.RefundID, ProviderPaymentID: firstNonEmpty(resp.PaymentID, paymentID),
+		Status: status.RefundSucceeded, ProviderStatus: "SUCCESS", Amount: req.Amount, UpdatedAt: parseTime(resp.RefundTime),
+	}
+	if resp.RefundAmount != nil {
+		if r.Amount, err = fromWire(resp.RefundAmount); err != nil {
+			return nil, g.unknown(op, a.resp, status.CodeProviderError,
+				"Antom's refundAmount does not read as an amount: inquire with the same RefundRequestID", err)
+		}
+	}
+	if r.ProviderRefundID == "" {
+		return nil, g.unknown(op, a.resp, status.CodeProviderError,
+			"Antom accepted the refund but its response has no refundId: inquire with the same RefundRequestID", nil)
+	}
+	return r, nil
+}
+
+// InquireRefund sends inquiryRefund (refundId wins when both ids are given). As for payments, the
+// result is about the inquiry; the refund's state is refundStatus.
+func (g *Gateway) InquireRefund(ctx context.Context, req *paygate.InquireRefundRequest) (r *paygate.Refund, err error) {
+	const op = paygate.OpInquireRefund
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	var ids []zap.Field
+	if req.RefundRequestID != "" {
+		ids = append(ids, zap.String("refund_request_id", req.RefundRequestID))
+	}
+	if req.ProviderRefundID != "" {
+		ids = append(ids, zap.String("provider_refund_id", req.ProviderRefundID))
+	}
+	defer func() { g.logCall(op, ids, err) }()
+	a, err := g.post(ctx, op, "inquiryRefund", refundRef{RefundRequestID: req.RefundRequestID, RefundID: req.ProviderRefundID, MerchantAccountID: g.cfg.MerchantAccountID}, ids)
+	if err != nil {
+		return nil, err
+	}
+	if a.result.ResultStatus != "S" {
+		return nil, g.resultError(op, a)
+	}
+	var resp inquiryRefundResponse
+	if err := g.decodeInto(op, a, &resp); err != nil {
+		return nil, err
+	}
+	st, ok := refundStatusTable[resp.RefundStatus]
+	if !ok {
+		return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Unknown, Code: status.CodeUnknown, HTTPStatus: a.resp.StatusCode,
+			Message: fmt.Sprintf("Antom's refundStatus %q is not one the adapter knows, so the refund's state is unknown: inquire again later", resp.RefundStatus)}
+	}
+	var amt money.Amount
+	if resp.RefundAmount != nil {
+		if amt, err = fromWire(resp.RefundAmount); err != nil {
+			return nil, g.unknown(op, a.resp, status.CodeProviderError, "Antom's refundAmount does not read as an amount: inquire again later", err)
+		}
+	}
+	if resp.RefundID == "" {
+		return nil, g.unknown(op, a.resp, status.CodeProviderError, "Antom's refund inquiry answer has no refundId: inquire again later", nil)
+	}
+	return &paygate.Refund{
+		Provider: Name, RefundRequestID: resp.RefundRequestID, ProviderRefundID: resp.RefundID, ProviderPaymentID: resp.PaymentID,
+		Status: st, ProviderStatus: resp.RefundStatus, Amount: amt, UpdatedAt: parseTime(resp.RefundTime),
+	}, nil
+}

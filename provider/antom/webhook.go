@@ -1,0 +1,249 @@
+package antom
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/status"
+)
+
+// MaxWebhookBody is the largest notification body WebhookHandler reads (1 MiB); larger is 413.
+const MaxWebhookBody = 1 << 20
+
+// AckBody is Antom's required acknowledgement of a notification, which WebhookHandler answers with
+// HTTP 200 when the merchant's function accepted it. Anything else makes Antom send it again.
+var AckBody = []byte(`{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}`)
+
+// WebhookAcked reports whether a reply acknowledges a notification in Antom's terms: HTTP 200 with a
+// result whose status is S and code SUCCESS (what WebhookHandler answers on success).
+func WebhookAcked(code int, body []byte) bool {
+	if code != http.StatusOK {
+		return false
+	}
+	var ack envelope
+	return json.Unmarshal(body, &ack) == nil && ack.Result != nil && ack.Result.ResultStatus == "S" && ack.Result.ResultCode == "SUCCESS"
+}
+
+// nack is the reply to a notification that was refused or that the merchant's function failed: a
+// result that is not SUCCESS, so Antom retries.
+func nack(code, message string) []byte {
+	b, _ := encodeJSON(struct {
+		Result result `json:"result"`
+	}{result{ResultCode: code, ResultStatus: "F", ResultMessage: message}})
+	return b
+}
+
+// WebhookHandler returns the handler for Antom's notifications (notifyPayment and notifyRefund),
+// mounted at the path of the notify URLs given to Create and Refund. For each POST it:
+//
+//   - reads at most 1 MiB (413 beyond);
+//   - requires the client-id header to be Config.ClientID and a request-time header, and verifies the
+//     signature header with Antom's public key over "POST <notify path>\n<client-id>.<request-time>.
+//     <raw body>", where the path is the request's path as received (also tried with its query, if
+//     any); a missing or wrong signature is 401;
+//   - refuses a request-time (epoch milliseconds, or ISO 8601) older than Config.WebhookMaxAge or more
+//     than 5 minutes ahead of the clock (401): Antom documents no freshness window, see
+//     DefaultWebhookMaxAge for the one chosen;
+//   - decodes notifyPayment PAYMENT_RESULT (S: SUCCEEDED; F: FAILED, or EXPIRED for ORDER_IS_CLOSED)
+//     and PAYMENT_PENDING (PENDING) into an EventPaymentUpdated, and notifyRefund REFUND_RESULT
+//     (refundStatus SUCCESS or FAIL) into an EventRefundUpdated; a body it cannot read is 400;
+//   - calls fn with the request's context: nil answers HTTP 200 with AckBody, an error 500 with a
+//     non-SUCCESS result so Antom sends it again.
+//
+// Other notification types (captures, disputes, …) are acknowledged without calling fn, and logged.
+// Event.ID is the same for every delivery of one notification ("antom:<type>:<object id>:<status>"),
+// so fn can drop duplicates. fn must not be nil.
+func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error) http.Handler {
+	if fn == nil {
+		panic("antom: WebhookHandler needs a function to receive the events")
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			g.webhookReply(w, http.StatusMethodNotAllowed, nack("METHOD_NOT_SUPPORTED", "POST only"), "", "method not allowed")
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				g.webhookReply(w, http.StatusRequestEntityTooLarge, nack("PARAM_ILLEGAL", "body too large"), "", "body over 1 MiB")
+				return
+			}
+			g.webhookReply(w, http.StatusBadRequest, nack("PARAM_ILLEGAL", "unreadable body"), "", "body could not be read")
+			return
+		}
+		if err := g.verifyNotification(r, body); err != nil {
+			g.webhookReply(w, http.StatusUnauthorized, nack("INVALID_SIGNATURE", "notification refused"), "", err.Error())
+			return
+		}
+		ev, err := decodeNotification(body)
+		if err != nil {
+			g.webhookReply(w, http.StatusBadRequest, nack("PARAM_ILLEGAL", "notification not understood"), "", err.Error())
+			return
+		}
+		if ev == nil {
+			g.webhookReply(w, http.StatusOK, AckBody, "", "notification type not handled; acknowledged")
+			return
+		}
+		if err := fn(r.Context(), ev); err != nil {
+			g.webhookReply(w, http.StatusInternalServerError, nack("PROCESS_FAIL", "merchant handler failed; send again"), ev.ID, "the handler failed; Antom will retry")
+			return
+		}
+		g.webhookReply(w, http.StatusOK, AckBody, ev.ID, "")
+	})
+}
+
+func (g *Gateway) webhookReply(w http.ResponseWriter, code int, body []byte, eventID, why string) {
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.WriteHeader(code)
+	_, _ = w.Write(body)
+	fs := []zap.Field{zap.Int("status", code)}
+	if eventID != "" {
+		fs = append(fs, zap.String("event_id", eventID))
+	}
+	if why != "" {
+		fs = append(fs, zap.String("reason", why))
+	}
+	g.log.Debug("antom notification", fs...)
+}
+
+// verifyNotification checks a notification's client-id, signature and request-time.
+func (g *Gateway) verifyNotification(r *http.Request, body []byte) error {
+	clientID := r.Header.Get("client-id")
+	if clientID != g.cfg.ClientID {
+		return fmt.Errorf("the client-id header is %q, not the configured client id", clientID)
+	}
+	sig := r.Header.Get("signature")
+	if sig == "" {
+		return errors.New("no signature header")
+	}
+	rt := r.Header.Get("request-time")
+	if rt == "" {
+		return errors.New("no request-time header")
+	}
+	// The path as it arrived (RequestURI), so a handler mounted behind http.StripPrefix still verifies.
+	path, query := r.URL.EscapedPath(), r.URL.RawQuery
+	if u, err := url.ParseRequestURI(r.RequestURI); err == nil && r.RequestURI != "" {
+		path, query = u.EscapedPath(), u.RawQuery
+	}
+	err := Verify(g.pub, sig, http.MethodPost, path, clientID, rt, body)
+	if err != nil && query != "" {
+		if Verify(g.pub, sig, http.MethodPost, path+"?"+query, clientID, rt, body) == nil {
+			err = nil
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return g.fresh(rt)
+}
+
+// fresh checks a notification's request-time against the clock.
+func (g *Gateway) fresh(rt string) error {
+	t, ok := parseRequestTime(rt)
+	if !ok {
+		return fmt.Errorf("request-time %q is neither epoch milliseconds nor ISO 8601", rt)
+	}
+	now := g.now()
+	if t.After(now.Add(maxClockSkew)) {
+		return fmt.Errorf("request-time is %s ahead of the clock", t.Sub(now).Round(time.Second))
+	}
+	if g.cfg.WebhookMaxAge > 0 && now.Sub(t) > g.cfg.WebhookMaxAge {
+		return fmt.Errorf("request-time is %s old; the limit is %s", now.Sub(t).Round(time.Second), g.cfg.WebhookMaxAge)
+	}
+	return nil
+}
+
+func parseRequestTime(s string) (time.Time, bool) {
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil && s[0] != '+' && s[0] != '-' {
+		return time.UnixMilli(ms), true
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}
+
+// decodeNotification reads a notification. It returns nil, nil for a type the adapter does not handle.
+func decodeNotification(body []byte) (*paygate.Event, error) {
+	var n notification
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&n); err != nil {
+		return nil, fmt.Errorf("the notification does not decode: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("data after the notification")
+	}
+	switch n.NotifyType {
+	case "PAYMENT_RESULT", "PAYMENT_PENDING":
+		return paymentEvent(&n)
+	case "REFUND_RESULT":
+		return refundEvent(&n)
+	}
+	return nil, nil
+}
+
+func paymentEvent(n *notification) (*paygate.Event, error) {
+	if n.Result == nil || n.PaymentID == "" {
+		return nil, errors.New("payment notification without result or paymentId")
+	}
+	amt, err := fromWire(n.PaymentAmount)
+	if err != nil {
+		return nil, fmt.Errorf("payment notification: paymentAmount: %w", err)
+	}
+	p := &paygate.Payment{
+		Provider: Name, PaymentRequestID: n.PaymentRequestID, ProviderPaymentID: n.PaymentID, Amount: amt,
+		UpdatedAt: parseTime(n.PaymentTime),
+	}
+	switch {
+	case n.NotifyType == "PAYMENT_PENDING" && n.Result.ResultStatus == "S":
+		p.Status, p.ProviderStatus = status.PaymentPending, "PENDING"
+	case n.NotifyType == "PAYMENT_RESULT" && n.Result.ResultStatus == "S":
+		p.Status, p.ProviderStatus = status.PaymentSucceeded, "SUCCESS"
+	case n.NotifyType == "PAYMENT_RESULT" && n.Result.ResultStatus == "F":
+		p.Status, _ = paymentStatus("FAIL", n.Result.ResultCode)
+		p.ProviderStatus = "FAIL"
+		p.FailureReason = reason(n.Result.ResultCode, n.Result.ResultMessage)
+	default:
+		return nil, fmt.Errorf("payment notification %s with result status %q", n.NotifyType, n.Result.ResultStatus)
+	}
+	return &paygate.Event{
+		ID:       strings.Join([]string{Name, n.NotifyType, n.PaymentID, n.Result.ResultStatus, n.Result.ResultCode}, ":"),
+		Provider: Name, Type: paygate.EventPaymentUpdated, Payment: p,
+	}, nil
+}
+
+func refundEvent(n *notification) (*paygate.Event, error) {
+	if n.RefundID == "" {
+		return nil, errors.New("refund notification without refundId")
+	}
+	st, ok := refundStatusTable[n.RefundStatus]
+	if !ok || st == status.RefundPending {
+		return nil, fmt.Errorf("refund notification with refundStatus %q", n.RefundStatus)
+	}
+	amt, err := fromWire(n.RefundAmount)
+	if err != nil {
+		return nil, fmt.Errorf("refund notification: refundAmount: %w", err)
+	}
+	return &paygate.Event{
+		ID:       strings.Join([]string{Name, n.NotifyType, n.RefundID, n.RefundStatus}, ":"),
+		Provider: Name, Type: paygate.EventRefundUpdated,
+		Refund: &paygate.Refund{
+			Provider: Name, RefundRequestID: n.RefundRequestID, ProviderRefundID: n.RefundID, ProviderPaymentID: n.PaymentID,
+			Status: st, ProviderStatus: n.RefundStatus, Amount: amt, UpdatedAt: parseTime(n.RefundTime),
+		},
+	}, nil
+}
