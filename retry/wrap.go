@@ -328,7 +328,12 @@ func unknown(ctx context.Context, op paygate.Op, lastUnknown, inquiryErr, last e
 	if ctx.Err() != nil {
 		causes = append(causes, ctx.Err())
 	}
-	return &paygate.Error{Provider: provider, Op: op, Outcome: status.Unknown, Code: code, Message: msg, Err: errors.Join(causes...)}
+	u := &paygate.Error{Provider: provider, Op: op, Outcome: status.Unknown, Code: code, Message: msg, Err: errors.Join(causes...)}
+	// Support staff need the provider's own answer on the error itself, not only deep in its causes.
+	if errors.As(lastUnknown, &pe) {
+		u.ProviderCode, u.ProviderMessage, u.HTTPStatus, u.RetryAfter = pe.ProviderCode, pe.ProviderMessage, pe.HTTPStatus, pe.RetryAfter
+	}
+	return u
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -461,3 +461,20 @@ func TestWrapCreateResolvedByInquiryKeepsTheAction(t *testing.T) {
 	require.NoError(t, err)
 	assert.Same(t, bare, p, "when asking again fails, the inquired payment is still the answer")
 }
+
+func TestWrapUnknownKeepsTheProvidersAnswer(t *testing.T) {
+	c, i := paygate.OpCreate, paygate.OpInquire
+	raw := &paygate.Error{Provider: "acme", Op: c, Outcome: status.Unknown, Code: status.CodeUnknown,
+		ProviderCode: "E0001", ProviderMessage: "unknown status", HTTPStatus: 500}
+	fake := newScripted(map[paygate.Op][]answer{c: {{err: raw}}, i: {{err: uerr(i, status.CodeUnavailable)}}})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	p := retry.Policy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, ResolveFor: time.Hour}
+	_, err := retry.Wrap(fake, p).Create(ctx, createReq())
+	var pe *paygate.Error
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, status.Unknown, pe.Outcome)
+	assert.Equal(t, "E0001", pe.ProviderCode, "the raw code is on the error itself")
+	assert.Equal(t, "unknown status", pe.ProviderMessage)
+	assert.Equal(t, 500, pe.HTTPStatus)
+}
