@@ -249,7 +249,7 @@ var codeCases = []testCase{
 				times = 1000
 			}
 			s.Sim.Inject(sim.Fault{Op: fc.Op, Kind: sim.ReplyCode, Code: fc.ProviderCode, Times: times})
-			before := s.Sim.Ledger().TotalRequests()
+			before := s.Sim.Ledger().RequestsOf(fc.Op) // an adapter may read (inquire) first
 			err := call(s.ctx, s.Gateway)
 			assert.Equal(t, fc.Outcome, paygate.OutcomeOf(err), "%v", err)
 			assert.Equal(t, fc.Code, paygate.CodeOf(err))
@@ -257,19 +257,19 @@ var codeCases = []testCase{
 			require.True(t, errors.As(err, &pe), "errors are *paygate.Error: %T %v", err, err)
 			assert.Equal(t, fc.ProviderCode, pe.ProviderCode, "the provider's raw code is kept")
 			if fc.Outcome == status.Failure {
-				assert.Equal(t, 1, s.Sim.Ledger().TotalRequests()-before, "an F is never resent")
+				assert.Equal(t, 1, s.Sim.Ledger().RequestsOf(fc.Op)-before, "an F is never resent")
 			}
 		})
 	}},
 	{"wrapped", func(t *testing.T, h Harness) {
 		eachFaultCode(t, h, func(t *testing.T, s *suite, fc FaultCode, call func(context.Context, paygate.Gateway) error) {
 			s.Sim.Inject(sim.Fault{Op: fc.Op, Kind: sim.ReplyCode, Code: fc.ProviderCode, Times: 1})
-			before := s.Sim.Ledger().TotalRequests()
+			before := s.Sim.Ledger().RequestsOf(fc.Op)
 			err := call(s.ctx, s.wrapped(fastPolicy()))
 			if fc.Outcome == status.Failure {
 				assert.Equal(t, status.Failure, paygate.OutcomeOf(err), "%v", err)
 				assert.Equal(t, fc.Code, paygate.CodeOf(err))
-				assert.Equal(t, 1, s.Sim.Ledger().TotalRequests()-before, "retry.Wrap never resends an F")
+				assert.Equal(t, 1, s.Sim.Ledger().RequestsOf(fc.Op)-before, "retry.Wrap never resends an F")
 				return
 			}
 			assert.NoError(t, err, "a single %s is resolved by retry.Wrap", fc.ProviderCode)

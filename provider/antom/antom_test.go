@@ -399,6 +399,16 @@ func TestRefunds(t *testing.T) {
 	_, err = gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: id("r"), PaymentRequestID: "never-created", Amount: money.MustParse("1", "TWD")})
 	assert.Equal(t, status.Failure, paygate.OutcomeOf(err))
 	assert.Equal(t, status.CodeNotFound, paygate.CodeOf(err), "no payment, so no refund was sent")
+
+	for _, wrong := range []*paygate.RefundRequest{
+		{RefundRequestID: id("r"), ProviderPaymentID: p.ProviderPaymentID, Amount: money.MustParse("1.00", "USD")},
+		{RefundRequestID: id("r"), PaymentRequestID: req.PaymentRequestID, Amount: money.MustParse("1", "JPY")},
+	} {
+		_, err = gw.Refund(ctx(t), wrong)
+		assert.Equal(t, status.Failure, paygate.OutcomeOf(err), "a refund in another currency than the payment's")
+		assert.Equal(t, status.CodeInvalidRequest, paygate.CodeOf(err))
+		assert.Zero(t, srv.Ledger().Requests(paygate.OpRefund, wrong.RefundRequestID), "nothing was sent")
+	}
 }
 
 // Amounts at Antom's digits as the simulator reads them off the wire, and back through inquiry.

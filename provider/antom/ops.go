@@ -53,7 +53,14 @@ func (g *Gateway) Create(ctx context.Context, req *paygate.CreateRequest) (p *pa
 			return nil, g.unknown(op, a.resp, status.CodeProviderError,
 				"Antom's paymentAmount does not read as an amount: inquire with the same PaymentRequestID", err)
 		}
-		p.Amount = amt
+		if !amt.Equal(req.Amount) { // a signed answer to some other request is not ours
+			return nil, g.unknown(op, a.resp, status.CodeProviderError,
+				fmt.Sprintf("Antom's answer is for %s, not the %s asked: inquire with the same PaymentRequestID before acting", amt, req.Amount), nil)
+		}
+	}
+	if resp.PaymentRequestID != "" && resp.PaymentRequestID != req.PaymentRequestID {
+		return nil, g.unknown(op, a.resp, status.CodeProviderError,
+			"Antom's answer names another paymentRequestId: inquire with the same PaymentRequestID before acting", nil)
 	}
 	switch {
 	case a.result.ResultStatus == "S":
@@ -309,9 +316,12 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (r *pa
 		return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeUnsupportedCurrency, Field: "Amount",
 			Message: err.Error() + "; nothing was sent"}
 	}
+	// The refund body names no currency the payment must match, so a refund in another currency
+	// could move the wrong money: the payment is looked up first (a read, safe to repeat), which also
+	// yields the paymentId when only a PaymentRequestID is given.
 	paymentID := req.ProviderPaymentID
-	if paymentID == "" {
-		p, err := g.inquire(ctx, op, req.PaymentRequestID, "", ids)
+	{
+		p, err := g.inquire(ctx, op, req.PaymentRequestID, req.ProviderPaymentID, ids)
 		if err != nil {
 			var pe *paygate.Error
 			if errors.As(err, &pe) && pe.Outcome == status.Failure {
@@ -321,6 +331,10 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (r *pa
 				return nil, &c
 			}
 			return nil, err
+		}
+		if p.Amount.Currency() != req.Amount.Currency() {
+			return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeInvalidRequest, Field: "Amount",
+				Message: fmt.Sprintf("is in %s but the payment is in %q: Antom refunds in the payment's currency; nothing was sent", req.Amount.Currency(), p.Amount.Currency())}
 		}
 		paymentID = p.ProviderPaymentID
 	}
@@ -348,6 +362,12 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (r *pa
 			return nil, g.unknown(op, a.resp, status.CodeProviderError,
 				"Antom's refundAmount does not read as an amount: inquire with the same RefundRequestID", err)
 		}
+	}
+	// A signed answer about some other refund is not ours.
+	if !r.Amount.Equal(req.Amount) || r.RefundRequestID != req.RefundRequestID || r.ProviderPaymentID != paymentID {
+		return nil, g.unknown(op, a.resp, status.CodeProviderError,
+			fmt.Sprintf("Antom's refund answer (%s, %s, payment %s) does not match the refund sent: inquire with the same RefundRequestID before acting",
+				r.Amount, r.RefundRequestID, r.ProviderPaymentID), nil)
 	}
 	if r.ProviderRefundID == "" {
 		return nil, g.unknown(op, a.resp, status.CodeProviderError,

@@ -67,6 +67,19 @@ func (l *Ledger) Requests(op paygate.Op, id string) int {
 	return l.requests[requestKey{op, id}]
 }
 
+// RequestsOf is how many requests of op arrived, whatever their ids.
+func (l *Ledger) RequestsOf(op paygate.Op) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for k, c := range l.requests {
+		if k.op == op {
+			n += c
+		}
+	}
+	return n
+}
+
 // TotalRequests is how many requests arrived at all.
 func (l *Ledger) TotalRequests() int {
 	l.mu.Lock()

@@ -79,8 +79,11 @@ func TestLedger(t *testing.T) {
 	l.Received(paygate.OpCreate, "p1")
 	l.Received(paygate.OpCreate, "p1")
 	l.Received(paygate.OpInquire, "p1")
+	l.Received(paygate.OpCreate, "p9")
 	assert.Equal(t, 2, l.Requests(paygate.OpCreate, "p1"))
-	assert.Equal(t, 3, l.TotalRequests())
+	assert.Equal(t, 3, l.RequestsOf(paygate.OpCreate))
+	assert.Equal(t, 1, l.RequestsOf(paygate.OpInquire))
+	assert.Equal(t, 4, l.TotalRequests())
 
 	l.AddOrder(sim.Order{RequestID: "p1", ProviderID: "o1", Amount: usd, WireAmount: "10.50", Status: status.PaymentRequiresAction})
 	l.AddOrder(sim.Order{RequestID: "p2", ProviderID: "o2", Amount: usd, Status: status.PaymentRequiresAction})

@@ -29,8 +29,11 @@
 //	KHR       0 (whole riel)      400 … 40,000,000      fractional riel or outside: F INVALID_REQUEST
 //	other     —                   —                     F UNSUPPORTED_CURRENCY
 //
-// Refunds are checked for currency and digits only (VAI247 checks them against the paid amount). An
-// amount read back that would need rounding at these digits is U: it is never guessed.
+// Refunds are checked for currency and digits, and, because the refund body is a bare number that
+// VAI247 reads in the order's currency, the order is read first (GET transaction-detail) and a refund
+// in another currency is F INVALID_REQUEST before anything is sent. VAI247 checks the amount against
+// the paid amount. An amount read back that would need rounding at these digits is U: it is never
+// guessed.
 //
 // # Error answers
 //

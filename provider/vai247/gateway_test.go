@@ -32,14 +32,18 @@ type seen struct {
 	body                string
 }
 
-// stub is a fake VAI247 answering every call with one canned reply, recording what it got.
+// stub is a fake VAI247 answering every call with one canned reply, recording what it got. When
+// order is set, order lookups (the GET a refund makes first) answer it instead.
 type stub struct {
 	mu       sync.Mutex
 	requests []seen
 	status   int
 	header   http.Header
 	body     string
+	order    string
 }
+
+const stubOrder = `{"transaction_id":"ord_1","order_id":"ord_1","amount":10.00,"currency":"USD","status":"paid","created_at":"2027-01-15T08:00:00Z","updated_at":"2027-01-15T08:05:00Z"}`
 
 func (s *stub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b, _ := io.ReadAll(r.Body)
@@ -47,11 +51,25 @@ func (s *stub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests = append(s.requests, seen{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Clone(), string(b)})
 	st, h, body := s.status, s.header, s.body
 	s.mu.Unlock()
+	if r.Method == http.MethodGet && s.order != "" {
+		st, h, body = http.StatusOK, nil, s.order
+	}
 	for k, v := range h {
 		w.Header()[k] = v
 	}
 	w.WriteHeader(st)
 	_, _ = io.WriteString(w, body)
+}
+
+// posts drops the GETs (order lookups) from what a stub got.
+func posts(all []seen) []seen {
+	var out []seen
+	for _, r := range all {
+		if r.method != http.MethodGet {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (s *stub) got() []seen {
@@ -143,12 +161,13 @@ func TestWireFormatOfEveryCall(t *testing.T) {
 		c := cfg
 		c.RefundSigning, c.APISecret = true, "api-secret-1"
 		st, gw := newStub(t, 200, `{"refund_id":"rf_1","order_id":"ord_1","amount":5.25,"status":"completed","created_at":"2027-01-15T09:00:00Z"}`, c)
+		st.order = stubOrder
 		rreq := &paygate.RefundRequest{RefundRequestID: "r-1", ProviderPaymentID: "ord_1", Amount: usd("5.25"), Reason: "damaged"}
 		r1, err := gw.Refund(ctx, rreq)
 		require.NoError(t, err)
 		_, err = gw.Refund(ctx, rreq)
 		require.NoError(t, err)
-		got := st.got()
+		got := posts(st.got())
 		r := got[0]
 		assert.Equal(t, "/api/v1/payment-gateway/order/refund", r.path)
 		assert.Equal(t, `{"order_id":"ord_1","amount":5.25,"reason":"damaged","reference_id":"r-1"}`, r.body)
@@ -164,9 +183,10 @@ func TestWireFormatOfEveryCall(t *testing.T) {
 	})
 	t.Run("refund, seed version", func(t *testing.T) {
 		st, gw := newStub(t, 200, `{"refund_id":"rf_1","order_id":"ord_1","amount":5.25,"status":"completed"}`, cfg)
+		st.order = stubOrder
 		_, err := gw.Refund(ctx, &paygate.RefundRequest{RefundRequestID: "r-1", ProviderPaymentID: "ord_1", Amount: usd("5.25")})
 		require.NoError(t, err)
-		r := st.got()[0]
+		r := posts(st.got())[0]
 		assert.Empty(t, r.header.Get("X-Signature"))
 		assert.Empty(t, r.header.Get("X-Idempotent-Key"))
 		assert.Equal(t, `{"order_id":"ord_1","amount":5.25,"reference_id":"r-1"}`, r.body)

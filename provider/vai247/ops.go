@@ -210,6 +210,23 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*payg
 	if err != nil {
 		return nil, err
 	}
+	// The refund body carries a bare number and no currency: VAI247 refunds in the order's currency,
+	// so 5 KHR sent against a USD order would refund 5 USD. The order is read first (safe to repeat)
+	// and a refund in another currency is refused before anything is sent.
+	order, err := g.Inquire(ctx, &paygate.InquireRequest{ProviderPaymentID: req.ProviderPaymentID})
+	if err != nil {
+		var pe *paygate.Error
+		if errors.As(err, &pe) {
+			c := *pe
+			c.Op, c.Message, c.Err = paygate.OpRefund, "the refund was not sent: looking up the order failed: "+pe.Message, pe
+			return nil, &c
+		}
+		return nil, err
+	}
+	if order.Amount.Currency() != req.Amount.Currency() {
+		return nil, &paygate.Error{Provider: Name, Op: paygate.OpRefund, Outcome: status.Failure, Code: status.CodeInvalidRequest, Field: "Amount",
+			Message: fmt.Sprintf("is in %s but the order is in %q: VAI247 refunds in the order's currency; nothing was sent", req.Amount.Currency(), order.Amount.Currency())}
+	}
 	ms := []member{{wire.orderID, jstr(req.ProviderPaymentID)}, {wire.amount, amt}}
 	if req.Reason != "" {
 		ms = append(ms, member{wire.reason, jstr(req.Reason)})

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/provider/vai247"
 	"github.com/paygate-go/paygate/provider/vai247/vai247test"
@@ -132,4 +133,21 @@ func TestRefundSigningSimulator(t *testing.T) {
 	assert.Equal(t, status.CodeAuthentication, paygate.CodeOf(err), "the later version requires the signature")
 	assert.Empty(t, srv.Ledger().Refunds("r-3"))
 	assert.Empty(t, srv.Ledger().Refunds("r-4"))
+}
+
+// VAI247's refund body has no currency: a refund in another currency than the order's would move the
+// wrong money, so it is refused before anything is sent.
+func TestRefundInAnotherCurrencyIsRefused(t *testing.T) {
+	srv, gw := newPair(t, vai247.Config{}, vai247test.Config{})
+	p, err := gw.Create(ctx, &paygate.CreateRequest{PaymentRequestID: "p-cur", Amount: usd("10.00")})
+	require.NoError(t, err)
+	require.NoError(t, srv.Settle(ctx, "p-cur", sim.Pay))
+	_, err = gw.Refund(ctx, &paygate.RefundRequest{RefundRequestID: "r-cur", ProviderPaymentID: p.ProviderPaymentID, Amount: money.MustParse("5000", "KHR")})
+	var pe *paygate.Error
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, status.Failure, pe.Outcome)
+	assert.Equal(t, status.CodeInvalidRequest, pe.Code)
+	assert.Equal(t, "Amount", pe.Field)
+	assert.Zero(t, srv.Ledger().Requests(paygate.OpRefund, "r-cur"), "nothing was sent")
+	assert.Empty(t, srv.Ledger().AllRefunds())
 }

@@ -27,7 +27,7 @@ var codeTable = map[string]codeRow{
 	"A0008": {status.Failure, status.CodeLimitExceeded, "the amount is outside the transaction limits: change the amount or use another method"},
 	"A0009": {status.Failure, status.CodeNotFound, "Waffo has no such order: check the id; after an unknown create, resending the same create is safe"},
 	"A0010": {status.Failure, status.CodePermissionDenied, "the merchant contract does not allow this operation: ask Waffo to enable it"},
-	"A0011": {status.Failure, status.CodeIdempotencyConflict, "this request id was already used with different parameters: resend the original request, or use a new request id"},
+	"A0011": {status.Failure, status.CodeIdempotencyConflict, "this request id was already used with different parameters, so an order or refund may exist under it: inquire the original id first, and use a new id only once that one is closed"},
 	"A0012": {status.Failure, status.CodeInsufficientFunds, "the merchant balance is too low for this refund: top it up and refund again"},
 	"A0013": {status.Failure, status.CodeInvalidState, "the order is already paid and cannot be cancelled: refund it instead"},
 	"A0014": {status.Failure, status.CodeRefundNotAllowed, "Waffo's refund rules refuse this refund: check the refundable amount and the refund window"},
@@ -90,10 +90,9 @@ var orderStatusTable = map[string]status.Payment{
 
 // closeReason says why an order Waffo reports as ORDER_CLOSE was closed.
 type closeReason struct {
-	cancelled bool      // our own cancel call answered it
 	failed    bool      // the order carries a failure reason
 	expiresAt time.Time // the order's expiry, when known
-	now       time.Time
+	closedAt  time.Time // when it closed (orderUpdatedAt), when known
 }
 
 // paymentStatus maps an orderStatus. The second result is false for a status Waffo does not document.
@@ -109,16 +108,15 @@ func paymentStatus(orderStatus string, hasAction bool, why closeReason) (status.
 	return st, ok
 }
 
-// closedStatus tells apart the three ways an order closes: our cancel, a failure (Waffo gives a
-// reason), or expiry (past orderExpiredAt). A close with none of these is a cancel (by us earlier, or
-// in Waffo's dashboard).
+// closedStatus tells apart the three ways an order closes: a failure (Waffo gives a reason), expiry
+// (it closed at or after orderExpiredAt), or a cancel (by us, or in Waffo's dashboard): a close with
+// neither reason nor expiry. It depends only on the order, never on the reader's clock,
+// so a final status stays the same however late it is read.
 func closedStatus(why closeReason) status.Payment {
 	switch {
-	case why.cancelled:
-		return status.PaymentCanceled
 	case why.failed:
 		return status.PaymentFailed
-	case !why.expiresAt.IsZero() && !why.now.Before(why.expiresAt):
+	case !why.expiresAt.IsZero() && !why.closedAt.IsZero() && !why.closedAt.Before(why.expiresAt):
 		return status.PaymentExpired
 	default:
 		return status.PaymentCanceled

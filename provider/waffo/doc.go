@@ -14,7 +14,8 @@
 // leaves optional get defaults: merchantOrderId = PaymentRequestID, orderDescription = "Order
 // <merchantOrderId>", userTerminal = WEB, productName = ONE_TIME_PAYMENT, refundReason = a fixed note.
 // Fields without a common paygate field go in a *CreateOptions or *RefundOptions in the request's
-// ProviderOptions.
+// ProviderOptions. CreateRequest.Metadata is kept in extendInfo (as a JSON object, ≤ 128 characters)
+// unless CreateOptions.ExtendInfo is set.
 //
 // # Amounts
 //
@@ -76,8 +77,8 @@
 //	AUTHORIZATION_REQUIRED   RequiresAction
 //	AUTHED_WAITING_CAPTURE   Authorized
 //	PAY_SUCCESS              Succeeded
-//	ORDER_CLOSE              Canceled in the reply to our cancel; Failed when orderFailedReason is set;
-//	                         Expired at or past orderExpiredAt; otherwise Canceled
+//	ORDER_CLOSE              Failed when orderFailedReason is set; Expired when it closed
+//	                         (orderUpdatedAt) at or after orderExpiredAt; otherwise Canceled
 //
 //	refundStatus               paygate refund status
 //	REFUND_IN_PROGRESS         Pending
@@ -96,7 +97,14 @@
 // Waffo dedupes create by paymentRequestId and refund by refundRequestId, so retry.Wrap resends them
 // with the same ids after U; a cancel resent finds the order already closed. Waffo's inquiry answers
 // A0009 (NOT_FOUND) for an order that never landed, which tells retry.Wrap that resending the create is
-// safe. Refunds name the order by acquiringOrderId: given only a PaymentRequestID, Refund first inquires.
+// safe. orderRequestedAt and requestedAt are fresh on every send; the simulator, like the official SDK,
+// assumes Waffo leaves them out of its A0011 comparison (the opt-in sandbox test checks it).
+//
+// Before a refund the adapter inquires the order: Waffo refunds in the order's currency and its refund
+// body names none, so a refund in another currency is F INVALID_REQUEST before anything is sent; the
+// inquiry also yields the acquiringOrderId Waffo needs when only a PaymentRequestID is given. A create
+// or cancel answered ORDER_CLOSE is followed by an inquiry, which tells a failure or expiry from a
+// cancel.
 //
 // # Webhooks
 //

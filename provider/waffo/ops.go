@@ -91,7 +91,25 @@ func (g *Gateway) Create(ctx context.Context, req *paygate.CreateRequest) (*payg
 	if p.MerchantOrderID == "" {
 		p.MerchantOrderID = merchantOrderID(req)
 	}
+	g.closeDetail(ctx, p) // a resent create of an order that has since closed
 	return p, nil
+}
+
+// closeDetail completes an ORDER_CLOSE from a create or cancel reply, which says neither why nor
+// when the order closed: the inquiry tells a failure or an expiry from a cancel. Without an answer
+// the reply's own reading (Canceled) stands; the order is closed either way.
+func (g *Gateway) closeDetail(ctx context.Context, p *paygate.Payment) {
+	if p.ProviderStatus != orderClose {
+		return
+	}
+	q, err := g.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: p.PaymentRequestID, ProviderPaymentID: p.ProviderPaymentID})
+	if err != nil || q.ProviderStatus != orderClose {
+		return
+	}
+	p.Status, p.FailureReason, p.UpdatedAt = q.Status, q.FailureReason, q.UpdatedAt
+	if p.Amount.IsZero() {
+		p.Amount = q.Amount
+	}
 }
 
 func merchantOrderID(req *paygate.CreateRequest) string {
@@ -125,10 +143,20 @@ func (g *Gateway) createBody(req *paygate.CreateRequest) ([]byte, error) {
 	l.max("Customer.UserAgent", req.Customer.UserAgent, maxUserAgentLen)
 	success := orDefault(opts.SuccessRedirectURL, req.ReturnURL)
 	failed := orDefault(opts.FailedRedirectURL, req.ReturnURL)
-	l.max("ReturnURL", success, maxRedirectURLLen)
-	l.max("ReturnURL", failed, maxRedirectURLLen)
+	l.max("ReturnURL", req.ReturnURL, maxRedirectURLLen)
 	l.max("CancelRedirectURL", opts.CancelRedirectURL, maxRedirectURLLen)
-	l.max("ExtendInfo", opts.ExtendInfo, maxExtendInfoLen)
+	extendInfo := opts.ExtendInfo
+	if extendInfo == "" && len(req.Metadata) > 0 {
+		// Waffo keeps merchant data only in extendInfo, a JSON object as a string of ≤ 128 characters.
+		b, err := json.Marshal(req.Metadata)
+		if err != nil {
+			l.fail("Metadata", "cannot be encoded: "+err.Error())
+		}
+		extendInfo = string(b)
+		l.max("Metadata", extendInfo, maxExtendInfoLen)
+	}
+	l.max("ExtendInfo", extendInfo, maxExtendInfoLen)
+	checkOptionLimits(&l, opts, req.Method)
 	amount, err := FormatAmount(req.Amount)
 	if err != nil {
 		l.fail("Amount", err.Error())
@@ -141,7 +169,7 @@ func (g *Gateway) createBody(req *paygate.CreateRequest) ([]byte, error) {
 		OrderCurrency: req.Amount.Currency(), OrderAmount: amount, UserCurrency: opts.UserCurrency,
 		OrderDescription: desc, OrderRequestedAt: formatTime(g.now()),
 		SuccessRedirectURL: success, FailedRedirectURL: failed, CancelRedirectURL: opts.CancelRedirectURL,
-		NotifyURL: req.NotifyURL, ExtendInfo: opts.ExtendInfo,
+		NotifyURL: req.NotifyURL, ExtendInfo: extendInfo,
 		MerchantInfo: merchantInfo{MerchantID: g.merchantID, SubMerchantID: opts.SubMerchantID},
 		UserInfo: userInfo{
 			UserID: req.Customer.ID, UserEmail: req.Customer.Email, UserTerminal: orDefault(req.Customer.Terminal, defaultTerminal),
@@ -168,6 +196,57 @@ func (g *Gateway) createBody(req *paygate.CreateRequest) ([]byte, error) {
 		return raw, nil
 	}
 	return g.withExtra(raw, opts.Extra)
+}
+
+// checkOptionLimits applies the field lengths Waffo documents for the optional create fields.
+func checkOptionLimits(l *limits, o *CreateOptions, m paygate.Method) {
+	for _, f := range []struct {
+		name, v string
+		n       int
+	}{
+		{"ProductName", o.ProductName, 32}, {"SubMerchantID", o.SubMerchantID, 64}, {"UserCurrency", o.UserCurrency, 12},
+		{"UserFirstName", o.UserFirstName, 64}, {"UserLastName", o.UserLastName, 64},
+		{"SuccessRedirectURL", o.SuccessRedirectURL, maxRedirectURLLen}, {"FailedRedirectURL", o.FailedRedirectURL, maxRedirectURLLen},
+		{"PayMethodProperties", o.PayMethodProperties, 1024}, {"CashierLanguage", o.CashierLanguage, 24},
+		{"Method.Type", m.Type, 256}, {"Method.Name", m.Name, 256}, {"Method.Country", m.Country, 3},
+	} {
+		l.max(f.name, f.v, f.n)
+	}
+	if g := o.Goods; g != nil {
+		for _, f := range []struct {
+			name, v string
+			n       int
+		}{
+			{"Goods.GoodsID", g.GoodsID, 128}, {"Goods.GoodsName", g.GoodsName, 64}, {"Goods.SkuName", g.SkuName, 32},
+			{"Goods.GoodsUniquePrice", g.GoodsUniquePrice, 16}, {"Goods.GoodsCategory", g.GoodsCategory, 32},
+			{"Goods.GoodsURL", g.GoodsURL, 128}, {"Goods.AppName", g.AppName, 32},
+		} {
+			l.max(f.name, f.v, f.n)
+		}
+	}
+	if r := o.Risk; r != nil {
+		for _, f := range []struct {
+			name, v string
+			n       int
+		}{
+			{"Risk.UserType", r.UserType, 24}, {"Risk.UserCategory", r.UserCategory, 24}, {"Risk.UserLegalName", r.UserLegalName, 128},
+			{"Risk.UserDisplayName", r.UserDisplayName, 128}, {"Risk.UserRegistrationIP", r.UserRegistrationIP, 24},
+			{"Risk.UserLastSeenIP", r.UserLastSeenIP, 24}, {"Risk.UserIsNew", r.UserIsNew, 8}, {"Risk.UserIsFirstPurchase", r.UserIsFirstPurchase, 8},
+		} {
+			l.max(f.name, f.v, f.n)
+		}
+	}
+	if a := o.Address; a != nil {
+		for _, f := range []struct {
+			name, v string
+			n       int
+		}{
+			{"Address.Address", a.Address, 256}, {"Address.City", a.City, 32}, {"Address.Region", a.Region, 32},
+			{"Address.Postcode", a.Postcode, 16}, {"Address.AddressCountryCode", a.AddressCountryCode, 16},
+		} {
+			l.max(f.name, f.v, f.n)
+		}
+	}
 }
 
 // withExtra adds CreateOptions.Extra to an encoded body, refusing keys the adapter already sends.
@@ -233,7 +312,12 @@ func (g *Gateway) Cancel(ctx context.Context, req *paygate.CancelRequest) (*payg
 	if err := json.Unmarshal(data, &d); err != nil {
 		return nil, g.unknown(paygate.OpCancel, nil, status.CodeProviderError, "Waffo's cancel reply does not parse: inquire to learn whether the order closed", err)
 	}
-	return g.payment(paygate.OpCancel, d, closeReason{cancelled: true})
+	p, err := g.payment(paygate.OpCancel, d, closeReason{})
+	if err != nil {
+		return nil, err
+	}
+	g.closeDetail(ctx, p) // an order that had failed or expired before the cancel says so
+	return p, nil
 }
 
 // orderRefOf checks Waffo's id limits and names the order by both ids when both are given.
@@ -253,8 +337,8 @@ func (g *Gateway) payment(op paygate.Op, d orderData, why closeReason) (*paygate
 	}
 	action, aerr := parseAction(d.OrderAction)
 	why.failed = failureReason(d.OrderFailedReason) != ""
-	why.now = g.now()
 	why.expiresAt, _ = parseTime(d.OrderExpiredAt)
+	why.closedAt, _ = parseTime(d.OrderUpdatedAt)
 	st, ok := paymentStatus(d.OrderStatus, action != nil, why)
 	if !ok {
 		return nil, g.unknown(op, nil, status.CodeUnknown,
@@ -313,14 +397,21 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*payg
 	if err := l.result(); err != nil {
 		return nil, err
 	}
-	orderID := req.ProviderPaymentID
-	if orderID == "" {
-		p, err := g.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID})
-		if err != nil {
-			return nil, asOp(err, paygate.OpRefund, "the refund was not sent: looking up the payment's Waffo order id failed")
-		}
-		orderID = p.ProviderPaymentID
+	// Waffo refunds in the order's currency and its refund body names none, so a refund in another
+	// currency would move the wrong money. The order is looked up first (a read, safe to repeat); it
+	// also yields the acquiringOrderId Waffo needs when only a PaymentRequestID is given.
+	order, err := g.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID, ProviderPaymentID: req.ProviderPaymentID})
+	if err != nil {
+		return nil, asOp(err, paygate.OpRefund, "the refund was not sent: looking up the payment failed")
 	}
+	if order.Amount.Currency() != req.Amount.Currency() {
+		msg := fmt.Sprintf("is in %s but the payment is in %s; Waffo refunds in the payment's currency: send the amount in %[2]s", req.Amount.Currency(), order.Amount.Currency())
+		if order.Amount.IsZero() {
+			msg = "cannot be checked against the payment's currency: Waffo's inquiry returned no amount; nothing was sent, inquire the payment and try again"
+		}
+		return nil, g.invalid(paygate.OpRefund, "Amount", msg)
+	}
+	orderID := order.ProviderPaymentID
 	data, err := g.call(ctx, paygate.OpRefund, pathRefund, refundBody{
 		RefundRequestID: req.RefundRequestID, AcquiringOrderID: orderID, MerchantID: g.merchantID,
 		RequestedAt: formatTime(g.now()), RefundAmount: amount, RefundReason: orDefault(req.Reason, defaultRefundNote),
@@ -332,6 +423,10 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*payg
 	var d refundData
 	if err := json.Unmarshal(data, &d); err != nil {
 		return nil, g.unknown(paygate.OpRefund, nil, status.CodeProviderError, "Waffo's refund reply does not parse: inquire the refund with the same id", err)
+	}
+	if d.RefundCurrency != "" && d.RefundCurrency != req.Amount.Currency() {
+		return nil, g.unknown(paygate.OpRefund, nil, status.CodeProviderError,
+			fmt.Sprintf("Waffo's refund reply is in %s, not the %s sent: inquire the refund before acting", d.RefundCurrency, req.Amount.Currency()), nil)
 	}
 	r, err := g.refund(paygate.OpRefund, d, req.Amount.Currency())
 	if err != nil {

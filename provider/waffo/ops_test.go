@@ -56,6 +56,14 @@ func TestWaffoLimitsRefuseBeforeSending(t *testing.T) {
 		{"extra that is not JSON", create(func(r *paygate.CreateRequest) {
 			r.ProviderOptions = []any{&CreateOptions{Extra: map[string]json.RawMessage{"x": json.RawMessage(`{`)}}}
 		}), "ProviderOptions"},
+		{"metadata over extendInfo's 128", create(func(r *paygate.CreateRequest) { r.Metadata = map[string]string{"note": long(120)} }), "Metadata"},
+		{"goods name over 64", create(func(r *paygate.CreateRequest) {
+			r.ProviderOptions = []any{&CreateOptions{Goods: &Goods{GoodsName: long(65), GoodsURL: "https://m.example/g"}}}
+		}), "Goods.GoodsName"},
+		{"method country over 3", create(func(r *paygate.CreateRequest) { r.Method.Country = "IDNX" }), "Method.Country"},
+		{"cashier language over 24", create(func(r *paygate.CreateRequest) {
+			r.ProviderOptions = []any{&CreateOptions{CashierLanguage: long(25)}}
+		}), "CashierLanguage"},
 		{"paygate's own validation", create(func(r *paygate.CreateRequest) { r.Amount = money.Amount{} }), "Amount"},
 		{"inquire by a 33-character id", func() error {
 			_, err := gw.Inquire(ctx(t), &paygate.InquireRequest{PaymentRequestID: long(33)})
@@ -127,6 +135,13 @@ func TestCreateBody(t *testing.T) {
 	assert.Equal(t, map[string]any{"userIsNew": "No"}, b["riskData"])
 	assert.Equal(t, map[string]any{"cashierDisplayName": "Shop"}, b["brandInfo"])
 	assert.NotContains(t, string(raw), "ignored")
+
+	req.ProviderOptions = nil
+	req.Metadata = map[string]string{"cart": "c-9"}
+	raw, err = gw.createBody(req)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &b))
+	assert.Equal(t, `{"cart":"c-9"}`, b["extendInfo"], "metadata is kept in extendInfo")
 }
 
 func TestCreateWithActions(t *testing.T) {
@@ -213,4 +228,56 @@ func TestIdempotencyDeclaration(t *testing.T) {
 	assert.False(t, c.Dedupes)
 	assert.True(t, c.Resendable())
 	assert.Equal(t, retry.IdempotencyOf(retry.Wrap(gw, retry.Default()), paygate.OpCreate), gw.Idempotency(paygate.OpCreate))
+}
+
+func TestRefundInAnotherCurrencyIsRefused(t *testing.T) {
+	gw, srv := setup(t, waffotest.Config{})
+	req := createRequest("cur1", "10.00", "USD")
+	p, err := gw.Create(ctx(t), req)
+	require.NoError(t, err)
+	require.NoError(t, srv.Settle(ctx(t), req.PaymentRequestID, sim.Pay))
+	for _, r := range []*paygate.RefundRequest{
+		{RefundRequestID: "cur1-a", ProviderPaymentID: p.ProviderPaymentID, Amount: money.MustParse("10.00", "EUR")},
+		{RefundRequestID: "cur1-b", PaymentRequestID: req.PaymentRequestID, Amount: money.MustParse("10.00", "GBP")},
+	} {
+		_, err := gw.Refund(ctx(t), r)
+		var pe *paygate.Error
+		require.ErrorAs(t, err, &pe)
+		assert.Equal(t, status.Failure, pe.Outcome)
+		assert.Equal(t, status.CodeInvalidRequest, pe.Code)
+		assert.Equal(t, "Amount", pe.Field)
+		assert.Contains(t, pe.Message, "USD")
+		assert.Zero(t, srv.Ledger().Requests(paygate.OpRefund, r.RefundRequestID), "nothing was sent")
+	}
+	_, err = gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: "cur1-c", PaymentRequestID: "other", ProviderPaymentID: p.ProviderPaymentID, Amount: money.MustParse("1.00", "USD")})
+	assert.Equal(t, status.CodeNotFound, paygate.CodeOf(err), "both ids must name the same order")
+	assert.Empty(t, srv.Ledger().AllRefunds())
+}
+
+func TestClosedOrdersKeepTheirReason(t *testing.T) {
+	clock := sim.NewManualClock(time.Now())
+	gw, srv := setup(t, waffotest.Config{Clock: clock, OrderTTL: 10 * time.Minute}, func(c *Config) { c.Now = clock.Now })
+
+	failed := createRequest("close-f", "10.00", "USD")
+	_, err := gw.Create(ctx(t), failed)
+	require.NoError(t, err)
+	require.NoError(t, srv.Settle(ctx(t), failed.PaymentRequestID, sim.Fail))
+	p, err := gw.Create(ctx(t), failed)
+	require.NoError(t, err, "the same create again")
+	assert.Equal(t, status.PaymentFailed, p.Status, "a resent create of a failed order says it failed")
+	assert.NotEmpty(t, p.FailureReason)
+	p, err = gw.Cancel(ctx(t), &paygate.CancelRequest{PaymentRequestID: failed.PaymentRequestID})
+	require.NoError(t, err)
+	assert.Equal(t, status.PaymentFailed, p.Status, "cancelling a failed order does not relabel it")
+
+	cancelled := createRequest("close-c", "10.00", "USD")
+	_, err = gw.Create(ctx(t), cancelled)
+	require.NoError(t, err)
+	p, err = gw.Cancel(ctx(t), &paygate.CancelRequest{PaymentRequestID: cancelled.PaymentRequestID})
+	require.NoError(t, err)
+	assert.Equal(t, status.PaymentCanceled, p.Status)
+	clock.Advance(time.Hour)
+	p, err = gw.Inquire(ctx(t), &paygate.InquireRequest{PaymentRequestID: cancelled.PaymentRequestID})
+	require.NoError(t, err)
+	assert.Equal(t, status.PaymentCanceled, p.Status, "a final status does not change with the reader's clock")
 }

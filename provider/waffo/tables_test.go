@@ -153,11 +153,12 @@ func TestPaymentStatusTable(t *testing.T) {
 		{"authorization required without action", "AUTHORIZATION_REQUIRED", false, closeReason{}, status.PaymentRequiresAction},
 		{"authorized, waiting for capture", "AUTHED_WAITING_CAPTURE", false, closeReason{}, status.PaymentAuthorized},
 		{"paid", "PAY_SUCCESS", false, closeReason{}, status.PaymentSucceeded},
-		{"closed by our cancel", "ORDER_CLOSE", false, closeReason{cancelled: true, failed: true, now: now, expiresAt: now.Add(-time.Hour)}, status.PaymentCanceled},
-		{"closed with a failure reason", "ORDER_CLOSE", false, closeReason{failed: true, now: now, expiresAt: now.Add(-time.Hour)}, status.PaymentFailed},
-		{"closed past expiry", "ORDER_CLOSE", false, closeReason{now: now, expiresAt: now}, status.PaymentExpired},
-		{"closed before expiry, no reason", "ORDER_CLOSE", false, closeReason{now: now, expiresAt: now.Add(time.Minute)}, status.PaymentCanceled},
-		{"closed, expiry unknown, no reason", "ORDER_CLOSE", false, closeReason{now: now}, status.PaymentCanceled},
+		{"closed with a failure reason", "ORDER_CLOSE", false, closeReason{failed: true, closedAt: now, expiresAt: now.Add(-time.Hour)}, status.PaymentFailed},
+		{"closed past expiry", "ORDER_CLOSE", false, closeReason{closedAt: now, expiresAt: now}, status.PaymentExpired},
+		{"closed after expiry", "ORDER_CLOSE", false, closeReason{closedAt: now.Add(time.Hour), expiresAt: now}, status.PaymentExpired},
+		{"closed before expiry, no reason", "ORDER_CLOSE", false, closeReason{closedAt: now, expiresAt: now.Add(time.Minute)}, status.PaymentCanceled},
+		{"closed, expiry unknown, no reason", "ORDER_CLOSE", false, closeReason{closedAt: now}, status.PaymentCanceled},
+		{"closed, close time unknown, no reason", "ORDER_CLOSE", false, closeReason{expiresAt: now}, status.PaymentCanceled},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

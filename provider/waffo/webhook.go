@@ -45,7 +45,9 @@ func WebhookAcked(status int, body []byte) bool {
 // with or without its "result" wrapper, and calls fn with a paygate.Event. When fn returns nil it
 // replies {"message":"success"}, signed with the merchant key; when fn fails it replies
 // {"message":"failed"} so Waffo retries. Waffo may deliver a notification more than once and out of
-// order: Event.ID is the same for duplicates, and fn should inquire when order matters.
+// order: Event.ID is the same for duplicates, and fn should inquire when order matters. Waffo's refund
+// notifications name no currency, so Event.Refund.Amount is empty unless one is given; InquireRefund
+// returns it.
 func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {

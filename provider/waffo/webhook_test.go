@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -69,6 +70,9 @@ func TestWebhooksEndToEnd(t *testing.T) {
 			evs := got.all()
 			require.Len(t, evs, 2, "the payment and the refund; the first try was failed by the merchant and retried")
 			pay, ref := evs[0], evs[1]
+			if pay.Type != paygate.EventPaymentUpdated { // deliveries may arrive in either order
+				pay, ref = ref, pay
+			}
 			assert.Equal(t, paygate.EventPaymentUpdated, pay.Type)
 			assert.Equal(t, Name, pay.Provider)
 			assert.Equal(t, status.PaymentSucceeded, pay.Payment.Status)
@@ -76,11 +80,17 @@ func TestWebhooksEndToEnd(t *testing.T) {
 			assert.True(t, pay.Payment.Amount.Equal(req.Amount))
 			assert.Equal(t, paygate.EventRefundUpdated, ref.Type)
 			assert.Equal(t, status.RefundSucceeded, ref.Refund.Status)
-			assert.True(t, ref.Refund.Amount.Equal(money.MustParse("5.00", "USD")))
+			assert.True(t, ref.Refund.Amount.IsZero(), "Waffo's refund notifications name no currency: inquire the refund for its amount")
+			assert.NotEmpty(t, ref.Refund.ProviderRefundID)
 			for _, d := range srv.Webhooks().Deliveries() {
 				assert.True(t, d.Acked, "Waffo accepted the signed success reply")
 			}
-			first := srv.Webhooks().Deliveries()[0]
+			var first sim.Delivery
+			for _, d := range srv.Webhooks().Deliveries() {
+				if strings.Contains(string(d.Body), "PAYMENT_NOTIFICATION") {
+					first = d
+				}
+			}
 			require.Len(t, first.Attempts, 2)
 			assert.Equal(t, `{"message":"failed"}`, string(first.Attempts[0].Reply), "a failing merchant makes Waffo retry")
 
@@ -99,8 +109,8 @@ func TestWebhooksEndToEnd(t *testing.T) {
 			assert.True(t, WebhookAcked(resp.StatusCode, body))
 			evs = got.all()
 			require.Len(t, evs, 3)
-			assert.Equal(t, evs[0].ID, evs[2].ID, "a duplicate has the same event id")
-			assert.NotEqual(t, evs[0].ID, evs[1].ID)
+			assert.Equal(t, pay.ID, evs[2].ID, "a duplicate has the same event id")
+			assert.NotEqual(t, pay.ID, ref.ID)
 		})
 	}
 }

@@ -334,7 +334,9 @@ func (s *Server) refund(q *request) reply {
 	if url == "" {
 		url = o.notifyURL
 	}
-	s.notify(url, "REFUND_NOTIFICATION", rf.acquiringRefundOrderID+":"+rf.status, s.refundData(rf))
+	note := s.refundData(rf)
+	delete(note, "refundCurrency") // Waffo's refund notifications carry no currency (its SDK's type has none)
+	s.notify(url, "REFUND_NOTIFICATION", rf.acquiringRefundOrderID+":"+rf.status, note)
 	return success(s.refundData(rf))
 }
 
