@@ -319,7 +319,7 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (r *pa
 	// The refund body names no currency the payment must match, so a refund in another currency
 	// could move the wrong money: the payment is looked up first (a read, safe to repeat), which also
 	// yields the paymentId when only a PaymentRequestID is given.
-	paymentID := req.ProviderPaymentID
+	var paymentID string
 	{
 		p, err := g.inquire(ctx, op, req.PaymentRequestID, req.ProviderPaymentID, ids)
 		if err != nil {
