@@ -13,9 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"go.uber.org/zap"
-
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/status"
 )
 
@@ -107,17 +106,7 @@ func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error)
 }
 
 func (g *Gateway) webhookReply(w http.ResponseWriter, code int, body []byte, eventID, why string) {
-	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	w.WriteHeader(code)
-	_, _ = w.Write(body)
-	fs := []zap.Field{zap.Int("status", code)}
-	if eventID != "" {
-		fs = append(fs, zap.String("event_id", eventID))
-	}
-	if why != "" {
-		fs = append(fs, zap.String("reason", why))
-	}
-	g.log.Debug("antom notification", fs...)
+	provider.WriteWebhookReply(w, g.log, "antom notification", "application/json; charset=UTF-8", code, body, eventID, why)
 }
 
 // verifyNotification checks a notification's client-id, signature and request-time.

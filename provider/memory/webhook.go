@@ -143,17 +143,7 @@ func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error)
 }
 
 func (g *Gateway) reply(w http.ResponseWriter, code int, body []byte, eventID, why string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	_, _ = w.Write(body)
-	fs := []zap.Field{zap.Int("status", code)}
-	if eventID != "" {
-		fs = append(fs, zap.String("event_id", eventID))
-	}
-	if why != "" {
-		fs = append(fs, zap.String("reason", why))
-	}
-	g.log.Debug("webhook received", fs...)
+	provider.WriteWebhookReply(w, g.log, "webhook received", "application/json", code, body, eventID, why)
 }
 
 // verify checks the Memory-Signature header values against body.

@@ -13,8 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"go.uber.org/zap"
-
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/status"
@@ -108,17 +106,7 @@ func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error)
 }
 
 func (g *Gateway) reply(w http.ResponseWriter, code int, body []byte, eventID, why string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	_, _ = w.Write(body)
-	fs := []zap.Field{zap.Int("status", code)}
-	if eventID != "" {
-		fs = append(fs, zap.String("event_id", eventID))
-	}
-	if why != "" {
-		fs = append(fs, zap.String("reason", why))
-	}
-	g.log.Debug("vai247 webhook", fs...)
+	provider.WriteWebhookReply(w, g.log, "vai247 webhook", "application/json", code, body, eventID, why)
 }
 
 // verifyWebhook checks X-DVPay-Signature when a webhook secret is configured.
