@@ -105,20 +105,9 @@ func (g *Gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (*pa
 }
 
 func inquiredPayment(f fields, orderID string) (*paygate.Payment, error) {
-	id, err := f.str(wire.orderID, true)
+	id, st, state, err := readOrderState(f, orderID)
 	if err != nil {
 		return nil, err
-	}
-	if id != orderID {
-		return nil, fmt.Errorf("the reply is about order %q, not the one asked for", id)
-	}
-	st, err := f.str(wire.status, true)
-	if err != nil {
-		return nil, err
-	}
-	state, ok := orderStates[st]
-	if !ok {
-		return nil, fmt.Errorf("order status %q is not one the adapter knows", st)
 	}
 	cur, err := f.str(wire.currency, true)
 	if err != nil {
@@ -144,6 +133,24 @@ func inquiredPayment(f fields, orderID string) (*paygate.Payment, error) {
 		p.FailureReason = "the customer's payment attempt failed; VAI247 keeps the order open for another attempt"
 	}
 	return p, nil
+}
+
+// readOrderState reads the order id (which must be the one asked about) and its status from a reply.
+func readOrderState(f fields, orderID string) (id, st string, state orderState, err error) {
+	if id, err = f.str(wire.orderID, true); err != nil {
+		return "", "", state, err
+	}
+	if id != orderID {
+		return "", "", state, fmt.Errorf("the reply is about order %q, not the one asked about", id)
+	}
+	if st, err = f.str(wire.status, true); err != nil {
+		return "", "", state, err
+	}
+	state, ok := orderStates[st]
+	if !ok {
+		return "", "", state, fmt.Errorf("order status %q is not one the adapter knows", st)
+	}
+	return id, st, state, nil
 }
 
 // Cancel cancels a pending or processing order (by ProviderPaymentID). VAI247 refuses to cancel any
@@ -174,20 +181,9 @@ func (g *Gateway) Cancel(ctx context.Context, req *paygate.CancelRequest) (*payg
 }
 
 func cancelledPayment(f fields, orderID string) (*paygate.Payment, error) {
-	id, err := f.str(wire.orderID, true)
+	id, st, state, err := readOrderState(f, orderID)
 	if err != nil {
 		return nil, err
-	}
-	if id != orderID {
-		return nil, fmt.Errorf("the reply is about order %q, not the one cancelled", id)
-	}
-	st, err := f.str(wire.status, true)
-	if err != nil {
-		return nil, err
-	}
-	state, ok := orderStates[st]
-	if !ok {
-		return nil, fmt.Errorf("order status %q is not one the adapter knows", st)
 	}
 	at, err := f.time(wire.cancelledAt)
 	if err != nil {
