@@ -1,0 +1,295 @@
+package route
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"go.uber.org/zap"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/retry"
+	"github.com/paygate-go/paygate/status"
+)
+
+// errRaced means another call wrote the entry first; the caller starts again from the stored entry.
+var errRaced = errors.New("route: another call wrote the journal entry first")
+
+// Create implements paygate.Gateway: it sends the payment to the first candidate provider that
+// accepts it (see Router), journaling each attempt before it is sent. A create with a PaymentRequestID
+// the journal knows goes back to the provider that owns it.
+func (r *Router) Create(ctx context.Context, req *paygate.CreateRequest) (*paygate.Payment, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	defer r.begin(KindPayment, req.PaymentRequestID)()
+	for range 4 {
+		e, err := r.store.Get(ctx, KindPayment, req.PaymentRequestID)
+		var p *paygate.Payment
+		switch {
+		case errors.Is(err, ErrNotFound):
+			p, err = r.createNew(ctx, req)
+		case err != nil:
+			return nil, journalError(paygate.OpCreate, false, err)
+		default:
+			p, err = r.createAgain(ctx, req, e)
+		}
+		if !errors.Is(err, errRaced) {
+			return p, err
+		}
+	}
+	return nil, journalError(paygate.OpCreate, false, errors.New("the journal entry kept changing under concurrent calls"))
+}
+
+func (r *Router) createNew(ctx context.Context, req *paygate.CreateRequest) (*paygate.Payment, error) {
+	rule, cands := r.Candidates(req)
+	if len(cands) == 0 {
+		return nil, &paygate.Error{
+			Provider: Name, Op: paygate.OpCreate, Outcome: status.Failure, Code: status.CodeNotSupported,
+			Message: fmt.Sprintf("no routing rule matches this payment (currency %s, country %q, method %q/%q), so nothing was sent; add a rule for it or a catch-all rule",
+				req.Amount.Currency(), req.Customer.Country, req.Method.Type, req.Method.Name),
+		}
+	}
+	r.log.Debug("route: candidates", zap.String("payment_request_id", req.PaymentRequestID), zap.String("rule", rule), zap.Strings("providers", cands))
+	e := &Entry{Kind: KindPayment, RequestID: req.PaymentRequestID, Amount: req.Amount, CreatedAt: r.now()}
+	return r.tryCandidates(ctx, req, e, cands)
+}
+
+// tryCandidates sends the create to each candidate in turn (skipping those that already refused it),
+// until one creates it, answers U, or refuses it with an F that does not allow failover.
+func (r *Router) tryCandidates(ctx context.Context, req *paygate.CreateRequest, e *Entry, cands []string) (*paygate.Payment, error) {
+	var refusals []error
+	for _, name := range cands {
+		if slices.Contains(e.Tried, name) {
+			continue
+		}
+		p, sent, err := call(r, name, paygate.OpCreate, func() error {
+			// Written before the send, so a crash after it leaves the entry pointing here.
+			e.Provider, e.Open, e.UpdatedAt = name, paygate.OpCreate, r.now()
+			err := r.store.Put(ctx, e)
+			if errors.Is(err, ErrConflict) {
+				return errRaced
+			}
+			if err != nil {
+				return journalError(paygate.OpCreate, true, err)
+			}
+			return nil
+		}, func(gw paygate.Gateway) (*paygate.Payment, error) { return gw.Create(ctx, req) })
+		switch {
+		case !sent && breakerRefused(err):
+			refusals = append(refusals, err)
+			r.log.Info("route: provider skipped, its circuit breaker is open",
+				zap.String("payment_request_id", req.PaymentRequestID), zap.String("provider", name))
+			continue
+		case !sent:
+			return nil, err // raced, or the journal write failed: nothing was sent
+		case err == nil && p != nil:
+			_ = r.save(ctx, e, sawPayment(paygate.OpCreate, p))
+			return withProvider(p, name), nil
+		case err == nil: // success without a payment, an adapter bug: the create may have happened
+			err = &paygate.Error{Provider: name, Op: paygate.OpCreate, Outcome: status.Unknown, Code: status.CodeProviderError,
+				Message: "the provider answered success without a payment; inquire before doing anything else"}
+			_ = r.save(ctx, e, sawError(paygate.OpCreate, err))
+			return nil, err
+		case Failover(err):
+			_ = r.save(ctx, e, func(x *Entry) {
+				sawError(paygate.OpCreate, err)(x)
+				if !slices.Contains(x.Tried, name) {
+					x.Tried = append(x.Tried, name)
+				}
+			})
+			refusals = append(refusals, err)
+			r.log.Info("route: create refused with a failover code; trying the next candidate",
+				zap.String("payment_request_id", req.PaymentRequestID), zap.String("provider", name),
+				zap.String("code", string(paygate.CodeOf(err))))
+			continue
+		default:
+			_ = r.save(ctx, e, sawError(paygate.OpCreate, err))
+			return nil, err
+		}
+	}
+	if len(refusals) == 0 {
+		return nil, storedFailure(paygate.OpCreate, e)
+	}
+	return nil, allRefused(refusals)
+}
+
+// allRefused is the F for a create every candidate refused (or skipped) with nothing created.
+func allRefused(refusals []error) error {
+	var last *paygate.Error
+	parts := make([]string, 0, len(refusals))
+	for _, err := range refusals {
+		var pe *paygate.Error
+		if errors.As(err, &pe) {
+			last = pe
+			parts = append(parts, fmt.Sprintf("%s: %s", pe.Provider, pe.Code))
+		}
+	}
+	e := &paygate.Error{
+		Provider: Name, Op: paygate.OpCreate, Outcome: status.Failure, Code: status.CodeUnavailable,
+		Message: "every candidate provider refused the payment or was unavailable, and none created it (" +
+			strings.Join(parts, ", ") + "); offer another method, or try again later with the same id",
+		Err: errors.Join(refusals...),
+	}
+	if last != nil {
+		e.Code, e.ProviderCode, e.ProviderMessage, e.HTTPStatus = last.Code, last.ProviderCode, last.ProviderMessage, last.HTTPStatus
+	}
+	return e
+}
+
+// storedFailure repeats the final F the journal holds for e, without sending anything: an F is never
+// retried with the same id.
+func storedFailure(op paygate.Op, e *Entry) error {
+	what := "PaymentRequestID"
+	if e.Kind == KindRefund {
+		what = "RefundRequestID"
+	}
+	return &paygate.Error{
+		Provider: e.Provider, Op: op, Outcome: status.Failure, Code: e.Code,
+		Message: fmt.Sprintf("%s %q already ended in F (%s at %s) and nothing was created; an F is final, so use a new id to try again",
+			what, e.RequestID, e.Code, e.Provider),
+	}
+}
+
+// createAgain handles a create whose PaymentRequestID the journal already knows.
+func (r *Router) createAgain(ctx context.Context, req *paygate.CreateRequest, e *Entry) (*paygate.Payment, error) {
+	if !e.Amount.Equal(req.Amount) {
+		return nil, &paygate.Error{
+			Provider: Name, Op: paygate.OpCreate, Outcome: status.Failure, Code: status.CodeIdempotencyConflict, Field: "Amount",
+			Message: fmt.Sprintf("PaymentRequestID %q was first used for %s, not %s: use a new id for a different payment", e.RequestID, e.Amount, req.Amount),
+		}
+	}
+	if _, ok := r.gateways[e.Provider]; !ok && (e.Open != "" || e.exists()) {
+		return nil, &paygate.Error{
+			Provider: Name, Op: paygate.OpCreate, Outcome: status.Unknown, Code: status.CodeProviderError,
+			Message: fmt.Sprintf("payment %q belongs to provider %q, which this router is not configured with; add it back to Config.Providers", e.RequestID, e.Provider),
+		}
+	}
+	switch {
+	case e.Open == paygate.OpCreate:
+		return r.resolveCreate(ctx, req, e)
+	case e.exists():
+		return r.replayCreate(ctx, req, e)
+	case e.Outcome == status.Failure && (e.Code == status.CodeNotFound || Failover(&paygate.Error{Outcome: e.Outcome, Code: e.Code})):
+		// Nothing was created anywhere: the create may go on to the candidates not yet tried.
+		_, cands := r.Candidates(req)
+		return r.tryCandidates(ctx, req, e, cands)
+	default:
+		return nil, storedFailure(paygate.OpCreate, e)
+	}
+}
+
+// resolveCreate handles a create whose earlier try is unknown (a U, a crash, or a call in flight).
+// The request goes again only to the same provider, and only when that is safe.
+func (r *Router) resolveCreate(ctx context.Context, req *paygate.CreateRequest, e *Entry) (*paygate.Payment, error) {
+	owner := e.Provider
+	idem := retry.IdempotencyOf(r.gateways[owner], paygate.OpCreate)
+	if idem.Dedupes {
+		// The provider answers the same create with the original payment and its Action.
+		p, sent, err := call(r, owner, paygate.OpCreate, nil, func(gw paygate.Gateway) (*paygate.Payment, error) { return gw.Create(ctx, req) })
+		switch {
+		case err == nil && p != nil:
+			_ = r.save(ctx, e, sawPayment(paygate.OpCreate, p))
+			return withProvider(p, owner), nil
+		case !sent || paygate.OutcomeOf(err) != status.Failure:
+			return nil, stillUnknown(owner, err, nil)
+		}
+		return r.afterFailureAtOwner(ctx, req, e, err)
+	}
+	// Not deduped: look first, and send again only if nothing is there.
+	p, ierr := r.inquireOwner(ctx, e)
+	if ierr == nil && p != nil {
+		_ = r.save(ctx, e, sawPayment(paygate.OpInquire, p))
+		return withProvider(p, owner), nil
+	}
+	if !nothingThere(ierr, e, idem) {
+		return nil, stillUnknown(owner, nil, ierr)
+	}
+	_, cands := r.Candidates(req)
+	return r.tryCandidates(ctx, req, e, append([]string{owner}, slices.DeleteFunc(cands, func(n string) bool { return n == owner })...))
+}
+
+// afterFailureAtOwner handles an F to a create sent again after an unknown try: the F may be about
+// that first try ("already exists"), so it is believed only if an inquiry shows nothing there.
+func (r *Router) afterFailureAtOwner(ctx context.Context, req *paygate.CreateRequest, e *Entry, ferr error) (*paygate.Payment, error) {
+	owner := e.Provider
+	p, ierr := r.inquireOwner(ctx, e)
+	switch {
+	case ierr == nil && p != nil:
+		_ = r.save(ctx, e, sawPayment(paygate.OpInquire, p))
+		return withProvider(p, owner), nil
+	case !nothingThere(ierr, e, retry.IdempotencyOf(r.gateways[owner], paygate.OpCreate)):
+		return nil, stillUnknown(owner, ferr, ierr)
+	case Failover(ferr):
+		_ = r.save(ctx, e, func(x *Entry) {
+			sawError(paygate.OpCreate, ferr)(x)
+			if !slices.Contains(x.Tried, owner) {
+				x.Tried = append(x.Tried, owner)
+			}
+		})
+		_, cands := r.Candidates(req)
+		return r.tryCandidates(ctx, req, e, cands)
+	default:
+		_ = r.save(ctx, e, sawError(paygate.OpCreate, ferr))
+		return nil, ferr
+	}
+}
+
+// replayCreate answers a create of a payment that exists: with the provider's answer to the same
+// create where it dedupes (that answer carries the Action), else with an inquiry. It never creates.
+func (r *Router) replayCreate(ctx context.Context, req *paygate.CreateRequest, e *Entry) (*paygate.Payment, error) {
+	owner := e.Provider
+	if retry.IdempotencyOf(r.gateways[owner], paygate.OpCreate).Dedupes {
+		p, _, err := call(r, owner, paygate.OpCreate, nil, func(gw paygate.Gateway) (*paygate.Payment, error) { return gw.Create(ctx, req) })
+		if err == nil && p != nil && (e.ProviderID == "" || p.ProviderPaymentID == e.ProviderID) {
+			_ = r.save(ctx, e, sawPayment(paygate.OpInquire, p))
+			return withProvider(p, owner), nil
+		}
+	}
+	p, err := r.inquireOwner(ctx, e)
+	if err == nil && p != nil {
+		_ = r.save(ctx, e, sawPayment(paygate.OpInquire, p))
+		return withProvider(p, owner), nil
+	}
+	// The payment exists: whatever stopped us reading it, "not created" would be wrong.
+	return nil, stillUnknown(owner, nil, err)
+}
+
+// inquireOwner asks the payment's owner for it, by both ids the journal has.
+func (r *Router) inquireOwner(ctx context.Context, e *Entry) (*paygate.Payment, error) {
+	p, _, err := call(r, e.Provider, paygate.OpInquire, nil, func(gw paygate.Gateway) (*paygate.Payment, error) {
+		return gw.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: e.RequestID, ProviderPaymentID: e.ProviderID})
+	})
+	if err == nil && p == nil {
+		err = &paygate.Error{Provider: e.Provider, Op: paygate.OpInquire, Outcome: status.Unknown, Code: status.CodeProviderError,
+			Message: "the provider answered an inquiry with no payment"}
+	}
+	return p, err
+}
+
+// nothingThere reports whether an inquiry's error proves the entry's create did not land: NOT_FOUND,
+// or, at a provider that cannot look up by our id before its own id is known, the provider's own
+// declaration that an order whose reply was lost can never be paid (retry.Idempotency.ResendSafe).
+func nothingThere(ierr error, e *Entry, idem retry.Idempotency) bool {
+	if ierr == nil || paygate.OutcomeOf(ierr) != status.Failure {
+		return false
+	}
+	switch paygate.CodeOf(ierr) {
+	case status.CodeNotFound:
+		return true
+	case status.CodeNotSupported:
+		return e.ProviderID == "" && !idem.Dedupes && idem.ResendSafe != ""
+	}
+	return false
+}
+
+// stillUnknown is the U for a create whose earlier try could not be settled either way.
+func stillUnknown(provider string, sendErr, inquiryErr error) error {
+	return &paygate.Error{
+		Provider: provider, Op: paygate.OpCreate, Outcome: status.Unknown, Code: status.CodeUnknown,
+		Message: "an earlier try of this create is unknown and could not be settled now; call Create or Inquire again with the same PaymentRequestID later (Reconcile also settles it)",
+		Err:     errors.Join(sendErr, inquiryErr),
+	}
+}

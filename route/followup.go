@@ -1,0 +1,166 @@
+package route
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/retry"
+	"github.com/paygate-go/paygate/status"
+)
+
+// entryFor finds the journal entry a follow-up call names, by request id or provider id.
+func (r *Router) entryFor(ctx context.Context, op paygate.Op, kind Kind, requestID, providerID string) (*Entry, error) {
+	what := "payment"
+	if kind == KindRefund {
+		what = "refund"
+	}
+	if requestID != "" {
+		e, err := r.store.Get(ctx, kind, requestID)
+		if errors.Is(err, ErrNotFound) {
+			return nil, notFound(op, what, requestID)
+		}
+		if err != nil {
+			return nil, journalError(op, false, err)
+		}
+		if providerID != "" && e.ProviderID != "" && e.ProviderID != providerID {
+			return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeInvalidRequest,
+				Message: fmt.Sprintf("the %s %q has provider id %q, not %q: pass ids of the same %s", what, requestID, e.ProviderID, providerID, what)}
+		}
+		return e, nil
+	}
+	found, err := r.store.FindByProviderID(ctx, kind, providerID)
+	if err != nil {
+		return nil, journalError(op, false, err)
+	}
+	switch len(found) {
+	case 0:
+		return nil, notFound(op, what, providerID)
+	case 1:
+		return found[0], nil
+	}
+	return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeInvalidRequest,
+		Message: fmt.Sprintf("provider id %q names %d %ss at different providers: pass the request id instead", providerID, len(found), what)}
+}
+
+// neverCreated is the F for a follow-up of a payment or refund no provider created.
+func neverCreated(op paygate.Op, e *Entry) error {
+	return &paygate.Error{Provider: e.Provider, Op: op, Outcome: status.Failure, Code: status.CodeNotFound,
+		Message: fmt.Sprintf("no provider created %s %q (its create ended %s %s), so there is nothing to act on", e.Kind, e.RequestID, e.Outcome, e.Code)}
+}
+
+// Inquire implements paygate.Gateway: it asks the provider that owns the payment.
+func (r *Router) Inquire(ctx context.Context, req *paygate.InquireRequest) (*paygate.Payment, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	e, err := r.entryFor(ctx, paygate.OpInquire, KindPayment, req.PaymentRequestID, req.ProviderPaymentID)
+	if err != nil {
+		return nil, err
+	}
+	if !e.exists() && e.Open == "" {
+		return nil, neverCreated(paygate.OpInquire, e)
+	}
+	p, err := r.inquireOwner(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	if string(p.Status) != e.Status || e.Open == paygate.OpCreate || e.ProviderID == "" {
+		_ = r.save(ctx, e, sawPayment(paygate.OpInquire, p))
+	}
+	return withProvider(p, e.Provider), nil
+}
+
+// Cancel implements paygate.Gateway: it cancels at the provider that owns the payment.
+func (r *Router) Cancel(ctx context.Context, req *paygate.CancelRequest) (*paygate.Payment, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	e, err := r.entryFor(ctx, paygate.OpCancel, KindPayment, req.PaymentRequestID, req.ProviderPaymentID)
+	if err != nil {
+		return nil, err
+	}
+	if !e.exists() && e.Open == "" {
+		return nil, neverCreated(paygate.OpCancel, e)
+	}
+	defer r.begin(KindPayment, e.RequestID)()
+	owner := e.Provider
+	priorUnknown := e.Open == paygate.OpCancel
+	send := &paygate.CancelRequest{PaymentRequestID: e.RequestID, ProviderPaymentID: e.ProviderID, Reason: req.Reason}
+	if priorUnknown && !retry.IdempotencyOf(r.gateways[owner], paygate.OpCancel).Resendable() {
+		return r.cancelSettled(ctx, e, nil)
+	}
+	p, sent, err := call(r, owner, paygate.OpCancel, func() error {
+		if e.Open != "" { // an open create or cancel already covers this write
+			return nil
+		}
+		if err := r.save(ctx, e, func(x *Entry) {
+			if x.Open == "" {
+				x.Open = paygate.OpCancel
+			}
+		}); err != nil {
+			return journalError(paygate.OpCancel, true, err)
+		}
+		return nil
+	}, func(gw paygate.Gateway) (*paygate.Payment, error) { return gw.Cancel(ctx, send) })
+	switch {
+	case !sent && priorUnknown:
+		return nil, unknownAgain(owner, paygate.OpCancel, err)
+	case !sent:
+		return nil, err
+	case err == nil && p != nil:
+		_ = r.save(ctx, e, sawPayment(paygate.OpCancel, p))
+		return withProvider(p, owner), nil
+	case err == nil || paygate.OutcomeOf(err) == status.Unknown:
+		_ = r.save(ctx, e, sawError(paygate.OpCancel, orUnknown(owner, paygate.OpCancel, err)))
+		return nil, orUnknown(owner, paygate.OpCancel, err)
+	case priorUnknown:
+		// The F may be about the earlier, unknown cancel ("already cancelled"): look.
+		return r.cancelSettled(ctx, e, err)
+	default:
+		_ = r.save(ctx, e, sawError(paygate.OpCancel, err))
+		return nil, err
+	}
+}
+
+// cancelSettled settles a cancel whose earlier try is unknown by inquiry: the payment cancelled means
+// it landed; ferr (an F to the cancel sent again) stands only if the payment is visibly not cancelled.
+func (r *Router) cancelSettled(ctx context.Context, e *Entry, ferr error) (*paygate.Payment, error) {
+	p, err := r.inquireOwner(ctx, e)
+	if err != nil {
+		return nil, unknownAgain(e.Provider, paygate.OpCancel, errors.Join(ferr, err))
+	}
+	if p.Status == status.PaymentCanceled {
+		_ = r.save(ctx, e, sawPayment(paygate.OpCancel, p))
+		return withProvider(p, e.Provider), nil
+	}
+	if ferr == nil {
+		// The earlier cancel did not take (the payment is not cancelled), and this provider must not be
+		// sent a cancel twice: report what is there.
+		_ = r.save(ctx, e, sawPayment(paygate.OpInquire, p))
+		return nil, &paygate.Error{Provider: e.Provider, Op: paygate.OpCancel, Outcome: status.Failure, Code: status.CodeInvalidState,
+			Message: fmt.Sprintf("the earlier cancel did not take: the payment is %s; cancel again only if it is still pending", p.Status)}
+	}
+	_ = r.save(ctx, e, func(x *Entry) {
+		sawPayment(paygate.OpInquire, p)(x)
+		sawError(paygate.OpCancel, ferr)(x)
+	})
+	return nil, ferr
+}
+
+// unknownAgain is the U for a write that was unknown before this call and still is.
+func unknownAgain(provider string, op paygate.Op, cause error) error {
+	return &paygate.Error{Provider: provider, Op: op, Outcome: status.Unknown, Code: status.CodeUnknown,
+		Message: fmt.Sprintf("an earlier %s with this id is unknown and could not be settled now; call again with the same id later (Reconcile also settles it)", op),
+		Err:     cause}
+}
+
+// orUnknown turns a success without an object into a U; other errors pass through.
+func orUnknown(provider string, op paygate.Op, err error) error {
+	if err != nil {
+		return err
+	}
+	return &paygate.Error{Provider: provider, Op: op, Outcome: status.Unknown, Code: status.CodeProviderError,
+		Message: "the provider answered success without an object; inquire before doing anything else"}
+}

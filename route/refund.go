@@ -1,0 +1,201 @@
+package route
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/retry"
+	"github.com/paygate-go/paygate/status"
+)
+
+// Refund implements paygate.Gateway: the refund goes to the provider that owns the payment, journaled
+// before it is sent. A RefundRequestID the journal knows is never refunded twice.
+func (r *Router) Refund(ctx context.Context, req *paygate.RefundRequest) (*paygate.Refund, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	pe, err := r.entryFor(ctx, paygate.OpRefund, KindPayment, req.PaymentRequestID, req.ProviderPaymentID)
+	if err != nil {
+		return nil, err
+	}
+	if !pe.exists() && pe.Open == "" {
+		return nil, neverCreated(paygate.OpRefund, pe)
+	}
+	defer r.begin(KindRefund, req.RefundRequestID)()
+	send := *req
+	send.PaymentRequestID, send.ProviderPaymentID = pe.RequestID, pe.ProviderID
+	for range 4 {
+		re, err := r.store.Get(ctx, KindRefund, req.RefundRequestID)
+		var f *paygate.Refund
+		switch {
+		case errors.Is(err, ErrNotFound):
+			re = &Entry{Kind: KindRefund, RequestID: req.RefundRequestID, Provider: pe.Provider,
+				PaymentRequestID: pe.RequestID, ProviderPaymentID: pe.ProviderID, Amount: req.Amount, CreatedAt: r.now()}
+			f, err = r.sendRefund(ctx, re, &send, false)
+		case err != nil:
+			return nil, journalError(paygate.OpRefund, false, err)
+		default:
+			f, err = r.refundAgain(ctx, re, &send)
+		}
+		if !errors.Is(err, errRaced) {
+			return f, err
+		}
+	}
+	return nil, journalError(paygate.OpRefund, false, errors.New("the journal entry kept changing under concurrent calls"))
+}
+
+// sendRefund journals the refund as open, sends it to its owner and records the answer. priorUnknown
+// says an earlier try of the same refund is unknown, so an F is checked by inquiry before it is believed.
+func (r *Router) sendRefund(ctx context.Context, re *Entry, req *paygate.RefundRequest, priorUnknown bool) (*paygate.Refund, error) {
+	owner := re.Provider
+	f, sent, err := call(r, owner, paygate.OpRefund, func() error {
+		if re.Open == paygate.OpRefund && re.Version > 0 {
+			return nil
+		}
+		re.Open, re.UpdatedAt = paygate.OpRefund, r.now()
+		re.Refund = &paygate.RefundRequest{RefundRequestID: req.RefundRequestID, PaymentRequestID: req.PaymentRequestID,
+			ProviderPaymentID: req.ProviderPaymentID, Amount: req.Amount, Reason: req.Reason, NotifyURL: req.NotifyURL}
+		err := r.store.Put(ctx, re)
+		if errors.Is(err, ErrConflict) {
+			return errRaced
+		}
+		if err != nil {
+			return journalError(paygate.OpRefund, !priorUnknown, err)
+		}
+		return nil
+	}, func(gw paygate.Gateway) (*paygate.Refund, error) { return gw.Refund(ctx, req) })
+	switch {
+	case !sent && priorUnknown && !errors.Is(err, errRaced):
+		return nil, unknownAgain(owner, paygate.OpRefund, err)
+	case !sent:
+		return nil, err
+	case err == nil && f != nil:
+		_ = r.save(ctx, re, sawRefund(paygate.OpRefund, f))
+		return refundWithProvider(f, owner), nil
+	case err == nil || paygate.OutcomeOf(err) == status.Unknown:
+		err = orUnknown(owner, paygate.OpRefund, err)
+		_ = r.save(ctx, re, sawError(paygate.OpRefund, err))
+		return nil, err
+	case priorUnknown:
+		return r.refundSettled(ctx, re, req, err)
+	default:
+		_ = r.save(ctx, re, sawError(paygate.OpRefund, err))
+		return nil, err
+	}
+}
+
+// refundAgain handles a refund whose RefundRequestID the journal already knows.
+func (r *Router) refundAgain(ctx context.Context, re *Entry, req *paygate.RefundRequest) (*paygate.Refund, error) {
+	if re.PaymentRequestID != req.PaymentRequestID || !re.Amount.Equal(req.Amount) {
+		return nil, &paygate.Error{Provider: Name, Op: paygate.OpRefund, Outcome: status.Failure, Code: status.CodeIdempotencyConflict,
+			Message: fmt.Sprintf("RefundRequestID %q was first used for %s of payment %q: use a new id for a different refund", re.RequestID, re.Amount, re.PaymentRequestID)}
+	}
+	owner := re.Provider
+	if _, ok := r.gateways[owner]; !ok {
+		return nil, &paygate.Error{Provider: Name, Op: paygate.OpRefund, Outcome: status.Unknown, Code: status.CodeProviderError,
+			Message: fmt.Sprintf("refund %q belongs to provider %q, which this router is not configured with; add it back to Config.Providers", re.RequestID, owner)}
+	}
+	idem := retry.IdempotencyOf(r.gateways[owner], paygate.OpRefund)
+	switch {
+	case re.Open == paygate.OpRefund && idem.Resendable():
+		return r.sendRefund(ctx, re, req, true)
+	case re.Open == paygate.OpRefund:
+		// Not deduped: sending again could refund twice. Look instead.
+		return r.refundSettled(ctx, re, req, nil)
+	case re.exists() && idem.Dedupes:
+		f, _, err := call(r, owner, paygate.OpRefund, nil, func(gw paygate.Gateway) (*paygate.Refund, error) { return gw.Refund(ctx, req) })
+		if err == nil && f != nil {
+			_ = r.save(ctx, re, sawRefund(paygate.OpInquireRefund, f))
+			return refundWithProvider(f, owner), nil
+		}
+		return r.lastKnownRefund(ctx, re)
+	case re.exists():
+		return r.lastKnownRefund(ctx, re)
+	case re.Outcome == status.Failure && re.Code == status.CodeNotFound:
+		return r.sendRefund(ctx, re, req, false) // Reconcile showed it never landed
+	default:
+		return nil, storedFailure(paygate.OpRefund, re)
+	}
+}
+
+// refundSettled settles a refund whose earlier try is unknown, by inquiry. If the inquiry shows it did
+// not land, ferr (an F to the refund sent again) stands, or, with no ferr, the refund is sent now.
+func (r *Router) refundSettled(ctx context.Context, re *Entry, req *paygate.RefundRequest, ferr error) (*paygate.Refund, error) {
+	f, err := r.inquireRefundOwner(ctx, re)
+	switch {
+	case err == nil:
+		_ = r.save(ctx, re, sawRefund(paygate.OpInquireRefund, f))
+		return refundWithProvider(f, re.Provider), nil
+	case paygate.OutcomeOf(err) != status.Failure || paygate.CodeOf(err) != status.CodeNotFound:
+		return nil, unknownAgain(re.Provider, paygate.OpRefund, errors.Join(ferr, err))
+	case ferr != nil:
+		_ = r.save(ctx, re, sawError(paygate.OpRefund, ferr))
+		return nil, ferr
+	default:
+		return r.sendRefund(ctx, re, req, false)
+	}
+}
+
+// lastKnownRefund answers for a refund that exists: the provider's current view, or, where the
+// provider has no refund inquiry, the last answer the journal holds.
+func (r *Router) lastKnownRefund(ctx context.Context, re *Entry) (*paygate.Refund, error) {
+	f, err := r.inquireRefundOwner(ctx, re)
+	if err == nil {
+		_ = r.save(ctx, re, sawRefund(paygate.OpInquireRefund, f))
+		return refundWithProvider(f, re.Provider), nil
+	}
+	if paygate.CodeOf(err) == status.CodeNotSupported {
+		return &paygate.Refund{Provider: re.Provider, RefundRequestID: re.RequestID, ProviderRefundID: re.ProviderID,
+			ProviderPaymentID: re.ProviderPaymentID, Status: status.Refund(re.Status), Amount: re.Amount, UpdatedAt: re.UpdatedAt}, nil
+	}
+	return nil, unknownAgain(re.Provider, paygate.OpRefund, err)
+}
+
+// InquireRefund implements paygate.Gateway: it asks the provider that owns the refund.
+func (r *Router) InquireRefund(ctx context.Context, req *paygate.InquireRefundRequest) (*paygate.Refund, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	re, err := r.entryFor(ctx, paygate.OpInquireRefund, KindRefund, req.RefundRequestID, req.ProviderRefundID)
+	if err != nil {
+		return nil, err
+	}
+	if !re.exists() && re.Open == "" {
+		return nil, neverCreated(paygate.OpInquireRefund, re)
+	}
+	f, err := r.inquireRefundOwner(ctx, re)
+	if err != nil {
+		return nil, err
+	}
+	if string(f.Status) != re.Status || re.Open == paygate.OpRefund || re.ProviderID == "" {
+		_ = r.save(ctx, re, sawRefund(paygate.OpInquireRefund, f))
+	}
+	return refundWithProvider(f, re.Provider), nil
+}
+
+func (r *Router) inquireRefundOwner(ctx context.Context, re *Entry) (*paygate.Refund, error) {
+	f, _, err := call(r, re.Provider, paygate.OpInquireRefund, nil, func(gw paygate.Gateway) (*paygate.Refund, error) {
+		return gw.InquireRefund(ctx, &paygate.InquireRefundRequest{RefundRequestID: re.RequestID, ProviderRefundID: re.ProviderID})
+	})
+	if err == nil && f == nil {
+		err = &paygate.Error{Provider: re.Provider, Op: paygate.OpInquireRefund, Outcome: status.Unknown, Code: status.CodeProviderError,
+			Message: "the provider answered a refund inquiry with no refund"}
+	}
+	return f, err
+}
+
+// sawRefund records a refund a provider answered with: it exists, with this status.
+func sawRefund(op paygate.Op, f *paygate.Refund) func(*Entry) {
+	return func(e *Entry) {
+		e.Status = string(f.Status)
+		if f.ProviderRefundID != "" {
+			e.ProviderID = f.ProviderRefundID
+		}
+		if e.Open == paygate.OpRefund {
+			e.Open = ""
+		}
+		e.Outcome, e.Code = status.Success, status.CodeOK
+	}
+}

@@ -1,0 +1,298 @@
+package route
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/sony/gobreaker/v2"
+	"go.uber.org/zap"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/retry"
+	"github.com/paygate-go/paygate/status"
+)
+
+// Name is Error.Provider on the errors the router itself returns (no provider was asked).
+const Name = "route"
+
+// Config configures a Router.
+type Config struct {
+	// Providers are the gateways to route between, by the name rules use. Pass the adapters
+	// themselves: the router wraps each with retry.Wrap(gw, Retry). The name becomes Payment.Provider
+	// and Refund.Provider of what the router returns, so two accounts of one adapter stay apart.
+	Providers map[string]paygate.Gateway
+	// Rules choose the candidates for a new payment; the first that matches wins. A create no rule
+	// matches is F NOT_SUPPORTED, with nothing sent.
+	Rules []Rule
+	// Store is the journal; nil means a new MemoryStore.
+	Store Store
+	// Retry is the policy each provider is wrapped with (zero: retry.Default()).
+	Retry retry.Policy
+	// Breaker configures the per-provider circuit breakers.
+	Breaker BreakerSettings
+	// ReconcileAfter is how old an open journal entry must be before Reconcile touches it. Zero
+	// reconciles every entry this router is not working on itself, which is right after a restart of
+	// a single process. When several machines share the Store, set it above the longest call (with its
+	// retries and resolution), so one machine does not resolve another's call still in flight.
+	ReconcileAfter time.Duration
+	// Logger receives routing decisions (never card data or secrets); nil logs nothing.
+	Logger *zap.Logger
+	// Now tells the time for journal entries; nil means time.Now.
+	Now func() time.Time
+	// Rand draws the weighted order of same-priority targets; nil means a randomly seeded source.
+	Rand *rand.Rand
+}
+
+// Router is a paygate.Gateway over several providers. It is safe for concurrent use.
+//
+// Creates go to the candidates of the first matching rule, in priority and weighted order, skipping
+// providers whose circuit breaker is open. A create moves to the next candidate only after an F listed
+// in FailoverCodes, always with the same PaymentRequestID; a U never moves. Every other call goes to the
+// provider the journal names as the payment's owner.
+type Router struct {
+	cfg       Config
+	store     Store
+	gateways  map[string]paygate.Gateway // retry.Wrap'd
+	breakers  map[string]*gobreaker.TwoStepCircuitBreaker[struct{}]
+	picker    *picker
+	log       *zap.Logger
+	now       func() time.Time
+	inflightM sync.Mutex
+	inflight  map[storeKey]int
+}
+
+// New checks cfg and returns a Router.
+func New(cfg Config) (*Router, error) {
+	if len(cfg.Providers) == 0 {
+		return nil, errors.New("route: Config.Providers is empty")
+	}
+	r := &Router{
+		cfg: cfg, store: cfg.Store, gateways: map[string]paygate.Gateway{},
+		breakers: map[string]*gobreaker.TwoStepCircuitBreaker[struct{}]{},
+		log:      cfg.Logger, now: cfg.Now, inflight: map[storeKey]int{},
+	}
+	if r.store == nil {
+		r.store = NewMemoryStore()
+	}
+	if r.log == nil {
+		r.log = zap.NewNop()
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	rnd := cfg.Rand
+	if rnd == nil {
+		rnd = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
+	r.picker = &picker{rnd: rnd}
+	bs := cfg.Breaker.withDefaults()
+	for name, gw := range cfg.Providers {
+		if name == "" || gw == nil {
+			return nil, fmt.Errorf("route: provider %q has no name or a nil Gateway", name)
+		}
+		r.gateways[name] = retry.Wrap(gw, cfg.Retry)
+		r.breakers[name] = newBreaker(name, bs)
+	}
+	if len(cfg.Rules) == 0 {
+		return nil, errors.New("route: Config.Rules is empty: add at least a catch-all rule")
+	}
+	for i := range cfg.Rules {
+		if err := cfg.Rules[i].check(cfg.Providers); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// Providers returns the providers' names, sorted.
+func (r *Router) Providers() []string {
+	names := make([]string, 0, len(r.gateways))
+	for n := range r.gateways {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// BreakerState returns the state of a provider's circuit breaker: "closed", "half-open" or "open"
+// ("" for an unknown provider).
+func (r *Router) BreakerState(provider string) string {
+	b, ok := r.breakers[provider]
+	if !ok {
+		return ""
+	}
+	return b.State().String()
+}
+
+// Candidates returns, in the order they would be tried, the providers a create of req may go to, and
+// the rule that chose them. It sends nothing; breakers are not consulted.
+func (r *Router) Candidates(req *paygate.CreateRequest) (rule string, providers []string) {
+	for i := range r.cfg.Rules {
+		if rl := &r.cfg.Rules[i]; rl.Matches(req) {
+			return rl.Name, r.picker.order(rl.Targets)
+		}
+	}
+	return "", nil
+}
+
+// call runs fn against provider name through its breaker. Journal writes that must precede the send
+// go in before; if before fails, fn is not called and its error is returned. sent reports whether fn
+// was called: when it is false, nothing reached the provider (breakerRefused tells which).
+func call[T any](r *Router, name string, op paygate.Op, before func() error, fn func(gw paygate.Gateway) (T, error)) (v T, sent bool, err error) {
+	done, err := r.breakers[name].Allow()
+	if err != nil {
+		return v, false, breakerOpen(name, op, err)
+	}
+	if before != nil {
+		if err := before(); err != nil {
+			done(errNotCalled)
+			return v, false, err
+		}
+	}
+	v, err = fn(r.gateways[name])
+	done(err)
+	return v, true, err
+}
+
+// breakerRefused reports whether err is a breaker's refusal (nothing sent).
+func breakerRefused(err error) bool {
+	return errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests)
+}
+
+// begin marks key as worked on by this router, so Reconcile leaves it alone; the func ends that.
+func (r *Router) begin(kind Kind, id string) func() {
+	k := storeKey{kind, id}
+	r.inflightM.Lock()
+	r.inflight[k]++
+	r.inflightM.Unlock()
+	return func() {
+		r.inflightM.Lock()
+		if r.inflight[k]--; r.inflight[k] <= 0 {
+			delete(r.inflight, k)
+		}
+		r.inflightM.Unlock()
+	}
+}
+
+func (r *Router) busy(kind Kind, id string) bool {
+	r.inflightM.Lock()
+	defer r.inflightM.Unlock()
+	return r.inflight[storeKey{kind, id}] > 0
+}
+
+// journalError is the error for a call the journal could not support. It is F (nothing was sent in
+// this call) only when the router knows no earlier call of the same write may have landed; otherwise U.
+func journalError(op paygate.Op, definite bool, cause error) *paygate.Error {
+	e := &paygate.Error{Provider: Name, Op: op, Code: status.CodeUnavailable, Err: cause}
+	if definite {
+		e.Outcome = status.Failure
+		e.Message = "the payment journal could not be written, so nothing was sent; retry with the same id once the journal store is back"
+		e.Err = errors.Join(retry.ErrNotSent, cause)
+	} else {
+		e.Outcome = status.Unknown
+		e.Message = "the payment journal could not be read or written, and an earlier call with this id may have reached a provider; retry with the same id once the journal store is back"
+	}
+	return e
+}
+
+// notFound is the F for an id the journal does not know.
+func notFound(op paygate.Op, what, id string) *paygate.Error {
+	return &paygate.Error{
+		Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeNotFound,
+		Message: fmt.Sprintf("the router's journal has no %s %q: it was not created through this router (or no provider created it); check the id", what, id),
+	}
+}
+
+// save writes e, then, if another call changed the entry meanwhile, reads it again and reapplies
+// change (the provider's answer is newer than whatever that writer knew). change must be idempotent.
+func (r *Router) save(ctx context.Context, e *Entry, change func(*Entry)) error {
+	change(e)
+	for range 8 {
+		e.UpdatedAt = r.now()
+		err := r.store.Put(ctx, e)
+		if err == nil || !errors.Is(err, ErrConflict) {
+			if err != nil {
+				r.log.Warn("route: journal write failed; the entry stays as it was and Reconcile will resolve it",
+					zap.String("kind", string(e.Kind)), zap.String("request_id", e.RequestID), zap.Error(err))
+			}
+			return err
+		}
+		fresh, gerr := r.store.Get(ctx, e.Kind, e.RequestID)
+		if gerr != nil {
+			return gerr
+		}
+		*e = *fresh
+		change(e)
+	}
+	return fmt.Errorf("route: journal entry %s %q kept changing", e.Kind, e.RequestID)
+}
+
+// sawPayment records a payment a provider answered with (any op): it exists, with this status. A
+// create that was open has landed; so has the op itself.
+func sawPayment(op paygate.Op, p *paygate.Payment) func(*Entry) {
+	return func(e *Entry) {
+		e.Status = string(p.Status)
+		if p.ProviderPaymentID != "" {
+			e.ProviderID = p.ProviderPaymentID
+		}
+		if e.Open == paygate.OpCreate || e.Open == op {
+			e.Open = ""
+		}
+		if op.Write() {
+			e.Outcome, e.Code = status.Success, status.CodeOK
+		}
+	}
+}
+
+// sawError records err as the answer to write op on e.
+func sawError(op paygate.Op, err error) func(*Entry) {
+	return func(e *Entry) {
+		e.Outcome, e.Code = paygate.OutcomeOf(err), paygate.CodeOf(err)
+		if e.Outcome == status.Unknown {
+			e.Open = op
+			return
+		}
+		if e.Open == op {
+			e.Open = ""
+		}
+	}
+}
+
+// exists reports whether a provider has answered with the entry's object.
+func (e *Entry) exists() bool { return e.Status != "" || e.ProviderID != "" }
+
+func withProvider(p *paygate.Payment, name string) *paygate.Payment {
+	if p != nil {
+		p.Provider = name
+	}
+	return p
+}
+
+func refundWithProvider(f *paygate.Refund, name string) *paygate.Refund {
+	if f != nil {
+		f.Provider = name
+	}
+	return f
+}
+
+// Idempotency declares how the router treats a write sent again with the same ids (retry.Declarer),
+// for a retry.Wrap around it. Reads are deduped. A write is deduped when every provider dedupes it;
+// otherwise it is still safe to resend, because the journal sends a known id only to its owner, and to
+// a provider that does not dedupe only after an inquiry shows the first try did not land.
+func (r *Router) Idempotency(op paygate.Op) retry.Idempotency {
+	if !op.Write() {
+		return retry.Idempotency{Dedupes: true}
+	}
+	for _, gw := range r.gateways {
+		if !retry.IdempotencyOf(gw, op).Dedupes {
+			return retry.Idempotency{ResendSafe: "the router's journal sends a known " + string(op) +
+				" only to the provider that owns it, and resends it to a provider that does not dedupe it only after an inquiry shows the earlier try did not land"}
+		}
+	}
+	return retry.Idempotency{Dedupes: true}
+}
