@@ -84,6 +84,15 @@ func (f Fault) String() string {
 type Faults struct {
 	mu    sync.Mutex
 	queue map[paygate.Op][]Fault
+	chaos func(op paygate.Op) (Fault, bool)
+}
+
+// SetChaos makes fn choose a fault for every call of any op that no queued fault strikes (a chaos
+// test draws them at random); nil turns it off. fn must be safe for concurrent use.
+func (q *Faults) SetChaos(fn func(op paygate.Op) (Fault, bool)) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.chaos = fn
 }
 
 // Inject queues f: it strikes the next f.Times calls of f.Op, after faults queued before it.
@@ -105,6 +114,11 @@ func (q *Faults) Next(op paygate.Op) (Fault, bool) {
 	defer q.mu.Unlock()
 	fs := q.queue[op]
 	if len(fs) == 0 {
+		if q.chaos != nil {
+			f, ok := q.chaos(op)
+			f.Op, f.Times = op, 1
+			return f, ok
+		}
 		return Fault{}, false
 	}
 	f := fs[0]
@@ -126,11 +140,12 @@ func (q *Faults) Pending(op paygate.Op) int {
 	return n
 }
 
-// Clear drops every queued fault.
+// Clear drops every queued fault and turns chaos off.
 func (q *Faults) Clear() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.queue = nil
+	q.chaos = nil
 }
 
 // Settlement is what the user (or the provider) does to a payment after it is created.

@@ -57,6 +57,29 @@ func TestFaultsQueueInOrderAndCountTimes(t *testing.T) {
 	assert.Zero(t, q.Pending(paygate.OpRefund))
 }
 
+func TestFaultsChaos(t *testing.T) {
+	var q sim.Faults
+	calls := 0
+	q.SetChaos(func(op paygate.Op) (sim.Fault, bool) {
+		calls++
+		return sim.Fault{Kind: sim.ReplyStatus, Status: 503}, op == paygate.OpCreate
+	})
+	q.Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.LoseReply})
+	f, ok := q.Next(paygate.OpCreate)
+	require.True(t, ok)
+	assert.Equal(t, sim.LoseReply, f.Kind, "a queued fault strikes before chaos")
+	assert.Zero(t, calls)
+	f, ok = q.Next(paygate.OpCreate)
+	require.True(t, ok)
+	assert.Equal(t, sim.Fault{Op: paygate.OpCreate, Kind: sim.ReplyStatus, Status: 503, Times: 1}, f)
+	_, ok = q.Next(paygate.OpInquire)
+	assert.False(t, ok, "chaos may choose no fault")
+	q.Clear()
+	_, ok = q.Next(paygate.OpCreate)
+	assert.False(t, ok, "Clear turns chaos off")
+	assert.Equal(t, 2, calls)
+}
+
 func TestFaultKinds(t *testing.T) {
 	processes := map[sim.FaultKind]bool{
 		sim.DropBeforeProcessing: false, sim.LoseReply: true, sim.DelayReply: true, sim.ReplyStatus: false,

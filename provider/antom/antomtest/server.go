@@ -237,6 +237,10 @@ func (s *Server) Close() {
 // Inject queues a fault for the next call(s) of f.Op (conformance.Simulator).
 func (s *Server) Inject(f sim.Fault) { s.faults.Inject(f) }
 
+// SetChaos draws a fault for every request that no injected fault strikes (see sim.Faults.SetChaos);
+// nil turns it off.
+func (s *Server) SetChaos(fn func(op paygate.Op) (sim.Fault, bool)) { s.faults.SetChaos(fn) }
+
 // Ledger records what reached the server and what it created (conformance.Simulator).
 func (s *Server) Ledger() *sim.Ledger { return &s.ledger }
 

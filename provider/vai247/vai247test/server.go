@@ -243,6 +243,10 @@ func Acked(status int, body []byte) bool {
 // Inject queues a fault for the next call(s) of an operation.
 func (s *Server) Inject(f sim.Fault) { s.faults.Inject(f) }
 
+// SetChaos draws a fault for every request that no injected fault strikes (see sim.Faults.SetChaos);
+// nil turns it off.
+func (s *Server) SetChaos(fn func(op paygate.Op) (sim.Fault, bool)) { s.faults.SetChaos(fn) }
+
 // Ledger records what reached the server and what it produced.
 func (s *Server) Ledger() *sim.Ledger { return &s.ledger }
 

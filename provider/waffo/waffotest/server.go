@@ -175,6 +175,10 @@ func (s *Server) Close() {
 // Inject queues a fault for the next call(s) of an operation.
 func (s *Server) Inject(f sim.Fault) { s.faults.Inject(f) }
 
+// SetChaos draws a fault for every request that no injected fault strikes (see sim.Faults.SetChaos);
+// nil turns it off.
+func (s *Server) SetChaos(fn func(op paygate.Op) (sim.Fault, bool)) { s.faults.SetChaos(fn) }
+
 // ClearFaults drops every fault still queued.
 func (s *Server) ClearFaults() { s.faults.Clear() }
 
