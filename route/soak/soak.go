@@ -1,0 +1,337 @@
+// Package soak runs the chaos soak: many payments through a route.Router over the three provider
+// simulators, with random faults on every operation, provider outages that trip the circuit breakers,
+// and a process crash mid-run followed by Reconcile. At the end it compares the router's journal and
+// what every call returned with the simulators' ledgers, and counts double charges, lost payments
+// and wrong statuses; all three must be zero. The soak test in this package and `paygate soak` run it.
+package soak
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/money"
+	"github.com/paygate-go/paygate/provider/sim"
+	"github.com/paygate-go/paygate/retry"
+	"github.com/paygate-go/paygate/route"
+	"github.com/paygate-go/paygate/status"
+)
+
+// Config sets the size and the violence of a soak. Zero fields take the defaults.
+type Config struct {
+	Payments    int    // how many payments (default 5000)
+	Concurrency int    // checkouts running at once (default 16)
+	Seed        uint64 // the random seed; 0 draws one (Result.Seed tells which, to replay a run)
+	// FaultPerMille is the chance, per thousand requests, that a request meets a fault (default 100).
+	FaultPerMille int
+	// CrashAfter is how many payments start before the process crashes (default Payments/2; negative:
+	// no crash).
+	CrashAfter int
+	// Store is the journal (default a route.MemoryStore); pass a database-backed one to soak it too.
+	Store route.Store
+	// Progress, when set, is told how many payments have finished, as they finish.
+	Progress func(done, total int)
+	// Logger receives the adapters' and router's logs; nil logs nothing.
+	Logger *zap.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.Payments <= 0 {
+		c.Payments = 5000
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 16
+	}
+	if c.Seed == 0 {
+		c.Seed = rand.Uint64()
+	}
+	if c.FaultPerMille <= 0 {
+		c.FaultPerMille = 100
+	}
+	if c.CrashAfter == 0 {
+		c.CrashAfter = c.Payments / 2
+	}
+	if c.Store == nil {
+		c.Store = route.NewMemoryStore()
+	}
+	if c.Logger == nil {
+		c.Logger = zap.NewNop()
+	}
+	return c
+}
+
+// Result is what a soak found.
+type Result struct {
+	Seed          uint64
+	Payments      int
+	DoubleCharges int // a payment request id paid more than once, or a refund id refunded more than once
+	Lost          int // money or an order at a provider the journal cannot account for, or an entry left unknown
+	WrongStatus   int // a status we report (or a result we returned) that the provider's ledger contradicts
+	// Problems describes each non-zero count, one line each (at most 50).
+	Problems []string
+
+	Created, Refused, Unknown int            // how creates ended for the merchant (after its own retries)
+	Refusals                  map[string]int // refused creates by code
+	Failovers                 int // payments created at a provider other than the first candidate
+	Paid, Canceled, Refunds   int
+	Faults                    int // faults the simulators injected
+	BreakerTrips              int // times a provider's breaker opened
+	Reconciled                int // journal entries Reconcile settled
+	Webhooks                  int64
+	Duration                  time.Duration
+}
+
+// Summary is the one-line verdict.
+func (r Result) Summary() string {
+	return fmt.Sprintf("soak: %d payments, %d double charges, %d lost, %d wrong status", r.Payments, r.DoubleCharges, r.Lost, r.WrongStatus)
+}
+
+// Details describes the run's traffic.
+func (r Result) Details() string {
+	return fmt.Sprintf("seed %d; creates %d S / %d F %v / %d U (merchant's view), %d failovers; %d paid, %d cancelled, %d refunds; %d faults injected, %d breaker trips, %d entries reconciled, %d webhooks; %s",
+		r.Seed, r.Created, r.Refused, r.Refusals, r.Unknown, r.Failovers, r.Paid, r.Canceled, r.Refunds, r.Faults, r.BreakerTrips, r.Reconciled, r.Webhooks, r.Duration.Round(time.Millisecond))
+}
+
+// OK reports whether nothing went wrong.
+func (r Result) OK() bool { return r.DoubleCharges == 0 && r.Lost == 0 && r.WrongStatus == 0 }
+
+// Run runs one soak.
+func Run(ctx context.Context, cfg Config) (Result, error) {
+	cfg = cfg.withDefaults()
+	start := time.Now()
+	env, err := newEnv(cfg.Logger)
+	if err != nil {
+		return Result{}, err
+	}
+	defer env.close()
+	s := &soak{cfg: cfg, env: env, rnd: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
+		payments: make([]*checkout, cfg.Payments), res: Result{Seed: cfg.Seed, Payments: cfg.Payments, Refusals: map[string]int{}}}
+	s.startChaos()
+	stopOutages := s.outages()
+
+	// The first process runs until the crash.
+	first := &crashable{Store: cfg.Store}
+	r1, err := s.router(first)
+	if err != nil {
+		return Result{}, err
+	}
+	crashAt := cfg.CrashAfter
+	if crashAt < 0 || crashAt > cfg.Payments {
+		crashAt = cfg.Payments
+	}
+	ctx1, crash := context.WithCancel(ctx)
+	s.run(ctx1, r1, 0, crashAt)
+	crash()
+	first.dead.Store(true)
+
+	// The second process starts on the same journal and reconciles before it takes traffic.
+	r2, err := s.router(cfg.Store)
+	if err != nil {
+		return Result{}, err
+	}
+	if crashAt < cfg.Payments {
+		rep, err := r2.Reconcile(ctx)
+		if err != nil {
+			return Result{}, err
+		}
+		s.res.Reconciled += rep.Resolved
+		s.run(ctx, r2, crashAt, cfg.Payments)
+	}
+
+	// The storm ends; whatever is still unknown is settled by Reconcile, as an operator would.
+	stopOutages()
+	s.stopChaos()
+	if err := s.reconcileAll(ctx, r2); err != nil {
+		return Result{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	s.verify(ctx, r2)
+	s.res.Webhooks = env.events.Load()
+	s.res.Duration = time.Since(start)
+	return s.res, nil
+}
+
+// soak is one run's state.
+type soak struct {
+	cfg Config
+	env *env
+
+	mu       sync.Mutex // guards rnd, res and the counters below
+	rnd      *rand.Rand
+	res      Result
+	payments []*checkout
+	done     int
+	outage   string // the provider currently down, if any
+}
+
+func (s *soak) router(store route.Store) (*route.Router, error) {
+	return route.New(route.Config{
+		Providers: s.env.gateways(),
+		Rules:     rules(),
+		Store:     store,
+		Retry:     retry.Policy{MaxAttempts: 3, BaseDelay: 5 * time.Millisecond, MaxDelay: 40 * time.Millisecond, ResolveFor: 600 * time.Millisecond},
+		Breaker: route.BreakerSettings{Failures: 5, OpenFor: 150 * time.Millisecond, OnStateChange: func(_, _, to string) {
+			if to == "open" {
+				s.mu.Lock()
+				s.res.BreakerTrips++
+				s.mu.Unlock()
+			}
+		}},
+		Logger: s.cfg.Logger,
+		Rand:   rand.New(rand.NewPCG(s.cfg.Seed+1, 7)),
+	})
+}
+
+// intN draws from the soak's seeded source.
+func (s *soak) intN(n int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rnd.IntN(n)
+}
+
+// startChaos makes every simulator draw a fault for FaultPerMille of its requests, and fail every
+// request while it is the provider in an outage.
+func (s *soak) startChaos() {
+	for _, p := range s.env.providers {
+		p.sim.SetChaos(func(op paygate.Op) (sim.Fault, bool) {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if s.outage == p.name {
+				s.res.Faults++
+				if s.rnd.IntN(2) == 0 {
+					return sim.Fault{Kind: sim.DropBeforeProcessing}, true
+				}
+				return sim.Fault{Kind: sim.ReplyStatus, Status: 503}, true
+			}
+			if s.rnd.IntN(1000) >= s.cfg.FaultPerMille {
+				return sim.Fault{}, false
+			}
+			s.res.Faults++
+			f := sim.Fault{Kind: p.faults[s.rnd.IntN(len(p.faults))]}
+			switch f.Kind {
+			case sim.DelayReply:
+				f.Delay = replyDelay
+			case sim.ReplyStatus:
+				f.Status = []int{429, 500, 502, 503, 504}[s.rnd.IntN(5)]
+			case sim.ReplyCode:
+				codes := p.unknown
+				if op == paygate.OpCreate && s.rnd.IntN(2) == 0 {
+					codes = p.rejected
+				}
+				f.Code = codes[s.rnd.IntN(len(codes))]
+			}
+			return f, true
+		})
+	}
+}
+
+func (s *soak) stopChaos() {
+	for _, p := range s.env.providers {
+		p.sim.SetChaos(nil)
+	}
+}
+
+// outages takes one provider down at a time, briefly, again and again, so breakers open and close.
+func (s *soak) outages() (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(time.Duration(700+s.intN(600)) * time.Millisecond):
+			}
+			s.mu.Lock()
+			s.outage = s.env.providers[s.rnd.IntN(len(s.env.providers))].name
+			s.mu.Unlock()
+			select {
+			case <-done:
+			case <-time.After(time.Duration(150+s.intN(250)) * time.Millisecond):
+			}
+			s.mu.Lock()
+			s.outage = ""
+			s.mu.Unlock()
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+		s.mu.Lock()
+		s.outage = ""
+		s.mu.Unlock()
+	}
+}
+
+// run plays checkouts from..to-1 through r, Concurrency at a time, until they finish or ctx ends.
+func (s *soak) run(ctx context.Context, r *route.Router, from, to int) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range s.cfg.Concurrency {
+		wg.Go(func() {
+			for i := range next {
+				c := s.newCheckout(i)
+				c.play(ctx, s, r)
+				s.mu.Lock()
+				s.done++
+				done := s.done
+				s.mu.Unlock()
+				if s.cfg.Progress != nil {
+					s.cfg.Progress(done, s.cfg.Payments)
+				}
+			}
+		})
+	}
+feed:
+	for i := from; i < to; i++ {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+}
+
+// reconcileAll runs Reconcile until the journal has nothing open (bounded).
+func (s *soak) reconcileAll(ctx context.Context, r *route.Router) error {
+	for round := range 40 {
+		rep, err := r.Reconcile(ctx)
+		if err != nil {
+			return err
+		}
+		s.res.Reconciled += rep.Resolved
+		if len(rep.Unresolved) == 0 && rep.Skipped == 0 {
+			return nil
+		}
+		if round == 39 {
+			return nil // verify reports what is left as lost
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond): // let breakers close
+		}
+	}
+	return nil
+}
+
+// amountFor draws a payment amount: dollars with cents, or whole yen.
+func (s *soak) amountFor(currency string) money.Amount {
+	if currency == "JPY" {
+		a, _ := money.FromMinor(int64(100+s.intN(50_000)), "JPY")
+		return a
+	}
+	a, _ := money.FromMinor(int64(100+s.intN(50_000)), "USD") // 1.00 … 500.99
+	return a
+}
+
+var _ = status.Success

@@ -1,0 +1,194 @@
+package soak
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider/sim"
+	"github.com/paygate-go/paygate/route"
+	"github.com/paygate-go/paygate/status"
+)
+
+// located is a ledger record with the provider that holds it.
+type located[T any] struct {
+	provider string
+	rec      T
+}
+
+// problem counts one finding under *count and keeps its description.
+func (s *soak) problem(count *int, format string, args ...any) {
+	*count++
+	if len(s.res.Problems) < 50 {
+		s.res.Problems = append(s.res.Problems, fmt.Sprintf(format, args...))
+	}
+}
+
+// verify compares, payment by payment, the journal and every answer the merchant got with the
+// simulators' ledgers (the providers' truth).
+func (s *soak) verify(ctx context.Context, r *route.Router) {
+	store := s.cfg.Store
+	for i, c := range s.payments {
+		if c == nil {
+			s.problem(&s.res.Lost, "payment %d never started", i)
+			continue
+		}
+		id := c.req.PaymentRequestID
+		switch c.outcome {
+		case status.Success:
+			s.res.Created++
+		case status.Failure:
+			s.res.Refused++
+			s.res.Refusals[string(paygate.CodeOf(c.err))]++
+		default:
+			s.res.Unknown++
+		}
+		var orders []located[sim.Order]
+		for _, p := range s.env.providers {
+			for _, o := range p.sim.Ledger().Orders(id) {
+				orders = append(orders, located[sim.Order]{p.name, o})
+			}
+		}
+		var paid []located[sim.Order]
+		for _, o := range orders {
+			if o.rec.Status == status.PaymentSucceeded {
+				paid = append(paid, o)
+			}
+		}
+		if len(paid) > 1 {
+			s.problem(&s.res.DoubleCharges, "payment %s was paid %d times: %v", id, len(paid), paid)
+		}
+		if len(paid) == 1 {
+			s.res.Paid++
+		}
+		if c.outcome == status.Failure && len(paid) > 0 {
+			s.problem(&s.res.WrongStatus, "payment %s: the merchant was told F but the customer paid at %s", id, paid[0].provider)
+		}
+
+		e, err := store.Get(ctx, route.KindPayment, id)
+		if errors.Is(err, route.ErrNotFound) {
+			// Never journaled: the create never reached a provider. Nothing may exist anywhere.
+			for _, o := range orders {
+				s.problem(&s.res.Lost, "payment %s: order %s at %s (%s) is not in the journal", id, o.rec.ProviderID, o.provider, o.rec.Status)
+			}
+			if c.outcome == status.Success {
+				s.problem(&s.res.Lost, "payment %s: the merchant was told S but the journal has no entry", id)
+			}
+			continue
+		}
+		if err != nil {
+			s.problem(&s.res.Lost, "payment %s: journal read failed: %v", id, err)
+			continue
+		}
+		if e.Open != "" {
+			s.problem(&s.res.Lost, "payment %s: the journal still has an unknown %s at %s", id, e.Open, e.Provider)
+		}
+		if len(e.Tried) > 0 && e.ProviderID != "" {
+			s.res.Failovers++
+		}
+		for _, o := range orders {
+			known := o.provider == e.Provider && o.rec.ProviderID == e.ProviderID
+			switch {
+			case known:
+			case o.rec.Status == status.PaymentSucceeded:
+				s.problem(&s.res.Lost, "payment %s: the customer paid order %s at %s, but the journal names %q at %s", id, o.rec.ProviderID, o.provider, e.ProviderID, e.Provider)
+			case o.provider != e.Provider:
+				s.problem(&s.res.Lost, "payment %s: a %s order %s at %s, a provider the payment moved away from", id, o.rec.Status, o.rec.ProviderID, o.provider)
+			case o.rec.Status == status.PaymentPending || o.rec.Status == status.PaymentRequiresAction:
+				// An orphan at a provider that does not dedupe creates: its reply never reached anyone,
+				// so it cannot be paid and expires (the adapter's declared rule). Fine while unpaid.
+			}
+		}
+		if c.outcome == status.Success && (e.Provider != c.payment.Provider || e.ProviderID != c.payment.ProviderPaymentID) {
+			s.problem(&s.res.WrongStatus, "payment %s: the merchant got %s at %s, the journal says %s at %s", id, c.payment.ProviderPaymentID, c.payment.Provider, e.ProviderID, e.Provider)
+		}
+		if e.ProviderID == "" {
+			if c.outcome == status.Success {
+				s.problem(&s.res.Lost, "payment %s: the merchant was told S but the journal has no provider id", id)
+			}
+			continue
+		}
+		var truth *sim.Order
+		for _, o := range orders {
+			if o.provider == e.Provider && o.rec.ProviderID == e.ProviderID {
+				truth = &o.rec
+			}
+		}
+		if truth == nil {
+			s.problem(&s.res.WrongStatus, "payment %s: the journal names order %s at %s, which the provider does not have", id, e.ProviderID, e.Provider)
+			continue
+		}
+		p, err := r.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: id})
+		switch {
+		case err != nil:
+			s.problem(&s.res.WrongStatus, "payment %s: inquiry failed after the storm: %v", id, err)
+		case !sameStatus(p.Status, truth.Status):
+			s.problem(&s.res.WrongStatus, "payment %s: we report %s, %s has %s", id, p.Status, e.Provider, truth.Status)
+		case p.Status == status.PaymentCanceled:
+			s.res.Canceled++
+		}
+		s.verifyRefunds(ctx, r, c, e)
+	}
+}
+
+// verifyRefunds checks every refund the merchant asked for against the ledgers.
+func (s *soak) verifyRefunds(ctx context.Context, r *route.Router, c *checkout, pe *route.Entry) {
+	for _, rc := range c.refunds {
+		var found []located[sim.Refund]
+		for _, p := range s.env.providers {
+			for _, f := range p.sim.Ledger().Refunds(rc.id) {
+				found = append(found, located[sim.Refund]{p.name, f})
+			}
+		}
+		if len(found) > 1 {
+			s.problem(&s.res.DoubleCharges, "refund %s was made %d times", rc.id, len(found))
+		}
+		if len(found) == 1 {
+			s.res.Refunds++
+			f := found[0]
+			if f.provider != pe.Provider || f.rec.ProviderPaymentID != pe.ProviderID || !f.rec.Amount.Equal(rc.amount) {
+				s.problem(&s.res.WrongStatus, "refund %s: %s of %s at %s, asked %s of %s at %s", rc.id, f.rec.Amount, f.rec.ProviderPaymentID, f.provider, rc.amount, pe.ProviderID, pe.Provider)
+			}
+		}
+		if rc.outcome == status.Failure && len(found) > 0 {
+			s.problem(&s.res.WrongStatus, "refund %s: the merchant was told F but %s refunded it", rc.id, found[0].provider)
+		}
+		re, err := s.cfg.Store.Get(ctx, route.KindRefund, rc.id)
+		if errors.Is(err, route.ErrNotFound) {
+			if len(found) > 0 || rc.outcome == status.Success {
+				s.problem(&s.res.Lost, "refund %s: made at the provider (or told S) but not in the journal", rc.id)
+			}
+			continue
+		}
+		if err != nil {
+			s.problem(&s.res.Lost, "refund %s: journal read failed: %v", rc.id, err)
+			continue
+		}
+		if re.Open != "" {
+			s.problem(&s.res.Lost, "refund %s: the journal still has it unknown", rc.id)
+			continue
+		}
+		switch {
+		case len(found) == 0 && re.Outcome == status.Success:
+			s.problem(&s.res.WrongStatus, "refund %s: the journal says %s, the provider has no such refund", rc.id, re.Status)
+		case len(found) == 1 && re.Outcome != status.Success:
+			s.problem(&s.res.Lost, "refund %s: the provider made it, the journal says %s %s", rc.id, re.Outcome, re.Code)
+		case len(found) == 1 && re.Status != string(found[0].rec.Status):
+			// The journal may hold an older status; what we report now must match.
+			got, err := r.InquireRefund(ctx, &paygate.InquireRefundRequest{RefundRequestID: rc.id})
+			if err == nil && got.Status != found[0].rec.Status || err != nil && paygate.CodeOf(err) != status.CodeNotSupported {
+				s.problem(&s.res.WrongStatus, "refund %s: we report %s, the provider has %s", rc.id, re.Status, found[0].rec.Status)
+			}
+		}
+	}
+}
+
+// sameStatus compares our status with a simulator's. PENDING and REQUIRES_ACTION are one state for the
+// soak: both say "not paid yet, waiting for the customer", and whether the customer still has an
+// action to take is an adapter's reading of the order (Waffo's PAY_IN_PROGRESS with an orderAction is
+// REQUIRES_ACTION to the adapter, PENDING in its simulator's ledger). Every final status must match.
+func sameStatus(ours, theirs status.Payment) bool {
+	open := func(s status.Payment) bool { return s == status.PaymentPending || s == status.PaymentRequiresAction }
+	return ours == theirs || open(ours) && open(theirs)
+}
