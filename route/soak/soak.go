@@ -77,7 +77,7 @@ type Result struct {
 
 	Created, Refused, Unknown int            // how creates ended for the merchant (after its own retries)
 	Refusals                  map[string]int // refused creates by code
-	Failovers                 int // payments created at a provider other than the first candidate
+	Failovers                 int            // payments created at a provider other than the first candidate
 	Paid, Canceled, Refunds   int
 	Faults                    int // faults the simulators injected
 	BreakerTrips              int // times a provider's breaker opened
