@@ -82,6 +82,7 @@ type Result struct {
 	Faults                    int // faults the simulators injected
 	BreakerTrips              int // times a provider's breaker opened
 	Reconciled                int // journal entries Reconcile settled
+	CutByCrash                int // checkouts in flight when the process crashed
 	Webhooks                  int64
 	Duration                  time.Duration
 }
@@ -93,8 +94,8 @@ func (r Result) Summary() string {
 
 // Details describes the run's traffic.
 func (r Result) Details() string {
-	return fmt.Sprintf("seed %d; creates %d S / %d F %v / %d U (merchant's view), %d failovers; %d paid, %d cancelled, %d refunds; %d faults injected, %d breaker trips, %d entries reconciled, %d webhooks; %s",
-		r.Seed, r.Created, r.Refused, r.Refusals, r.Unknown, r.Failovers, r.Paid, r.Canceled, r.Refunds, r.Faults, r.BreakerTrips, r.Reconciled, r.Webhooks, r.Duration.Round(time.Millisecond))
+	return fmt.Sprintf("seed %d; creates %d S / %d F %v / %d U (merchant's view), %d failovers; %d paid, %d cancelled, %d refunds; %d faults injected, %d breaker trips, a crash that cut %d checkouts, %d entries reconciled, %d webhooks; %s",
+		r.Seed, r.Created, r.Refused, r.Refusals, r.Unknown, r.Failovers, r.Paid, r.Canceled, r.Refunds, r.Faults, r.BreakerTrips, r.CutByCrash, r.Reconciled, r.Webhooks, r.Duration.Round(time.Millisecond))
 }
 
 // OK reports whether nothing went wrong.
@@ -124,10 +125,13 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if crashAt < 0 || crashAt > cfg.Payments {
 		crashAt = cfg.Payments
 	}
-	ctx1, crash := context.WithCancel(ctx)
-	s.run(ctx1, r1, 0, crashAt)
-	crash()
-	first.dead.Store(true)
+	ctx1, cancel := context.WithCancel(ctx)
+	defer cancel()
+	crash := func() { // mid-run: checkouts are in flight, and their process is gone at once
+		first.dead.Store(true)
+		cancel()
+	}
+	s.run(ctx1, r1, 0, crashAt, crash)
 
 	// The second process starts on the same journal and reconciles before it takes traffic.
 	r2, err := s.router(cfg.Store)
@@ -140,7 +144,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			return Result{}, err
 		}
 		s.res.Reconciled += rep.Resolved
-		s.run(ctx, r2, crashAt, cfg.Payments)
+		s.run(ctx, r2, crashAt, cfg.Payments, nil)
 	}
 
 	// The storm ends; whatever is still unknown is settled by Reconcile, as an operator would.
@@ -177,7 +181,7 @@ func (s *soak) router(store route.Store) (*route.Router, error) {
 		Rules:     rules(),
 		Store:     store,
 		Retry:     retry.Policy{MaxAttempts: 3, BaseDelay: 5 * time.Millisecond, MaxDelay: 40 * time.Millisecond, ResolveFor: 600 * time.Millisecond},
-		Breaker: route.BreakerSettings{Failures: 5, OpenFor: 150 * time.Millisecond, OnStateChange: func(_, _, to string) {
+		Breaker: route.BreakerSettings{Failures: 3, OpenFor: 150 * time.Millisecond, OnStateChange: func(_, _, to string) {
 			if to == "open" {
 				s.mu.Lock()
 				s.res.BreakerTrips++
@@ -254,7 +258,7 @@ func (s *soak) outages() (stop func()) {
 			s.mu.Unlock()
 			select {
 			case <-done:
-			case <-time.After(time.Duration(150+s.intN(250)) * time.Millisecond):
+			case <-time.After(time.Duration(400+s.intN(400)) * time.Millisecond):
 			}
 			s.mu.Lock()
 			s.outage = ""
@@ -271,7 +275,8 @@ func (s *soak) outages() (stop func()) {
 }
 
 // run plays checkouts from..to-1 through r, Concurrency at a time, until they finish or ctx ends.
-func (s *soak) run(ctx context.Context, r *route.Router, from, to int) {
+// With crash set, it calls crash instead of starting checkout to, while the others are in flight.
+func (s *soak) run(ctx context.Context, r *route.Router, from, to int, crash func()) {
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range s.cfg.Concurrency {
@@ -280,6 +285,9 @@ func (s *soak) run(ctx context.Context, r *route.Router, from, to int) {
 				c := s.newCheckout(i)
 				c.play(ctx, s, r)
 				s.mu.Lock()
+				if ctx.Err() != nil {
+					s.res.CutByCrash++
+				}
 				s.done++
 				done := s.done
 				s.mu.Unlock()
@@ -296,6 +304,9 @@ feed:
 		case <-ctx.Done():
 			break feed
 		}
+	}
+	if crash != nil {
+		crash()
 	}
 	close(next)
 	wg.Wait()

@@ -43,4 +43,5 @@ func TestSoak(t *testing.T) {
 	require.Positive(t, res.Refunds, "refunds")
 	require.Positive(t, res.Canceled, "cancels")
 	require.Positive(t, res.Unknown+res.Reconciled, "unknown outcomes")
+	require.Positive(t, res.CutByCrash, "checkouts cut by the crash")
 }
