@@ -7,8 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paygate-go/paygate/route/routepg"
 	"github.com/paygate-go/paygate/route/soak"
 )
 
@@ -43,5 +46,42 @@ func TestSoak(t *testing.T) {
 	require.Positive(t, res.Refunds, "refunds")
 	require.Positive(t, res.Canceled, "cancels")
 	require.Positive(t, res.Unknown+res.Reconciled, "unknown outcomes")
+	require.Positive(t, res.CutByCrash, "checkouts cut by the crash")
+}
+
+// TestSoakPostgres runs a shorter soak with the journal in PostgreSQL (PAYGATE_POSTGRES_URL, which
+// .ci/run sets), so the database store is proven under the same storm as the in-memory one.
+func TestSoakPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the chaos soak takes a while; run without -short")
+	}
+	url := os.Getenv("PAYGATE_POSTGRES_URL")
+	if url == "" {
+		if os.Getenv("PAYGATE_REQUIRE_POSTGRES") == "1" {
+			t.Fatal("PAYGATE_REQUIRE_POSTGRES=1 but PAYGATE_POSTGRES_URL is empty")
+		}
+		t.Skip("set PAYGATE_POSTGRES_URL=postgres://user@127.0.0.1:5432/db?sslmode=disable (or run scripts/postgres-dev) to soak the PostgreSQL journal")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	table := "soak_journal_" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	store, err := routepg.Open(ctx, url, routepg.Options{Table: table})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		pool, err := pgxpool.New(context.Background(), url)
+		if err == nil {
+			_, _ = pool.Exec(context.Background(), "DROP TABLE IF EXISTS "+pgx.Identifier{table}.Sanitize())
+			pool.Close()
+		}
+		store.Close()
+	})
+	res, err := soak.Run(ctx, soak.Config{Payments: 1000, Store: store})
+	require.NoError(t, err)
+	t.Log(res.Summary())
+	t.Log(res.Details())
+	for _, p := range res.Problems {
+		t.Error(p)
+	}
+	require.True(t, res.OK(), "%s (replay with PAYGATE_SOAK_SEED=%d)", res.Summary(), res.Seed)
 	require.Positive(t, res.CutByCrash, "checkouts cut by the crash")
 }
