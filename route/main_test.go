@@ -326,7 +326,7 @@ func (f *fake) setPaid(id string) {
 // flakyStore is a Store whose Get, Put or Unresolved can be made to fail.
 type flakyStore struct {
 	route.Store
-	mu                  sync.Mutex
+	mu               sync.Mutex
 	failGet, failPut bool
 	failUnres        bool
 	puts             int
