@@ -56,6 +56,7 @@ func TestReconcileCreateThatLanded(t *testing.T) {
 	assert.Equal(t, string(status.PaymentRequiresAction), e.Status)
 	require.Len(t, c.a.Ledger().Orders("pay-1"), 1)
 	assert.Equal(t, c.a.Ledger().Orders("pay-1")[0].ProviderID, e.ProviderID)
+	assert.Equal(t, status.Success, e.Outcome, "the create is known to have succeeded")
 	assert.Equal(t, 1, c.a.Ledger().Requests(paygate.OpCreate, "pay-1"), "Reconcile sends no create")
 	assert.Zero(t, totalRequests(c.b))
 

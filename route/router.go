@@ -240,11 +240,12 @@ func sawPayment(op paygate.Op, p *paygate.Payment) func(*Entry) {
 		if p.ProviderPaymentID != "" {
 			e.ProviderID = p.ProviderPaymentID
 		}
+		if op.Write() || e.Open == paygate.OpCreate {
+			// The op succeeded, or the open create is now known to have: the payment exists.
+			e.Outcome, e.Code = status.Success, status.CodeOK
+		}
 		if e.Open == paygate.OpCreate || e.Open == op {
 			e.Open = ""
-		}
-		if op.Write() {
-			e.Outcome, e.Code = status.Success, status.CodeOK
 		}
 	}
 }

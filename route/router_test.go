@@ -273,6 +273,7 @@ func TestUnknownCreateThenInquire(t *testing.T) {
 	assert.Equal(t, status.PaymentRequiresAction, p.Status)
 	e := getEntry(t, store, route.KindPayment, "pay-1")
 	assert.Empty(t, e.Open, "the inquiry showed the create landed")
+	assert.Equal(t, status.Success, e.Outcome)
 	assert.Equal(t, p.ProviderPaymentID, e.ProviderID)
 	assert.Zero(t, totalRequests(b))
 
