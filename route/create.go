@@ -211,6 +211,9 @@ func (r *Router) resolveCreate(ctx context.Context, req *paygate.CreateRequest, 
 	if !nothingThere(ierr, e, idem) {
 		return nil, stillUnknown(owner, nil, ierr)
 	}
+	if r.othersBusy(KindPayment, e.RequestID) {
+		return nil, stillUnknown(owner, nil, errors.Join(ierr, errInFlight))
+	}
 	_, cands := r.Candidates(req)
 	return r.tryCandidates(ctx, req, e, r.ownerFirst(owner, cands))
 }
@@ -234,6 +237,9 @@ func (r *Router) afterFailureAtOwner(ctx context.Context, req *paygate.CreateReq
 		return withProvider(p, owner), nil
 	case !nothingThere(ierr, e, retry.IdempotencyOf(r.gateways[owner], paygate.OpCreate)):
 		return nil, stillUnknown(owner, ferr, ierr)
+	case r.othersBusy(KindPayment, e.RequestID):
+		// The F may be the provider refusing a duplicate of a create still being processed.
+		return nil, stillUnknown(owner, ferr, errors.Join(ierr, errInFlight))
 	case Failover(ferr):
 		_ = r.save(ctx, e, func(x *Entry) {
 			sawError(paygate.OpCreate, ferr)(x)

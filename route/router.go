@@ -185,6 +185,17 @@ func (r *Router) busy(kind Kind, id string) bool {
 	return r.inflight[storeKey{kind, id}] > 0
 }
 
+// othersBusy reports whether a call of this router other than the caller (which has begun its own)
+// is working on key: its write may be on its way to the provider, where an inquiry cannot see it yet.
+func (r *Router) othersBusy(kind Kind, id string) bool {
+	r.inflightM.Lock()
+	defer r.inflightM.Unlock()
+	return r.inflight[storeKey{kind, id}] > 1
+}
+
+// errInFlight is why a write is still unknown when another call is sending it right now.
+var errInFlight = errors.New("route: another call of this router is sending the same write now, so an inquiry that finds nothing proves nothing yet")
+
 // journalError is the error for a call the journal could not support. It is F (nothing was sent in
 // this call) only when the router knows no earlier call of the same write may have landed; otherwise U.
 func journalError(op paygate.Op, definite bool, cause error) *paygate.Error {
