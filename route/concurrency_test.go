@@ -123,7 +123,7 @@ func TestConcurrentCreateInFlightAtNonDedupingProvider(t *testing.T) {
 	var first *paygate.Payment
 	var firstErr error
 	wg.Go(func() { first, firstErr = r.Create(context.Background(), createReq("pay-1")) })
-	<-started
+	waitClosed(t, started)
 
 	_, err := r.Create(t.Context(), createReq("pay-1"))
 	requireOutcome(t, err, status.Unknown, "")
@@ -160,7 +160,7 @@ func TestConcurrentCreateRefusedWhileInFlight(t *testing.T) {
 	var wg sync.WaitGroup
 	var firstErr error
 	wg.Go(func() { _, firstErr = r.Create(context.Background(), createReq("pay-1")) })
-	<-started
+	waitClosed(t, started)
 
 	_, err := r.Create(t.Context(), createReq("pay-1"))
 	requireOutcome(t, err, status.Unknown, "")
@@ -190,7 +190,7 @@ func TestConcurrentRefundInFlightAtNonDedupingProvider(t *testing.T) {
 	var wg sync.WaitGroup
 	var firstErr error
 	wg.Go(func() { _, firstErr = r.Refund(context.Background(), refundReq("ref-1", "pay-1", "1.00")) })
-	<-started
+	waitClosed(t, started)
 	_, err = r.Refund(t.Context(), refundReq("ref-1", "pay-1", "1.00"))
 	requireOutcome(t, err, status.Unknown, "")
 	close(release)
@@ -227,4 +227,81 @@ func TestConcurrentMixedWithReconcile(t *testing.T) {
 	open, err := store.Unresolved(t.Context())
 	require.NoError(t, err)
 	assert.Empty(t, open)
+}
+
+// barrierStore holds the first n Gets of one request id until all n have arrived, so that n
+// concurrent calls all read "no entry" before any of them writes one.
+type barrierStore struct {
+	route.Store
+	id   string
+	mu   sync.Mutex
+	n    int
+	open chan struct{}
+}
+
+func newBarrierStore(id string, n int) *barrierStore {
+	return &barrierStore{Store: route.NewMemoryStore(), id: id, n: n, open: make(chan struct{})}
+}
+
+func (s *barrierStore) Get(ctx context.Context, kind route.Kind, id string) (*route.Entry, error) {
+	e, err := s.Store.Get(ctx, kind, id) // read first, then wait: every held caller read the same
+	s.mu.Lock()
+	if id != s.id || s.n == 0 {
+		s.mu.Unlock()
+		return e, err
+	}
+	if s.n--; s.n == 0 {
+		close(s.open)
+	}
+	s.mu.Unlock()
+	select {
+	case <-s.open:
+		return e, err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Two creates that both find no journal entry race to write it: the loser starts again from the
+// winner's entry and goes to the same provider, never elsewhere and never F.
+func TestConcurrentCreatesRaceForTheJournal(t *testing.T) {
+	a, b := newMem(t, "a"), newMem(t, "b")
+	store := newBarrierStore("pay-1", 2)
+	r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{"a": a, "b": b}, Store: store,
+		Rules: []route.Rule{{Targets: []route.Target{{Provider: "a"}, {Provider: "b"}}}}})
+	var wg sync.WaitGroup
+	payments := make([]*paygate.Payment, 2)
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Go(func() { payments[i], errs[i] = r.Create(t.Context(), createReq("pay-1")) })
+	}
+	wg.Wait()
+	require.NoError(t, errs[0])
+	require.NoError(t, errs[1])
+	assert.Equal(t, payments[0].ProviderPaymentID, payments[1].ProviderPaymentID)
+	assert.Equal(t, payments[0].Provider, payments[1].Provider)
+	orders := append(a.Ledger().Orders("pay-1"), b.Ledger().Orders("pay-1")...)
+	assert.Len(t, orders, 1)
+	owner := map[string]*memory.Gateway{"a": a, "b": b}[payments[0].Provider]
+	other := map[string]*memory.Gateway{"a": b, "b": a}[payments[0].Provider]
+	assert.Equal(t, 2, owner.Ledger().Requests(paygate.OpCreate, "pay-1"), "the loser resent to the owner")
+	assert.Zero(t, totalRequests(other))
+}
+
+// The same for two refunds of one RefundRequestID.
+func TestConcurrentRefundsRaceForTheJournal(t *testing.T) {
+	a := newMem(t, "a")
+	store := newBarrierStore("ref-1", 2)
+	r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{"a": a}, Store: store, Rules: catchAll("a")})
+	paidAt(t, r, a)
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Go(func() { _, errs[i] = r.Refund(t.Context(), refundReq("ref-1", "pay-1", "1.00")) })
+	}
+	wg.Wait()
+	require.NoError(t, errs[0])
+	require.NoError(t, errs[1])
+	assert.Len(t, a.Ledger().Refunds("ref-1"), 1)
+	assert.Equal(t, 2, a.Ledger().Requests(paygate.OpRefund, "ref-1"))
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -79,6 +80,16 @@ func createReq(id string) *paygate.CreateRequest {
 
 func refundReq(id, paymentRequestID, value string) *paygate.RefundRequest {
 	return &paygate.RefundRequest{RefundRequestID: id, PaymentRequestID: paymentRequestID, Amount: usd(value)}
+}
+
+// waitClosed waits for ch to be closed, failing the test after a few seconds instead of hanging.
+func waitClosed(t *testing.T, ch <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(5 * time.Second):
+		t.Fatal("timed out waiting for the provider to be called")
+	}
 }
 
 // requireOutcome checks err's outcome and code.

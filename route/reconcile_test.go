@@ -320,7 +320,7 @@ func TestReconcileSkipsEntriesInFlight(t *testing.T) {
 		_, err := r.Create(context.Background(), createReq("pay-1"))
 		assert.NoError(t, err)
 	}()
-	<-started
+	waitClosed(t, started)
 	require.Equal(t, paygate.OpCreate, getEntry(t, store, route.KindPayment, "pay-1").Open)
 	rep, err := r.Reconcile(t.Context())
 	require.NoError(t, err)
