@@ -266,7 +266,11 @@ func sawError(op paygate.Op, err error) func(*Entry) {
 	return func(e *Entry) {
 		e.Outcome, e.Code = paygate.OutcomeOf(err), paygate.CodeOf(err)
 		if e.Outcome == status.Unknown {
-			e.Open = op
+			// An open create stays open: it is the write a later create, an inquiry or Reconcile
+			// must settle, and settling it by inquiry settles a later write too.
+			if e.Open != paygate.OpCreate {
+				e.Open = op
+			}
 			return
 		}
 		if e.Open == op {

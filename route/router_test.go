@@ -796,3 +796,44 @@ func TestJournalGetFailureIsUnknown(t *testing.T) {
 	requireOutcome(t, err, status.Unknown, "")
 	assert.Zero(t, totalRequests(a))
 }
+
+// A cancel that is U while the create is still U must not hide the open create: a later create of
+// the same id still resolves it (never F), and Reconcile still settles it.
+func TestUnknownCancelOfUnknownCreate(t *testing.T) {
+	t.Run("create landed", func(t *testing.T) {
+		a, b := newMem(t, "a"), newMem(t, "b")
+		store := route.NewMemoryStore()
+		r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{"a": a, "b": b}, Rules: catchAll("a", "b"), Store: store})
+		a.Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.LoseReply})
+		_, err := r.Create(t.Context(), createReq("pay-1"))
+		requireOutcome(t, err, status.Unknown, "")
+		a.Inject(sim.Fault{Op: paygate.OpCancel, Kind: sim.DropBeforeProcessing})
+		_, err = r.Cancel(t.Context(), &paygate.CancelRequest{PaymentRequestID: "pay-1"})
+		requireOutcome(t, err, status.Unknown, "")
+		assert.Equal(t, paygate.OpCreate, getEntry(t, store, route.KindPayment, "pay-1").Open, "the create is still unknown")
+
+		p, err := r.Create(t.Context(), createReq("pay-1"))
+		require.NoError(t, err, "a create that may have landed is never F")
+		assert.Equal(t, "a", p.Provider)
+		assert.Len(t, a.Ledger().Orders("pay-1"), 1)
+		assert.Zero(t, totalRequests(b))
+	})
+	t.Run("create never landed", func(t *testing.T) {
+		a := newMem(t, "a")
+		store := route.NewMemoryStore()
+		r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{"a": a}, Rules: catchAll("a"), Store: store})
+		a.Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.DropBeforeProcessing})
+		_, err := r.Create(t.Context(), createReq("pay-1"))
+		requireOutcome(t, err, status.Unknown, "")
+		a.Inject(sim.Fault{Op: paygate.OpCancel, Kind: sim.DropBeforeProcessing})
+		_, err = r.Cancel(t.Context(), &paygate.CancelRequest{PaymentRequestID: "pay-1"})
+		requireOutcome(t, err, status.Unknown, "")
+
+		rep, err := r.Reconcile(t.Context())
+		require.NoError(t, err)
+		assert.Equal(t, route.ReconcileReport{Checked: 1, Resolved: 1}, rep)
+		e := getEntry(t, store, route.KindPayment, "pay-1")
+		assert.Empty(t, e.Open)
+		assert.Equal(t, status.CodeNotFound, e.Code)
+	})
+}
