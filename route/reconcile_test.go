@@ -12,6 +12,7 @@ import (
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/provider/memory"
 	"github.com/paygate-go/paygate/provider/sim"
+	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/route"
 	"github.com/paygate-go/paygate/status"
 )
@@ -338,4 +339,77 @@ func TestReconcileStoreFailure(t *testing.T) {
 	r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{"a": newFake("a")}, Rules: catchAll("a"), Store: store})
 	_, err := r.Reconcile(t.Context())
 	require.ErrorIs(t, err, errStoreDown)
+}
+
+// When the identical refund sent again by Reconcile (no refund inquiry) is refused without being
+// processed (never sent, or refused before processing), that says nothing about the first refund:
+// the entry stays open, never F.
+func TestReconcileRefundResendNotProcessedStaysOpen(t *testing.T) {
+	for name, refusal := range map[string]error{
+		"not sent": &paygate.Error{Provider: "a", Op: paygate.OpRefund, Outcome: status.Failure, Code: status.CodeUnavailable,
+			Message: "dial failed", Err: retry.ErrNotSent},
+		"rate limited": fail("a", paygate.OpRefund, status.CodeRateLimited),
+		"unavailable":  fail("a", paygate.OpRefund, status.CodeUnavailable),
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := newFake("a").dedupes()
+			a.onInquireRefund = func(context.Context, int, *paygate.InquireRefundRequest) error {
+				return fail("a", paygate.OpInquireRefund, status.CodeNotSupported)
+			}
+			lose := true
+			store := route.NewMemoryStore()
+			providers := map[string]paygate.Gateway{"a": &losingReply{fake: a, lose: &lose}}
+			r := newRouter(t, route.Config{Providers: providers, Rules: catchAll("a"), Store: store})
+			_, err := r.Create(t.Context(), createReq("pay-1"))
+			require.NoError(t, err)
+			a.setPaid("pay-1")
+			_, err = r.Refund(t.Context(), refundReq("ref-1", "pay-1", "2.00"))
+			requireOutcome(t, err, status.Unknown, "")
+			require.Equal(t, 1, a.Refunded("ref-1"), "the first refund landed")
+
+			a.onRefund = func(context.Context, int, *paygate.RefundRequest) error { return refusal }
+			rep, err := r.Reconcile(t.Context())
+			require.NoError(t, err)
+			assert.Zero(t, rep.Resolved)
+			assert.Len(t, rep.Unresolved, 1)
+			e := getEntry(t, store, route.KindRefund, "ref-1")
+			assert.Equal(t, paygate.OpRefund, e.Open, "still unknown")
+			assert.NotEqual(t, status.Failure, e.Outcome)
+
+			// And the caller asking again is not told F either.
+			_, err = r.Refund(t.Context(), refundReq("ref-1", "pay-1", "2.00"))
+			assert.NotEqual(t, status.Failure, paygate.OutcomeOf(err), "%v", err)
+		})
+	}
+}
+
+// A processed refusal of the identical refund (the provider dedupes, so a landed refund would have
+// been answered with itself) settles it as not performed.
+func TestReconcileRefundResendRefusedSettlesF(t *testing.T) {
+	a := newFake("a").dedupes()
+	a.onInquireRefund = func(context.Context, int, *paygate.InquireRefundRequest) error {
+		return fail("a", paygate.OpInquireRefund, status.CodeNotSupported)
+	}
+	a.onRefund = func(_ context.Context, n int, _ *paygate.RefundRequest) error {
+		if n == 1 {
+			return unknownErr("a", paygate.OpRefund) // not performed, outcome unknown
+		}
+		return fail("a", paygate.OpRefund, status.CodeRefundNotAllowed)
+	}
+	store := route.NewMemoryStore()
+	r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{"a": a}, Rules: catchAll("a"), Store: store})
+	_, err := r.Create(t.Context(), createReq("pay-1"))
+	require.NoError(t, err)
+	a.setPaid("pay-1")
+	_, err = r.Refund(t.Context(), refundReq("ref-1", "pay-1", "2.00"))
+	requireOutcome(t, err, status.Unknown, "")
+
+	rep, err := r.Reconcile(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, route.ReconcileReport{Checked: 1, Resolved: 1}, rep)
+	e := getEntry(t, store, route.KindRefund, "ref-1")
+	assert.Empty(t, e.Open)
+	assert.Equal(t, status.Failure, e.Outcome)
+	assert.Equal(t, status.CodeRefundNotAllowed, e.Code)
+	assert.Zero(t, a.Refunded("ref-1"))
 }
