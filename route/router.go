@@ -144,7 +144,15 @@ func (r *Router) Candidates(req *paygate.CreateRequest) (rule string, providers 
 // go in before; if before fails, fn is not called and its error is returned. sent reports whether fn
 // was called: when it is false, nothing reached the provider (breakerRefused tells which).
 func call[T any](r *Router, name string, op paygate.Op, before func() error, fn func(gw paygate.Gateway) (T, error)) (v T, sent bool, err error) {
-	done, err := r.breakers[name].Allow()
+	b, ok := r.breakers[name]
+	if !ok {
+		// The journal names a provider this router was not configured with (it was removed).
+		return v, false, &paygate.Error{
+			Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeUnavailable, Err: retry.ErrNotSent,
+			Message: fmt.Sprintf("provider %q, which the journal names for this call, is not in Config.Providers, so nothing was sent; add it back", name),
+		}
+	}
+	done, err := b.Allow()
 	if err != nil {
 		return v, false, breakerOpen(name, op, err)
 	}

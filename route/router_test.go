@@ -837,3 +837,39 @@ func TestUnknownCancelOfUnknownCreate(t *testing.T) {
 		assert.Equal(t, status.CodeNotFound, e.Code)
 	})
 }
+
+// Calls about a payment or refund whose provider is no longer configured are refused without a
+// panic: U for writes that may exist there (never F: the payment may be live), and no other
+// provider is asked.
+func TestFollowUpsAtRemovedProvider(t *testing.T) {
+	store := route.NewMemoryStore()
+	ctx := t.Context()
+	require.NoError(t, store.Put(ctx, &route.Entry{Kind: route.KindPayment, RequestID: "pay-1", Provider: "gone",
+		ProviderID: "gone_pay_1", Amount: usd("10.50"), Status: string(status.PaymentSucceeded), Outcome: status.Success, Code: status.CodeOK}))
+	require.NoError(t, store.Put(ctx, &route.Entry{Kind: route.KindRefund, RequestID: "ref-1", Provider: "gone",
+		ProviderID: "gone_ref_1", PaymentRequestID: "pay-1", Amount: usd("1.00"), Status: string(status.RefundSucceeded)}))
+	b := newFake("b")
+	r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{"b": b}, Rules: catchAll("b"), Store: store})
+
+	notSent := func(t *testing.T, err error) {
+		t.Helper()
+		requireOutcome(t, err, status.Failure, status.CodeUnavailable)
+		assert.ErrorIs(t, err, retry.ErrNotSent)
+		assert.Contains(t, err.Error(), `"gone"`)
+	}
+	_, err := r.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: "pay-1"})
+	notSent(t, err)
+	_, err = r.Cancel(ctx, &paygate.CancelRequest{PaymentRequestID: "pay-1"})
+	notSent(t, err)
+	assert.Empty(t, getEntry(t, store, route.KindPayment, "pay-1").Open)
+	_, err = r.Refund(ctx, refundReq("ref-2", "pay-1", "1.00"))
+	notSent(t, err)
+	_, err = r.Refund(ctx, refundReq("ref-1", "pay-1", "1.00"))
+	requireOutcome(t, err, status.Unknown, "")
+	_, err = r.InquireRefund(ctx, &paygate.InquireRefundRequest{RefundRequestID: "ref-1"})
+	notSent(t, err)
+	_, err = r.Create(ctx, createReq("pay-1"))
+	requireOutcome(t, err, status.Unknown, "")
+	assert.Zero(t, b.TotalCalls())
+	requireNoEntry(t, store, route.KindRefund, "ref-2")
+}
