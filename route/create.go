@@ -173,9 +173,13 @@ func (r *Router) createAgain(ctx context.Context, req *paygate.CreateRequest, e 
 	case e.exists():
 		return r.replayCreate(ctx, req, e)
 	case e.Outcome == status.Failure && (e.Code == status.CodeNotFound || Failover(&paygate.Error{Outcome: e.Outcome, Code: e.Code})):
-		// Nothing was created anywhere: the create may go on to the candidates not yet tried.
+		// Nothing was created anywhere: the create may go on to the candidates not yet tried, its
+		// owner first. After NOT_FOUND (Reconcile found an open create had not landed) the owner is
+		// the only safe place: if that inquiry was wrong (a lagging read, a request still on its way),
+		// the owner answers the same id with the original payment, while another provider would
+		// create a second one. (After a failover code the owner is in Tried and is skipped.)
 		_, cands := r.Candidates(req)
-		return r.tryCandidates(ctx, req, e, cands)
+		return r.tryCandidates(ctx, req, e, r.ownerFirst(e.Provider, cands))
 	default:
 		return nil, storedFailure(paygate.OpCreate, e)
 	}
@@ -207,8 +211,19 @@ func (r *Router) resolveCreate(ctx context.Context, req *paygate.CreateRequest, 
 	if !nothingThere(ierr, e, idem) {
 		return nil, stillUnknown(owner, nil, ierr)
 	}
+	if r.othersBusy(KindPayment, e.RequestID) {
+		return nil, stillUnknown(owner, nil, errors.Join(ierr, errInFlight))
+	}
 	_, cands := r.Candidates(req)
-	return r.tryCandidates(ctx, req, e, append([]string{owner}, slices.DeleteFunc(cands, func(n string) bool { return n == owner })...))
+	return r.tryCandidates(ctx, req, e, r.ownerFirst(owner, cands))
+}
+
+// ownerFirst returns cands with owner moved (or added) to the front, if it is configured.
+func (r *Router) ownerFirst(owner string, cands []string) []string {
+	if _, ok := r.gateways[owner]; !ok {
+		return cands
+	}
+	return append([]string{owner}, slices.DeleteFunc(cands, func(n string) bool { return n == owner })...)
 }
 
 // afterFailureAtOwner handles an F to a create sent again after an unknown try: the F may be about
@@ -222,6 +237,9 @@ func (r *Router) afterFailureAtOwner(ctx context.Context, req *paygate.CreateReq
 		return withProvider(p, owner), nil
 	case !nothingThere(ierr, e, retry.IdempotencyOf(r.gateways[owner], paygate.OpCreate)):
 		return nil, stillUnknown(owner, ferr, ierr)
+	case r.othersBusy(KindPayment, e.RequestID):
+		// The F may be the provider refusing a duplicate of a create still being processed.
+		return nil, stillUnknown(owner, ferr, errors.Join(ierr, errInFlight))
 	case Failover(ferr):
 		_ = r.save(ctx, e, func(x *Entry) {
 			sawError(paygate.OpCreate, ferr)(x)

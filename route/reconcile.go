@@ -2,6 +2,7 @@ package route
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"go.uber.org/zap"
@@ -91,8 +92,10 @@ func (r *Router) reconcileRefund(ctx context.Context, e *Entry) string {
 		if err == nil && f == nil {
 			err = orUnknown(e.Provider, paygate.OpRefund, nil)
 		}
-		if err != nil && paygate.OutcomeOf(err) == status.Failure {
-			// A deduped refund sent again is refused only if the first never landed.
+		if err != nil && paygate.OutcomeOf(err) == status.Failure && !errors.Is(err, retry.ErrNotSent) && !unhealthy(err) {
+			// A deduped refund sent again, and processed, is refused only if the first never
+			// landed. A refusal before processing (never sent, unavailable, rate limited) says
+			// nothing about the first: the entry stays open.
 			if r.save(ctx, e, sawError(paygate.OpRefund, err)) != nil {
 				return "the journal could not be written"
 			}

@@ -130,6 +130,9 @@ func (r *Router) refundSettled(ctx context.Context, re *Entry, req *paygate.Refu
 		return refundWithProvider(f, re.Provider), nil
 	case paygate.OutcomeOf(err) != status.Failure || paygate.CodeOf(err) != status.CodeNotFound:
 		return nil, unknownAgain(re.Provider, paygate.OpRefund, errors.Join(ferr, err))
+	case r.othersBusy(KindRefund, re.RequestID):
+		// Another call is sending this refund right now: "not found" may only mean not yet.
+		return nil, unknownAgain(re.Provider, paygate.OpRefund, errors.Join(ferr, err, errInFlight))
 	case ferr != nil:
 		_ = r.save(ctx, re, sawError(paygate.OpRefund, ferr))
 		return nil, ferr

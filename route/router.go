@@ -144,7 +144,15 @@ func (r *Router) Candidates(req *paygate.CreateRequest) (rule string, providers 
 // go in before; if before fails, fn is not called and its error is returned. sent reports whether fn
 // was called: when it is false, nothing reached the provider (breakerRefused tells which).
 func call[T any](r *Router, name string, op paygate.Op, before func() error, fn func(gw paygate.Gateway) (T, error)) (v T, sent bool, err error) {
-	done, err := r.breakers[name].Allow()
+	b, ok := r.breakers[name]
+	if !ok {
+		// The journal names a provider this router was not configured with (it was removed).
+		return v, false, &paygate.Error{
+			Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeUnavailable, Err: retry.ErrNotSent,
+			Message: fmt.Sprintf("provider %q, which the journal names for this call, is not in Config.Providers, so nothing was sent; add it back", name),
+		}
+	}
+	done, err := b.Allow()
 	if err != nil {
 		return v, false, breakerOpen(name, op, err)
 	}
@@ -184,6 +192,17 @@ func (r *Router) busy(kind Kind, id string) bool {
 	defer r.inflightM.Unlock()
 	return r.inflight[storeKey{kind, id}] > 0
 }
+
+// othersBusy reports whether a call of this router other than the caller (which has begun its own)
+// is working on key: its write may be on its way to the provider, where an inquiry cannot see it yet.
+func (r *Router) othersBusy(kind Kind, id string) bool {
+	r.inflightM.Lock()
+	defer r.inflightM.Unlock()
+	return r.inflight[storeKey{kind, id}] > 1
+}
+
+// errInFlight is why a write is still unknown when another call is sending it right now.
+var errInFlight = errors.New("route: another call of this router is sending the same write now, so an inquiry that finds nothing proves nothing yet")
 
 // journalError is the error for a call the journal could not support. It is F (nothing was sent in
 // this call) only when the router knows no earlier call of the same write may have landed; otherwise U.
@@ -240,11 +259,12 @@ func sawPayment(op paygate.Op, p *paygate.Payment) func(*Entry) {
 		if p.ProviderPaymentID != "" {
 			e.ProviderID = p.ProviderPaymentID
 		}
+		if op.Write() || e.Open == paygate.OpCreate {
+			// The op succeeded, or the open create is now known to have: the payment exists.
+			e.Outcome, e.Code = status.Success, status.CodeOK
+		}
 		if e.Open == paygate.OpCreate || e.Open == op {
 			e.Open = ""
-		}
-		if op.Write() {
-			e.Outcome, e.Code = status.Success, status.CodeOK
 		}
 	}
 }
@@ -254,7 +274,11 @@ func sawError(op paygate.Op, err error) func(*Entry) {
 	return func(e *Entry) {
 		e.Outcome, e.Code = paygate.OutcomeOf(err), paygate.CodeOf(err)
 		if e.Outcome == status.Unknown {
-			e.Open = op
+			// An open create stays open: it is the write a later create, an inquiry or Reconcile
+			// must settle, and settling it by inquiry settles a later write too.
+			if e.Open != paygate.OpCreate {
+				e.Open = op
+			}
 			return
 		}
 		if e.Open == op {
