@@ -211,7 +211,7 @@ func (r *Router) resolveCreate(ctx context.Context, req *paygate.CreateRequest, 
 	if !nothingThere(ierr, e, idem) {
 		return nil, stillUnknown(owner, nil, ierr)
 	}
-	if r.othersBusy(KindPayment, e.RequestID) {
+	if r.othersBusy(e) {
 		return nil, stillUnknown(owner, nil, errors.Join(ierr, errInFlight))
 	}
 	_, cands := r.Candidates(req)
@@ -237,7 +237,7 @@ func (r *Router) afterFailureAtOwner(ctx context.Context, req *paygate.CreateReq
 		return withProvider(p, owner), nil
 	case !nothingThere(ierr, e, retry.IdempotencyOf(r.gateways[owner], paygate.OpCreate)):
 		return nil, stillUnknown(owner, ferr, ierr)
-	case r.othersBusy(KindPayment, e.RequestID):
+	case r.othersBusy(e):
 		// The F may be the provider refusing a duplicate of a create still being processed.
 		return nil, stillUnknown(owner, ferr, errors.Join(ierr, errInFlight))
 	case Failover(ferr):

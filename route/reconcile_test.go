@@ -413,3 +413,33 @@ func TestReconcileRefundResendRefusedSettlesF(t *testing.T) {
 	assert.Equal(t, status.CodeRefundNotAllowed, e.Code)
 	assert.Zero(t, a.Refunded("ref-1"))
 }
+
+// With ReconcileAfter set (routers on several machines), a second machine does not take "not found"
+// as proof while the open create is younger than it: the first machine may still be sending it.
+func TestReconcileAfterGuardsResendsAcrossMachines(t *testing.T) {
+	clock := sim.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	a := newFake("a") // does not dedupe creates
+	a.onCreate = func(_ context.Context, n int, _ *paygate.CreateRequest) error {
+		if n == 1 {
+			return unknownErr("a", paygate.OpCreate) // the first machine's try: unknown, did not land
+		}
+		return nil
+	}
+	store := route.NewMemoryStore()
+	cfg := route.Config{Providers: map[string]paygate.Gateway{"a": a}, Rules: catchAll("a"), Store: store,
+		Now: clock.Now, ReconcileAfter: time.Minute}
+	machine1, machine2 := newRouter(t, cfg), newRouter(t, cfg)
+	_, err := machine1.Create(t.Context(), createReq("pay-1"))
+	requireOutcome(t, err, status.Unknown, "")
+
+	clock.Advance(30 * time.Second)
+	_, err = machine2.Create(t.Context(), createReq("pay-1"))
+	requireOutcome(t, err, status.Unknown, "")
+	assert.Equal(t, 1, a.Calls(paygate.OpCreate), "no second create while the first may be in flight")
+
+	clock.Advance(31 * time.Second)
+	p, err := machine2.Create(t.Context(), createReq("pay-1"))
+	require.NoError(t, err)
+	assert.Equal(t, "a", p.Provider)
+	assert.Equal(t, 2, a.Calls(paygate.OpCreate))
+}

@@ -130,7 +130,7 @@ func (r *Router) refundSettled(ctx context.Context, re *Entry, req *paygate.Refu
 		return refundWithProvider(f, re.Provider), nil
 	case paygate.OutcomeOf(err) != status.Failure || paygate.CodeOf(err) != status.CodeNotFound:
 		return nil, unknownAgain(re.Provider, paygate.OpRefund, errors.Join(ferr, err))
-	case r.othersBusy(KindRefund, re.RequestID):
+	case r.othersBusy(re):
 		// Another call is sending this refund right now: "not found" may only mean not yet.
 		return nil, unknownAgain(re.Provider, paygate.OpRefund, errors.Join(ferr, err, errInFlight))
 	case ferr != nil:

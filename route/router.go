@@ -35,10 +35,11 @@ type Config struct {
 	Retry retry.Policy
 	// Breaker configures the per-provider circuit breakers.
 	Breaker BreakerSettings
-	// ReconcileAfter is how old an open journal entry must be before Reconcile touches it. Zero
-	// reconciles every entry this router is not working on itself, which is right after a restart of
-	// a single process. When several machines share the Store, set it above the longest call (with its
-	// retries and resolution), so one machine does not resolve another's call still in flight.
+	// ReconcileAfter is how old an open journal entry must be before Reconcile touches it, or before a
+	// call with the same id takes "not found" as proof that the open write did not land. Zero means
+	// only this router's own calls in flight count, which is right for a single process. When several
+	// machines share the Store, set it above the longest call (with its retries and resolution), so
+	// one machine does not resolve or resend another's call still in flight.
 	ReconcileAfter time.Duration
 	// Logger receives routing decisions (never card data or secrets); nil logs nothing.
 	Logger *zap.Logger
@@ -193,12 +194,17 @@ func (r *Router) busy(kind Kind, id string) bool {
 	return r.inflight[storeKey{kind, id}] > 0
 }
 
-// othersBusy reports whether a call of this router other than the caller (which has begun its own)
-// is working on key: its write may be on its way to the provider, where an inquiry cannot see it yet.
-func (r *Router) othersBusy(kind Kind, id string) bool {
+// othersBusy reports whether another call may be sending e's open write right now, so that an
+// inquiry that finds nothing proves nothing yet: a call of this router other than the caller (which
+// has begun its own) is working on it, or, with Config.ReconcileAfter set for routers on several
+// machines, the entry was written more recently than that.
+func (r *Router) othersBusy(e *Entry) bool {
+	if r.cfg.ReconcileAfter > 0 && e.UpdatedAt.After(r.now().Add(-r.cfg.ReconcileAfter)) {
+		return true
+	}
 	r.inflightM.Lock()
 	defer r.inflightM.Unlock()
-	return r.inflight[storeKey{kind, id}] > 1
+	return r.inflight[storeKey{e.Kind, e.RequestID}] > 1
 }
 
 // errInFlight is why a write is still unknown when another call is sending it right now.
