@@ -236,6 +236,10 @@ func notFound(op paygate.Op, what, id string) *paygate.Error {
 // save writes e, then, if another call changed the entry meanwhile, reads it again and reapplies
 // change (the provider's answer is newer than whatever that writer knew). change must be idempotent.
 func (r *Router) save(ctx context.Context, e *Entry, change func(*Entry)) error {
+	// What a provider answered is recorded even if the caller gives up right after: otherwise the
+	// entry stays open until Reconcile. Bounded, so a stuck store cannot hold the call forever.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	change(e)
 	for range 8 {
 		e.UpdatedAt = r.now()

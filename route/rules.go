@@ -87,6 +87,17 @@ func (r *Rule) check(providers map[string]paygate.Gateway) error {
 	if len(r.Targets) == 0 {
 		return fmt.Errorf("route: rule %s has no targets", name)
 	}
+	// Requests carry upper-case codes (Validate enforces it), so "usd" or "kh" would never match.
+	for _, c := range r.Currencies {
+		if _, ok := money.Digits(c); !ok {
+			return fmt.Errorf("route: rule %s lists currency %q, which is not an ISO 4217 code (upper case, e.g. \"USD\")", name, c)
+		}
+	}
+	for _, c := range r.Countries {
+		if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
+			return fmt.Errorf("route: rule %s lists country %q: use ISO 3166-1 alpha-2 in upper case, e.g. \"ID\"", name, c)
+		}
+	}
 	seen := map[string]bool{}
 	for _, t := range r.Targets {
 		if _, ok := providers[t.Provider]; !ok {

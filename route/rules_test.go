@@ -205,6 +205,14 @@ func TestNewRefusesBadConfig(t *testing.T) {
 			{Currencies: []string{"USD", "IDR"}, MaxAmount: usd("1"), Targets: targets("a")}}}, "bounds the amount in USD"},
 		{"bounds in two currencies", route.Config{Providers: gws(), Rules: []route.Rule{
 			{MinAmount: usd("1"), MaxAmount: idr, Targets: targets("a")}}}, "two currencies"},
+		{"lower-case currency", route.Config{Providers: gws(), Rules: []route.Rule{
+			{Currencies: []string{"usd"}, Targets: targets("a")}}}, `currency "usd"`},
+		{"unknown currency", route.Config{Providers: gws(), Rules: []route.Rule{
+			{Currencies: []string{"XYZ"}, Targets: targets("a")}}}, `currency "XYZ"`},
+		{"lower-case country", route.Config{Providers: gws(), Rules: []route.Rule{
+			{Countries: []string{"kh"}, Targets: targets("a")}}}, `country "kh"`},
+		{"three-letter country", route.Config{Providers: gws(), Rules: []route.Rule{
+			{Countries: []string{"KHM"}, Targets: targets("a")}}}, `country "KHM"`},
 		{"min above max", route.Config{Providers: gws(), Rules: []route.Rule{
 			{MinAmount: usd("10.01"), MaxAmount: usd("10.00"), Targets: targets("a")}}}, "above MaxAmount"},
 	}
