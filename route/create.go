@@ -86,7 +86,9 @@ func (r *Router) tryCandidates(ctx context.Context, req *paygate.CreateRequest, 
 		case !sent:
 			return nil, err // raced, or the journal write failed: nothing was sent
 		case err == nil && p != nil:
-			_ = r.save(ctx, e, sawPayment(paygate.OpCreate, p))
+			if serr := r.save(ctx, e, sawPayment(paygate.OpCreate, p)); serr != nil && !retry.IdempotencyOf(r.gateways[name], paygate.OpCreate).Dedupes {
+				return nil, unrecorded(name, p, serr)
+			}
 			return withProvider(p, name), nil
 		case err == nil: // success without a payment, an adapter bug: the create may have happened
 			err = &paygate.Error{Provider: name, Op: paygate.OpCreate, Outcome: status.Unknown, Code: status.CodeProviderError,
@@ -309,5 +311,19 @@ func stillUnknown(provider string, sendErr, inquiryErr error) error {
 		Provider: provider, Op: paygate.OpCreate, Outcome: status.Unknown, Code: status.CodeUnknown,
 		Message: "an earlier try of this create is unknown and could not be settled now; call Create or Inquire again with the same PaymentRequestID later (Reconcile also settles it)",
 		Err:     errors.Join(sendErr, inquiryErr),
+	}
+}
+
+// unrecorded is the U for a payment a provider that does not dedupe creates made, but the journal
+// could not record. Its id is then known only to this call; if the customer were sent to it, a later
+// Reconcile (which cannot find it by our id) would take it for an unpayable orphan and a new create
+// would make a second payable order. So the caller must not use it: as far as the router is concerned
+// it stays an orphan, and a Create with the same id, once the journal is back, makes the one that counts.
+func unrecorded(provider string, p *paygate.Payment, cause error) error {
+	return &paygate.Error{
+		Provider: provider, Op: paygate.OpCreate, Outcome: status.Unknown, Code: status.CodeUnavailable,
+		Message: fmt.Sprintf("%s created payment %s, but the router's journal could not record it, so it must not be shown to the customer; call Create again with the same PaymentRequestID once the journal store is back",
+			provider, p.ProviderPaymentID),
+		Err: cause,
 	}
 }

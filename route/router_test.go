@@ -2,6 +2,7 @@ package route_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"sync"
@@ -872,4 +873,35 @@ func TestFollowUpsAtRemovedProvider(t *testing.T) {
 	requireOutcome(t, err, status.Unknown, "")
 	assert.Zero(t, b.TotalCalls())
 	requireNoEntry(t, store, route.KindRefund, "ref-2")
+}
+
+// A create the provider made but the journal could not record: at a provider that does not dedupe
+// creates, the caller gets U (its order would be an orphan Reconcile cannot find), at one that does,
+// the payment (an inquiry by our id finds it later).
+func TestCreateUnrecordedAnswer(t *testing.T) {
+	for _, dedupes := range []bool{false, true} {
+		t.Run(fmt.Sprintf("dedupes=%v", dedupes), func(t *testing.T) {
+			store := newFlakyStore()
+			a := newFake("a")
+			if dedupes {
+				a.dedupes()
+			}
+			a.onCreate = func(context.Context, int, *paygate.CreateRequest) error {
+				store.set(false, true) // the journal goes down while the provider works
+				return nil
+			}
+			r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{"a": a}, Rules: catchAll("a"), Store: store})
+			p, err := r.Create(t.Context(), createReq("pay-1"))
+			store.set(false, false)
+			e := getEntry(t, store, route.KindPayment, "pay-1")
+			assert.Equal(t, paygate.OpCreate, e.Open, "the intent stays open for Reconcile")
+			if dedupes {
+				require.NoError(t, err)
+				assert.Equal(t, "a", p.Provider)
+				return
+			}
+			requireOutcome(t, err, status.Unknown, status.CodeUnavailable)
+			assert.Contains(t, err.Error(), "must not be shown to the customer")
+		})
+	}
 }

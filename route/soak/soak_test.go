@@ -75,7 +75,11 @@ func TestSoakPostgres(t *testing.T) {
 		}
 		store.Close()
 	})
-	res, err := soak.Run(ctx, soak.Config{Payments: 1000, Store: store})
+	cfg := soak.Config{Payments: 1000, Store: store}
+	if n, err := strconv.ParseUint(os.Getenv("PAYGATE_SOAK_SEED"), 10, 64); err == nil {
+		cfg.Seed = n
+	}
+	res, err := soak.Run(ctx, cfg)
 	require.NoError(t, err)
 	t.Log(res.Summary())
 	t.Log(res.Details())
