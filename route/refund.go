@@ -81,8 +81,7 @@ func (r *Router) sendRefund(ctx context.Context, re *Entry, req *paygate.RefundR
 	case priorUnknown:
 		return r.refundSettled(ctx, re, req, err)
 	default:
-		_ = r.save(ctx, re, sawError(paygate.OpRefund, err))
-		return nil, err
+		return nil, r.refused(ctx, re, err)
 	}
 }
 
@@ -134,8 +133,7 @@ func (r *Router) refundSettled(ctx context.Context, re *Entry, req *paygate.Refu
 		// Another call is sending this refund right now: "not found" may only mean not yet.
 		return nil, unknownAgain(re.Provider, paygate.OpRefund, errors.Join(ferr, err, errInFlight))
 	case ferr != nil:
-		_ = r.save(ctx, re, sawError(paygate.OpRefund, ferr))
-		return nil, ferr
+		return nil, r.refused(ctx, re, ferr)
 	default:
 		return r.sendRefund(ctx, re, req, false)
 	}
@@ -201,4 +199,16 @@ func sawRefund(op paygate.Op, f *paygate.Refund) func(*Entry) {
 		}
 		e.Outcome, e.Code = status.Success, status.CodeOK
 	}
+}
+
+// refused records the F a refund ended with and returns it. If the journal cannot record it, the
+// entry stays open, and Reconcile may later send the refund again to a provider with no refund inquiry
+// (see reconcileRefund): so the caller gets U, not an F the refund might outlive.
+func (r *Router) refused(ctx context.Context, re *Entry, ferr error) error {
+	if err := r.save(ctx, re, sawError(paygate.OpRefund, ferr)); err != nil {
+		return &paygate.Error{Provider: re.Provider, Op: paygate.OpRefund, Outcome: status.Unknown, Code: status.CodeUnavailable,
+			Message: "the provider refused the refund, but the router's journal could not record that, so the refund stays open and Reconcile may still complete it; call Refund again with the same RefundRequestID once the journal store is back",
+			Err:     errors.Join(ferr, err)}
+	}
+	return ferr
 }

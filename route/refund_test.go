@@ -178,3 +178,21 @@ func TestCancelUnknownThenAgain(t *testing.T) {
 	assert.Empty(t, e.Open)
 	assert.Equal(t, string(status.PaymentCanceled), e.Status)
 }
+
+// A refund F the journal cannot record leaves the entry open, which Reconcile may complete later at a
+// provider with no refund inquiry: the caller must get U, never that F.
+func TestRefundRefusalUnrecordedIsUnknown(t *testing.T) {
+	store := newFlakyStore()
+	a := newFake("a").dedupes()
+	a.onRefund = func(context.Context, int, *paygate.RefundRequest) error {
+		store.set(false, true) // the journal goes down while the provider answers
+		return fail("a", paygate.OpRefund, status.CodeRefundNotAllowed)
+	}
+	r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{"a": a}, Rules: catchAll("a"), Store: store})
+	_, err := r.Create(t.Context(), createReq("pay-1"))
+	require.NoError(t, err)
+	_, err = r.Refund(t.Context(), refundReq("ref-1", "pay-1", "1.00"))
+	store.set(false, false)
+	requireOutcome(t, err, status.Unknown, status.CodeUnavailable)
+	assert.Equal(t, paygate.OpRefund, getEntry(t, store, route.KindRefund, "ref-1").Open)
+}

@@ -28,6 +28,7 @@ type refundCall struct {
 	amount  money.Amount
 	outcome status.Outcome
 	refund  *paygate.Refund
+	err     error // the last answer's error, when not S
 }
 
 // merchantTries is how often the merchant calls again, with the same ids, after a U.
@@ -106,10 +107,7 @@ func (c *checkout) play(ctx context.Context, s *soak, r *route.Router) {
 		for try := range merchantTries {
 			f, err := r.Refund(ctx, &paygate.RefundRequest{RefundRequestID: rc.id, PaymentRequestID: c.req.PaymentRequestID,
 				Amount: amt, Reason: "customer asked", NotifyURL: s.env.notifyURL})
-			rc.outcome = paygate.OutcomeOf(err)
-			if err == nil {
-				rc.refund = f
-			}
+			rc.outcome, rc.refund, rc.err = paygate.OutcomeOf(err), f, err
 			if rc.outcome != status.Unknown || ctx.Err() != nil || try == merchantTries-1 {
 				break
 			}

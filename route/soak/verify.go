@@ -63,7 +63,7 @@ func (s *soak) verify(ctx context.Context, r *route.Router) {
 			s.res.Paid++
 		}
 		if c.outcome == status.Failure && len(paid) > 0 {
-			s.problem(&s.res.WrongStatus, "payment %s: the merchant was told F but the customer paid at %s", id, paid[0].provider)
+			s.problem(&s.res.WrongStatus, "payment %s: the merchant was told F (%v) but the customer paid at %s", id, c.err, paid[0].provider)
 		}
 
 		e, err := store.Get(ctx, route.KindPayment, id)
@@ -152,7 +152,7 @@ func (s *soak) verifyRefunds(ctx context.Context, r *route.Router, c *checkout, 
 			}
 		}
 		if rc.outcome == status.Failure && len(found) > 0 {
-			s.problem(&s.res.WrongStatus, "refund %s: the merchant was told F but %s refunded it", rc.id, found[0].provider)
+			s.problem(&s.res.WrongStatus, "refund %s: the merchant was told F (%v) but %s refunded it", rc.id, rc.err, found[0].provider)
 		}
 		re, err := s.cfg.Store.Get(ctx, route.KindRefund, rc.id)
 		if errors.Is(err, route.ErrNotFound) {
