@@ -7,16 +7,17 @@ import (
 	"math"
 	"net/http"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"go.uber.org/zap"
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/conformance"
+	"github.com/stretchr/testify/assert"
+
+	"github.com/paygate-go/paygate/internal/mutanttest"
 	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/provider/memory"
 	"github.com/paygate-go/paygate/provider/sim"
@@ -29,36 +30,20 @@ import (
 
 const mutantEnv = "PAYGATE_CONFORMANCE_MUTANT"
 
-var mutants = []struct {
-	name  string
-	group string // the suite group that must catch it
-	want  string // a phrase the failure output must contain
-}{
-	{"unknown-reported-as-failure", "faults", "is never F"},
-	{"retry-with-new-id", "faults", "one order, and it is the one returned"},
-	{"failure-resent", "codes", "an F is never resent"},
-	{"calls-before-validating", "validation", "no invalid request reached the simulator"},
-	{"logs-the-request", "logs", "a log line contains a secret or card data"},
-	{"not-found-as-unknown", "lifecycle", "NOT_FOUND"},
-	{"webhook-unverified", "webhooks", "tampered notification is rejected"},
-	{"amount-through-float", "amounts", "sent 19.99 USD"},
-	{"declares-no-faults", "harness", "Capabilities.Faults must include"},
+var mutants = []mutanttest.Mutant{
+	{Name: "unknown-reported-as-failure", Group: "faults", Want: "is never F"},
+	{Name: "retry-with-new-id", Group: "faults", Want: "one order, and it is the one returned"},
+	{Name: "failure-resent", Group: "codes", Want: "an F is never resent"},
+	{Name: "calls-before-validating", Group: "validation", Want: "no invalid request reached the simulator"},
+	{Name: "logs-the-request", Group: "logs", Want: "a log line contains a secret or card data"},
+	{Name: "not-found-as-unknown", Group: "lifecycle", Want: "NOT_FOUND"},
+	{Name: "webhook-unverified", Group: "webhooks", Want: "tampered notification is rejected"},
+	{Name: "amount-through-float", Group: "amounts", Want: "sent 19.99 USD"},
+	{Name: "declares-no-faults", Group: "harness", Want: "Capabilities.Faults must include"},
 }
 
 func TestSuiteFailsOnBrokenAdapters(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the suite in child processes")
-	}
-	for _, m := range mutants {
-		t.Run(m.name, func(t *testing.T) {
-			t.Parallel()
-			cmd := exec.Command(os.Args[0], "-test.run", "^TestMutant$/^"+m.group+"$", "-test.count=1")
-			cmd.Env = append(os.Environ(), mutantEnv+"="+m.name)
-			out, err := cmd.CombinedOutput()
-			assert.Error(t, err, "the suite passed an adapter that is %s:\n%s", m.name, out)
-			assert.Contains(t, string(out), m.want, "the suite failed, but not for the reason expected")
-		})
-	}
+	mutanttest.Check(t, mutantEnv, "TestMutant", "an adapter", mutants)
 }
 
 // TestMutant runs the suite against the mutant named in the environment; it is a child process of
@@ -162,6 +147,6 @@ func (m *mutant) Inquire(ctx context.Context, req *paygate.InquireRequest) (*pay
 
 func TestMutantsAreKnown(t *testing.T) {
 	for _, m := range mutants {
-		assert.False(t, strings.ContainsAny(m.name, " /"), m.name)
+		assert.False(t, strings.ContainsAny(m.Name, " /"), m.Name)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/paygate-go/paygate/internal/mutanttest"
 	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/route"
 	"github.com/paygate-go/paygate/route/storetest"
@@ -28,54 +28,38 @@ import (
 
 const mutantEnv = "PAYGATE_STORETEST_MUTANT"
 
-var mutants = []struct {
-	name  string
-	group string // the suite group that must catch it
-	want  string // a phrase the failure output must contain
-}{
-	{"not-found-unwrapped", "get", "must fail with an error wrapping route.ErrNotFound"},
-	{"key-folds-case", "get", "must fail with an error wrapping route.ErrNotFound"},
-	{"invalid-accepted", "get", "Put must refuse an entry with"},
-	{"insert-overwrites", "versions", "must fail with ErrConflict"},
-	{"stale-write-accepted", "versions", "must fail with ErrConflict"},
-	{"version-not-returned", "versions", "Put must set e.Version to the new version"},
-	{"key-ignores-kind", "kinds", `Put refund "shared-1"`},
-	{"amount-through-float", "fields", "the entry read back is not the one written"},
-	{"zero-amount-lost", "fields", "the entry read back is not the one written"},
-	{"times-in-milliseconds", "fields", "a Store must keep microseconds"},
-	{"tried-sorted", "fields", "the entry read back is not the one written"},
-	{"update-keeps-refund", "fields", "Get of the updated entry"},
-	{"shares-entry", "isolation", "an entry its caller changed after Put"},
-	{"shares-tried", "isolation", "an entry its caller changed after Put"},
-	{"shares-refund", "isolation", "an entry its caller changed after Put"},
-	{"keeps-provider-options", "isolation", "Refund.ProviderOptions must not be stored"},
-	{"find-matches-empty", "find", `FindByProviderID(payment, "")`},
-	{"find-first-only", "find", `FindByProviderID(payment, "pid-x")`},
-	{"find-by-prefix", "find", `FindByProviderID(payment, "pid_`},
-	{"find-ignores-kind", "find", `FindByProviderID(payment, "pid-x")`},
-	{"find-returns-nil", "find", "not nil, when nothing matches"},
-	{"find-stale-index", "find", "must not be found by the old one"},
-	{"unresolved-by-created", "unresolved", "oldest UpdatedAt first"},
-	{"unresolved-keeps-cleared", "unresolved", "whose Open a later Put cleared"},
-	{"not-atomic", "concurrency", "both inserted the same key"},
-	{"ignores-context", "context", "must fail with the context's error"},
-	{"put-despite-cancel", "context", "a Put that failed must leave e.Version alone"},
+var mutants = []mutanttest.Mutant{
+	{Name: "not-found-unwrapped", Group: "get", Want: "must fail with an error wrapping route.ErrNotFound"},
+	{Name: "key-folds-case", Group: "get", Want: "must fail with an error wrapping route.ErrNotFound"},
+	{Name: "invalid-accepted", Group: "get", Want: "Put must refuse an entry with"},
+	{Name: "insert-overwrites", Group: "versions", Want: "must fail with ErrConflict"},
+	{Name: "stale-write-accepted", Group: "versions", Want: "must fail with ErrConflict"},
+	{Name: "version-not-returned", Group: "versions", Want: "Put must set e.Version to the new version"},
+	{Name: "key-ignores-kind", Group: "kinds", Want: `Put refund "shared-1"`},
+	{Name: "amount-through-float", Group: "fields", Want: "the entry read back is not the one written"},
+	{Name: "zero-amount-lost", Group: "fields", Want: "the entry read back is not the one written"},
+	{Name: "times-in-milliseconds", Group: "fields", Want: "a Store must keep microseconds"},
+	{Name: "tried-sorted", Group: "fields", Want: "the entry read back is not the one written"},
+	{Name: "update-keeps-refund", Group: "fields", Want: "Get of the updated entry"},
+	{Name: "shares-entry", Group: "isolation", Want: "an entry its caller changed after Put"},
+	{Name: "shares-tried", Group: "isolation", Want: "an entry its caller changed after Put"},
+	{Name: "shares-refund", Group: "isolation", Want: "an entry its caller changed after Put"},
+	{Name: "keeps-provider-options", Group: "isolation", Want: "Refund.ProviderOptions must not be stored"},
+	{Name: "find-matches-empty", Group: "find", Want: `FindByProviderID(payment, "")`},
+	{Name: "find-first-only", Group: "find", Want: `FindByProviderID(payment, "pid-x")`},
+	{Name: "find-by-prefix", Group: "find", Want: `FindByProviderID(payment, "pid_`},
+	{Name: "find-ignores-kind", Group: "find", Want: `FindByProviderID(payment, "pid-x")`},
+	{Name: "find-returns-nil", Group: "find", Want: "not nil, when nothing matches"},
+	{Name: "find-stale-index", Group: "find", Want: "must not be found by the old one"},
+	{Name: "unresolved-by-created", Group: "unresolved", Want: "oldest UpdatedAt first"},
+	{Name: "unresolved-keeps-cleared", Group: "unresolved", Want: "whose Open a later Put cleared"},
+	{Name: "not-atomic", Group: "concurrency", Want: "both inserted the same key"},
+	{Name: "ignores-context", Group: "context", Want: "must fail with the context's error"},
+	{Name: "put-despite-cancel", Group: "context", Want: "a Put that failed must leave e.Version alone"},
 }
 
 func TestSuiteFailsOnBrokenStores(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the suite in child processes")
-	}
-	for _, m := range mutants {
-		t.Run(m.name, func(t *testing.T) {
-			t.Parallel()
-			cmd := exec.Command(os.Args[0], "-test.run", "^TestMutant$/^"+m.group+"$", "-test.count=1")
-			cmd.Env = append(os.Environ(), mutantEnv+"="+m.name)
-			out, err := cmd.CombinedOutput()
-			assert.Error(t, err, "the suite passed a store that is %s:\n%s", m.name, out)
-			assert.Contains(t, string(out), m.want, "the suite failed, but not for the reason expected")
-		})
-	}
+	mutanttest.Check(t, mutantEnv, "TestMutant", "a store", mutants)
 }
 
 // TestMutant runs the suite against the mutant named in the environment; it is a child process of
@@ -304,6 +288,6 @@ func (s *brokenStore) Unresolved(ctx context.Context) ([]*route.Entry, error) {
 
 func TestMutantsAreNamedPlainly(t *testing.T) {
 	for _, m := range mutants {
-		assert.False(t, strings.ContainsAny(m.name, " /"), m.name)
+		assert.False(t, strings.ContainsAny(m.Name, " /"), m.Name)
 	}
 }
