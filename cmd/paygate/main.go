@@ -1,41 +1,104 @@
-// Command paygate is paygate's command line. Today it has one subcommand, demo, which says what is
-// still to come: the checkout demo against the built-in simulators arrives with the adapters and the
-// CLI issue. Exit codes: 0 success, 2 usage error.
+// Command paygate is paygate's command line: a demo checkout on the built-in provider simulators,
+// the simulators themselves as a local server for clients in any language, one-off calls to a
+// provider (create, inquire, cancel, refund, inquire-refund), a webhook listener and the routing
+// soak.
+//
+// Exit codes: 0 when the call succeeded (S), 1 when it definitely failed (F), 3 when its outcome is
+// unknown (U: resend it with the same ids, or inquire), 2 for a usage error. Commands that are not a
+// single call (demo, sim, soak, webhook listen) exit 0 when all went well and 1 otherwise.
+//
+//	go run ./cmd/paygate demo
+//	go run ./cmd/paygate sim --out sim.json
+//	go run ./cmd/paygate create --provider waffo --sim sim.json --amount 10.00 --currency USD --email a@b.example --notify-url https://shop.example/notify
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
 }
 
-const usage = `usage: paygate <command>
+// Exit codes.
+const (
+	exitOK      = 0 // S, or the command did what it should
+	exitFailure = 1 // F, or the command found a problem
+	exitUsage   = 2 // the command line is wrong
+	exitUnknown = 3 // U: the outcome is not known
+)
+
+const usage = `usage: paygate <command> [flags]
 
 commands:
-  demo    run a checkout against the built-in provider simulators (coming soon)
+  demo             a checkout against each provider and through the router, on the built-in simulators
+  sim              run the provider simulators on loopback and write their URLs and credentials to a JSON file
+  create           create a payment           } at --provider waffo|antom|vai247, with credentials
+  inquire          inquire a payment          } from flags, the provider's environment variables
+  cancel           cancel a payment           } (WAFFO_*, ANTOM_*, VAI247_*) or --sim FILE;
+  refund           refund a payment           } prints JSON; exit 0 S, 1 F, 3 U, 2 usage
+  inquire-refund   inquire a refund           }
+  webhook listen   verify a provider's webhooks and print them as normalized events
+  soak             the routing chaos soak: payments through three faulty simulators, checked against their ledgers
+
+Run 'paygate <command> -h' for a command's flags.
 `
 
-func run(args []string, stdout, stderr io.Writer) int {
+// env reads an environment variable; tests pass their own.
+type env func(string) string
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv env) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return 2
+		return exitUsage
 	}
-	switch args[0] {
+	cmd, rest := args[0], args[1:]
+	var code int
+	var err error
+	switch cmd {
 	case "demo":
-		fmt.Fprintln(stdout, "paygate demo: coming soon.")
-		fmt.Fprintln(stdout, "The demo needs the provider adapters and their simulators, which are not built yet.")
-		fmt.Fprintln(stdout, "What exists today: the Gateway contract, exact money amounts and the status/code catalog;")
-		fmt.Fprintln(stdout, "run the tests with: go test ./...")
-		return 0
+		code, err = runDemo(ctx, rest, stdout, stderr)
+	case "sim":
+		code, err = runSim(ctx, rest, stdout, stderr)
+	case "create", "inquire", "cancel", "refund", "inquire-refund":
+		code, err = runCall(ctx, cmd, rest, stdout, stderr, getenv)
+	case "webhook":
+		if len(rest) == 0 || rest[0] != "listen" {
+			fmt.Fprint(stderr, "usage: paygate webhook listen --provider waffo|antom|vai247 --addr 127.0.0.1:8080\n")
+			return exitUsage
+		}
+		code, err = runWebhookListen(ctx, rest[1:], stdout, stderr, getenv)
+	case "soak":
+		code, err = runSoak(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
-		return 0
+		return exitOK
 	default:
-		fmt.Fprintf(stderr, "paygate: unknown command %q\n\n%s", args[0], usage)
-		return 2
+		fmt.Fprintf(stderr, "paygate: unknown command %q\n\n%s", cmd, usage)
+		return exitUsage
 	}
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "paygate %s: %v\n", cmd, err)
+			return exitUsage
+		}
+		if errors.Is(err, errHelp) {
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "paygate %s: %v\n", cmd, err)
+		if code == exitOK {
+			code = exitFailure
+		}
+	}
+	return code
 }

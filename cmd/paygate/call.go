@@ -1,0 +1,279 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/money"
+	"github.com/paygate-go/paygate/retry"
+	"github.com/paygate-go/paygate/status"
+)
+
+// errHelp: the user asked for a command's flags, which were printed.
+var errHelp = errors.New("help shown")
+
+// parseFlags parses args; a mistake is a usage error and -h prints the flags.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q (flags go before nothing else; see -h)", fs.Arg(0))}
+	}
+	return nil
+}
+
+// buildOptions are what the command sets on every adapter it builds.
+type buildOptions struct {
+	client *http.Client
+	logger *zap.Logger
+	retry  retry.Policy
+}
+
+// callFlags are the flags of the single-call commands.
+type callFlags struct {
+	creds credentialFlags
+
+	paymentRequestID, providerPaymentID string
+	refundRequestID, providerRefundID   string
+	amount, currency                    string
+	orderID, description                string
+	notifyURL, returnURL                string
+	email, country, customerID          string
+	methodType, methodName              string
+	reason                              string
+	expiresIn                           time.Duration
+	timeout                             time.Duration
+	noRetry                             bool
+}
+
+func (c *callFlags) register(cmd string, fs *flag.FlagSet) {
+	c.creds.register(fs)
+	fs.DurationVar(&c.timeout, "timeout", 2*time.Minute, "give up after this long (the outcome is then U unless the provider answered)")
+	fs.BoolVar(&c.noRetry, "no-retry", false, "send once: no resend and no inquiry to resolve an unknown outcome (the transport still retries what the provider dedupes)")
+	switch cmd {
+	case "create":
+		fs.StringVar(&c.paymentRequestID, "id", "", "the payment request id (idempotency key); empty makes one, printed in the output: resend with it after a U")
+		fs.StringVar(&c.amount, "amount", "", "the amount in major units, e.g. 10.50 (required)")
+		fs.StringVar(&c.currency, "currency", "", "the ISO 4217 currency, e.g. USD (required)")
+		fs.StringVar(&c.orderID, "order-id", "", "the merchant order id")
+		fs.StringVar(&c.description, "description", "", "what is sold")
+		fs.StringVar(&c.notifyURL, "notify-url", "", "where the provider posts the payment's webhooks")
+		fs.StringVar(&c.returnURL, "return-url", "", "where the customer returns after paying")
+		fs.StringVar(&c.email, "email", "", "the customer's email")
+		fs.StringVar(&c.country, "country", "", "the customer's ISO 3166 country, e.g. ID")
+		fs.StringVar(&c.customerID, "customer-id", "", "the merchant's customer id")
+		fs.StringVar(&c.methodType, "method-type", "", "the payment method type, e.g. EWALLET, QR")
+		fs.StringVar(&c.methodName, "method-name", "", "the payment method, e.g. DANA, GCASH")
+		fs.DurationVar(&c.expiresIn, "expires-in", 0, "close the payment if unpaid after this long (0: the provider's default)")
+	case "inquire", "cancel":
+		fs.StringVar(&c.paymentRequestID, "id", "", "the payment request id")
+		fs.StringVar(&c.providerPaymentID, "provider-payment-id", "", "the provider's payment id (VAI247 knows only this one)")
+		if cmd == "cancel" {
+			fs.StringVar(&c.reason, "reason", "", "why it is cancelled")
+		}
+	case "refund":
+		fs.StringVar(&c.refundRequestID, "refund-id", "", "the refund request id (idempotency key); empty makes one, printed in the output: resend with it after a U")
+		fs.StringVar(&c.paymentRequestID, "id", "", "the payment request id of the payment to refund")
+		fs.StringVar(&c.providerPaymentID, "provider-payment-id", "", "the provider's payment id (VAI247 knows only this one)")
+		fs.StringVar(&c.amount, "amount", "", "the amount to refund in major units (required)")
+		fs.StringVar(&c.currency, "currency", "", "the payment's currency (required)")
+		fs.StringVar(&c.reason, "reason", "", "why it is refunded")
+		fs.StringVar(&c.notifyURL, "notify-url", "", "where the provider posts the refund's webhooks")
+	case "inquire-refund":
+		fs.StringVar(&c.refundRequestID, "refund-id", "", "the refund request id")
+		fs.StringVar(&c.providerRefundID, "provider-refund-id", "", "the provider's refund id")
+	}
+}
+
+// callOutput is what a single-call command prints.
+type callOutput struct {
+	Outcome status.Outcome   `json:"outcome"`
+	Op      paygate.Op       `json:"op"`
+	Request any              `json:"request"`
+	Payment *paygate.Payment `json:"payment,omitempty"`
+	Refund  *paygate.Refund  `json:"refund,omitempty"`
+	Error   *errorOutput     `json:"error,omitempty"`
+	Sends   int              `json:"sends"`
+	Inquiry int              `json:"inquiries"`
+	Advice  string           `json:"advice,omitempty"`
+}
+
+// errorOutput is a *paygate.Error as JSON.
+type errorOutput struct {
+	Code            status.Code `json:"code"`
+	Message         string      `json:"message"`
+	Field           string      `json:"field,omitempty"`
+	Provider        string      `json:"provider,omitempty"`
+	ProviderCode    string      `json:"provider_code,omitempty"`
+	ProviderMessage string      `json:"provider_message,omitempty"`
+	HTTPStatus      int         `json:"http_status,omitempty"`
+	RetryAfter      string      `json:"retry_after,omitempty"`
+	Detail          string      `json:"detail"`
+}
+
+func errorJSON(err error) *errorOutput {
+	out := &errorOutput{Code: paygate.CodeOf(err), Detail: err.Error()}
+	var pe *paygate.Error
+	if errors.As(err, &pe) {
+		out.Message, out.Field, out.Provider = pe.Message, pe.Field, pe.Provider
+		out.ProviderCode, out.ProviderMessage, out.HTTPStatus = pe.ProviderCode, pe.ProviderMessage, pe.HTTPStatus
+		if pe.RetryAfter > 0 {
+			out.RetryAfter = pe.RetryAfter.String()
+		}
+	}
+	return out
+}
+
+func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer, getenv env) (int, error) {
+	var c callFlags
+	fs := flag.NewFlagSet("paygate "+cmd, flag.ContinueOnError)
+	c.register(cmd, fs)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return exitUsage, err
+	}
+	name, cfg, err := c.creds.config(getenv)
+	if err != nil {
+		return exitUsage, err
+	}
+	req, err := c.request(cmd)
+	if err != nil {
+		return exitUsage, err
+	}
+	gw, err := cfg.build(name, buildOptions{})
+	if err != nil {
+		return exitUsage, usageError{err.Error()}
+	}
+	defer closeAdapter(gw)
+	var call paygate.Gateway = gw
+	if !c.noRetry {
+		call = retry.Wrap(gw, retry.Default())
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var report retry.Report
+	ctx = retry.WithReport(ctx, &report)
+
+	out := callOutput{Op: paygate.Op(strings.ReplaceAll(cmd, "-", "_")), Request: req}
+	switch r := req.(type) {
+	case *paygate.CreateRequest:
+		out.Payment, err = call.Create(ctx, r)
+	case *paygate.InquireRequest:
+		out.Payment, err = call.Inquire(ctx, r)
+	case *paygate.CancelRequest:
+		out.Payment, err = call.Cancel(ctx, r)
+	case *paygate.RefundRequest:
+		out.Refund, err = call.Refund(ctx, r)
+	case *paygate.InquireRefundRequest:
+		out.Refund, err = call.InquireRefund(ctx, r)
+	}
+	out.Outcome = paygate.OutcomeOf(err)
+	out.Sends, out.Inquiry = report.Sends, report.Inquiries
+	if c.noRetry {
+		out.Sends = 1
+	}
+	code := exitOK
+	switch out.Outcome {
+	case status.Failure:
+		out.Error, code = errorJSON(err), exitFailure
+		out.Payment, out.Refund = nil, nil
+		if out.Op.Write() {
+			out.Advice = "definitely not performed: a new attempt needs new request ids"
+		}
+	case status.Unknown:
+		out.Error, code = errorJSON(err), exitUnknown
+		out.Payment, out.Refund = nil, nil
+		out.Advice = "the outcome is unknown: do not treat it as failed; run the same command again with the same ids, or inquire"
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return exitUnknown, fmt.Errorf("writing the result: %w", err)
+	}
+	return code, nil
+}
+
+// request builds the call's request from the flags. Amounts are parsed exactly; a bad one is a
+// usage error. Other checks are left to the request's Validate, which the adapter runs (F).
+func (c *callFlags) request(cmd string) (any, error) {
+	amount := func() (money.Amount, error) {
+		if c.amount == "" || c.currency == "" {
+			return money.Amount{}, usageError{"--amount and --currency are required, e.g. --amount 10.50 --currency USD"}
+		}
+		a, err := money.Parse(c.amount, c.currency)
+		if err != nil {
+			return money.Amount{}, usageError{fmt.Sprintf("--amount %s --currency %s: %v", c.amount, c.currency, err)}
+		}
+		return a, nil
+	}
+	switch cmd {
+	case "create":
+		a, err := amount()
+		if err != nil {
+			return nil, err
+		}
+		id := c.paymentRequestID
+		if id == "" {
+			id = "cli-" + randomID()
+		}
+		r := &paygate.CreateRequest{
+			PaymentRequestID: id, MerchantOrderID: c.orderID, Amount: a, Description: c.description,
+			NotifyURL: c.notifyURL, ReturnURL: c.returnURL,
+			Customer: paygate.Customer{ID: c.customerID, Email: c.email, Country: c.country},
+			Method:   paygate.Method{Type: c.methodType, Name: c.methodName},
+		}
+		if r.MerchantOrderID == "" {
+			r.MerchantOrderID = id
+		}
+		if c.expiresIn > 0 {
+			r.ExpiresAt = time.Now().Add(c.expiresIn).UTC().Truncate(time.Second)
+		}
+		return r, nil
+	case "inquire":
+		return &paygate.InquireRequest{PaymentRequestID: c.paymentRequestID, ProviderPaymentID: c.providerPaymentID}, nil
+	case "cancel":
+		return &paygate.CancelRequest{PaymentRequestID: c.paymentRequestID, ProviderPaymentID: c.providerPaymentID, Reason: c.reason}, nil
+	case "refund":
+		a, err := amount()
+		if err != nil {
+			return nil, err
+		}
+		id := c.refundRequestID
+		if id == "" {
+			id = "cli-refund-" + randomID()
+		}
+		return &paygate.RefundRequest{RefundRequestID: id, PaymentRequestID: c.paymentRequestID,
+			ProviderPaymentID: c.providerPaymentID, Amount: a, Reason: c.reason, NotifyURL: c.notifyURL}, nil
+	case "inquire-refund":
+		return &paygate.InquireRefundRequest{RefundRequestID: c.refundRequestID, ProviderRefundID: c.providerRefundID}, nil
+	}
+	return nil, usageError{"unknown command " + cmd}
+}
+
+// randomID is 16 random characters for request ids the command makes up.
+func randomID() string { return strings.ToLower(rand.Text()[:16]) }
+
+// closeAdapter releases an adapter's idle connections.
+func closeAdapter(gw any) {
+	switch c := gw.(type) {
+	case interface{ CloseIdleConnections() }:
+		c.CloseIdleConnections()
+	case interface{ Close() }:
+		c.Close()
+	}
+}

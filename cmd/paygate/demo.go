@@ -1,0 +1,499 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/money"
+	"github.com/paygate-go/paygate/provider/antom"
+	"github.com/paygate-go/paygate/provider/sim"
+	"github.com/paygate-go/paygate/provider/vai247"
+	"github.com/paygate-go/paygate/provider/waffo"
+	"github.com/paygate-go/paygate/retry"
+	"github.com/paygate-go/paygate/route"
+	"github.com/paygate-go/paygate/status"
+)
+
+// The demo's retry policy and client timeout: the real shape, with waits shrunk so the demo is quick.
+var (
+	demoPolicy  = retry.Policy{MaxAttempts: 3, BaseDelay: 10 * time.Millisecond, MaxDelay: 100 * time.Millisecond, ResolveFor: 3 * time.Second}
+	demoTimeout = 3 * time.Second
+)
+
+// demo is one run of the checkout demo: the simulators, an adapter per provider built from the
+// simulators' credentials (as a merchant builds them), a router over them and a webhook receiver.
+type demo struct {
+	sims     *simulators
+	adapters map[string]adapter
+	direct   map[string]paygate.Gateway // each adapter under retry.Wrap
+	router   *route.Router
+	hooks    *httptest.Server
+	notify   string
+
+	mu     sync.Mutex
+	events map[string]int // verified webhook events per provider
+
+	rows     []demoRow
+	actions  []string
+	problems []string
+}
+
+// demoRow is one line of the demo's table.
+type demoRow struct {
+	step, provider, id, status, outcome, attempts, how string
+}
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	fs := flag.NewFlagSet("paygate demo", flag.ContinueOnError)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return exitUsage, err
+	}
+	d, err := newDemo()
+	if err != nil {
+		return exitFailure, err
+	}
+	defer d.close()
+	fmt.Fprintln(stdout, "paygate demo: checkouts against the Waffo, Antom and VAI247 simulators (real HTTP and signatures on loopback), then through a router.")
+	fmt.Fprintln(stdout)
+	for _, step := range []func(context.Context) error{d.waffoPaidAndRefunded, d.antomFails, d.vai247Abandoned, d.waffoCancelled, d.antomLostReply, d.routedFailover, d.routedUnknownStays} {
+		if err := step(ctx); err != nil {
+			return exitFailure, err
+		}
+	}
+	d.waitForWebhooks(ctx)
+	d.print(stdout)
+	if len(d.problems) > 0 {
+		fmt.Fprintln(stdout)
+		for _, p := range d.problems {
+			fmt.Fprintln(stdout, "PROBLEM: "+p)
+		}
+		return exitFailure, fmt.Errorf("%d step(s) did not end as a checkout should", len(d.problems))
+	}
+	return exitOK, nil
+}
+
+func newDemo() (d *demo, err error) {
+	d = &demo{adapters: map[string]adapter{}, direct: map[string]paygate.Gateway{}, events: map[string]int{}}
+	defer func() {
+		if err != nil {
+			d.close()
+		}
+	}()
+	if d.sims, err = startSimulators(simOptions{webhookSpeedup: 1000}); err != nil {
+		return nil, err
+	}
+	file := d.sims.file()
+	client := &http.Client{Timeout: demoTimeout}
+	for _, name := range []string{waffo.Name, antom.Name, vai247.Name} {
+		cfg, err := file.config(name)
+		if err != nil {
+			return nil, err
+		}
+		a, err := cfg.build(name, buildOptions{client: client, retry: demoPolicy})
+		if err != nil {
+			return nil, fmt.Errorf("%s adapter: %w", name, err)
+		}
+		d.adapters[name], d.direct[name] = a, retry.Wrap(a, demoPolicy)
+	}
+
+	// Webhooks: each adapter's own handler verifies the signature before the demo counts the event.
+	count := func(provider string) func(context.Context, *paygate.Event) error {
+		return func(context.Context, *paygate.Event) error {
+			d.mu.Lock()
+			d.events[provider]++
+			d.mu.Unlock()
+			return nil
+		}
+	}
+	waffoHook := d.adapters[waffo.Name].(webhookHandlers).WebhookHandler(count(waffo.Name))
+	antomHook := d.adapters[antom.Name].(webhookHandlers).WebhookHandler(count(antom.Name))
+	mux := http.NewServeMux()
+	// One notify URL for Waffo and Antom, as a router's payments may land at either: Antom's
+	// notifications name the client (Client-Id), Waffo's do not.
+	mux.Handle("/notify", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Client-Id") != "" {
+			antomHook.ServeHTTP(w, r)
+			return
+		}
+		waffoHook.ServeHTTP(w, r)
+	}))
+	mux.Handle("/vai247", d.adapters[vai247.Name].(webhookHandlers).WebhookHandler(count(vai247.Name)))
+	d.hooks = httptest.NewServer(mux)
+	d.notify = d.hooks.URL + "/notify"
+	d.sims.vai247.SetWebhookURL(d.hooks.URL + "/vai247")
+
+	providers := map[string]paygate.Gateway{}
+	for name, a := range d.adapters {
+		providers[name] = a
+	}
+	d.router, err = route.New(route.Config{
+		Providers: providers,
+		Rules: []route.Rule{{Name: "usd", Currencies: []string{"USD"}, Targets: []route.Target{
+			{Provider: waffo.Name, Priority: 0}, {Provider: antom.Name, Priority: 1}}}},
+		Retry:   demoPolicy,
+		Breaker: route.BreakerSettings{Failures: 50},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("router: %w", err)
+	}
+	return d, nil
+}
+
+func (d *demo) close() {
+	for _, a := range d.adapters {
+		closeAdapter(a)
+	}
+	if d.hooks != nil {
+		d.hooks.Close()
+	}
+	if d.sims != nil {
+		d.sims.close()
+	}
+}
+
+// call runs one operation with a retry.Report and records its row; want is the status the step
+// expects ("" to skip the check), so a demo that goes wrong says so instead of printing a table.
+func (d *demo) call(ctx context.Context, step, provider, id string, want string, fn func(ctx context.Context) (string, error)) (string, error) {
+	var rep retry.Report
+	st, err := fn(retry.WithReport(ctx, &rep))
+	outcome := paygate.OutcomeOf(err)
+	row := demoRow{step: step, provider: provider, id: id, status: st, outcome: string(outcome), attempts: attempts(rep)}
+	switch {
+	case err == nil && rep.Resolved:
+		row.how = "resolved by inquiry"
+	case err == nil:
+		row.how = "answered"
+	default:
+		row.status = string(paygate.CodeOf(err))
+		row.how = describeError(err)
+	}
+	d.rows = append(d.rows, row)
+	if want != "" && (err != nil || st != want) {
+		got := st
+		if err != nil {
+			got = fmt.Sprintf("%s %s", outcome, err)
+		}
+		d.problems = append(d.problems, fmt.Sprintf("%s %s (%s): want %s, got %s", provider, step, id, want, got))
+	}
+	return st, err
+}
+
+func attempts(r retry.Report) string {
+	s := fmt.Sprintf("%d send", r.Sends)
+	if r.Sends != 1 {
+		s += "s"
+	}
+	if r.Inquiries > 0 {
+		s += fmt.Sprintf(" + %d inquiry", r.Inquiries)
+		if r.Inquiries > 1 {
+			s = strings.TrimSuffix(s, "y") + "ies"
+		}
+	}
+	return s
+}
+
+func describeError(err error) string {
+	var pe *paygate.Error
+	if !errors.As(err, &pe) {
+		return err.Error()
+	}
+	s := string(pe.Outcome) + " " + string(pe.Code)
+	if pe.ProviderCode != "" {
+		s += " (" + pe.Provider + " " + pe.ProviderCode + ")"
+	}
+	return s
+}
+
+func (d *demo) create(ctx context.Context, gw paygate.Gateway, step, provider string, req *paygate.CreateRequest, want status.Payment) (*paygate.Payment, error) {
+	var p *paygate.Payment
+	_, err := d.call(ctx, step, provider, req.PaymentRequestID, string(want), func(ctx context.Context) (string, error) {
+		var err error
+		p, err = gw.Create(ctx, req)
+		if err != nil {
+			return "", err
+		}
+		return string(p.Status), nil
+	})
+	if err == nil && p.Action != nil {
+		shown := p.Action.URL
+		if p.Action.Kind == paygate.ActionQRCode {
+			shown = p.Action.QRCode
+		}
+		d.actions = append(d.actions, fmt.Sprintf("%-7s %-22s %-8s %s", p.Provider, req.PaymentRequestID, p.Action.Kind, shown))
+	}
+	return p, err
+}
+
+func (d *demo) inquire(ctx context.Context, gw paygate.Gateway, step, provider string, req *paygate.InquireRequest, want status.Payment) (*paygate.Payment, error) {
+	var p *paygate.Payment
+	id := req.PaymentRequestID
+	if id == "" {
+		id = req.ProviderPaymentID
+	}
+	_, err := d.call(ctx, step, provider, id, string(want), func(ctx context.Context) (string, error) {
+		var err error
+		p, err = gw.Inquire(ctx, req)
+		if err != nil {
+			return "", err
+		}
+		return string(p.Status), nil
+	})
+	return p, err
+}
+
+func (d *demo) refund(ctx context.Context, gw paygate.Gateway, step, provider string, req *paygate.RefundRequest) (*paygate.Refund, error) {
+	var f *paygate.Refund
+	_, err := d.call(ctx, step, provider, req.RefundRequestID, "", func(ctx context.Context) (string, error) {
+		var err error
+		f, err = gw.Refund(ctx, req)
+		if err != nil {
+			return "", err
+		}
+		return string(f.Status), nil
+	})
+	if err != nil {
+		d.problems = append(d.problems, fmt.Sprintf("%s %s: %v", provider, step, err))
+	}
+	return f, err
+}
+
+func (d *demo) settle(ctx context.Context, provider, paymentRequestID string, st sim.Settlement) error {
+	s, err := d.sims.byName(provider)
+	if err != nil {
+		return err
+	}
+	if err := s.Settle(ctx, paymentRequestID, st); err != nil {
+		return fmt.Errorf("the %s customer could not %s: %w", provider, st, err)
+	}
+	return nil
+}
+
+func mustAmount(value, currency string) money.Amount {
+	a, err := money.Parse(value, currency)
+	if err != nil {
+		panic(err) // the demo's own constants
+	}
+	return a
+}
+
+func (d *demo) checkout(id, value, currency string) *paygate.CreateRequest {
+	return &paygate.CreateRequest{
+		PaymentRequestID: id, MerchantOrderID: "order-" + id, Amount: mustAmount(value, currency),
+		Description: "paygate demo order", NotifyURL: d.notify, ReturnURL: "https://shop.example/return",
+		Customer: paygate.Customer{ID: "cust-42", Email: "buyer@example.com", Country: "ID"},
+	}
+}
+
+// waffoPaidAndRefunded: an e-wallet payment at Waffo, paid, then refunded in two parts.
+func (d *demo) waffoPaidAndRefunded(ctx context.Context) error {
+	gw := d.direct[waffo.Name]
+	req := d.checkout("demo-waffo-paid", "149000", "IDR")
+	req.Method = paygate.Method{Type: "EWALLET", Name: "DANA"}
+	if _, err := d.create(ctx, gw, "create (e-wallet)", waffo.Name, req, status.PaymentRequiresAction); err != nil {
+		return nil // recorded as a problem
+	}
+	if err := d.settle(ctx, waffo.Name, req.PaymentRequestID, sim.Pay); err != nil {
+		return err
+	}
+	if _, err := d.inquire(ctx, gw, "customer pays; inquire", waffo.Name, &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID}, status.PaymentSucceeded); err != nil {
+		return nil
+	}
+	first := &paygate.RefundRequest{RefundRequestID: "demo-waffo-refund-1", PaymentRequestID: req.PaymentRequestID,
+		Amount: mustAmount("49000", "IDR"), Reason: "one item returned", NotifyURL: d.notify}
+	if _, err := d.refund(ctx, gw, "partial refund 49000 IDR", waffo.Name, first); err != nil {
+		return nil
+	}
+	rest := &paygate.RefundRequest{RefundRequestID: "demo-waffo-refund-2", PaymentRequestID: req.PaymentRequestID,
+		Amount: mustAmount("100000", "IDR"), Reason: "order cancelled", NotifyURL: d.notify}
+	if _, err := d.refund(ctx, gw, "refund the rest 100000", waffo.Name, rest); err != nil {
+		return nil
+	}
+	_, _ = d.call(ctx, "inquire the first refund", waffo.Name, first.RefundRequestID, string(status.RefundSucceeded), func(ctx context.Context) (string, error) {
+		f, err := gw.InquireRefund(ctx, &paygate.InquireRefundRequest{RefundRequestID: first.RefundRequestID})
+		if err != nil {
+			return "", err
+		}
+		return string(f.Status), nil
+	})
+	return nil
+}
+
+// antomFails: a cashier payment at Antom that the customer's wallet declines.
+func (d *demo) antomFails(ctx context.Context) error {
+	gw := d.direct[antom.Name]
+	req := d.checkout("demo-antom-failed", "25.00", "USD")
+	if _, err := d.create(ctx, gw, "create (cashier)", antom.Name, req, status.PaymentRequiresAction); err != nil {
+		return nil
+	}
+	if err := d.settle(ctx, antom.Name, req.PaymentRequestID, sim.Fail); err != nil {
+		return err
+	}
+	_, _ = d.inquire(ctx, gw, "payment fails; inquire", antom.Name, &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID}, status.PaymentFailed)
+	return nil
+}
+
+// vai247Abandoned: a KHQR payment at VAI247 that the customer never scans.
+func (d *demo) vai247Abandoned(ctx context.Context) error {
+	gw := d.direct[vai247.Name]
+	req := d.checkout("demo-vai247-abandoned", "12.50", "USD")
+	req.NotifyURL = ""
+	p, err := d.create(ctx, gw, "create (KHQR)", vai247.Name, req, status.PaymentRequiresAction)
+	if err != nil {
+		return nil
+	}
+	if err := d.settle(ctx, vai247.Name, req.PaymentRequestID, sim.Expire); err != nil {
+		return err
+	}
+	// VAI247 finds orders by its own id only.
+	_, _ = d.inquire(ctx, gw, "abandons; inquire by VAI247 id", vai247.Name, &paygate.InquireRequest{ProviderPaymentID: p.ProviderPaymentID}, status.PaymentExpired)
+	return nil
+}
+
+// waffoCancelled: the merchant cancels an unpaid Waffo order.
+func (d *demo) waffoCancelled(ctx context.Context) error {
+	gw := d.direct[waffo.Name]
+	req := d.checkout("demo-waffo-cancel", "75000", "IDR")
+	req.Method = paygate.Method{Type: "QR", Name: "QRIS"}
+	if _, err := d.create(ctx, gw, "create (QRIS)", waffo.Name, req, status.PaymentRequiresAction); err != nil {
+		return nil
+	}
+	_, _ = d.call(ctx, "merchant cancels", waffo.Name, req.PaymentRequestID, string(status.PaymentCanceled), func(ctx context.Context) (string, error) {
+		p, err := gw.Cancel(ctx, &paygate.CancelRequest{PaymentRequestID: req.PaymentRequestID, Reason: "customer changed their mind"})
+		if err != nil {
+			return "", err
+		}
+		return string(p.Status), nil
+	})
+	return nil
+}
+
+// antomLostReply: Antom creates the payment but its replies are lost, to the first send and to the
+// transport's resends; retry.Wrap then resolves the create by inquiry with the same id, and Antom's
+// ledger shows one payment, not several.
+func (d *demo) antomLostReply(ctx context.Context) error {
+	gw := d.direct[antom.Name]
+	req := d.checkout("demo-antom-lost-reply", "40.00", "USD")
+	d.sims.antom.Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.LoseReply, Times: demoPolicy.MaxAttempts})
+	if _, err := d.create(ctx, gw, "create; replies lost", antom.Name, req, status.PaymentRequiresAction); err != nil {
+		return nil
+	}
+	ledger := d.sims.antom.Ledger()
+	n := len(ledger.Orders(req.PaymentRequestID))
+	row := &d.rows[len(d.rows)-1]
+	if row.outcome == string(status.Success) {
+		row.how = fmt.Sprintf("%d replies lost, same id resent; %s; Antom holds %d payment for %d requests",
+			demoPolicy.MaxAttempts, row.how, n, ledger.Requests(paygate.OpCreate, req.PaymentRequestID))
+	}
+	if n != 1 {
+		d.problems = append(d.problems, fmt.Sprintf("antom: %d payments for %s after lost replies, want exactly 1", n, req.PaymentRequestID))
+	}
+	return nil
+}
+
+// routedFailover: the router sends a USD payment to Waffo first; Waffo is down (C0001, a definite
+// F UNAVAILABLE), so the router moves it, with the same id, to Antom.
+func (d *demo) routedFailover(ctx context.Context) error {
+	req := d.checkout("demo-routed-failover", "30.00", "USD")
+	d.sims.waffo.Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.ReplyCode, Code: "C0001"})
+	_, cands := d.router.Candidates(req)
+	p, err := d.create(ctx, d.router, "routed create", "router", req, status.PaymentRequiresAction)
+	if err != nil {
+		return nil
+	}
+	row := &d.rows[len(d.rows)-1]
+	row.provider = p.Provider
+	if len(cands) > 0 && p.Provider != cands[0] {
+		row.how = fmt.Sprintf("%s refused it (F UNAVAILABLE, C0001); failed over to %s", cands[0], p.Provider)
+	} else {
+		d.problems = append(d.problems, fmt.Sprintf("router: the payment stayed at %s although it was down", p.Provider))
+	}
+	if n := len(d.sims.waffo.Ledger().Orders(req.PaymentRequestID)); n != 0 {
+		d.problems = append(d.problems, fmt.Sprintf("router: waffo holds %d orders for the failed-over payment, want 0", n))
+	}
+	return nil
+}
+
+// routedUnknownStays: Waffo answers only E0001 (outcome unknown). A U never moves to another provider
+// (the first may have taken the payment): the router returns U, and the same request later lands at
+// Waffo, the only place it was sent.
+func (d *demo) routedUnknownStays(ctx context.Context) error {
+	req := d.checkout("demo-routed-unknown", "18.00", "USD")
+	d.sims.waffo.Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.ReplyCode, Code: "E0001", Times: 100})
+	d.sims.waffo.Inject(sim.Fault{Op: paygate.OpInquire, Kind: sim.ReplyCode, Code: "E0001", Times: 100})
+	_, err := d.create(ctx, d.router, "routed create", "router", req, "")
+	row := &d.rows[len(d.rows)-1]
+	row.provider = waffo.Name
+	if paygate.OutcomeOf(err) != status.Unknown {
+		d.problems = append(d.problems, fmt.Sprintf("router: E0001 everywhere gave %s, want U", paygate.OutcomeOf(err)))
+		return nil
+	}
+	row.how = "E0001 on every try: U returned, not moved"
+	if n := len(d.sims.antom.Ledger().Orders(req.PaymentRequestID)); n != 0 {
+		d.problems = append(d.problems, "router: an unknown create moved to antom")
+	}
+	d.sims.waffo.ClearFaults()
+	p, err := d.create(ctx, d.router, "same id, resent later", "router", req, status.PaymentRequiresAction)
+	if err == nil {
+		row := &d.rows[len(d.rows)-1]
+		row.provider = p.Provider
+		if p.Provider != waffo.Name {
+			d.problems = append(d.problems, fmt.Sprintf("router: the unknown create was resolved at %s, want waffo", p.Provider))
+		}
+		if n := len(d.sims.waffo.Ledger().Orders(req.PaymentRequestID)); n != 1 {
+			d.problems = append(d.problems, fmt.Sprintf("router: waffo holds %d orders for %s, want 1", n, req.PaymentRequestID))
+		}
+	}
+	return nil
+}
+
+// waitForWebhooks gives the simulators' notifications a moment to arrive: until none has arrived for
+// 300 ms, at most 3 s.
+func (d *demo) waitForWebhooks(ctx context.Context) {
+	total := func() int {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		n := 0
+		for _, v := range d.events {
+			n += v
+		}
+		return n
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	last, quietSince := total(), time.Now()
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(50 * time.Millisecond)
+		if n := total(); n != last {
+			last, quietSince = n, time.Now()
+		} else if time.Since(quietSince) >= 300*time.Millisecond {
+			return
+		}
+	}
+}
+
+func (d *demo) print(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "STEP\tPROVIDER\tREQUEST ID\tSTATUS\tOUTCOME\tATTEMPTS\tHOW RESOLVED")
+	for _, r := range d.rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.step, r.provider, r.id, r.status, r.outcome, r.attempts, r.how)
+	}
+	_ = tw.Flush()
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "What the customer was shown:")
+	for _, a := range d.actions {
+		fmt.Fprintln(w, "  "+a)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	fmt.Fprintf(w, "\nWebhooks received and verified: waffo %d, antom %d, vai247 %d.\n", d.events[waffo.Name], d.events[antom.Name], d.events[vai247.Name])
+	fmt.Fprintln(w, "Outcomes: S = done, F = definitely not done, U = unknown (resend with the same id or inquire; never treat as failed).")
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/paygate-go/paygate"
+)
+
+// webhookHandlers is implemented by every adapter: it verifies a notification and hands fn the
+// normalized event.
+type webhookHandlers interface {
+	WebhookHandler(fn func(context.Context, *paygate.Event) error) http.Handler
+}
+
+func runWebhookListen(ctx context.Context, args []string, stdout, stderr io.Writer, getenv env) (int, error) {
+	fs := flag.NewFlagSet("paygate webhook listen", flag.ContinueOnError)
+	var creds credentialFlags
+	creds.register(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "where to listen, e.g. 127.0.0.1:8080 or :8080 (behind your TLS-terminating proxy)")
+	path := fs.String("path", "/", "the URL path to accept notifications on")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return exitUsage, err
+	}
+	name, cfg, err := creds.config(getenv)
+	if err != nil {
+		return exitUsage, err
+	}
+	gw, err := cfg.build(name, buildOptions{})
+	if err != nil {
+		return exitUsage, usageError{err.Error()}
+	}
+	defer closeAdapter(gw)
+	hooks, ok := gw.(webhookHandlers)
+	if !ok {
+		return exitFailure, fmt.Errorf("%s has no webhook handler", name)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return exitFailure, fmt.Errorf("--addr: %w", err)
+	}
+	var mu sync.Mutex // one event per line, whole
+	enc := json.NewEncoder(stdout)
+	print := func(_ context.Context, ev *paygate.Event) error {
+		mu.Lock()
+		defer mu.Unlock()
+		return enc.Encode(ev)
+	}
+	inner := hooks.WebhookHandler(print)
+	mux := http.NewServeMux()
+	mux.Handle(*path, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		inner.ServeHTTP(rec, r)
+		if rec.status >= 300 {
+			mu.Lock()
+			fmt.Fprintf(stderr, "paygate webhook: refused a %s notification from %s: HTTP %d (unsigned, mis-signed, stale or unreadable)\n", name, r.RemoteAddr, rec.status)
+			mu.Unlock()
+		}
+	}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
+	fmt.Fprintf(stderr, "paygate webhook: verifying %s notifications at http://%s%s (Ctrl-C stops)\n", name, ln.Addr(), *path)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+		<-errc
+		return exitOK, nil
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return exitOK, nil
+		}
+		return exitFailure, err
+	}
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
