@@ -109,8 +109,10 @@ type callOutput struct {
 	Payment *paygate.Payment `json:"payment,omitempty"`
 	Refund  *paygate.Refund  `json:"refund,omitempty"`
 	Error   *errorOutput     `json:"error,omitempty"`
-	Sends   int              `json:"sends"`
-	Inquiry int              `json:"inquiries"`
+	// Attempts and Inquiries are retry.Wrap's count of the calls it made (retry.Report); a call the
+	// adapter refused before sending still counts one attempt.
+	Attempts  int `json:"attempts"`
+	Inquiries int `json:"inquiries"`
 	Advice  string           `json:"advice,omitempty"`
 }
 
@@ -183,9 +185,9 @@ func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 		out.Refund, err = call.InquireRefund(ctx, r)
 	}
 	out.Outcome = paygate.OutcomeOf(err)
-	out.Sends, out.Inquiry = report.Sends, report.Inquiries
+	out.Attempts, out.Inquiries = report.Sends, report.Inquiries
 	if c.noRetry {
-		out.Sends = 1
+		out.Attempts = 1
 	}
 	code := exitOK
 	switch out.Outcome {
