@@ -7,6 +7,8 @@ import (
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/money"
+	"github.com/paygate-go/paygate/provider/memory"
+	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
 )
 
@@ -49,4 +51,64 @@ func ExampleOutcomeOf() {
 	// show REQUIRES_ACTION
 	// failed: DECLINED
 	// unknown: resend with the same PaymentRequestID or inquire
+}
+
+// A checkout, whatever the provider: create the payment, then bring the customer to the payment
+// step its Action describes (a redirect for a browser, a deeplink that opens a wallet app, or a QR
+// code to show on the merchant's own page). The customer pays at the provider; the merchant learns the
+// result from a webhook or, as here, by Inquire. The in-memory provider stands in for an acquirer.
+func Example_checkout() {
+	ctx := context.Background()
+	mem := memory.New(memory.Config{})
+	defer mem.Close()
+	var gw paygate.Gateway = retry.Wrap(mem, retry.Default()) // the S/F/U rules, applied for you
+
+	// nextStep is what a checkout page does with a payment it was given.
+	nextStep := func(p *paygate.Payment) string {
+		switch {
+		case p.Status == status.PaymentSucceeded:
+			return "paid: show the receipt"
+		case p.Status.Final(): // failed, canceled or expired
+			return "not paid (" + string(p.Status) + "): offer a new attempt, with a new PaymentRequestID"
+		case p.Action == nil: // pending, nothing for the customer to do
+			return "waiting: wait for the webhook, or inquire later"
+		}
+		switch p.Action.Kind {
+		case paygate.ActionRedirect:
+			return "redirect the browser to " + p.Action.URL
+		case paygate.ActionDeeplink:
+			return "open the app link " + p.Action.URL
+		case paygate.ActionQRCode:
+			return "render this payload as a QR code: " + p.Action.QRCode
+		default:
+			return "unknown action " + string(p.Action.Kind) + ": inquire later"
+		}
+	}
+
+	for _, req := range []*paygate.CreateRequest{
+		{PaymentRequestID: "pay-4001", MerchantOrderID: "order-4001", Amount: money.MustParse("19.99", "USD"),
+			ReturnURL: "https://shop.example/return"},
+		{PaymentRequestID: "pay-4002", MerchantOrderID: "order-4002", Amount: money.MustParse("149000", "IDR"),
+			Method: paygate.Method{Type: "QR"}},
+	} {
+		p, err := gw.Create(ctx, req)
+		if err != nil { // see ExampleOutcomeOf for the S/F/U switch
+			fmt.Println(req.PaymentRequestID, paygate.OutcomeOf(err), paygate.CodeOf(err))
+			continue
+		}
+		fmt.Printf("%s %s: %s\n", req.PaymentRequestID, p.Status, nextStep(p))
+	}
+
+	_ = mem.Pay("pay-4002") // the customer scans the QR code and pays
+
+	p, err := gw.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: "pay-4002"})
+	if err != nil {
+		fmt.Println(paygate.OutcomeOf(err), paygate.CodeOf(err))
+		return
+	}
+	fmt.Printf("%s %s %s: %s\n", p.PaymentRequestID, p.Status, p.Amount, nextStep(p))
+	// Output:
+	// pay-4001 REQUIRES_ACTION: redirect the browser to https://checkout.memory.paygate.invalid/pay/mem_pay_1
+	// pay-4002 REQUIRES_ACTION: render this payload as a QR code: paygate-memory://pay/mem_pay_2
+	// pay-4002 SUCCEEDED 149000.00 IDR: paid: show the receipt
 }

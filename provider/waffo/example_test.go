@@ -1,8 +1,12 @@
 package waffo_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"time"
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/money"
@@ -53,4 +57,78 @@ func Example() {
 	// Output:
 	// REQUIRES_ACTION qr_code 149000.00 IDR
 	// SUCCEEDED PAY_SUCCESS
+}
+
+// Receiving Waffo's notifications: WebhookHandler is an http.Handler that verifies Waffo's
+// X-SIGNATURE on the raw body, turns the notification into a provider-neutral paygate.Event and
+// passes it to your function; it then sends Waffo the signed acknowledgement it requires. Here the
+// simulator notifies the merchant's endpoint when the customer pays. A body changed in transit (a
+// forged amount) fails the signature: the handler answers 401 and your function is never called.
+func Example_webhook() {
+	srv := waffotest.NewServer(waffotest.Config{})
+	defer srv.Close()
+	gw, err := waffo.New(waffo.Config{
+		BaseURL: srv.URL, APIKey: srv.APIKey, MerchantID: srv.MerchantID,
+		PrivateKey: srv.Keys.MerchantPrivateKey, WaffoPublicKey: srv.Keys.WaffoPublicKey,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer gw.CloseIdleConnections()
+
+	// The merchant's endpoint. Deliveries can repeat and arrive out of order: dedupe on ev.ID and
+	// compare states. Returning an error makes Waffo deliver the notification again later.
+	events := make(chan *paygate.Event, 10)
+	mux := http.NewServeMux()
+	mux.Handle("POST /webhooks/waffo", gw.WebhookHandler(func(_ context.Context, ev *paygate.Event) error {
+		events <- ev // in a real shop: record ev.Payment.Status against the order, in a transaction
+		return nil
+	}))
+	hook := httptest.NewServer(mux) // in production, your HTTPS server
+	defer hook.Close()
+
+	ctx := context.Background()
+	_, err = gw.Create(ctx, &paygate.CreateRequest{
+		PaymentRequestID: "order-1002-try-1",
+		Amount:           money.MustParse("149000", "IDR"),
+		NotifyURL:        hook.URL + "/webhooks/waffo", // where Waffo sends this payment's notifications
+		// Waffo requires a customer id and email.
+		Customer: paygate.Customer{ID: "cust-42", Email: "buyer@example.com"},
+		Method:   paygate.Method{Type: "QR", Name: "QRIS"},
+	})
+	if err != nil {
+		fmt.Println("create:", err)
+		return
+	}
+	_ = srv.Settle(ctx, "order-1002-try-1", sim.Pay) // the customer pays; Waffo notifies the merchant
+
+	select { // the notification arrives asynchronously
+	case ev := <-events:
+		fmt.Println(ev.Provider, ev.Type, ev.Payment.PaymentRequestID, ev.Payment.Status, ev.Payment.Amount)
+	case <-time.After(5 * time.Second):
+		fmt.Println("no notification")
+		return
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_ = srv.Webhooks().Wait(waitCtx)
+	delivered := srv.Webhooks().Deliveries()[0]
+	fmt.Println("acknowledged:", delivered.Acked)
+
+	// The same notification with its amount changed and its signature kept: refused.
+	forged := bytes.Replace(delivered.Body, []byte(`"149000"`), []byte(`"1"`), 1)
+	req, _ := http.NewRequest(http.MethodPost, delivered.URL, bytes.NewReader(forged))
+	req.Header = delivered.Header.Clone()
+	resp, err := hook.Client().Do(req)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	fmt.Println("forged:", resp.StatusCode, http.StatusText(resp.StatusCode), "events passed on:", len(events))
+	// Output:
+	// waffo payment.updated order-1002-try-1 SUCCEEDED 149000.00 IDR
+	// acknowledged: true
+	// forged: 401 Unauthorized events passed on: 0
 }
