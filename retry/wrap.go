@@ -55,7 +55,9 @@ func (w *gateway) Create(ctx context.Context, req *paygate.CreateRequest) (*payg
 			if p.Action != nil || p.Status != status.PaymentRequiresAction || !IdempotencyOf(w.inner, paygate.OpCreate).Dedupes {
 				return p
 			}
-			if again, err := w.inner.Create(ctx, req); err == nil && again != nil && again.ProviderPaymentID == p.ProviderPaymentID {
+			again, err := w.inner.Create(ctx, req)
+			reportFrom(ctx).attempt() // a send like any other: Report.Sends counts what reached the provider
+			if err == nil && again != nil && again.ProviderPaymentID == p.ProviderPaymentID {
 				return again
 			}
 			return p

@@ -106,6 +106,7 @@ func ferr(op paygate.Op, c status.Code) error {
 var (
 	action   = &paygate.Action{Kind: paygate.ActionRedirect, URL: "https://pay.example/1"}
 	pending  = &paygate.Payment{Provider: "fake", PaymentRequestID: "pay-1", ProviderPaymentID: "p1", Status: status.PaymentRequiresAction, Action: action}
+	noAction = &paygate.Payment{Provider: "fake", PaymentRequestID: "pay-1", ProviderPaymentID: "p1", Status: status.PaymentRequiresAction}
 	canceled = &paygate.Payment{Provider: "fake", PaymentRequestID: "pay-1", Status: status.PaymentCanceled}
 	refunded = &paygate.Refund{Provider: "fake", RefundRequestID: "ref-1", Status: status.RefundSucceeded}
 )
@@ -157,6 +158,9 @@ func TestWrapCreate(t *testing.T) {
 		{"not resendable: inquire only", map[paygate.Op][]answer{c: {{err: uerr(c, status.CodeTimeout)}}, i: {{pay: pending}}}, &retry.Idempotency{}, status.Success, status.CodeOK, 1, 1},
 		{"not resendable, not found: U, no re-create", map[paygate.Op][]answer{c: {{err: uerr(c, status.CodeTimeout)}}, i: {{err: ferr(i, status.CodeNotFound)}}}, &retry.Idempotency{}, status.Unknown, status.CodeTimeout, 1, 1},
 		{"declared safe: resent", map[paygate.Op][]answer{c: {{err: uerr(c, status.CodeTimeout)}, {pay: pending}}}, &retry.Idempotency{ResendSafe: "orphans expire unpaid"}, status.Success, status.CodeOK, 2, 0},
+		{"inquiry finds it without its action: the deduped create is asked again, and counted", map[paygate.Op][]answer{
+			c: {{err: uerr(c, status.CodeTimeout)}, {err: uerr(c, status.CodeTimeout)}, {err: uerr(c, status.CodeTimeout)}, {pay: pending}},
+			i: {{pay: noAction}}}, nil, status.Success, status.CodeOK, 4, 1},
 		{"transport used the budget: no Wrap resend", map[paygate.Op][]answer{c: {{err: uerr(c, status.CodeTimeout), spend: 2}}, i: {{pay: pending}}}, nil, status.Success, status.CodeOK, 1, 1},
 	}
 	for _, tt := range tests {
