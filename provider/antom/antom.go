@@ -137,9 +137,11 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.WebhookMaxAge == 0 {
 		cfg.WebhookMaxAge = DefaultWebhookMaxAge
 	}
-	log := provider.NewLogger(cfg.Logger, cfg.PrivateKey).With(zap.String("provider", Name))
+	redacted := provider.NewLogger(cfg.Logger, cfg.PrivateKey)
+	log := redacted.With(zap.String("provider", Name))
+	// The transport names the provider in its own entries; given log, they would name it twice.
 	t, err := provider.NewTransport(provider.TransportConfig{
-		Provider: Name, BaseURL: cfg.BaseURL, HTTPClient: cfg.HTTPClient, Retry: cfg.Retry, Logger: log,
+		Provider: Name, BaseURL: cfg.BaseURL, HTTPClient: cfg.HTTPClient, Retry: cfg.Retry, Logger: redacted,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("antom: %w", err)

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/money"
@@ -440,4 +442,23 @@ func TestRetryWrapResolvesALostCreate(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, status.PaymentRequiresAction, p.Status)
 	assert.Len(t, srv.Ledger().Orders(req.PaymentRequestID), 1)
+}
+
+// Every log entry names the provider once: the adapter and the transport each add it to their own
+// entries only.
+func TestLogEntriesNameTheProviderOnce(t *testing.T) {
+	core, logs := observer.New(zap.DebugLevel)
+	_, gw := newEnv(t, antomtest.Config{}, func(c *antom.Config) { c.Logger = zap.New(core) })
+	_, err := gw.Create(ctx(t), createRequest("10.00", "USD"))
+	require.NoError(t, err)
+	require.NotZero(t, logs.Len())
+	for _, e := range logs.All() {
+		n := 0
+		for _, f := range e.Context {
+			if f.Key == "provider" {
+				n++
+			}
+		}
+		assert.Equal(t, 1, n, "entry %q: %v", e.Message, e.Context)
+	}
 }
