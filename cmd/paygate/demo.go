@@ -26,7 +26,7 @@ import (
 
 // The demo's retry policy and client timeout: the real shape, with waits shrunk so the demo is quick.
 var (
-	demoPolicy  = retry.Policy{MaxAttempts: 3, BaseDelay: 10 * time.Millisecond, MaxDelay: 100 * time.Millisecond, ResolveFor: 3 * time.Second}
+	demoPolicy  = retry.Policy{MaxAttempts: 3, BaseDelay: 10 * time.Millisecond, MaxDelay: 100 * time.Millisecond, ResolveFor: time.Second}
 	demoTimeout = 3 * time.Second
 )
 

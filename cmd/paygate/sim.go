@@ -31,8 +31,14 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	if err != nil {
 		return exitFailure, err
 	}
-	// The file holds private keys (of throwaway test pairs): readable by its owner only.
-	if err := os.WriteFile(*out, append(b, '\n'), 0o600); err != nil {
+	// The file holds private keys (of throwaway test pairs): readable by its owner only. It appears
+	// whole (written aside, then renamed), so a client polling for it never reads half of it.
+	tmp := *out + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+		return exitFailure, fmt.Errorf("--out: %w", err)
+	}
+	if err := os.Rename(tmp, *out); err != nil {
+		_ = os.Remove(tmp)
 		return exitFailure, fmt.Errorf("--out: %w", err)
 	}
 	defer os.Remove(*out)
