@@ -111,9 +111,9 @@ type callOutput struct {
 	Error   *errorOutput     `json:"error,omitempty"`
 	// Attempts and Inquiries are retry.Wrap's count of the calls it made (retry.Report); a call the
 	// adapter refused before sending still counts one attempt.
-	Attempts  int `json:"attempts"`
-	Inquiries int `json:"inquiries"`
-	Advice  string           `json:"advice,omitempty"`
+	Attempts  int    `json:"attempts"`
+	Inquiries int    `json:"inquiries"`
+	Advice    string `json:"advice,omitempty"`
 }
 
 // errorOutput is a *paygate.Error as JSON.

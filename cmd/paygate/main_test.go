@@ -107,7 +107,9 @@ func startSim(t *testing.T) (simFile, string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr syncBuffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"sim", "--out", path, "--webhook-speedup", "1000"}, &stdout, &stderr, noEnv) }()
+	go func() {
+		done <- run(ctx, []string{"sim", "--out", path, "--webhook-speedup", "1000"}, &stdout, &stderr, noEnv)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		select {
