@@ -42,8 +42,8 @@ var closeCases = []struct {
 	why       closeReason
 }{
 	{"with orderFailedReason", closeReason{failed: true}},
-	{"closed (orderUpdatedAt) at or after orderExpiredAt", closeReason{expiresAt: time.Unix(1, 0), closedAt: time.Unix(1, 0)}},
-	{"neither (closed by a cancel)", closeReason{}},
+	{"without orderFailedReason, orderUpdatedAt at or after orderExpiredAt", closeReason{expiresAt: time.Unix(1, 0), closedAt: time.Unix(1, 0)}},
+	{"otherwise: closed by a cancel", closeReason{}},
 }
 
 // PaymentStatusTable returns how the adapter maps Waffo's orderStatus, computed by the adapter's own
