@@ -40,52 +40,23 @@
 //
 // Every response has result{resultCode, resultStatus, resultMessage}. The outcome is resultStatus —
 // except that a code Antom documents as U stays U even if sent with F, and a status other than S, F or
-// U is U. The normalized code comes from this table (an F code not listed is PROVIDER_ERROR, a U code
-// not listed UNKNOWN):
+// U is U. CodeTable lists the normalized code of every resultCode the adapter knows, with the
+// resultStatus Antom documents for it, and the rows for codes it does not list (an F code not listed is
+// PROVIDER_ERROR, a U code not listed UNKNOWN). It reads the table the adapter classifies with, and the
+// README's "Statuses and codes" section is generated from it.
 //
-//	resultCode                    status  normalized code
-//	SUCCESS                       S       OK
-//	ACCESS_DENIED                 F       PERMISSION_DENIED
-//	INVALID_API                   F       NOT_SUPPORTED
-//	NO_INTERFACE_DEF              F       NOT_SUPPORTED
-//	PAYMENT_METHOD_NOT_SUPPORTED  F       NOT_SUPPORTED
-//	CANCEL_WINDOW_EXCEED          F       CANCEL_WINDOW_EXCEEDED
-//	KEY_NOT_FOUND                 F       AUTHENTICATION
-//	CLIENT_INVALID                F       AUTHENTICATION
-//	INVALID_SIGNATURE             F       AUTHENTICATION
-//	MERCHANT_BALANCE_NOT_ENOUGH   F       INSUFFICIENT_FUNDS
-//	USER_BALANCE_NOT_ENOUGH       F       INSUFFICIENT_FUNDS
-//	ORDER_NOT_EXIST               F       NOT_FOUND
-//	ORDER_STATUS_INVALID          F       INVALID_STATE
-//	ORDER_IS_CLOSED               F       INVALID_STATE
-//	PARAM_ILLEGAL                 F       INVALID_REQUEST
-//	MEDIA_TYPE_NOT_ACCEPTABLE     F       INVALID_REQUEST
-//	PROCESS_FAIL                  F       PROVIDER_ERROR (Antom: do not retry)
-//	SYSTEM_ERROR                  F       PROVIDER_ERROR (Antom: do not retry)
-//	USER_NOT_EXIST                F       DECLINED
-//	USER_STATUS_ABNORMAL          F       DECLINED
-//	RISK_REJECT                   F       RISK_REJECTED
-//	REPEAT_REQ_INCONSISTENT       F       IDEMPOTENCY_CONFLICT
-//	CURRENCY_NOT_SUPPORT          F       UNSUPPORTED_CURRENCY
-//	REFUND_AMOUNT_EXCEED          F       REFUND_NOT_ALLOWED
-//	REFUND_WINDOW_EXCEED          F       REFUND_NOT_ALLOWED
-//	REQUEST_TRAFFIC_EXCEED_LIMIT  U       RATE_LIMITED
-//	UNKNOWN_EXCEPTION             U       UNKNOWN
-//	PAYMENT_IN_PROCESS            U       IN_PROGRESS
-//	REFUND_IN_PROCESS             U       IN_PROGRESS
-//
-// Per operation, on top of the table:
+// Per operation, on top of CodeTable:
 //
 //	pay             U PAYMENT_IN_PROCESS with normalUrl, schemeUrl or applinkUrl (signed)
 //	                  → S, status REQUIRES_ACTION, Action (normalUrl a redirect, the others deeplinks;
 //	                    an APP terminal prefers applinkUrl, then schemeUrl)
 //	                U PAYMENT_IN_PROCESS without a URL → U IN_PROGRESS
 //	                S SUCCESS → S, status SUCCEEDED
-//	inquiryPayment  S → the payment, status from paymentStatus below (an unknown paymentStatus is U);
+//	inquiryPayment  S → the payment, status from PaymentStatusTable (an unknown paymentStatus is U);
 //	                F ORDER_NOT_EXIST → F NOT_FOUND (the result is about the inquiry, not the payment)
 //	cancel          S → status CANCELED
 //	refund          S → refund status SUCCEEDED
-//	inquiryRefund   S → the refund, status from refundStatus below (an unknown one is U)
+//	inquiryRefund   S → the refund, status from RefundStatusTable (an unknown one is U)
 //	any             HTTP status other than 200, unparseable body, bad signature → U
 //	                (429 RATE_LIMITED, 5xx UNAVAILABLE, else UNKNOWN / PROVIDER_ERROR)
 //
@@ -94,19 +65,11 @@
 //
 // # Statuses
 //
-//	paymentStatus                         normalized
-//	PROCESSING                            REQUIRES_ACTION (the customer has not finished at the cashier)
-//	PENDING                               PENDING (paid; the method's final result is awaited)
-//	SUCCESS                               SUCCEEDED
-//	FAIL                                  FAILED (FailureReason "<paymentResultCode>: <message>")
-//	FAIL with paymentResultCode
-//	  ORDER_IS_CLOSED                     EXPIRED (the payment closed unpaid)
-//	CANCELLED                             CANCELED
-//
-//	refundStatus   normalized
-//	PROCESSING     PENDING
-//	SUCCESS        SUCCEEDED
-//	FAIL           FAILED
+// PaymentStatusTable and RefundStatusTable list how paymentStatus and refundStatus map; the README's
+// status table is generated from them. PROCESSING is REQUIRES_ACTION (the customer has not finished at
+// the cashier), PENDING is PENDING (paid; the method's final result is awaited), and FAIL is FAILED
+// (FailureReason "<paymentResultCode>: <message>"), or EXPIRED when paymentResultCode is
+// ORDER_IS_CLOSED (the payment closed unpaid).
 //
 // # Idempotency
 //

@@ -48,13 +48,10 @@
 // # Codes
 //
 // The memory provider's own result codes are the normalized code names of package status, so
-// Error.ProviderCode and Error.Code agree; what its code table decides is the outcome:
-//
-//	F   INVALID_REQUEST, AUTHENTICATION, PERMISSION_DENIED, NOT_FOUND, IDEMPOTENCY_CONFLICT,
-//	    INVALID_STATE, CANCEL_WINDOW_EXCEEDED, REFUND_NOT_ALLOWED, NOT_SUPPORTED,
-//	    UNSUPPORTED_CURRENCY, LIMIT_EXCEEDED, INSUFFICIENT_FUNDS, DECLINED, RISK_REJECTED
-//	U   PROVIDER_ERROR, RATE_LIMITED, UNAVAILABLE, TIMEOUT, IN_PROGRESS, UNKNOWN
-//	U   UNKNOWN for OK (it is not an error code) and for any code not in the table
+// Error.ProviderCode and Error.Code agree; what its code table decides is the outcome: F for the codes
+// that say the request was refused, U for the others. CodeTable lists them, with the advice; OK (it is
+// not an error code) and any code not in the table are U UNKNOWN. The README's "Statuses and codes"
+// section is generated from it.
 //
 // Provider statuses (Payment.ProviderStatus) are the lower-case status names: "requires_action",
 // "succeeded", "failed", "canceled", "expired" ("pending" and "authorized" are never reached).

@@ -38,54 +38,29 @@
 // # Error answers
 //
 // One table maps HTTP status × error code (the envelope's error.code) to outcome and normalized code;
-// a row with a code refines its status's row, and unknown codes fall back to the status's row:
-//
-//	HTTP  error.code              outcome  normalized code
-//	400   (any)                   F        INVALID_REQUEST
-//	400   unsupported_currency    F        UNSUPPORTED_CURRENCY
-//	401   (any)                   F        AUTHENTICATION
-//	403   (any)                   F        PERMISSION_DENIED
-//	404   (any)                   F        NOT_FOUND
-//	409   (any)                   F        INVALID_STATE
-//	409   idempotency_conflict    F        IDEMPOTENCY_CONFLICT
-//	422   (any)                   F        INVALID_REQUEST
-//	422   refund_amount_exceeded  F        REFUND_NOT_ALLOWED
-//	422   insufficient_funds      F        INSUFFICIENT_FUNDS
-//	429   (any)                   U        RATE_LIMITED       (Retry-After kept in Error.RetryAfter)
-//	500   (any)                   U        PROVIDER_ERROR
-//	503   (any)                   U        UNAVAILABLE
-//	other 5xx                     U        UNAVAILABLE
-//	any other non-2xx             U        UNKNOWN
-//	2xx whose body does not parse, lacks a field, or names an unknown status → U PROVIDER_ERROR
+// a row with a code refines its status's row, and unknown codes fall back to the status's row. The
+// table's 4xx statuses are F except 429, which is U RATE_LIMITED (Retry-After kept in
+// Error.RetryAfter); its 5xx statuses are U, and so is any status it does not list. CodeTable lists every row and the adapter's advice; it reads the table the
+// adapter classifies with, and the README's "Statuses and codes" section is generated from it. A 2xx
+// whose body does not parse, lacks a field, or names an unknown status is U PROVIDER_ERROR.
 //
 // An F that follows an earlier try which may have landed is reported U (provider.Response.KeepUnknown).
 // Errors keep VAI247's code, message and HTTP status in ProviderCode, ProviderMessage and HTTPStatus.
 //
 // # Statuses
 //
-//	order status         Payment.Status    notes
-//	pending              REQUIRES_ACTION   Action: the QR code to show, and its expiry
-//	processing           PENDING           the customer scanned it
-//	paid                 SUCCEEDED
-//	completed            SUCCEEDED
-//	failed               PENDING           DECISION below: not final at VAI247
-//	cancelled            CANCELED
-//	expired              EXPIRED
-//	refunded             SUCCEEDED         Payment.Refunded = the whole amount
-//	partially_refunded   SUCCEEDED         the refund shows in ProviderStatus (VAI247 gives no total)
-//	anything else        U PROVIDER_ERROR
-//
-//	refund status        Refund.Status
-//	completed            SUCCEEDED
-//	pending, processing  PENDING
-//	failed               FAILED
+// PaymentStatusTable and RefundStatusTable list how the nine order statuses and the refund statuses
+// map; the README's status table is generated from them. An order status in neither is U
+// PROVIDER_ERROR. A pending order's Action is the QR code to show, with its expiry; processing means the
+// customer scanned it. failed is PENDING, not FAILED (see Decisions). refunded sets Payment.Refunded to
+// the whole amount; partially_refunded shows in ProviderStatus only (VAI247 gives no total).
 //
 // # Webhooks
 //
 // WebhookHandler verifies X-DVPay-Signature (hex HMAC-SHA256 of the raw body, keyed with
 // WebhookSecret) when a secret is set and refuses unsigned or mis-signed notifications (401), refuses
 // timestamps older than WebhookMaxAge or more than 5 minutes ahead (401), maps payment.processing,
-// payment.success and payment.failed to EventPaymentUpdated (status from the table above) and
+// payment.success and payment.failed to EventPaymentUpdated (status from PaymentStatusTable) and
 // refund.completed to EventRefundUpdated (SUCCEEDED, the refunded amount), and answers 200
 // {"status":"received"}. Other event names are acknowledged and not passed on.
 //
@@ -123,7 +98,7 @@
 //   - X-Idempotent-Key is a name-based UUID (version 5) of StoreID and RefundRequestID, so every
 //     resend of one refund carries the same key. The same key with another order or amount is 409
 //     idempotency_conflict.
-//   - Refund statuses are not documented; the table above is ours. The simulator completes refunds at
+//   - Refund statuses are not documented; RefundStatusTable is ours. The simulator completes refunds at
 //     once and sends refund.completed with the refunded amount.
 //   - Webhooks go to the URL set in VAI247's dashboard: CreateRequest.NotifyURL is not sent (nor
 //     ReturnURL, Description, Customer, Method, Metadata or ExpiresAt, which VAI247 does not take;

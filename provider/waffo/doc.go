@@ -29,40 +29,10 @@
 // E codes, network errors and timeouts are unknown. Waffo answers C codes with HTTP 5xx, so the adapter
 // tells the transport not to resend them.
 //
-//	Waffo code   meaning                                  outcome  paygate code
-//	A0001        invalid API key                          F        AUTHENTICATION
-//	A0002        invalid signature                        F        AUTHENTICATION
-//	A0003        parameter validation failed              F        INVALID_REQUEST
-//	A0004        permission denied                        F        PERMISSION_DENIED
-//	A0005        merchant limit exceeded                  F        LIMIT_EXCEEDED
-//	A0006        abnormal merchant status                 F        PERMISSION_DENIED
-//	A0007        unsupported currency                     F        UNSUPPORTED_CURRENCY
-//	A0008        amount out of range                      F        LIMIT_EXCEEDED
-//	A0009        order does not exist                     F        NOT_FOUND
-//	A0010        contract disallows the operation         F        PERMISSION_DENIED
-//	A0011        idempotency parameter mismatch           F        IDEMPOTENCY_CONFLICT
-//	A0012        insufficient merchant balance            F        INSUFFICIENT_FUNDS
-//	A0013        already paid, cannot cancel              F        INVALID_STATE
-//	A0014        refund not allowed by refund rules       F        REFUND_NOT_ALLOWED
-//	A0015        channel does not support cancel          F        NOT_SUPPORTED
-//	A0016        channel rejected the cancel              F        INVALID_STATE
-//	A0017        channel does not support refund          F        NOT_SUPPORTED
-//	A0018        user has no available pay method         F        DECLINED
-//	A0019        refund blocked by chargeback             F        REFUND_NOT_ALLOWED
-//	A0020        amount exceeds transaction limit         F        LIMIT_EXCEEDED
-//	A0021        exceeds daily limit                      F        LIMIT_EXCEEDED
-//	A0022        product name required                    F        INVALID_REQUEST
-//	A0023        token expired                            F        INVALID_REQUEST
-//	A0024        exchange rate expired                    F        INVALID_REQUEST
-//	C0001        system unavailable                       F        UNAVAILABLE
-//	C0005        channel rejection                        F        DECLINED
-//	E0001        unknown status                           U        UNKNOWN
-//	other A…     undocumented merchant error              F        PROVIDER_ERROR
-//	other B…     undocumented user error                  F        DECLINED
-//	other C…     undocumented system/channel error        F        PROVIDER_ERROR
-//	other D…     risk rejection                           F        RISK_REJECTED
-//	other E…     unknown                                  U        UNKNOWN
-//	anything else                                         U        UNKNOWN
+// CodeTable lists every code the adapter knows, with its meaning, outcome, normalized code and advice,
+// then the row for each family's undocumented codes and for a code in no family (U UNKNOWN). It reads
+// the table the adapter classifies with, and the README's "Statuses and codes" section is generated
+// from it.
 //
 // A reply that is not a verified Waffo envelope is U: a transport failure after sending (TIMEOUT or
 // UNAVAILABLE), a body that does not parse (PROVIDER_ERROR; UNAVAILABLE for 5xx, RATE_LIMITED for 429),
@@ -72,21 +42,12 @@
 //
 // # Statuses
 //
-//	orderStatus              paygate status
-//	PAY_IN_PROGRESS          Pending (RequiresAction when orderAction sends the user somewhere)
-//	AUTHORIZATION_REQUIRED   RequiresAction
-//	AUTHED_WAITING_CAPTURE   Authorized
-//	PAY_SUCCESS              Succeeded
-//	ORDER_CLOSE              Failed when orderFailedReason is set; Expired when it closed
-//	                         (orderUpdatedAt) at or after orderExpiredAt; otherwise Canceled
+// PaymentStatusTable and RefundStatusTable list how orderStatus and refundStatus map; the README's
+// status table is generated from them. PAY_IN_PROGRESS is Pending, or RequiresAction when orderAction
+// sends the user somewhere. ORDER_CLOSE is Failed when orderFailedReason is set, Expired when it closed
+// (orderUpdatedAt) at or after orderExpiredAt, and otherwise Canceled.
 //
-//	refundStatus               paygate refund status
-//	REFUND_IN_PROGRESS         Pending
-//	ORDER_PARTIALLY_REFUNDED   Succeeded
-//	ORDER_FULLY_REFUNDED       Succeeded
-//	ORDER_REFUND_FAILED        Failed
-//
-// A status not in these tables is U UNKNOWN: the adapter does not guess.
+// A status in neither table is U UNKNOWN: the adapter does not guess.
 //
 // orderAction (a JSON string) becomes a paygate.Action: a QR code when actionData.paymentQr is set
 // (with paymentExpiryTime as ExpiresAt), a deeplink when actionType is DEEPLINK, otherwise a redirect to

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/paygate-go/paygate/provider"
+	"github.com/paygate-go/paygate/status"
+)
+
+// The committed README.md has exactly what go generate writes: its mapping tables are the adapters'.
+func TestREADMEIsUpToDate(t *testing.T) {
+	path, err := readmePath()
+	require.NoError(t, err)
+	readme, err := os.ReadFile(path)
+	require.NoError(t, err)
+	blocks, err := render(sources())
+	require.NoError(t, err)
+	if err := stale(readme, blocks); err != nil {
+		t.Fatal(err) // "README.md is stale: run go generate ./..." and the first line that differs
+	}
+}
+
+// A README generated from the tables goes stale when a table changes, and the error names the block.
+func TestChangedTableMakesREADMEStale(t *testing.T) {
+	srcs := sources()
+	fresh := generated(t, srcs)
+	tests := []struct {
+		name   string
+		change func(s []source)
+		block  string
+	}{
+		{"a code's normalized code", func(s []source) { s[0].codes[0].Code = status.CodeDeclined }, "result-codes"},
+		{"a code's outcome", func(s []source) { s[1].codes[1].Outcome = status.Unknown }, "result-codes"},
+		{"a code's advice", func(s []source) { s[2].codes[0].Advice += "!" }, "result-codes"},
+		{"a code row removed", func(s []source) { s[3].codes = s[3].codes[1:] }, "result-codes"},
+		{"a code row added", func(s []source) {
+			s[0].codes = append(s[0].codes, provider.CodeMapping{ProviderCode: "A0099", Outcome: status.Failure, Code: status.CodeDeclined})
+		}, "result-codes"},
+		{"a payment status's mapping", func(s []source) { s[2].payments[0].Status = status.PaymentFailed }, "status-mapping"},
+		{"a payment status's condition", func(s []source) { s[1].payments[0].Condition = "sometimes" }, "status-mapping"},
+		{"a payment status added", func(s []source) {
+			s[1].payments = append(s[1].payments, provider.PaymentStatusMapping{ProviderStatus: "AUTHED", Status: status.PaymentAuthorized})
+		}, "status-mapping"},
+		{"a refund status's mapping", func(s []source) { s[0].refunds[0].Status = status.RefundFailed }, "status-mapping"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			changed := cloneSources(srcs)
+			tt.change(changed)
+			blocks, err := render(changed)
+			require.NoError(t, err)
+			err = stale(fresh, blocks)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "README.md is stale: run go generate ./...")
+			assert.Contains(t, err.Error(), `block "`+tt.block+`" differs`)
+			for _, b := range blocks {
+				if b.name != tt.block {
+					assert.NotContains(t, err.Error(), `block "`+b.name+`"`, "only the changed block is stale")
+				}
+			}
+			regenerated, err := splice(fresh, blocks)
+			require.NoError(t, err)
+			assert.NoError(t, stale(regenerated, blocks), "go generate makes it fresh again")
+		})
+	}
+}
+
+// A table whose rows cannot be rendered faithfully is an error, not a silently wrong README.
+func TestRenderRefusesWhatItCannotShow(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(s []source)
+	}{
+		{"a payment status outside the README's order", func(s []source) { s[0].payments[0].Status = "REVERSED" }},
+		{"a refund status outside the README's order", func(s []source) { s[0].refunds[0].Status = "" }},
+		{"an invalid outcome", func(s []source) { s[0].codes[0].Outcome = "X" }},
+		{"an invalid code", func(s []source) { s[0].codes[0].Code = "NOPE" }},
+		{"no code table", func(s []source) { s[3].codes = nil }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			changed := cloneSources(sources())
+			tt.change(changed)
+			_, err := render(changed)
+			assert.Error(t, err)
+		})
+	}
+}
+
+func TestRenderIsDeterministic(t *testing.T) {
+	first, err := render(sources())
+	require.NoError(t, err)
+	for range 5 {
+		again, err := render(sources())
+		require.NoError(t, err)
+		assert.Equal(t, first, again)
+	}
+}
+
+func TestSplice(t *testing.T) {
+	b := block{"x", "new\n"}
+	begin, end := beginMarker("x"), endMarker("x")
+	tests := []struct {
+		name, doc, want, err string
+	}{
+		{"replaces the text between the markers", "a\n" + begin + "\nold\n" + end + "\nb\n", "a\n" + begin + "\n\nnew\n\n" + end + "\nb\n", ""},
+		{"fills an empty block", begin + "\n" + end + "\n", begin + "\n\nnew\n\n" + end + "\n", ""},
+		{"no begin marker", "a\n" + end + "\n", "", "has no line"},
+		{"no end marker", begin + "\nold\n", "", "has no line"},
+		{"a marker inside a line is not a marker", "see " + begin + "\n" + end + "\n", "", "has no line"},
+		{"two blocks of one name", begin + "\n" + end + "\n" + begin + "\n" + end + "\n", "", "want one"},
+		{"end before begin", end + "\n" + begin + "\n", "", "ends before it begins"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := splice([]byte(tt.doc), []block{b})
+			if tt.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.err)
+				assert.Error(t, stale([]byte(tt.doc), []block{b}))
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, string(got))
+			again, err := splice(got, []block{b})
+			require.NoError(t, err)
+			assert.Equal(t, string(got), string(again), "splicing twice changes nothing")
+			assert.NoError(t, stale(got, []block{b}))
+		})
+	}
+}
+
+func TestEscape(t *testing.T) {
+	tests := map[string]string{
+		"plain":         "plain",
+		"a | b":         `a \| b`,
+		"line\nbreak":   "line break",
+		"crlf\r\nbreak": "crlf break",
+	}
+	for in, want := range tests {
+		assert.Equal(t, want, escape(in), in)
+	}
+	var b strings.Builder
+	writeRow(&b, []string{"x|y", "z"})
+	assert.Equal(t, "| x\\|y | z |\n", b.String())
+}
+
+func TestProviderCode(t *testing.T) {
+	tests := map[string]string{"A0001": "`A0001`", "A*": "`A…` (any other)", "*": "(any)"}
+	for in, want := range tests {
+		assert.Equal(t, want, providerCode(in), in)
+	}
+}
+
+// generated is an empty README with every block's markers, spliced with the blocks of srcs.
+func generated(t *testing.T, srcs []source) []byte {
+	t.Helper()
+	blocks, err := render(srcs)
+	require.NoError(t, err)
+	var doc strings.Builder
+	for _, b := range blocks {
+		doc.WriteString("text\n" + beginMarker(b.name) + "\n" + endMarker(b.name) + "\n")
+	}
+	out, err := splice([]byte(doc.String()), blocks)
+	require.NoError(t, err)
+	require.NoError(t, stale(out, blocks))
+	return out
+}
+
+func cloneSources(srcs []source) []source {
+	out := slices.Clone(srcs)
+	for i := range out {
+		out[i].codes = slices.Clone(out[i].codes)
+		out[i].payments = slices.Clone(out[i].payments)
+		out[i].refunds = slices.Clone(out[i].refunds)
+	}
+	return out
+}

@@ -1,0 +1,78 @@
+package antom
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/paygate-go/paygate/provider"
+	"github.com/paygate-go/paygate/status"
+)
+
+// Every row of CodeTable is what classify does with the answers the row describes, and the rows cover
+// the table.
+func TestCodeTableAgreesWithClassify(t *testing.T) {
+	type answer struct{ code, status string }
+	// The answers each catch-all row describes, written out independently of unlistedCases.
+	unlisted := map[string][]answer{
+		"resultStatus S, whatever the code":                           {{"ORDER_NOT_EXIST", "S"}, {"UNKNOWN_EXCEPTION", "S"}, {"NOT_LISTED", "S"}},
+		"resultStatus F, a code not listed":                           {{"NOT_LISTED", "F"}, {"", "F"}},
+		"resultStatus U (or anything but S and F), a code not listed": {{"NOT_LISTED", "U"}, {"NOT_LISTED", ""}, {"NOT_LISTED", "s"}},
+	}
+	rows := CodeTable()
+	require.Len(t, rows, len(codeTable)+len(unlisted))
+	for _, row := range rows {
+		t.Run(row.ProviderCode+" "+row.Condition, func(t *testing.T) {
+			var answers []answer
+			switch {
+			case row.ProviderCode == "*":
+				answers = unlisted[row.Condition]
+				require.NotEmpty(t, answers, "no answers for the condition %q: add them to this test", row.Condition)
+			case row.Condition == "resultStatus U or F":
+				answers = []answer{{row.ProviderCode, "U"}, {row.ProviderCode, "F"}}
+			default:
+				require.Contains(t, []string{"resultStatus S", "resultStatus F"}, row.Condition)
+				answers = []answer{{row.ProviderCode, row.Condition[len(row.Condition)-1:]}}
+			}
+			for _, a := range answers {
+				outcome, code := classify(a.code, a.status)
+				assert.Equal(t, row.Outcome, outcome, a)
+				assert.Equal(t, row.Code, code, a)
+			}
+			if row.ProviderCode != "*" {
+				assert.Equal(t, codeTable[row.ProviderCode].code, row.Code)
+			}
+			assert.Equal(t, row.Outcome == status.Success, row.Advice == "", "advice for every row but S")
+			assert.Zero(t, row.HTTPStatus)
+		})
+	}
+}
+
+func TestPaymentStatusTableView(t *testing.T) {
+	rows := PaymentStatusTable()
+	seen := map[string]bool{}
+	for _, row := range rows {
+		seen[row.ProviderStatus] = true
+		assert.True(t, row.Status.Valid(), row.Status)
+		if row.Condition == "" {
+			assert.Equal(t, paymentStatusTable[row.ProviderStatus], row.Status)
+		}
+	}
+	assert.Len(t, seen, len(paymentStatusTable))
+	assert.Len(t, rows, len(paymentStatusTable)+1, "FAIL has two rows")
+	assert.Contains(t, rows, statusRow("FAIL", "paymentResultCode ORDER_IS_CLOSED", status.PaymentExpired))
+	assert.Contains(t, rows, statusRow("FAIL", "paymentResultCode other than ORDER_IS_CLOSED", status.PaymentFailed))
+}
+
+func TestRefundStatusTableView(t *testing.T) {
+	rows := RefundStatusTable()
+	require.Len(t, rows, len(refundStatusTable))
+	for _, row := range rows {
+		assert.Equal(t, refundStatusTable[row.ProviderStatus], row.Status, row.ProviderStatus)
+	}
+}
+
+func statusRow(s, condition string, st status.Payment) provider.PaymentStatusMapping {
+	return provider.PaymentStatusMapping{ProviderStatus: s, Condition: condition, Status: st}
+}
