@@ -23,6 +23,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 )
 
 // docsSimFile is what the docs-only client reads from the file `paygate sim --out` writes.
@@ -59,6 +60,9 @@ type docsSimFile struct {
 // partly refunded, and a second one that is cancelled unpaid. Every signature the docs promise on
 // responses and webhooks is verified.
 func TestSimServesDocsOnlyClient(t *testing.T) {
+	// No goroutine may outlive the test: registered first, this runs after every other cleanup.
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	hooks := newDocsWebhooks(t)
 
 	path := filepath.Join(t.TempDir(), "sim.json")
@@ -152,6 +156,32 @@ func docsSettle(t *testing.T, ctx context.Context, hc *http.Client, f docsSimFil
 	require.JSONEq(t, `{"ok":true}`, string(raw))
 }
 
+// docsFault injects one fault through the simulators' control API.
+func docsFault(t *testing.T, ctx context.Context, hc *http.Client, f docsSimFile, provider, op, kind string) {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"provider": provider, "op": op, "kind": kind, "times": 1})
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, f.ControlURL+"/fault", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	resp, raw, err := docsDo(ctx, hc, req)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "fault %s %s %s: %s", provider, op, kind, raw)
+}
+
+var (
+	docsOtherKeyOnce sync.Once
+	docsOtherKeyVal  *rsa.PrivateKey
+	docsOtherKeyErr  error
+)
+
+// docsOtherKey is an RSA key the simulators do not know.
+func docsOtherKey(t *testing.T) *rsa.PrivateKey {
+	docsOtherKeyOnce.Do(func() { docsOtherKeyVal, docsOtherKeyErr = rsa.GenerateKey(rand.Reader, 2048) })
+	require.NoError(t, docsOtherKeyErr)
+	return docsOtherKeyVal
+}
+
 // docsPoll calls step every 50 ms until it is done, fails or 5 s pass.
 func docsPoll(t *testing.T, what string, step func() (bool, error)) {
 	t.Helper()
@@ -243,6 +273,22 @@ func docsWaffoScenario(t *testing.T, ctx context.Context, hc *http.Client, f doc
 	var we *waffoError
 	require.ErrorAs(t, err, &we)
 	assert.Equal(t, "A0013", we.Code)
+
+	// Signatures are checked both ways: the simulator refuses a request signed with another key
+	// (A0002), and a response whose signature was corrupted is not a result for the client.
+	bad := *c
+	bad.key = docsOtherKey(t)
+	_, err = bad.inquireOrder(ctx, prid)
+	require.ErrorAs(t, err, &we)
+	assert.Equal(t, "A0002", we.Code)
+	docsFault(t, ctx, hc, f, "waffo", "inquire", "corrupt-signature")
+	_, err = c.inquireOrder(ctx, prid)
+	require.Error(t, err)
+	assert.NotErrorAs(t, err, &we)
+	assert.ErrorContains(t, err, "signature")
+	paid, err = c.inquireOrder(ctx, prid)
+	require.NoError(t, err, "the fault was for one reply only")
+	assert.Equal(t, "PAY_SUCCESS", paid.OrderStatus)
 }
 
 func docsAntomScenario(t *testing.T, ctx context.Context, hc *http.Client, f docsSimFile, hooks *docsWebhooks) {
@@ -313,6 +359,20 @@ func docsAntomScenario(t *testing.T, ctx context.Context, hc *http.Client, f doc
 	q2, err := c.inquiryPayment(ctx, prid2)
 	require.NoError(t, err)
 	assert.Equal(t, "CANCELLED", q2.PaymentStatus)
+
+	// Signatures are checked both ways: the simulator refuses a request signed with another key
+	// (F INVALID_SIGNATURE), and a response whose signature was corrupted is not a result.
+	bad := *c
+	bad.key = docsOtherKey(t)
+	q, err = bad.inquiryPayment(ctx, prid)
+	require.NoError(t, err)
+	assert.Equal(t, antomResult{ResultCode: "INVALID_SIGNATURE", ResultStatus: "F"}, antomResult{ResultCode: q.Result.ResultCode, ResultStatus: q.Result.ResultStatus})
+	docsFault(t, ctx, hc, f, "antom", "inquire", "corrupt-signature")
+	_, err = c.inquiryPayment(ctx, prid)
+	require.ErrorContains(t, err, "signature")
+	q, err = c.inquiryPayment(ctx, prid)
+	require.NoError(t, err, "the fault was for one reply only")
+	assert.Equal(t, "SUCCESS", q.PaymentStatus)
 }
 
 func docsVAI247Scenario(t *testing.T, ctx context.Context, hc *http.Client, f docsSimFile, hooks *docsWebhooks) {
