@@ -102,7 +102,7 @@ func verifySHA256RSA(key *rsa.PublicKey, content []byte, sigB64 string) error {
 	return rsa.VerifyPKCS1v15(key, crypto.SHA256, sum[:], sig)
 }
 
-// docsPost sends one request and reads the whole answer.
+// docsDo sends one request, bounded by docsRequestTimeout, and reads the whole answer.
 func docsDo(ctx context.Context, hc *http.Client, req *http.Request) (*http.Response, []byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, docsRequestTimeout)
 	defer cancel()
