@@ -149,17 +149,13 @@ func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return exitUsage, err
 	}
-	name, cfg, err := c.creds.config(getenv)
-	if err != nil {
-		return exitUsage, err
-	}
 	req, err := c.request(cmd)
 	if err != nil {
 		return exitUsage, err
 	}
-	gw, err := cfg.build(name, buildOptions{})
+	_, gw, err := c.creds.open(getenv)
 	if err != nil {
-		return exitUsage, usageError{err.Error()}
+		return exitUsage, err
 	}
 	defer closeAdapter(gw)
 	var call paygate.Gateway = gw

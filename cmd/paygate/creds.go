@@ -146,6 +146,20 @@ func (c *credentialFlags) config(getenv func(string) string) (string, providerCo
 	return c.provider, cfg, nil
 }
 
+// open builds the adapter the flags name. A missing or malformed credential is a usage error: the
+// command line (or the environment) must change.
+func (c *credentialFlags) open(getenv func(string) string) (string, adapter, error) {
+	name, cfg, err := c.config(getenv)
+	if err != nil {
+		return "", nil, err
+	}
+	a, err := cfg.build(name, buildOptions{})
+	if err != nil {
+		return "", nil, usageError{err.Error()}
+	}
+	return name, a, nil
+}
+
 // build makes the named adapter.
 func (cfg providerConfig) build(name string, opts buildOptions) (adapter, error) {
 	switch name {

@@ -30,13 +30,9 @@ func runWebhookListen(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return exitUsage, err
 	}
-	name, cfg, err := creds.config(getenv)
+	name, gw, err := creds.open(getenv)
 	if err != nil {
 		return exitUsage, err
-	}
-	gw, err := cfg.build(name, buildOptions{})
-	if err != nil {
-		return exitUsage, usageError{err.Error()}
 	}
 	defer closeAdapter(gw)
 	hooks, ok := gw.(webhookHandlers)
