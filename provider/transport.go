@@ -90,7 +90,7 @@ type Request struct {
 	// Definite, if set, reports whether an HTTP answer is the provider's definite result, which the
 	// transport returns at once even when its status is one it would otherwise retry (429, 5xx): a
 	// provider that answers a business failure with a 5xx status (Waffo's C codes) must not see the
-	// request again.
+	// request again. It is asked only about answers the transport would otherwise resend.
 	Definite func(status int, body []byte) bool
 }
 
@@ -477,7 +477,10 @@ func (c *call) decide(res tryResult, resp *http.Response) (bool, string) {
 		if !c.r.Resendable {
 			return false, "failed after sending; not resendable"
 		}
-	case c.r.Definite != nil && res.resp != nil && c.r.Definite(res.status, res.resp.Body):
+	case c.r.Definite != nil && c.r.Resendable && res.resp != nil && (res.status == http.StatusTooManyRequests || res.status >= 500) &&
+		c.r.Definite(res.status, res.resp.Body):
+		// Asked only about an answer that would otherwise be resent: for any other the decision is
+		// the same without it, and Definite may parse the whole body.
 		return false, "the provider's definite answer"
 	case res.status == http.StatusTooManyRequests, res.status == http.StatusBadGateway,
 		res.status == http.StatusServiceUnavailable, res.status == http.StatusGatewayTimeout:

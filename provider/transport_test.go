@@ -343,6 +343,38 @@ func TestDoDefiniteAnswerIsNotRetried(t *testing.T) {
 	}
 }
 
+// TestDoDefiniteAskedOnlyAboutResends pins that Definite is consulted only for an answer the transport
+// would otherwise resend (429 or 5xx of a resendable request), and that skipping it elsewhere changes
+// nothing: such an answer is returned after one send whatever Definite would have said.
+func TestDoDefiniteAskedOnlyAboutResends(t *testing.T) {
+	for _, tt := range []struct {
+		status     int
+		resendable bool
+		wantAsked  bool
+	}{
+		{200, true, false}, {400, true, false}, {409, true, false},
+		{429, false, false}, {500, false, false}, {503, false, false},
+		{429, true, true}, {500, true, true}, {502, true, true}, {503, true, true},
+	} {
+		t.Run(fmt.Sprintf("%d resendable=%v", tt.status, tt.resendable), func(t *testing.T) {
+			rec := &recorder{}
+			ts := serve(t, rec, func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(tt.status)
+				_, _ = io.WriteString(w, "definite")
+			})
+			tr := newTestTransport(t, ts.URL, nil)
+			var asked atomic.Int32
+			definite := func(int, []byte) bool { asked.Add(1); return true }
+			resp, err := tr.Do(testCtx(t), &Request{Op: paygate.OpCreate, Path: "/p", Body: []byte("b"), Resendable: tt.resendable, Definite: definite})
+			require.NoError(t, err)
+			assert.Equal(t, 1, resp.Attempts)
+			assert.Equal(t, int32(1), rec.n.Load())
+			assert.Equal(t, tt.status, resp.StatusCode)
+			assert.Equal(t, tt.wantAsked, asked.Load() == 1)
+		})
+	}
+}
+
 func TestDoRetryAfter(t *testing.T) {
 	t.Run("503 waits Retry-After then succeeds", func(t *testing.T) {
 		rec := &recorder{}
