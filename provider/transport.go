@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -68,6 +69,19 @@ type Transport struct {
 	policy   retry.Policy
 	log      *zap.Logger
 	maxBody  int64
+
+	routes  sync.Map     // request path (without query) → route: resolve's answer, computed once
+	nroutes atomic.Int32 // entries stored in routes, at most maxRoutes
+}
+
+// maxRoutes bounds Transport.routes: adapters send to a handful of fixed paths, and an adapter that put
+// ids in its paths must not grow the cache without end (those paths are then resolved every time).
+const maxRoutes = 64
+
+// route is a resolved request path: its URL and the path to log.
+type route struct {
+	url     *url.URL
+	logPath string
 }
 
 // Request is one logical request to the provider; [Transport.Do] may send it several times.
@@ -239,6 +253,38 @@ func requireTLS12(tr *http.Transport) {
 	}
 }
 
+// route is resolve with its answers for the path part (before "?") kept: parsing, joining and checking
+// a path is done once, and only the query is added per call. A query with a control character, or a
+// path with a fragment, takes resolve's full path, so errors are the same.
+func (t *Transport) route(p string) (*url.URL, string, error) {
+	if strings.Contains(p, "#") {
+		return t.resolve(p)
+	}
+	path, query, _ := strings.Cut(p, "?")
+	if strings.ContainsFunc(query, isCTL) {
+		return t.resolve(p)
+	}
+	var rt route
+	if v, ok := t.routes.Load(path); ok {
+		rt = v.(route)
+	} else {
+		u, logPath, err := t.resolve(path)
+		if err != nil {
+			return nil, "", err
+		}
+		rt = route{url: u, logPath: logPath}
+		if t.nroutes.Load() < maxRoutes && t.nroutes.Add(1) <= maxRoutes { // Load first: a full cache stops counting
+			t.routes.Store(path, rt)
+		}
+	}
+	u := *rt.url // each call gets its own copy: the cached one is never handed out
+	u.RawQuery = query
+	return &u, rt.logPath, nil
+}
+
+// isCTL reports an ASCII control character, which url.Parse refuses anywhere in a URL.
+func isCTL(r rune) bool { return r < ' ' || r == 0x7f }
+
 // resolve joins path to the base URL and checks the result.
 func (t *Transport) resolve(p string) (*url.URL, string, error) {
 	ref, err := url.Parse(p)
@@ -277,7 +323,7 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 	if method == "" {
 		method = http.MethodPost
 	}
-	u, logPath, err := t.resolve(r.Path)
+	u, logPath, err := t.route(r.Path)
 	if err != nil {
 		return nil, t.notSent(r.Op, status.CodeInvalidRequest, "the request URL was refused (adapter bug or misconfigured BaseURL)", err)
 	}

@@ -190,6 +190,46 @@ func TestResolve(t *testing.T) {
 	}
 }
 
+// route caches resolve's answers; it must answer exactly as resolve does, on a miss and on a hit, and
+// a URL it returns must not be changed by a later call.
+func TestRouteMatchesResolve(t *testing.T) {
+	tr := newTestTransport(t, "https://api.example.com/v2", nil)
+	paths := []string{
+		"/payments", "payments/p1", "/payments?id=a%20b&x=1", "/payments?id=c", "/payments?", "/payments?a:b",
+		"/a%2Fb", "", "?only=query", "/p#frag", "/p?x=1#frag", "/p?x=\x01", "/p\x7f?x=1",
+		"https://evil.example.com/x", "//evil.example.com/x", "/../admin", "/../admin?x=1", "%zz", "%zz?x=1", "a:b?x=1",
+	}
+	for range 2 {
+		for _, p := range paths {
+			wantURL, wantLog, wantErr := tr.resolve(p)
+			u, logPath, err := tr.route(p)
+			if wantErr != nil {
+				assert.Equal(t, wantErr, err, "%q", p)
+				continue
+			}
+			require.NoError(t, err, "%q", p)
+			assert.Equal(t, wantURL.String(), u.String(), "%q", p)
+			assert.Equal(t, wantLog, logPath, "%q", p)
+			u.RawQuery = "changed" // a caller's change stays its own
+		}
+	}
+	u, _, err := tr.route("/payments")
+	require.NoError(t, err)
+	assert.Equal(t, "https://api.example.com/v2/payments", u.String())
+
+	for i := range 2 * maxRoutes {
+		_, _, err := tr.route("/p/" + strconv.Itoa(i))
+		require.NoError(t, err)
+	}
+	assert.LessOrEqual(t, tr.countRoutes(), maxRoutes, "the cache stops growing")
+}
+
+func (t *Transport) countRoutes() int {
+	n := 0
+	t.routes.Range(func(any, any) bool { n++; return true })
+	return n
+}
+
 func TestDoRefusesBadPath(t *testing.T) {
 	rec := &recorder{}
 	ts := serve(t, rec, func(http.ResponseWriter, *http.Request) {})
