@@ -33,6 +33,12 @@ import (
 // APIs answer in kilobytes, and an unbounded read lets a broken or hostile endpoint exhaust memory.
 const DefaultMaxBodyBytes = 1 << 20
 
+// DefaultMaxIdleConnsPerHost is how many idle connections to one host the transport keeps when it
+// builds the HTTP transport itself (net/http keeps 2). An adapter talks to one provider host: with
+// more calls in flight than idle connections kept, every extra call opens a new connection (a TCP and
+// TLS handshake) and closes it afterwards.
+const DefaultMaxIdleConnsPerHost = 100
+
 // DefaultTimeout bounds one HTTP exchange when TransportConfig.HTTPClient is nil, so a provider that
 // never answers cannot hold a call forever.
 const DefaultTimeout = 30 * time.Second
@@ -46,8 +52,10 @@ type TransportConfig struct {
 	BaseURL string
 	// HTTPClient sends the requests; nil means a client with a 30 s timeout. It is never modified: the
 	// transport uses a copy that does not follow redirects and, when its Transport is an
-	// *http.Transport (or nil), a clone of it that requires TLS 1.2 or later. Any other RoundTripper is
-	// used as is, and TLS is then the caller's responsibility.
+	// *http.Transport, a clone of it that requires TLS 1.2 or later. A nil Transport means a clone of
+	// http.DefaultTransport requiring TLS 1.2 that keeps DefaultMaxIdleConnsPerHost idle connections
+	// per host (unless http.DefaultTransport was replaced by another RoundTripper, used as is). Any
+	// other RoundTripper is used as is, and TLS is then the caller's responsibility.
 	HTTPClient *http.Client
 	// Retry sets attempts and delays; zero fields take retry.Default()'s values.
 	Retry retry.Policy
@@ -218,27 +226,37 @@ func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastRe
 // httpClient returns the client the transport uses; see TransportConfig.HTTPClient.
 func httpClient(c *http.Client) *http.Client {
 	if c == nil {
-		var tr *http.Transport
-		if dt, ok := http.DefaultTransport.(*http.Transport); ok {
-			tr = dt.Clone()
-		} else {
-			tr = cleanhttp.DefaultPooledTransport()
-		}
-		requireTLS12(tr)
-		return &http.Client{Transport: tr, Timeout: DefaultTimeout, CheckRedirect: noRedirect}
+		return &http.Client{Transport: defaultTransport(), Timeout: DefaultTimeout, CheckRedirect: noRedirect}
 	}
 	cc := *c
-	rt := c.Transport
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
-	if ht, ok := rt.(*http.Transport); ok {
+	if c.Transport == nil {
+		if _, ok := http.DefaultTransport.(*http.Transport); ok {
+			cc.Transport = defaultTransport()
+		} // else a RoundTripper put in http.DefaultTransport, used as is
+	} else if ht, ok := c.Transport.(*http.Transport); ok {
 		tr := ht.Clone()
 		requireTLS12(tr)
 		cc.Transport = tr
 	}
 	cc.CheckRedirect = noRedirect
 	return &cc
+}
+
+// defaultTransport is the transport of a client that brings none: http.DefaultTransport's settings,
+// TLS 1.2 or later, and DefaultMaxIdleConnsPerHost idle connections per host.
+func defaultTransport() *http.Transport {
+	var tr *http.Transport
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		tr = dt.Clone()
+	} else {
+		tr = cleanhttp.DefaultPooledTransport()
+	}
+	requireTLS12(tr)
+	tr.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
+	if tr.MaxIdleConns != 0 && tr.MaxIdleConns < DefaultMaxIdleConnsPerHost {
+		tr.MaxIdleConns = DefaultMaxIdleConnsPerHost
+	}
+	return tr
 }
 
 // requireTLS12 raises tr's minimum TLS version to 1.2, keeping its other TLS settings. tr must be a

@@ -250,6 +250,8 @@ func TestHTTPClientSetup(t *testing.T) {
 		require.True(t, ok)
 		assert.NotSame(t, http.DefaultTransport, ht)
 		assert.Equal(t, uint16(tls.VersionTLS12), ht.TLSClientConfig.MinVersion)
+		assert.Equal(t, DefaultMaxIdleConnsPerHost, ht.MaxIdleConnsPerHost, "calls in flight keep their connections")
+		assert.GreaterOrEqual(t, ht.MaxIdleConns, DefaultMaxIdleConnsPerHost)
 		assert.ErrorIs(t, c.CheckRedirect(nil, nil), http.ErrUseLastResponse)
 	})
 	t.Run("caller's client is copied, TLS raised, other settings kept", func(t *testing.T) {
@@ -262,6 +264,7 @@ func TestHTTPClientSetup(t *testing.T) {
 		assert.NotSame(t, theirs, ht)
 		assert.Equal(t, uint16(tls.VersionTLS12), ht.TLSClientConfig.MinVersion)
 		assert.Equal(t, "keep.me", ht.TLSClientConfig.ServerName)
+		assert.Zero(t, ht.MaxIdleConnsPerHost, "their pool settings are theirs")
 		// Untouched:
 		assert.Same(t, theirs, caller.Transport)
 		assert.Nil(t, caller.CheckRedirect)
@@ -277,6 +280,7 @@ func TestHTTPClientSetup(t *testing.T) {
 		require.True(t, ok)
 		assert.NotSame(t, http.DefaultTransport, ht)
 		assert.Equal(t, uint16(tls.VersionTLS12), ht.TLSClientConfig.MinVersion)
+		assert.Equal(t, DefaultMaxIdleConnsPerHost, ht.MaxIdleConnsPerHost)
 	})
 	t.Run("custom RoundTripper used as is", func(t *testing.T) {
 		rt := roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("x") })

@@ -26,6 +26,7 @@ import (
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/money"
+	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/provider/waffo"
 	"github.com/paygate-go/paygate/provider/waffo/waffotest"
@@ -311,10 +312,13 @@ func BenchmarkParallel(b *testing.B) {
 const baseMaxBody = 1 << 20
 
 // baseHTTPClient is configured as the adapter's default client: a clone of http.DefaultTransport
-// (keep-alive, its pool sizes) requiring TLS 1.2, a 30 s timeout and no redirects.
+// (keep-alive) requiring TLS 1.2 and keeping as many idle connections per host, a 30 s timeout and no
+// redirects.
 func baseHTTPClient() *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	tr.MaxIdleConnsPerHost = provider.DefaultMaxIdleConnsPerHost
+	tr.MaxIdleConns = max(tr.MaxIdleConns, provider.DefaultMaxIdleConnsPerHost)
 	return &http.Client{
 		Transport: tr, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
