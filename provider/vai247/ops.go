@@ -113,7 +113,7 @@ func inquiredPayment(f fields, orderID string) (*paygate.Payment, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, ok := f[wire.amount]
+	raw, ok := f.raw(wire.amount)
 	if !ok {
 		return nil, fmt.Errorf("field %q is missing", wire.amount)
 	}
@@ -267,7 +267,7 @@ func refundAnswer(f fields, req *paygate.RefundRequest) (*paygate.Refund, error)
 	if !ok {
 		return nil, fmt.Errorf("refund status %q is not one the adapter knows", st)
 	}
-	raw, ok := f[wire.amount]
+	raw, ok := f.raw(wire.amount)
 	if !ok {
 		return nil, fmt.Errorf("field %q is missing", wire.amount)
 	}
@@ -347,7 +347,8 @@ func (g *Gateway) do(ctx context.Context, r request) (fields, error) {
 func (g *Gateway) errorAnswer(op paygate.Op, resp *provider.Response) *paygate.Error {
 	code, msg := "", ""
 	if f, err := decodeObject(resp.Body); err == nil {
-		if env, err := decodeObject(f[wire.errObject]); err == nil {
+		raw, _ := f.raw(wire.errObject)
+		if env, err := decodeObject(raw); err == nil {
 			code, _ = env.str(wire.errCode, false)
 			msg, _ = env.str(wire.errMessage, false)
 		}
