@@ -393,17 +393,19 @@ func (t *Transport) notSent(op paygate.Op, code status.Code, msg string, cause e
 	}
 }
 
-// tryTrace records how far one try got, from net/http's client trace.
+// tryTrace records how far one try got, from net/http's client trace (kept in it, one allocation).
 type tryTrace struct {
 	getConn, gotConn, wroteHeaders atomic.Bool
+	trace                          httptrace.ClientTrace
 }
 
 func (tt *tryTrace) clientTrace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
+	tt.trace = httptrace.ClientTrace{
 		GetConn:      func(string) { tt.getConn.Store(true) },
 		GotConn:      func(httptrace.GotConnInfo) { tt.gotConn.Store(true) },
 		WroteHeaders: func() { tt.wroteHeaders.Store(true) },
 	}
+	return &tt.trace
 }
 
 // neverSent reports whether a try that failed with err certainly sent nothing. When in doubt it

@@ -171,9 +171,11 @@ func (f fields) str(name string, required bool) (string, error) {
 	}
 	s, ok := plainString(raw)
 	if !ok {
-		if err := json.Unmarshal(raw, &s); err != nil {
+		var v string // declared here, so only this path allocates it
+		if err := json.Unmarshal(raw, &v); err != nil {
 			return "", fmt.Errorf("field %q is not a string", name)
 		}
+		s = v
 	}
 	if required && s == "" {
 		return "", fmt.Errorf("field %q is empty", name)
