@@ -451,9 +451,10 @@ type call struct {
 	cur            *tryTrace
 	tries, retries int
 	last           tryResult
-	firstSent      *tryResult // the first try that may have reached the provider
-	earlierUnknown bool       // a try before the last was unsure
-	timeout        bool       // a timeout or deadline was involved
+	firstSent      tryResult // the first try that may have reached the provider, when anySent
+	anySent        bool
+	earlierUnknown bool // a try before the last was unsure
+	timeout        bool // a timeout or deadline was involved
 	nextDelay      time.Duration
 	signErr        error // signing a retry failed
 }
@@ -517,9 +518,8 @@ func (c *call) checkRetry(_ context.Context, resp *http.Response, err error) (bo
 	if c.tries > 1 && c.last.unsure() {
 		c.earlierUnknown = true
 	}
-	if res.sent && c.firstSent == nil {
-		first := res
-		c.firstSent = &first
+	if res.sent && !c.anySent {
+		c.firstSent, c.anySent = res, true
 	}
 	c.last = res
 
@@ -668,7 +668,7 @@ func (c *call) result(doErr error) (*Response, error) {
 			Err: cause,
 		}
 	}
-	if c.firstSent == nil {
+	if !c.anySent {
 		return nil, &paygate.Error{
 			Provider: t.provider, Op: c.r.Op, Outcome: status.Failure, Code: status.CodeUnavailable,
 			Message: fmt.Sprintf("could not connect to %s (%s); nothing was sent. Check BaseURL and the network; the same request may be sent again or another provider tried",
@@ -680,7 +680,7 @@ func (c *call) result(doErr error) (*Response, error) {
 	if c.timeout {
 		code = status.CodeTimeout
 	}
-	first := *c.firstSent
+	first := c.firstSent
 	var why error
 	switch {
 	case first.err != nil:

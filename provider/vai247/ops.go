@@ -90,8 +90,9 @@ func (g *Gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (*pa
 		return nil, needOrderID(paygate.OpInquire)
 	}
 	ids := []zap.Field{zap.String("provider_payment_id", req.ProviderPaymentID)}
-	q := url.Values{wire.queryTransactionID: {req.ProviderPaymentID}}
-	f, err := g.do(ctx, request{op: paygate.OpInquire, method: http.MethodGet, path: wire.pathInquire + "?" + q.Encode(), ids: ids})
+	// One parameter: what url.Values.Encode writes, without building the map.
+	q := url.QueryEscape(wire.queryTransactionID) + "=" + url.QueryEscape(req.ProviderPaymentID)
+	f, err := g.do(ctx, request{op: paygate.OpInquire, method: http.MethodGet, path: wire.pathInquire + "?" + q, ids: ids})
 	if err != nil {
 		return nil, err
 	}
@@ -314,9 +315,12 @@ type request struct {
 // do sends r and returns the 2xx body's fields, or the *paygate.Error the answer maps to.
 func (g *Gateway) do(ctx context.Context, r request) (fields, error) {
 	post := r.method == "" || r.method == http.MethodPost
-	h := g.headers(post)
-	for k, vs := range r.header {
-		h[k] = vs
+	h := g.staticHeaders(post)
+	if len(r.header) > 0 {
+		h = g.headers(post)
+		for k, vs := range r.header {
+			h[k] = vs
+		}
 	}
 	sign := r.sign
 	if sign == nil {
