@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -383,6 +384,7 @@ func TestDoDefiniteAnswerIsNotRetried(t *testing.T) {
 			assert.Equal(t, 2, resp.Attempts, "the transient answer is retried, the definite one is returned")
 			assert.Equal(t, int32(2), rec.n.Load())
 			assert.Equal(t, "definite", string(resp.Body))
+			assert.Equal(t, status >= 500, resp.EarlierUnknown, "the transient 5xx may have been processed: the definite answer may be about it")
 		})
 	}
 }
@@ -902,4 +904,137 @@ func TestResponseKeepUnknown(t *testing.T) {
 	ue := &paygate.Error{Outcome: status.Unknown, Code: status.CodeTimeout}
 	assert.Same(t, ue, (&Response{EarlierUnknown: true}).KeepUnknown(ue))
 	assert.Nil(t, (&Response{EarlierUnknown: true}).KeepUnknown(nil))
+}
+
+// FuzzRouteMatchesResolve holds the path cache to resolve on any path: the same URL, log path and
+// error, on a miss and on a hit, whatever the query.
+func FuzzRouteMatchesResolve(f *testing.F) {
+	for _, seed := range []string{
+		"/payments", "/payments?id=1", "/payments?id=%zz", "/p?a=b;c=d", "/p??x", "?", "/p?#", "/p?x=\x7f",
+		"/p/%2e%2e/x?y", "//h/p?q", "a:b", "/a:b?c:d", "/é?é", "/p?\xff", "/p\xff?x",
+	} {
+		f.Add(seed, "x=1")
+	}
+	f.Fuzz(func(t *testing.T, path, query string) {
+		tr, err := NewTransport(TransportConfig{Provider: "testpay", BaseURL: "https://api.example.com/v2"})
+		require.NoError(t, err)
+		for _, p := range []string{path, path, path + "?" + query, path} {
+			wantURL, wantLog, wantErr := tr.resolve(p)
+			u, logPath, err := tr.route(p)
+			if wantErr != nil {
+				require.Equal(t, wantErr, err, "%q", p)
+				continue
+			}
+			require.NoError(t, err, "%q", p)
+			require.Equal(t, wantURL.String(), u.String(), "%q", p)
+			require.Equal(t, wantLog, logPath, "%q", p)
+		}
+	})
+}
+
+// The path cache is shared by concurrent calls: each gets its own query, never another call's, and the
+// cache stays bounded while more distinct paths than it holds are used at once (run with -race).
+func TestRouteConcurrent(t *testing.T) {
+	tr := newTestTransport(t, "https://api.example.com/v2", nil)
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 200 {
+				path := "/orders/" + strconv.Itoa(i%(2*maxRoutes))
+				query := "g=" + strconv.Itoa(g) + "&i=" + strconv.Itoa(i)
+				u, logPath, err := tr.route(path + "?" + query)
+				if !assert.NoError(t, err) {
+					return
+				}
+				assert.Equal(t, "https://api.example.com/v2"+path+"?"+query, u.String())
+				assert.Equal(t, path, logPath)
+				u.RawQuery, u.Path = "mine", "/mine" // a caller's change stays its own
+			}
+		})
+	}
+	wg.Wait()
+	assert.LessOrEqual(t, tr.countRoutes(), maxRoutes)
+	u, _, err := tr.route("/orders/1")
+	require.NoError(t, err)
+	assert.Equal(t, "https://api.example.com/v2/orders/1", u.String(), "the cached URL was never changed")
+}
+
+// TestDoDeliveredThenNotSent: a try that may have reached the provider (an answered 5xx or 429, a
+// connection lost after the request was written, a timeout after it was written) followed by tries
+// that never leave the client (the dial fails). The never-sent tries must not hide the delivered one:
+// the call is U, without retry.ErrNotSent; and when a later try is answered, EarlierUnknown says an
+// earlier try may have been processed (a 429 or 4xx is not a processing, so it alone does not).
+func TestDoDeliveredThenNotSent(t *testing.T) {
+	tests := []struct {
+		name        string
+		first       http.HandlerFunc
+		lastAnswers bool // the third try dials and is answered 400
+		wantCode    status.Code
+		wantEarlier bool
+	}{
+		{"503 then refused", statusHandler(http.StatusServiceUnavailable), false, status.CodeUnavailable, false},
+		{"500 then refused", statusHandler(http.StatusInternalServerError), false, status.CodeUnavailable, false},
+		{"429 then refused", statusHandler(http.StatusTooManyRequests), false, status.CodeUnavailable, false},
+		{"reset after write then refused", hijackClose, false, status.CodeUnavailable, false},
+		{"timeout after write then refused", blockUntilGone, false, status.CodeTimeout, false},
+		{"503, refused, then 400", statusHandler(http.StatusServiceUnavailable), true, "", true},
+		{"reset after write, refused, then 400", hijackClose, true, "", true},
+		{"timeout after write, refused, then 400", blockUntilGone, true, "", true},
+		{"429, refused, then 400", statusHandler(http.StatusTooManyRequests), true, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{}
+			ts := serve(t, rec, func(w http.ResponseWriter, r *http.Request) {
+				if rec.n.Load() == 1 {
+					tt.first(w, r)
+					return
+				}
+				w.WriteHeader(http.StatusBadRequest)
+			})
+			var dials atomic.Int32
+			var d net.Dialer
+			ht := &http.Transport{DisableKeepAlives: true, DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				n := dials.Add(1)
+				if n == 1 || (n == 3 && tt.lastAnswers) {
+					return d.DialContext(ctx, network, addr)
+				}
+				return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
+			}}
+			t.Cleanup(ht.CloseIdleConnections)
+			tr := newTestTransport(t, ts.URL, func(c *TransportConfig) {
+				c.HTTPClient = &http.Client{Transport: ht, Timeout: 200 * time.Millisecond}
+			})
+			b := retry.NewBudget(3)
+			resp, err := tr.Do(retry.WithBudget(testCtx(t), b), &Request{Op: paygate.OpCreate, Path: "/p", Body: []byte("x"), Resendable: true})
+			assert.Equal(t, int32(3), dials.Load(), "three tries")
+			assert.Equal(t, 3, b.Used())
+			if tt.lastAnswers {
+				require.NoError(t, err)
+				assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+				assert.Equal(t, 3, resp.Attempts)
+				assert.Equal(t, tt.wantEarlier, resp.EarlierUnknown)
+				return
+			}
+			pe := asPaygateError(t, err)
+			assert.Equal(t, status.Unknown, pe.Outcome, "a never-sent try hid a delivered one")
+			assert.Equal(t, status.Unknown, paygate.OutcomeOf(err))
+			assert.Equal(t, tt.wantCode, pe.Code)
+			assert.NotErrorIs(t, err, retry.ErrNotSent)
+			assert.Contains(t, pe.Message, "may have reached testpay")
+			assert.Equal(t, int32(1), rec.n.Load())
+		})
+	}
+}
+
+func statusHandler(code int) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(code) }
+}
+
+// blockUntilGone answers nothing until the client gives up.
+func blockUntilGone(_ http.ResponseWriter, r *http.Request) {
+	select {
+	case <-r.Context().Done():
+	case <-time.After(10 * time.Second):
+	}
 }
