@@ -683,6 +683,8 @@ func (c *call) result(doErr error) (*Response, error) {
 	first := c.firstSent
 	var why error
 	switch {
+	case first.n == last.n:
+		why = cause // the last try, with how the tries ended (the context, a failed signing)
 	case first.err != nil:
 		why = first.err
 	case first.overflow:

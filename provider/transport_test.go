@@ -1038,3 +1038,60 @@ func blockUntilGone(_ http.ResponseWriter, r *http.Request) {
 	case <-time.After(10 * time.Second):
 	}
 }
+
+// TestDoEndedAfterUnsureTry: the connection is lost after the request was written, and the tries then
+// end without another send: the context ends during the wait, or signing the retry fails. Nothing
+// answered and the first try may have been processed: U, never F, and the error keeps why the tries
+// ended (route's breaker, for one, does not count a caller's cancellation against the provider).
+func TestDoEndedAfterUnsureTry(t *testing.T) {
+	boom := errors.New("no key")
+	tests := []struct {
+		name    string
+		sign    func(n int32) error
+		onLog   bool // cancel the context when the try is logged, just before the wait
+		wantErr error
+	}{
+		{"context cancelled during the wait", nil, true, context.Canceled},
+		{"signing the retry fails", func(n int32) error {
+			if n > 1 {
+				return boom
+			}
+			return nil
+		}, false, boom},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{}
+			ctx, cancel := context.WithCancel(testCtx(t))
+			ts := serve(t, rec, hijackClose)
+			hookCore, _ := observer.New(zapcore.DebugLevel)
+			logger := zap.New(hookCore, zap.Hooks(func(zapcore.Entry) error {
+				if tt.onLog {
+					cancel()
+				}
+				return nil
+			}))
+			delay := time.Millisecond
+			if tt.onLog {
+				delay = 10 * time.Second
+			}
+			tr := newTestTransport(t, ts.URL, func(c *TransportConfig) {
+				c.Retry = retry.Policy{MaxAttempts: 3, BaseDelay: delay, MaxDelay: delay}
+				c.Logger = logger
+			})
+			var signs atomic.Int32
+			r := &Request{Op: paygate.OpRefund, Path: "/r", Body: []byte("x"), Resendable: true}
+			if tt.sign != nil {
+				r.Sign = func(http.Header, []byte) error { return tt.sign(signs.Add(1)) }
+			}
+			start := time.Now()
+			_, err := tr.Do(ctx, r)
+			pe := asPaygateError(t, err)
+			assert.Equal(t, status.Unknown, pe.Outcome)
+			assert.NotErrorIs(t, err, retry.ErrNotSent)
+			assert.ErrorIs(t, err, tt.wantErr)
+			assert.Less(t, time.Since(start), 5*time.Second, "no full wait")
+			assert.Equal(t, int32(1), rec.n.Load())
+		})
+	}
+}
