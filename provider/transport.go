@@ -641,12 +641,11 @@ func (c *call) result(doErr error) (*Response, error) {
 	if c.tries == 0 {
 		return nil, t.notSent(c.r.Op, status.CodeUnavailable, "the request could not be sent; nothing was sent", c.safeErr(doErr))
 	}
-	if last.resp != nil {
-		resp := *last.resp
+	if resp := last.resp; resp != nil { // made by checkRetry for this try alone: completed in place
 		resp.Attempts = c.tries
 		resp.EarlierUnknown = c.earlierUnknown
 		resp.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		return &resp, nil
+		return resp, nil
 	}
 	cause := last.err
 	if doErr != nil && cause != nil && !errors.Is(cause, doErr) && (errors.Is(doErr, context.Canceled) || errors.Is(doErr, context.DeadlineExceeded)) {
