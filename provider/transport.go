@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -32,6 +33,12 @@ import (
 // APIs answer in kilobytes, and an unbounded read lets a broken or hostile endpoint exhaust memory.
 const DefaultMaxBodyBytes = 1 << 20
 
+// DefaultMaxIdleConnsPerHost is how many idle connections to one host the transport keeps when it
+// builds the HTTP transport itself (net/http keeps 2). An adapter talks to one provider host: with
+// more calls in flight than idle connections kept, every extra call opens a new connection (a TCP and
+// TLS handshake) and closes it afterwards.
+const DefaultMaxIdleConnsPerHost = 100
+
 // DefaultTimeout bounds one HTTP exchange when TransportConfig.HTTPClient is nil, so a provider that
 // never answers cannot hold a call forever.
 const DefaultTimeout = 30 * time.Second
@@ -45,8 +52,10 @@ type TransportConfig struct {
 	BaseURL string
 	// HTTPClient sends the requests; nil means a client with a 30 s timeout. It is never modified: the
 	// transport uses a copy that does not follow redirects and, when its Transport is an
-	// *http.Transport (or nil), a clone of it that requires TLS 1.2 or later. Any other RoundTripper is
-	// used as is, and TLS is then the caller's responsibility.
+	// *http.Transport, a clone of it that requires TLS 1.2 or later. A nil Transport means a clone of
+	// http.DefaultTransport requiring TLS 1.2 that keeps DefaultMaxIdleConnsPerHost idle connections
+	// per host (unless http.DefaultTransport was replaced by another RoundTripper, used as is). Any
+	// other RoundTripper is used as is, and TLS is then the caller's responsibility.
 	HTTPClient *http.Client
 	// Retry sets attempts and delays; zero fields take retry.Default()'s values.
 	Retry retry.Policy
@@ -68,6 +77,19 @@ type Transport struct {
 	policy   retry.Policy
 	log      *zap.Logger
 	maxBody  int64
+
+	routes  sync.Map     // request path (without query) → route: resolve's answer, computed once
+	nroutes atomic.Int32 // entries stored in routes, at most maxRoutes
+}
+
+// maxRoutes bounds Transport.routes: adapters send to a handful of fixed paths, and an adapter that put
+// ids in its paths must not grow the cache without end (those paths are then resolved every time).
+const maxRoutes = 64
+
+// route is a resolved request path: its URL and the path to log.
+type route struct {
+	url     *url.URL
+	logPath string
 }
 
 // Request is one logical request to the provider; [Transport.Do] may send it several times.
@@ -90,7 +112,7 @@ type Request struct {
 	// Definite, if set, reports whether an HTTP answer is the provider's definite result, which the
 	// transport returns at once even when its status is one it would otherwise retry (429, 5xx): a
 	// provider that answers a business failure with a 5xx status (Waffo's C codes) must not see the
-	// request again.
+	// request again. It is asked only about answers the transport would otherwise resend.
 	Definite func(status int, body []byte) bool
 }
 
@@ -204,27 +226,37 @@ func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastRe
 // httpClient returns the client the transport uses; see TransportConfig.HTTPClient.
 func httpClient(c *http.Client) *http.Client {
 	if c == nil {
-		var tr *http.Transport
-		if dt, ok := http.DefaultTransport.(*http.Transport); ok {
-			tr = dt.Clone()
-		} else {
-			tr = cleanhttp.DefaultPooledTransport()
-		}
-		requireTLS12(tr)
-		return &http.Client{Transport: tr, Timeout: DefaultTimeout, CheckRedirect: noRedirect}
+		return &http.Client{Transport: defaultTransport(), Timeout: DefaultTimeout, CheckRedirect: noRedirect}
 	}
 	cc := *c
-	rt := c.Transport
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
-	if ht, ok := rt.(*http.Transport); ok {
+	if c.Transport == nil {
+		if _, ok := http.DefaultTransport.(*http.Transport); ok {
+			cc.Transport = defaultTransport()
+		} // else a RoundTripper put in http.DefaultTransport, used as is
+	} else if ht, ok := c.Transport.(*http.Transport); ok {
 		tr := ht.Clone()
 		requireTLS12(tr)
 		cc.Transport = tr
 	}
 	cc.CheckRedirect = noRedirect
 	return &cc
+}
+
+// defaultTransport is the transport of a client that brings none: http.DefaultTransport's settings,
+// TLS 1.2 or later, and DefaultMaxIdleConnsPerHost idle connections per host.
+func defaultTransport() *http.Transport {
+	var tr *http.Transport
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		tr = dt.Clone()
+	} else {
+		tr = cleanhttp.DefaultPooledTransport()
+	}
+	requireTLS12(tr)
+	tr.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
+	if tr.MaxIdleConns != 0 && tr.MaxIdleConns < DefaultMaxIdleConnsPerHost {
+		tr.MaxIdleConns = DefaultMaxIdleConnsPerHost
+	}
+	return tr
 }
 
 // requireTLS12 raises tr's minimum TLS version to 1.2, keeping its other TLS settings. tr must be a
@@ -238,6 +270,38 @@ func requireTLS12(tr *http.Transport) {
 		tr.TLSClientConfig.MinVersion = tls.VersionTLS12
 	}
 }
+
+// route is resolve with its answers for the path part (before "?") kept: parsing, joining and checking
+// a path is done once, and only the query is added per call. A query with a control character, or a
+// path with a fragment, takes resolve's full path, so errors are the same.
+func (t *Transport) route(p string) (*url.URL, string, error) {
+	if strings.Contains(p, "#") {
+		return t.resolve(p)
+	}
+	path, query, _ := strings.Cut(p, "?")
+	if strings.ContainsFunc(query, isCTL) {
+		return t.resolve(p)
+	}
+	var rt route
+	if v, ok := t.routes.Load(path); ok {
+		rt = v.(route)
+	} else {
+		u, logPath, err := t.resolve(path)
+		if err != nil {
+			return nil, "", err
+		}
+		rt = route{url: u, logPath: logPath}
+		if t.nroutes.Load() < maxRoutes && t.nroutes.Add(1) <= maxRoutes { // Load first: a full cache stops counting
+			t.routes.Store(path, rt)
+		}
+	}
+	u := *rt.url // each call gets its own copy: the cached one is never handed out
+	u.RawQuery = query
+	return &u, rt.logPath, nil
+}
+
+// isCTL reports an ASCII control character, which url.Parse refuses anywhere in a URL.
+func isCTL(r rune) bool { return r < ' ' || r == 0x7f }
 
 // resolve joins path to the base URL and checks the result.
 func (t *Transport) resolve(p string) (*url.URL, string, error) {
@@ -277,7 +341,7 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 	if method == "" {
 		method = http.MethodPost
 	}
-	u, logPath, err := t.resolve(r.Path)
+	u, logPath, err := t.route(r.Path)
 	if err != nil {
 		return nil, t.notSent(r.Op, status.CodeInvalidRequest, "the request URL was refused (adapter bug or misconfigured BaseURL)", err)
 	}
@@ -329,17 +393,19 @@ func (t *Transport) notSent(op paygate.Op, code status.Code, msg string, cause e
 	}
 }
 
-// tryTrace records how far one try got, from net/http's client trace.
+// tryTrace records how far one try got, from net/http's client trace (kept in it, one allocation).
 type tryTrace struct {
 	getConn, gotConn, wroteHeaders atomic.Bool
+	trace                          httptrace.ClientTrace
 }
 
 func (tt *tryTrace) clientTrace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
+	tt.trace = httptrace.ClientTrace{
 		GetConn:      func(string) { tt.getConn.Store(true) },
 		GotConn:      func(httptrace.GotConnInfo) { tt.gotConn.Store(true) },
 		WroteHeaders: func() { tt.wroteHeaders.Store(true) },
 	}
+	return &tt.trace
 }
 
 // neverSent reports whether a try that failed with err certainly sent nothing. When in doubt it
@@ -385,9 +451,10 @@ type call struct {
 	cur            *tryTrace
 	tries, retries int
 	last           tryResult
-	firstSent      *tryResult // the first try that may have reached the provider
-	earlierUnknown bool       // a try before the last was unsure
-	timeout        bool       // a timeout or deadline was involved
+	firstSent      tryResult // the first try that may have reached the provider, when anySent
+	anySent        bool
+	earlierUnknown bool // a try before the last was unsure
+	timeout        bool // a timeout or deadline was involved
 	nextDelay      time.Duration
 	signErr        error // signing a retry failed
 }
@@ -451,9 +518,8 @@ func (c *call) checkRetry(_ context.Context, resp *http.Response, err error) (bo
 	if c.tries > 1 && c.last.unsure() {
 		c.earlierUnknown = true
 	}
-	if res.sent && c.firstSent == nil {
-		first := res
-		c.firstSent = &first
+	if res.sent && !c.anySent {
+		c.firstSent, c.anySent = res, true
 	}
 	c.last = res
 
@@ -477,7 +543,10 @@ func (c *call) decide(res tryResult, resp *http.Response) (bool, string) {
 		if !c.r.Resendable {
 			return false, "failed after sending; not resendable"
 		}
-	case c.r.Definite != nil && res.resp != nil && c.r.Definite(res.status, res.resp.Body):
+	case c.r.Definite != nil && c.r.Resendable && res.resp != nil && (res.status == http.StatusTooManyRequests || res.status >= 500) &&
+		c.r.Definite(res.status, res.resp.Body):
+		// Asked only about an answer that would otherwise be resent: for any other the decision is
+		// the same without it, and Definite may parse the whole body.
 		return false, "the provider's definite answer"
 	case res.status == http.StatusTooManyRequests, res.status == http.StatusBadGateway,
 		res.status == http.StatusServiceUnavailable, res.status == http.StatusGatewayTimeout:
@@ -572,12 +641,11 @@ func (c *call) result(doErr error) (*Response, error) {
 	if c.tries == 0 {
 		return nil, t.notSent(c.r.Op, status.CodeUnavailable, "the request could not be sent; nothing was sent", c.safeErr(doErr))
 	}
-	if last.resp != nil {
-		resp := *last.resp
+	if resp := last.resp; resp != nil { // made by checkRetry for this try alone: completed in place
 		resp.Attempts = c.tries
 		resp.EarlierUnknown = c.earlierUnknown
 		resp.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		return &resp, nil
+		return resp, nil
 	}
 	cause := last.err
 	if doErr != nil && cause != nil && !errors.Is(cause, doErr) && (errors.Is(doErr, context.Canceled) || errors.Is(doErr, context.DeadlineExceeded)) {
@@ -599,7 +667,7 @@ func (c *call) result(doErr error) (*Response, error) {
 			Err: cause,
 		}
 	}
-	if c.firstSent == nil {
+	if !c.anySent {
 		return nil, &paygate.Error{
 			Provider: t.provider, Op: c.r.Op, Outcome: status.Failure, Code: status.CodeUnavailable,
 			Message: fmt.Sprintf("could not connect to %s (%s); nothing was sent. Check BaseURL and the network; the same request may be sent again or another provider tried",
@@ -611,9 +679,11 @@ func (c *call) result(doErr error) (*Response, error) {
 	if c.timeout {
 		code = status.CodeTimeout
 	}
-	first := *c.firstSent
+	first := c.firstSent
 	var why error
 	switch {
+	case first.n == last.n:
+		why = cause // the last try, with how the tries ended (the context, a failed signing)
 	case first.err != nil:
 		why = first.err
 	case first.overflow:

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -190,6 +191,46 @@ func TestResolve(t *testing.T) {
 	}
 }
 
+// route caches resolve's answers; it must answer exactly as resolve does, on a miss and on a hit, and
+// a URL it returns must not be changed by a later call.
+func TestRouteMatchesResolve(t *testing.T) {
+	tr := newTestTransport(t, "https://api.example.com/v2", nil)
+	paths := []string{
+		"/payments", "payments/p1", "/payments?id=a%20b&x=1", "/payments?id=c", "/payments?", "/payments?a:b",
+		"/a%2Fb", "", "?only=query", "/p#frag", "/p?x=1#frag", "/p?x=\x01", "/p\x7f?x=1",
+		"https://evil.example.com/x", "//evil.example.com/x", "/../admin", "/../admin?x=1", "%zz", "%zz?x=1", "a:b?x=1",
+	}
+	for range 2 {
+		for _, p := range paths {
+			wantURL, wantLog, wantErr := tr.resolve(p)
+			u, logPath, err := tr.route(p)
+			if wantErr != nil {
+				assert.Equal(t, wantErr, err, "%q", p)
+				continue
+			}
+			require.NoError(t, err, "%q", p)
+			assert.Equal(t, wantURL.String(), u.String(), "%q", p)
+			assert.Equal(t, wantLog, logPath, "%q", p)
+			u.RawQuery = "changed" // a caller's change stays its own
+		}
+	}
+	u, _, err := tr.route("/payments")
+	require.NoError(t, err)
+	assert.Equal(t, "https://api.example.com/v2/payments", u.String())
+
+	for i := range 2 * maxRoutes {
+		_, _, err := tr.route("/p/" + strconv.Itoa(i))
+		require.NoError(t, err)
+	}
+	assert.LessOrEqual(t, tr.countRoutes(), maxRoutes, "the cache stops growing")
+}
+
+func (t *Transport) countRoutes() int {
+	n := 0
+	t.routes.Range(func(any, any) bool { n++; return true })
+	return n
+}
+
 func TestDoRefusesBadPath(t *testing.T) {
 	rec := &recorder{}
 	ts := serve(t, rec, func(http.ResponseWriter, *http.Request) {})
@@ -210,6 +251,8 @@ func TestHTTPClientSetup(t *testing.T) {
 		require.True(t, ok)
 		assert.NotSame(t, http.DefaultTransport, ht)
 		assert.Equal(t, uint16(tls.VersionTLS12), ht.TLSClientConfig.MinVersion)
+		assert.Equal(t, DefaultMaxIdleConnsPerHost, ht.MaxIdleConnsPerHost, "calls in flight keep their connections")
+		assert.GreaterOrEqual(t, ht.MaxIdleConns, DefaultMaxIdleConnsPerHost)
 		assert.ErrorIs(t, c.CheckRedirect(nil, nil), http.ErrUseLastResponse)
 	})
 	t.Run("caller's client is copied, TLS raised, other settings kept", func(t *testing.T) {
@@ -222,6 +265,7 @@ func TestHTTPClientSetup(t *testing.T) {
 		assert.NotSame(t, theirs, ht)
 		assert.Equal(t, uint16(tls.VersionTLS12), ht.TLSClientConfig.MinVersion)
 		assert.Equal(t, "keep.me", ht.TLSClientConfig.ServerName)
+		assert.Zero(t, ht.MaxIdleConnsPerHost, "their pool settings are theirs")
 		// Untouched:
 		assert.Same(t, theirs, caller.Transport)
 		assert.Nil(t, caller.CheckRedirect)
@@ -237,6 +281,7 @@ func TestHTTPClientSetup(t *testing.T) {
 		require.True(t, ok)
 		assert.NotSame(t, http.DefaultTransport, ht)
 		assert.Equal(t, uint16(tls.VersionTLS12), ht.TLSClientConfig.MinVersion)
+		assert.Equal(t, DefaultMaxIdleConnsPerHost, ht.MaxIdleConnsPerHost)
 	})
 	t.Run("custom RoundTripper used as is", func(t *testing.T) {
 		rt := roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("x") })
@@ -339,6 +384,39 @@ func TestDoDefiniteAnswerIsNotRetried(t *testing.T) {
 			assert.Equal(t, 2, resp.Attempts, "the transient answer is retried, the definite one is returned")
 			assert.Equal(t, int32(2), rec.n.Load())
 			assert.Equal(t, "definite", string(resp.Body))
+			assert.Equal(t, status >= 500, resp.EarlierUnknown, "the transient 5xx may have been processed: the definite answer may be about it")
+		})
+	}
+}
+
+// TestDoDefiniteAskedOnlyAboutResends pins that Definite is consulted only for an answer the transport
+// would otherwise resend (429 or 5xx of a resendable request), and that skipping it elsewhere changes
+// nothing: such an answer is returned after one send whatever Definite would have said.
+func TestDoDefiniteAskedOnlyAboutResends(t *testing.T) {
+	for _, tt := range []struct {
+		status     int
+		resendable bool
+		wantAsked  bool
+	}{
+		{200, true, false}, {400, true, false}, {409, true, false},
+		{429, false, false}, {500, false, false}, {503, false, false},
+		{429, true, true}, {500, true, true}, {502, true, true}, {503, true, true},
+	} {
+		t.Run(fmt.Sprintf("%d resendable=%v", tt.status, tt.resendable), func(t *testing.T) {
+			rec := &recorder{}
+			ts := serve(t, rec, func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(tt.status)
+				_, _ = io.WriteString(w, "definite")
+			})
+			tr := newTestTransport(t, ts.URL, nil)
+			var asked atomic.Int32
+			definite := func(int, []byte) bool { asked.Add(1); return true }
+			resp, err := tr.Do(testCtx(t), &Request{Op: paygate.OpCreate, Path: "/p", Body: []byte("b"), Resendable: tt.resendable, Definite: definite})
+			require.NoError(t, err)
+			assert.Equal(t, 1, resp.Attempts)
+			assert.Equal(t, int32(1), rec.n.Load())
+			assert.Equal(t, tt.status, resp.StatusCode)
+			assert.Equal(t, tt.wantAsked, asked.Load() == 1)
 		})
 	}
 }
@@ -826,4 +904,194 @@ func TestResponseKeepUnknown(t *testing.T) {
 	ue := &paygate.Error{Outcome: status.Unknown, Code: status.CodeTimeout}
 	assert.Same(t, ue, (&Response{EarlierUnknown: true}).KeepUnknown(ue))
 	assert.Nil(t, (&Response{EarlierUnknown: true}).KeepUnknown(nil))
+}
+
+// FuzzRouteMatchesResolve holds the path cache to resolve on any path: the same URL, log path and
+// error, on a miss and on a hit, whatever the query.
+func FuzzRouteMatchesResolve(f *testing.F) {
+	for _, seed := range []string{
+		"/payments", "/payments?id=1", "/payments?id=%zz", "/p?a=b;c=d", "/p??x", "?", "/p?#", "/p?x=\x7f",
+		"/p/%2e%2e/x?y", "//h/p?q", "a:b", "/a:b?c:d", "/é?é", "/p?\xff", "/p\xff?x",
+	} {
+		f.Add(seed, "x=1")
+	}
+	f.Fuzz(func(t *testing.T, path, query string) {
+		tr, err := NewTransport(TransportConfig{Provider: "testpay", BaseURL: "https://api.example.com/v2"})
+		require.NoError(t, err)
+		for _, p := range []string{path, path, path + "?" + query, path} {
+			wantURL, wantLog, wantErr := tr.resolve(p)
+			u, logPath, err := tr.route(p)
+			if wantErr != nil {
+				require.Equal(t, wantErr, err, "%q", p)
+				continue
+			}
+			require.NoError(t, err, "%q", p)
+			require.Equal(t, wantURL.String(), u.String(), "%q", p)
+			require.Equal(t, wantLog, logPath, "%q", p)
+		}
+	})
+}
+
+// The path cache is shared by concurrent calls: each gets its own query, never another call's, and the
+// cache stays bounded while more distinct paths than it holds are used at once (run with -race).
+func TestRouteConcurrent(t *testing.T) {
+	tr := newTestTransport(t, "https://api.example.com/v2", nil)
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 200 {
+				path := "/orders/" + strconv.Itoa(i%(2*maxRoutes))
+				query := "g=" + strconv.Itoa(g) + "&i=" + strconv.Itoa(i)
+				u, logPath, err := tr.route(path + "?" + query)
+				if !assert.NoError(t, err) {
+					return
+				}
+				assert.Equal(t, "https://api.example.com/v2"+path+"?"+query, u.String())
+				assert.Equal(t, path, logPath)
+				u.RawQuery, u.Path = "mine", "/mine" // a caller's change stays its own
+			}
+		})
+	}
+	wg.Wait()
+	assert.LessOrEqual(t, tr.countRoutes(), maxRoutes)
+	u, _, err := tr.route("/orders/1")
+	require.NoError(t, err)
+	assert.Equal(t, "https://api.example.com/v2/orders/1", u.String(), "the cached URL was never changed")
+}
+
+// TestDoDeliveredThenNotSent: a try that may have reached the provider (an answered 5xx or 429, a
+// connection lost after the request was written, a timeout after it was written) followed by tries
+// that never leave the client (the dial fails). The never-sent tries must not hide the delivered one:
+// the call is U, without retry.ErrNotSent; and when a later try is answered, EarlierUnknown says an
+// earlier try may have been processed (a 429 or 4xx is not a processing, so it alone does not).
+func TestDoDeliveredThenNotSent(t *testing.T) {
+	tests := []struct {
+		name        string
+		first       http.HandlerFunc
+		lastAnswers bool // the third try dials and is answered 400
+		wantCode    status.Code
+		wantEarlier bool
+	}{
+		{"503 then refused", statusHandler(http.StatusServiceUnavailable), false, status.CodeUnavailable, false},
+		{"500 then refused", statusHandler(http.StatusInternalServerError), false, status.CodeUnavailable, false},
+		{"429 then refused", statusHandler(http.StatusTooManyRequests), false, status.CodeUnavailable, false},
+		{"reset after write then refused", hijackClose, false, status.CodeUnavailable, false},
+		{"timeout after write then refused", blockUntilGone, false, status.CodeTimeout, false},
+		{"503, refused, then 400", statusHandler(http.StatusServiceUnavailable), true, "", true},
+		{"reset after write, refused, then 400", hijackClose, true, "", true},
+		{"timeout after write, refused, then 400", blockUntilGone, true, "", true},
+		{"429, refused, then 400", statusHandler(http.StatusTooManyRequests), true, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{}
+			ts := serve(t, rec, func(w http.ResponseWriter, r *http.Request) {
+				if rec.n.Load() == 1 {
+					tt.first(w, r)
+					return
+				}
+				w.WriteHeader(http.StatusBadRequest)
+			})
+			var dials atomic.Int32
+			var d net.Dialer
+			ht := &http.Transport{DisableKeepAlives: true, DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				n := dials.Add(1)
+				if n == 1 || (n == 3 && tt.lastAnswers) {
+					return d.DialContext(ctx, network, addr)
+				}
+				return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
+			}}
+			t.Cleanup(ht.CloseIdleConnections)
+			tr := newTestTransport(t, ts.URL, func(c *TransportConfig) {
+				c.HTTPClient = &http.Client{Transport: ht, Timeout: 200 * time.Millisecond}
+			})
+			b := retry.NewBudget(3)
+			resp, err := tr.Do(retry.WithBudget(testCtx(t), b), &Request{Op: paygate.OpCreate, Path: "/p", Body: []byte("x"), Resendable: true})
+			assert.Equal(t, int32(3), dials.Load(), "three tries")
+			assert.Equal(t, 3, b.Used())
+			if tt.lastAnswers {
+				require.NoError(t, err)
+				assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+				assert.Equal(t, 3, resp.Attempts)
+				assert.Equal(t, tt.wantEarlier, resp.EarlierUnknown)
+				return
+			}
+			pe := asPaygateError(t, err)
+			assert.Equal(t, status.Unknown, pe.Outcome, "a never-sent try hid a delivered one")
+			assert.Equal(t, status.Unknown, paygate.OutcomeOf(err))
+			assert.Equal(t, tt.wantCode, pe.Code)
+			assert.NotErrorIs(t, err, retry.ErrNotSent)
+			assert.Contains(t, pe.Message, "may have reached testpay")
+			assert.Equal(t, int32(1), rec.n.Load())
+		})
+	}
+}
+
+func statusHandler(code int) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(code) }
+}
+
+// blockUntilGone answers nothing until the client gives up.
+func blockUntilGone(_ http.ResponseWriter, r *http.Request) {
+	select {
+	case <-r.Context().Done():
+	case <-time.After(10 * time.Second):
+	}
+}
+
+// TestDoEndedAfterUnsureTry: the connection is lost after the request was written, and the tries then
+// end without another send: the context ends during the wait, or signing the retry fails. Nothing
+// answered and the first try may have been processed: U, never F, and the error keeps why the tries
+// ended (route's breaker, for one, does not count a caller's cancellation against the provider).
+func TestDoEndedAfterUnsureTry(t *testing.T) {
+	boom := errors.New("no key")
+	tests := []struct {
+		name    string
+		sign    func(n int32) error
+		onLog   bool // cancel the context when the try is logged, just before the wait
+		wantErr error
+	}{
+		{"context cancelled during the wait", nil, true, context.Canceled},
+		{"signing the retry fails", func(n int32) error {
+			if n > 1 {
+				return boom
+			}
+			return nil
+		}, false, boom},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{}
+			ctx, cancel := context.WithCancel(testCtx(t))
+			ts := serve(t, rec, hijackClose)
+			hookCore, _ := observer.New(zapcore.DebugLevel)
+			logger := zap.New(hookCore, zap.Hooks(func(zapcore.Entry) error {
+				if tt.onLog {
+					cancel()
+				}
+				return nil
+			}))
+			delay := time.Millisecond
+			if tt.onLog {
+				delay = 10 * time.Second
+			}
+			tr := newTestTransport(t, ts.URL, func(c *TransportConfig) {
+				c.Retry = retry.Policy{MaxAttempts: 3, BaseDelay: delay, MaxDelay: delay}
+				c.Logger = logger
+			})
+			var signs atomic.Int32
+			r := &Request{Op: paygate.OpRefund, Path: "/r", Body: []byte("x"), Resendable: true}
+			if tt.sign != nil {
+				r.Sign = func(http.Header, []byte) error { return tt.sign(signs.Add(1)) }
+			}
+			start := time.Now()
+			_, err := tr.Do(ctx, r)
+			pe := asPaygateError(t, err)
+			assert.Equal(t, status.Unknown, pe.Outcome)
+			assert.NotErrorIs(t, err, retry.ErrNotSent)
+			assert.ErrorIs(t, err, tt.wantErr)
+			assert.Less(t, time.Since(start), 5*time.Second, "no full wait")
+			assert.Equal(t, int32(1), rec.n.Load())
+		})
+	}
 }

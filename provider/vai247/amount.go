@@ -63,11 +63,14 @@ func parseAmount(raw json.RawMessage, currency string) (money.Amount, error) {
 	if !ok {
 		return money.Amount{}, fmt.Errorf("currency %q is not one VAI247 uses", currency)
 	}
-	var n json.Number
-	if err := json.Unmarshal(raw, &n); err != nil || n == "" {
-		return money.Amount{}, errors.New("amount is not a number")
+	s, ok := numberLiteral(raw)
+	if !ok {
+		var n json.Number // a string holding a number
+		if err := json.Unmarshal(raw, &n); err != nil || n == "" {
+			return money.Amount{}, errors.New("amount is not a number")
+		}
+		s = n.String()
 	}
-	s := n.String()
 	if strings.HasPrefix(s, "-") {
 		return money.Amount{}, fmt.Errorf("amount %q is not a positive plain number", s)
 	}
@@ -79,4 +82,13 @@ func parseAmount(raw json.RawMessage, currency string) (money.Amount, error) {
 		return money.Amount{}, fmt.Errorf("amount %q has more than the %d decimal places of %s", s, rule.digits, currency)
 	}
 	return money.Parse(d.StringFixed(int32(rule.digits)), currency)
+}
+
+// numberLiteral returns raw's text when raw is a JSON number, as json.Unmarshal into a json.Number
+// would, without decoding.
+func numberLiteral(raw json.RawMessage) (string, bool) {
+	if len(raw) == 0 || (raw[0] != '-' && (raw[0] < '0' || raw[0] > '9')) || !json.Valid(raw) {
+		return "", false
+	}
+	return string(raw), true
 }

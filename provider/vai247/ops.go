@@ -90,8 +90,9 @@ func (g *Gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (*pa
 		return nil, needOrderID(paygate.OpInquire)
 	}
 	ids := []zap.Field{zap.String("provider_payment_id", req.ProviderPaymentID)}
-	q := url.Values{wire.queryTransactionID: {req.ProviderPaymentID}}
-	f, err := g.do(ctx, request{op: paygate.OpInquire, method: http.MethodGet, path: wire.pathInquire + "?" + q.Encode(), ids: ids})
+	// One parameter: what url.Values.Encode writes, without building the map.
+	q := url.QueryEscape(wire.queryTransactionID) + "=" + url.QueryEscape(req.ProviderPaymentID)
+	f, err := g.do(ctx, request{op: paygate.OpInquire, method: http.MethodGet, path: wire.pathInquire + "?" + q, ids: ids})
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +114,7 @@ func inquiredPayment(f fields, orderID string) (*paygate.Payment, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, ok := f[wire.amount]
+	raw, ok := f.raw(wire.amount)
 	if !ok {
 		return nil, fmt.Errorf("field %q is missing", wire.amount)
 	}
@@ -267,7 +268,7 @@ func refundAnswer(f fields, req *paygate.RefundRequest) (*paygate.Refund, error)
 	if !ok {
 		return nil, fmt.Errorf("refund status %q is not one the adapter knows", st)
 	}
-	raw, ok := f[wire.amount]
+	raw, ok := f.raw(wire.amount)
 	if !ok {
 		return nil, fmt.Errorf("field %q is missing", wire.amount)
 	}
@@ -314,9 +315,12 @@ type request struct {
 // do sends r and returns the 2xx body's fields, or the *paygate.Error the answer maps to.
 func (g *Gateway) do(ctx context.Context, r request) (fields, error) {
 	post := r.method == "" || r.method == http.MethodPost
-	h := g.headers(post)
-	for k, vs := range r.header {
-		h[k] = vs
+	h := g.staticHeaders(post)
+	if len(r.header) > 0 {
+		h = g.headers(post)
+		for k, vs := range r.header {
+			h[k] = vs
+		}
 	}
 	sign := r.sign
 	if sign == nil {
@@ -347,7 +351,8 @@ func (g *Gateway) do(ctx context.Context, r request) (fields, error) {
 func (g *Gateway) errorAnswer(op paygate.Op, resp *provider.Response) *paygate.Error {
 	code, msg := "", ""
 	if f, err := decodeObject(resp.Body); err == nil {
-		if env, err := decodeObject(f[wire.errObject]); err == nil {
+		raw, _ := f.raw(wire.errObject)
+		if env, err := decodeObject(raw); err == nil {
 			code, _ = env.str(wire.errCode, false)
 			msg, _ = env.str(wire.errMessage, false)
 		}

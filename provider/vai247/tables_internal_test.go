@@ -79,6 +79,10 @@ func TestParseAmountBothWays(t *testing.T) {
 		{`"abc"`, "USD", ""},
 		{`true`, "USD", ""},
 		{`null`, "USD", ""},
+		{`12abc`, "USD", ""}, // not JSON: refused, never read as far as it goes
+		{`01`, "USD", ""},
+		{`1.`, "USD", ""},
+		{`-`, "USD", ""},
 		{`4000`, "KHR", "4000"},
 		{`40000000`, "KHR", "40000000"},
 		{`4000.0`, "KHR", "4000"},

@@ -70,6 +70,8 @@ type Gateway struct {
 	apiSecret []byte
 	whSecret  []byte
 	maxAge    time.Duration
+
+	postHeaders, getHeaders http.Header // see staticHeaders; never modified
 }
 
 var (
@@ -112,6 +114,7 @@ func New(cfg Config) (*Gateway, error) {
 	if g.maxAge == 0 {
 		g.maxAge = DefaultWebhookMaxAge
 	}
+	g.postHeaders, g.getHeaders = g.headers(true), g.headers(false)
 	return g, nil
 }
 
@@ -169,6 +172,15 @@ func (g *Gateway) headers(post bool) http.Header {
 		h.Set(wire.hdrContentType, "application/json")
 	}
 	return h
+}
+
+// staticHeaders returns the headers of a call without extra ones, built once: the transport copies a
+// request's headers before signing and never changes them, so every call can share them.
+func (g *Gateway) staticHeaders(post bool) http.Header {
+	if post {
+		return g.postHeaders
+	}
+	return g.getHeaders
 }
 
 // stamp sets X-Timestamp, fresh on every try.

@@ -150,10 +150,10 @@ func decodeNotification(body []byte) (*notification, error) {
 		}
 	}
 	var ok bool
-	if n.amount, ok = f[wire.amount]; !ok {
+	if n.amount, ok = f.raw(wire.amount); !ok {
 		return nil, fmt.Errorf("field %q is missing", wire.amount)
 	}
-	raw, ok := f[wire.timestamp]
+	raw, ok := f.raw(wire.timestamp)
 	if !ok {
 		return nil, fmt.Errorf("field %q is missing", wire.timestamp)
 	}
