@@ -25,7 +25,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/paygate-go/paygate"
-	"github.com/paygate-go/paygate/internal/cputime"
+	"github.com/paygate-go/paygate/internal/benchloop"
 	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/provider/sim"
@@ -141,34 +141,30 @@ func BenchmarkCreate(b *testing.B) {
 	b.Run("impl=adapter", func(b *testing.B) {
 		e := newBenchEnv(b)
 		ctx, prefix := context.Background(), runPrefix("ca")
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer cpuPerOp(b)()
-		for i := range b.N {
+		benchloop.Measure(b, func(i int) error {
 			p, err := e.gw.Create(ctx, createReq(prefix+strconv.Itoa(i), tenUSD))
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
 			if p.Status != status.PaymentRequiresAction || p.Action == nil || p.Action.QRCode == "" || p.ProviderPaymentID == "" {
-				b.Fatalf("unexpected payment %+v", p)
+				return fmt.Errorf("unexpected payment %+v", p)
 			}
-		}
+			return nil
+		})
 	})
 	b.Run("impl=baseline", func(b *testing.B) {
 		e := newBenchEnv(b)
 		ctx, prefix := context.Background(), runPrefix("cb")
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer cpuPerOp(b)()
-		for i := range b.N {
+		benchloop.Measure(b, func(i int) error {
 			o, err := e.base.create(ctx, prefix+strconv.Itoa(i), tenUSD)
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
 			if o.OrderStatus != "PAY_IN_PROGRESS" || o.qr == "" || o.AcquiringOrderID == "" {
-				b.Fatalf("unexpected order %+v", o)
+				return fmt.Errorf("unexpected order %+v", o)
 			}
-		}
+			return nil
+		})
 	})
 }
 
@@ -177,35 +173,31 @@ func BenchmarkInquire(b *testing.B) {
 		e := newBenchEnv(b)
 		ids := e.paidPayments(b, runPrefix("ia"), benchPool, tenUSD)
 		ctx := context.Background()
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer cpuPerOp(b)()
-		for i := range b.N {
+		benchloop.Measure(b, func(i int) error {
 			p, err := e.gw.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: ids[i%len(ids)]})
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
 			if p.Status != status.PaymentSucceeded || !p.Amount.Equal(tenUSD) {
-				b.Fatalf("unexpected payment %+v", p)
+				return fmt.Errorf("unexpected payment %+v", p)
 			}
-		}
+			return nil
+		})
 	})
 	b.Run("impl=baseline", func(b *testing.B) {
 		e := newBenchEnv(b)
 		ids := e.paidPayments(b, runPrefix("ib"), benchPool, tenUSD)
 		ctx := context.Background()
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer cpuPerOp(b)()
-		for i := range b.N {
+		benchloop.Measure(b, func(i int) error {
 			o, err := e.base.inquire(ctx, ids[i%len(ids)])
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
 			if o.OrderStatus != "PAY_SUCCESS" || !o.amount.Equal(tenUSD) {
-				b.Fatalf("unexpected order %+v", o)
+				return fmt.Errorf("unexpected order %+v", o)
 			}
-		}
+			return nil
+		})
 	})
 }
 
@@ -218,36 +210,32 @@ func BenchmarkRefund(b *testing.B) {
 		prefix := runPrefix("ra")
 		pay := e.paidPayments(b, prefix, 1, bigUSD)[0]
 		ctx := context.Background()
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer cpuPerOp(b)()
-		for i := range b.N {
+		benchloop.Measure(b, func(i int) error {
 			r, err := e.gw.Refund(ctx, &paygate.RefundRequest{RefundRequestID: prefix + "r" + strconv.Itoa(i), PaymentRequestID: pay, Amount: centUSD})
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
 			if r.Status != status.RefundSucceeded || !r.Amount.Equal(centUSD) {
-				b.Fatalf("unexpected refund %+v", r)
+				return fmt.Errorf("unexpected refund %+v", r)
 			}
-		}
+			return nil
+		})
 	})
 	b.Run("impl=baseline", func(b *testing.B) {
 		e := newBenchEnv(b)
 		prefix := runPrefix("rb")
 		pay := e.paidPayments(b, prefix, 1, bigUSD)[0]
 		ctx := context.Background()
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer cpuPerOp(b)()
-		for i := range b.N {
+		benchloop.Measure(b, func(i int) error {
 			r, err := e.base.refund(ctx, prefix+"r"+strconv.Itoa(i), pay, centUSD)
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
 			if (r.RefundStatus != "ORDER_PARTIALLY_REFUNDED" && r.RefundStatus != "ORDER_FULLY_REFUNDED") || !r.amount.Equal(centUSD) {
-				b.Fatalf("unexpected refund %+v", r)
+				return fmt.Errorf("unexpected refund %+v", r)
 			}
-		}
+			return nil
+		})
 	})
 }
 
@@ -259,72 +247,42 @@ func BenchmarkParallel(b *testing.B) {
 		e := newBenchEnv(b)
 		ids := e.paidPayments(b, runPrefix("pa"), benchPool, tenUSD)
 		prefix := runPrefix("pa")
-		var n atomic.Int64
-		b.SetParallelism(32)
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer cpuPerOp(b)()
-		b.RunParallel(func(pb *testing.PB) {
-			ctx := context.Background()
-			for pb.Next() {
-				i := n.Add(1)
-				if i%2 == 0 {
-					p, err := e.gw.Create(ctx, createReq(prefix+strconv.FormatInt(i, 10), tenUSD))
-					if err != nil || p.Status != status.PaymentRequiresAction {
-						b.Errorf("create: %v %+v", err, p)
-						return
-					}
-					continue
+		ctx := context.Background()
+		benchloop.MeasureParallel(b, 32, func(i int64) error {
+			if i%2 == 0 {
+				p, err := e.gw.Create(ctx, createReq(prefix+strconv.FormatInt(i, 10), tenUSD))
+				if err != nil || p.Status != status.PaymentRequiresAction {
+					return fmt.Errorf("create: %v %+v", err, p)
 				}
-				p, err := e.gw.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: ids[i%benchPool]})
-				if err != nil || p.Status != status.PaymentSucceeded {
-					b.Errorf("inquire: %v %+v", err, p)
-					return
-				}
+				return nil
 			}
+			p, err := e.gw.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: ids[i%benchPool]})
+			if err != nil || p.Status != status.PaymentSucceeded {
+				return fmt.Errorf("inquire: %v %+v", err, p)
+			}
+			return nil
 		})
 	})
 	b.Run("impl=baseline", func(b *testing.B) {
 		e := newBenchEnv(b)
 		ids := e.paidPayments(b, runPrefix("pb"), benchPool, tenUSD)
 		prefix := runPrefix("pb")
-		var n atomic.Int64
-		b.SetParallelism(32)
-		b.ReportAllocs()
-		b.ResetTimer()
-		defer cpuPerOp(b)()
-		b.RunParallel(func(pb *testing.PB) {
-			ctx := context.Background()
-			for pb.Next() {
-				i := n.Add(1)
-				if i%2 == 0 {
-					o, err := e.base.create(ctx, prefix+strconv.FormatInt(i, 10), tenUSD)
-					if err != nil || o.OrderStatus != "PAY_IN_PROGRESS" {
-						b.Errorf("create: %v %+v", err, o)
-						return
-					}
-					continue
+		ctx := context.Background()
+		benchloop.MeasureParallel(b, 32, func(i int64) error {
+			if i%2 == 0 {
+				o, err := e.base.create(ctx, prefix+strconv.FormatInt(i, 10), tenUSD)
+				if err != nil || o.OrderStatus != "PAY_IN_PROGRESS" {
+					return fmt.Errorf("create: %v %+v", err, o)
 				}
-				o, err := e.base.inquire(ctx, ids[i%benchPool])
-				if err != nil || o.OrderStatus != "PAY_SUCCESS" {
-					b.Errorf("inquire: %v %+v", err, o)
-					return
-				}
+				return nil
 			}
+			o, err := e.base.inquire(ctx, ids[i%benchPool])
+			if err != nil || o.OrderStatus != "PAY_SUCCESS" {
+				return fmt.Errorf("inquire: %v %+v", err, o)
+			}
+			return nil
 		})
 	})
-}
-
-// cpuPerOp returns a func that, called at the end of the measured loop, reports the process's CPU
-// time per op as cpu-ns/op: steadier than ns/op when other work shares the machine. The simulator runs
-// in this process, so its CPU time counts too, as its time does in ns/op.
-func cpuPerOp(b *testing.B) func() {
-	start, ok := cputime.Used()
-	return func() {
-		if end, _ := cputime.Used(); ok && b.N > 0 {
-			b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
-		}
-	}
 }
 
 // ---- the baseline: a minimal Waffo client from the docs ----
