@@ -24,17 +24,17 @@ func (r *Router) Create(ctx context.Context, req *paygate.CreateRequest) (*payga
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	defer r.begin(KindPayment, req.PaymentRequestID)()
+	h := r.newHold()
 	for range 4 {
 		e, err := r.store.Get(ctx, KindPayment, req.PaymentRequestID)
 		var p *paygate.Payment
 		switch {
 		case errors.Is(err, ErrNotFound):
-			p, err = r.createNew(ctx, req)
+			p, err = r.createNew(ctx, h, req)
 		case err != nil:
 			return nil, journalError(paygate.OpCreate, false, err)
 		default:
-			p, err = r.createAgain(ctx, req, e)
+			p, err = r.createAgain(ctx, h, req, e)
 		}
 		if !errors.Is(err, errRaced) {
 			return p, err
@@ -43,7 +43,7 @@ func (r *Router) Create(ctx context.Context, req *paygate.CreateRequest) (*payga
 	return nil, journalError(paygate.OpCreate, false, errors.New("the journal entry kept changing under concurrent calls"))
 }
 
-func (r *Router) createNew(ctx context.Context, req *paygate.CreateRequest) (*paygate.Payment, error) {
+func (r *Router) createNew(ctx context.Context, h *hold, req *paygate.CreateRequest) (*paygate.Payment, error) {
 	rule, cands := r.Candidates(req)
 	if len(cands) == 0 {
 		return nil, &paygate.Error{
@@ -54,29 +54,25 @@ func (r *Router) createNew(ctx context.Context, req *paygate.CreateRequest) (*pa
 	}
 	r.log.Debug("route: candidates", zap.String("payment_request_id", req.PaymentRequestID), zap.String("rule", rule), zap.Strings("providers", cands))
 	e := &Entry{Kind: KindPayment, RequestID: req.PaymentRequestID, Amount: req.Amount, CreatedAt: r.now()}
-	return r.tryCandidates(ctx, req, e, cands)
+	return r.tryCandidates(ctx, h, req, e, cands)
 }
 
 // tryCandidates sends the create to each candidate in turn (skipping those that already refused it),
-// until one creates it, answers U, or refuses it with an F that does not allow failover.
-func (r *Router) tryCandidates(ctx context.Context, req *paygate.CreateRequest, e *Entry, cands []string) (*paygate.Payment, error) {
+// until one creates it, answers U, or refuses it with an F that does not allow failover. Each send
+// takes the entry's lease first, in the write that names the candidate, and gives it back with the
+// answer; e must be the entry as stored (or new), so that the compare-and-swap sees any call that
+// wrote it since.
+func (r *Router) tryCandidates(ctx context.Context, h *hold, req *paygate.CreateRequest, e *Entry, cands []string) (*paygate.Payment, error) {
+	defer r.letGo(ctx, h, e)
 	var refusals []error
 	for _, name := range cands {
 		if slices.Contains(e.Tried, name) {
 			continue
 		}
-		p, sent, err := call(r, name, paygate.OpCreate, func() error {
+		p, sent, err := call(ctx, r, h, name, paygate.OpCreate, func() error {
 			// Written before the send, so a crash after it leaves the entry pointing here.
-			e.Provider, e.Open, e.UpdatedAt = name, paygate.OpCreate, r.now()
-			err := r.store.Put(ctx, e)
-			if errors.Is(err, ErrConflict) {
-				return errRaced
-			}
-			if err != nil {
-				return journalError(paygate.OpCreate, true, err)
-			}
-			return nil
-		}, func(gw paygate.Gateway) (*paygate.Payment, error) { return gw.Create(ctx, req) })
+			return r.claim(ctx, h, e, paygate.OpCreate, true, func(x *Entry) { x.Provider, x.Open = name, paygate.OpCreate })
+		}, func(ctx context.Context, gw paygate.Gateway) (*paygate.Payment, error) { return gw.Create(ctx, req) })
 		switch {
 		case !sent && breakerRefused(err):
 			refusals = append(refusals, err)
@@ -86,17 +82,19 @@ func (r *Router) tryCandidates(ctx context.Context, req *paygate.CreateRequest, 
 		case !sent:
 			return nil, err // raced, or the journal write failed: nothing was sent
 		case err == nil && p != nil:
-			if serr := r.save(ctx, e, sawPayment(paygate.OpCreate, p)); serr != nil && !retry.IdempotencyOf(r.gateways[name], paygate.OpCreate).Dedupes {
+			if serr := r.save(ctx, h, e, sawPayment(paygate.OpCreate, p)); serr != nil && !retry.IdempotencyOf(r.gateways[name], paygate.OpCreate).Dedupes {
 				return nil, unrecorded(name, p, serr)
 			}
 			return withProvider(p, name), nil
 		case err == nil: // success without a payment, an adapter bug: the create may have happened
 			err = &paygate.Error{Provider: name, Op: paygate.OpCreate, Outcome: status.Unknown, Code: status.CodeProviderError,
 				Message: "the provider answered success without a payment; inquire before doing anything else"}
-			_ = r.save(ctx, e, sawError(paygate.OpCreate, err))
+			_ = r.save(ctx, h, e, sawError(paygate.OpCreate, err))
 			return nil, err
 		case Failover(err):
-			_ = r.save(ctx, e, func(x *Entry) {
+			// The lease goes back with the refusal; the next candidate's send takes it again, in a
+			// compare-and-swap that fails if another call wrote the entry meanwhile.
+			_ = r.save(ctx, h, e, func(x *Entry) {
 				sawError(paygate.OpCreate, err)(x)
 				if !slices.Contains(x.Tried, name) {
 					x.Tried = append(x.Tried, name)
@@ -108,7 +106,7 @@ func (r *Router) tryCandidates(ctx context.Context, req *paygate.CreateRequest, 
 				zap.String("code", string(paygate.CodeOf(err))))
 			continue
 		default:
-			_ = r.save(ctx, e, sawError(paygate.OpCreate, err))
+			_ = r.save(ctx, h, e, sawError(paygate.OpCreate, err))
 			return nil, err
 		}
 	}
@@ -156,7 +154,7 @@ func storedFailure(op paygate.Op, e *Entry) error {
 }
 
 // createAgain handles a create whose PaymentRequestID the journal already knows.
-func (r *Router) createAgain(ctx context.Context, req *paygate.CreateRequest, e *Entry) (*paygate.Payment, error) {
+func (r *Router) createAgain(ctx context.Context, h *hold, req *paygate.CreateRequest, e *Entry) (*paygate.Payment, error) {
 	if !e.Amount.Equal(req.Amount) {
 		return nil, &paygate.Error{
 			Provider: Name, Op: paygate.OpCreate, Outcome: status.Failure, Code: status.CodeIdempotencyConflict, Field: "Amount",
@@ -170,8 +168,15 @@ func (r *Router) createAgain(ctx context.Context, req *paygate.CreateRequest, e 
 		}
 	}
 	switch {
+	case e.exists() && e.Open == "":
+		// The payment exists and no create is open: answered from the provider, whatever another
+		// call is doing with it (replayCreate sends no write that could create).
+		return r.replayCreate(ctx, req, e)
+	case r.heldByOther(h, e):
+		// Another call may be sending this create (or a failover of it) right now.
+		return nil, leased(paygate.OpCreate, e)
 	case e.Open == paygate.OpCreate:
-		return r.resolveCreate(ctx, req, e)
+		return r.resolveCreate(ctx, h, req, e)
 	case e.exists():
 		return r.replayCreate(ctx, req, e)
 	case e.Outcome == status.Failure && (e.Code == status.CodeNotFound || Failover(&paygate.Error{Outcome: e.Outcome, Code: e.Code})):
@@ -181,7 +186,7 @@ func (r *Router) createAgain(ctx context.Context, req *paygate.CreateRequest, e 
 		// the owner answers the same id with the original payment, while another provider would
 		// create a second one. (After a failover code the owner is in Tried and is skipped.)
 		_, cands := r.Candidates(req)
-		return r.tryCandidates(ctx, req, e, r.ownerFirst(e.Provider, cands))
+		return r.tryCandidates(ctx, h, req, e, r.ownerFirst(e.Provider, cands))
 	default:
 		return nil, storedFailure(paygate.OpCreate, e)
 	}
@@ -189,35 +194,42 @@ func (r *Router) createAgain(ctx context.Context, req *paygate.CreateRequest, e 
 
 // resolveCreate handles a create whose earlier try is unknown (a U, a crash, or a call in flight).
 // The request goes again only to the same provider, and only when that is safe.
-func (r *Router) resolveCreate(ctx context.Context, req *paygate.CreateRequest, e *Entry) (*paygate.Payment, error) {
+func (r *Router) resolveCreate(ctx context.Context, h *hold, req *paygate.CreateRequest, e *Entry) (*paygate.Payment, error) {
 	owner := e.Provider
 	idem := retry.IdempotencyOf(r.gateways[owner], paygate.OpCreate)
 	if idem.Dedupes {
 		// The provider answers the same create with the original payment and its Action.
-		p, sent, err := call(r, owner, paygate.OpCreate, nil, func(gw paygate.Gateway) (*paygate.Payment, error) { return gw.Create(ctx, req) })
+		young := r.othersBusy(h, e) // before the claim below makes the entry new
+		defer r.letGo(ctx, h, e)
+		p, sent, err := call(ctx, r, h, owner, paygate.OpCreate, func() error {
+			return r.claim(ctx, h, e, paygate.OpCreate, false, nil)
+		}, func(ctx context.Context, gw paygate.Gateway) (*paygate.Payment, error) { return gw.Create(ctx, req) })
 		switch {
+		case errors.Is(err, errRaced):
+			return nil, err
 		case err == nil && p != nil:
-			_ = r.save(ctx, e, sawPayment(paygate.OpCreate, p))
+			_ = r.save(ctx, h, e, sawPayment(paygate.OpCreate, p))
 			return withProvider(p, owner), nil
 		case !sent || paygate.OutcomeOf(err) != status.Failure:
 			return nil, stillUnknown(owner, err, nil)
 		}
-		return r.afterFailureAtOwner(ctx, req, e, err)
+		return r.afterFailureAtOwner(ctx, h, req, e, err, young)
 	}
-	// Not deduped: look first, and send again only if nothing is there.
+	// Not deduped: look first, and send again only if nothing is there. The send takes the lease in a
+	// compare-and-swap on the entry as read before the inquiry, so a call that took it meanwhile wins.
 	p, ierr := r.inquireOwner(ctx, e)
 	if ierr == nil && p != nil {
-		_ = r.save(ctx, e, sawPayment(paygate.OpInquire, p))
+		_ = r.save(ctx, nil, e, sawPayment(paygate.OpInquire, p))
 		return withProvider(p, owner), nil
 	}
 	if !nothingThere(ierr, e, idem) {
 		return nil, stillUnknown(owner, nil, ierr)
 	}
-	if r.othersBusy(e) {
+	if r.othersBusy(h, e) {
 		return nil, stillUnknown(owner, nil, errors.Join(ierr, errInFlight))
 	}
 	_, cands := r.Candidates(req)
-	return r.tryCandidates(ctx, req, e, r.ownerFirst(owner, cands))
+	return r.tryCandidates(ctx, h, req, e, r.ownerFirst(owner, cands))
 }
 
 // ownerFirst returns cands with owner moved (or added) to the front, if it is configured.
@@ -230,29 +242,39 @@ func (r *Router) ownerFirst(owner string, cands []string) []string {
 
 // afterFailureAtOwner handles an F to a create sent again after an unknown try: the F may be about
 // that first try ("already exists"), so it is believed only if an inquiry shows nothing there.
-func (r *Router) afterFailureAtOwner(ctx context.Context, req *paygate.CreateRequest, e *Entry, ferr error) (*paygate.Payment, error) {
+// The caller holds the entry's lease, so the "nothing there" of the inquiry is recorded only while
+// it still does. young says the open create was written less than Config.ReconcileAfter ago.
+func (r *Router) afterFailureAtOwner(ctx context.Context, h *hold, req *paygate.CreateRequest, e *Entry, ferr error, young bool) (*paygate.Payment, error) {
 	owner := e.Provider
 	p, ierr := r.inquireOwner(ctx, e)
 	switch {
 	case ierr == nil && p != nil:
-		_ = r.save(ctx, e, sawPayment(paygate.OpInquire, p))
+		_ = r.save(ctx, h, e, sawPayment(paygate.OpInquire, p))
 		return withProvider(p, owner), nil
 	case !nothingThere(ierr, e, retry.IdempotencyOf(r.gateways[owner], paygate.OpCreate)):
 		return nil, stillUnknown(owner, ferr, ierr)
-	case r.othersBusy(e):
+	case young:
 		// The F may be the provider refusing a duplicate of a create still being processed.
 		return nil, stillUnknown(owner, ferr, errors.Join(ierr, errInFlight))
 	case Failover(ferr):
-		_ = r.save(ctx, e, func(x *Entry) {
+		var moved bool
+		if err := r.save(ctx, h, e, func(x *Entry) {
+			// Only while this call still holds the lease: otherwise another call may have sent the
+			// create since the inquiry found nothing.
+			if moved = x.LeaseOwner == h.token; !moved {
+				return
+			}
 			sawError(paygate.OpCreate, ferr)(x)
 			if !slices.Contains(x.Tried, owner) {
 				x.Tried = append(x.Tried, owner)
 			}
-		})
+		}); err != nil || !moved {
+			return nil, stillUnknown(owner, ferr, errors.Join(ierr, errInFlight, err))
+		}
 		_, cands := r.Candidates(req)
-		return r.tryCandidates(ctx, req, e, cands)
+		return r.tryCandidates(ctx, h, req, e, cands)
 	default:
-		_ = r.save(ctx, e, sawError(paygate.OpCreate, ferr))
+		_ = r.save(ctx, h, e, sawError(paygate.OpCreate, ferr))
 		return nil, ferr
 	}
 }
@@ -262,15 +284,17 @@ func (r *Router) afterFailureAtOwner(ctx context.Context, req *paygate.CreateReq
 func (r *Router) replayCreate(ctx context.Context, req *paygate.CreateRequest, e *Entry) (*paygate.Payment, error) {
 	owner := e.Provider
 	if retry.IdempotencyOf(r.gateways[owner], paygate.OpCreate).Dedupes {
-		p, _, err := call(r, owner, paygate.OpCreate, nil, func(gw paygate.Gateway) (*paygate.Payment, error) { return gw.Create(ctx, req) })
+		p, _, err := call(ctx, r, nil, owner, paygate.OpCreate, nil, func(ctx context.Context, gw paygate.Gateway) (*paygate.Payment, error) {
+			return gw.Create(ctx, req)
+		})
 		if err == nil && p != nil && (e.ProviderID == "" || p.ProviderPaymentID == e.ProviderID) {
-			_ = r.save(ctx, e, sawPayment(paygate.OpInquire, p))
+			_ = r.save(ctx, nil, e, sawPayment(paygate.OpInquire, p))
 			return withProvider(p, owner), nil
 		}
 	}
 	p, err := r.inquireOwner(ctx, e)
 	if err == nil && p != nil {
-		_ = r.save(ctx, e, sawPayment(paygate.OpInquire, p))
+		_ = r.save(ctx, nil, e, sawPayment(paygate.OpInquire, p))
 		return withProvider(p, owner), nil
 	}
 	// The payment exists: whatever stopped us reading it, "not created" would be wrong.
@@ -279,7 +303,7 @@ func (r *Router) replayCreate(ctx context.Context, req *paygate.CreateRequest, e
 
 // inquireOwner asks the payment's owner for it, by both ids the journal has.
 func (r *Router) inquireOwner(ctx context.Context, e *Entry) (*paygate.Payment, error) {
-	p, _, err := call(r, e.Provider, paygate.OpInquire, nil, func(gw paygate.Gateway) (*paygate.Payment, error) {
+	p, _, err := call(ctx, r, nil, e.Provider, paygate.OpInquire, nil, func(ctx context.Context, gw paygate.Gateway) (*paygate.Payment, error) {
 		return gw.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: e.RequestID, ProviderPaymentID: e.ProviderID})
 	})
 	if err == nil && p == nil {

@@ -67,82 +67,98 @@ func (r *Router) Inquire(ctx context.Context, req *paygate.InquireRequest) (*pay
 		return nil, err
 	}
 	if string(p.Status) != e.Status || e.Open == paygate.OpCreate || e.ProviderID == "" {
-		_ = r.save(ctx, e, sawPayment(paygate.OpInquire, p))
+		_ = r.save(ctx, nil, e, sawPayment(paygate.OpInquire, p))
 	}
 	return withProvider(p, e.Provider), nil
 }
 
-// Cancel implements paygate.Gateway: it cancels at the provider that owns the payment.
+// Cancel implements paygate.Gateway: it cancels at the provider that owns the payment, holding the
+// payment's journal entry (its lease) while it does.
 func (r *Router) Cancel(ctx context.Context, req *paygate.CancelRequest) (*paygate.Payment, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	e, err := r.entryFor(ctx, paygate.OpCancel, KindPayment, req.PaymentRequestID, req.ProviderPaymentID)
-	if err != nil {
-		return nil, err
+	h := r.newHold()
+	for range 4 {
+		e, err := r.entryFor(ctx, paygate.OpCancel, KindPayment, req.PaymentRequestID, req.ProviderPaymentID)
+		if err != nil {
+			return nil, err
+		}
+		p, err := r.cancel(ctx, h, req, e)
+		if !errors.Is(err, errRaced) {
+			return p, err
+		}
 	}
+	return nil, journalError(paygate.OpCancel, false, errors.New("the journal entry kept changing under concurrent calls"))
+}
+
+func (r *Router) cancel(ctx context.Context, h *hold, req *paygate.CancelRequest, e *Entry) (*paygate.Payment, error) {
 	if !e.exists() && e.Open == "" {
 		return nil, neverCreated(paygate.OpCancel, e)
 	}
-	defer r.begin(KindPayment, e.RequestID)()
+	if r.heldByOther(h, e) {
+		return nil, leased(paygate.OpCancel, e)
+	}
+	defer r.letGo(ctx, h, e)
 	owner := e.Provider
 	priorUnknown := e.Open == paygate.OpCancel
 	send := &paygate.CancelRequest{PaymentRequestID: e.RequestID, ProviderPaymentID: e.ProviderID, Reason: req.Reason}
 	if priorUnknown && !retry.IdempotencyOf(r.gateways[owner], paygate.OpCancel).Resendable() {
-		return r.cancelSettled(ctx, e, nil)
-	}
-	p, sent, err := call(r, owner, paygate.OpCancel, func() error {
-		if e.Open != "" { // an open create or cancel already covers this write
-			return nil
+		if err := r.claim(ctx, h, e, paygate.OpCancel, false, nil); err != nil {
+			return nil, err
 		}
-		if err := r.save(ctx, e, func(x *Entry) {
+		return r.cancelSettled(ctx, h, e, nil)
+	}
+	p, sent, err := call(ctx, r, h, owner, paygate.OpCancel, func() error {
+		// An open create or cancel already covers this write; otherwise the cancel is opened.
+		return r.claim(ctx, h, e, paygate.OpCancel, !priorUnknown, func(x *Entry) {
 			if x.Open == "" {
 				x.Open = paygate.OpCancel
 			}
-		}); err != nil {
-			return journalError(paygate.OpCancel, true, err)
-		}
-		return nil
-	}, func(gw paygate.Gateway) (*paygate.Payment, error) { return gw.Cancel(ctx, send) })
+		})
+	}, func(ctx context.Context, gw paygate.Gateway) (*paygate.Payment, error) { return gw.Cancel(ctx, send) })
 	switch {
+	case errors.Is(err, errRaced):
+		return nil, err
 	case !sent && priorUnknown:
 		return nil, unknownAgain(owner, paygate.OpCancel, err)
 	case !sent:
 		return nil, err
 	case err == nil && p != nil:
-		_ = r.save(ctx, e, sawPayment(paygate.OpCancel, p))
+		_ = r.save(ctx, h, e, sawPayment(paygate.OpCancel, p))
 		return withProvider(p, owner), nil
 	case err == nil || paygate.OutcomeOf(err) == status.Unknown:
-		_ = r.save(ctx, e, sawError(paygate.OpCancel, orUnknown(owner, paygate.OpCancel, err)))
+		_ = r.save(ctx, h, e, sawError(paygate.OpCancel, orUnknown(owner, paygate.OpCancel, err)))
 		return nil, orUnknown(owner, paygate.OpCancel, err)
 	case priorUnknown:
 		// The F may be about the earlier, unknown cancel ("already cancelled"): look.
-		return r.cancelSettled(ctx, e, err)
+		return r.cancelSettled(ctx, h, e, err)
 	default:
-		_ = r.save(ctx, e, sawError(paygate.OpCancel, err))
+		_ = r.save(ctx, h, e, sawError(paygate.OpCancel, err))
 		return nil, err
 	}
 }
 
 // cancelSettled settles a cancel whose earlier try is unknown by inquiry: the payment cancelled means
 // it landed; ferr (an F to the cancel sent again) stands only if the payment is visibly not cancelled.
-func (r *Router) cancelSettled(ctx context.Context, e *Entry, ferr error) (*paygate.Payment, error) {
+// The caller holds the entry's lease, so no other cancel can be on its way meanwhile.
+func (r *Router) cancelSettled(ctx context.Context, h *hold, e *Entry, ferr error) (*paygate.Payment, error) {
 	p, err := r.inquireOwner(ctx, e)
 	if err != nil {
 		return nil, unknownAgain(e.Provider, paygate.OpCancel, errors.Join(ferr, err))
 	}
 	if p.Status == status.PaymentCanceled {
-		_ = r.save(ctx, e, sawPayment(paygate.OpCancel, p))
+		_ = r.save(ctx, h, e, sawPayment(paygate.OpCancel, p))
 		return withProvider(p, e.Provider), nil
 	}
 	if ferr == nil {
 		// The earlier cancel did not take (the payment is not cancelled), and this provider must not be
 		// sent a cancel twice: report what is there.
-		_ = r.save(ctx, e, sawPayment(paygate.OpInquire, p))
+		_ = r.save(ctx, h, e, sawPayment(paygate.OpInquire, p))
 		return nil, &paygate.Error{Provider: e.Provider, Op: paygate.OpCancel, Outcome: status.Failure, Code: status.CodeInvalidState,
 			Message: fmt.Sprintf("the earlier cancel did not take: the payment is %s; cancel again only if it is still pending", p.Status)}
 	}
-	_ = r.save(ctx, e, func(x *Entry) {
+	_ = r.save(ctx, h, e, func(x *Entry) {
 		sawPayment(paygate.OpInquire, p)(x)
 		sawError(paygate.OpCancel, ferr)(x)
 	})

@@ -23,7 +23,7 @@ func (r *Router) Refund(ctx context.Context, req *paygate.RefundRequest) (*payga
 	if !pe.exists() && pe.Open == "" {
 		return nil, neverCreated(paygate.OpRefund, pe)
 	}
-	defer r.begin(KindRefund, req.RefundRequestID)()
+	h := r.newHold()
 	send := *req
 	send.PaymentRequestID, send.ProviderPaymentID = pe.RequestID, pe.ProviderID
 	for range 4 {
@@ -33,11 +33,11 @@ func (r *Router) Refund(ctx context.Context, req *paygate.RefundRequest) (*payga
 		case errors.Is(err, ErrNotFound):
 			re = &Entry{Kind: KindRefund, RequestID: req.RefundRequestID, Provider: pe.Provider,
 				PaymentRequestID: pe.RequestID, ProviderPaymentID: pe.ProviderID, Amount: req.Amount, CreatedAt: r.now()}
-			f, err = r.sendRefund(ctx, re, &send, false)
+			f, err = r.sendRefund(ctx, h, re, &send, false)
 		case err != nil:
 			return nil, journalError(paygate.OpRefund, false, err)
 		default:
-			f, err = r.refundAgain(ctx, re, &send)
+			f, err = r.refundAgain(ctx, h, re, &send)
 		}
 		if !errors.Is(err, errRaced) {
 			return f, err
@@ -46,47 +46,40 @@ func (r *Router) Refund(ctx context.Context, req *paygate.RefundRequest) (*payga
 	return nil, journalError(paygate.OpRefund, false, errors.New("the journal entry kept changing under concurrent calls"))
 }
 
-// sendRefund journals the refund as open, sends it to its owner and records the answer. priorUnknown
-// says an earlier try of the same refund is unknown, so an F is checked by inquiry before it is believed.
-func (r *Router) sendRefund(ctx context.Context, re *Entry, req *paygate.RefundRequest, priorUnknown bool) (*paygate.Refund, error) {
+// sendRefund journals the refund as open, taking its lease, sends it to its owner and records the
+// answer. priorUnknown says an earlier try of the same refund is unknown, so an F is checked by inquiry
+// before it is believed. re must be the entry as stored (or new).
+func (r *Router) sendRefund(ctx context.Context, h *hold, re *Entry, req *paygate.RefundRequest, priorUnknown bool) (*paygate.Refund, error) {
+	defer r.letGo(ctx, h, re)
 	owner := re.Provider
-	f, sent, err := call(r, owner, paygate.OpRefund, func() error {
-		if re.Open == paygate.OpRefund && re.Version > 0 {
-			return nil
-		}
-		re.Open, re.UpdatedAt = paygate.OpRefund, r.now()
-		re.Refund = &paygate.RefundRequest{RefundRequestID: req.RefundRequestID, PaymentRequestID: req.PaymentRequestID,
-			ProviderPaymentID: req.ProviderPaymentID, Amount: req.Amount, Reason: req.Reason, NotifyURL: req.NotifyURL}
-		err := r.store.Put(ctx, re)
-		if errors.Is(err, ErrConflict) {
-			return errRaced
-		}
-		if err != nil {
-			return journalError(paygate.OpRefund, !priorUnknown, err)
-		}
-		return nil
-	}, func(gw paygate.Gateway) (*paygate.Refund, error) { return gw.Refund(ctx, req) })
+	f, sent, err := call(ctx, r, h, owner, paygate.OpRefund, func() error {
+		return r.claim(ctx, h, re, paygate.OpRefund, !priorUnknown, func(x *Entry) {
+			x.Open = paygate.OpRefund
+			x.Refund = &paygate.RefundRequest{RefundRequestID: req.RefundRequestID, PaymentRequestID: req.PaymentRequestID,
+				ProviderPaymentID: req.ProviderPaymentID, Amount: req.Amount, Reason: req.Reason, NotifyURL: req.NotifyURL}
+		})
+	}, func(ctx context.Context, gw paygate.Gateway) (*paygate.Refund, error) { return gw.Refund(ctx, req) })
 	switch {
 	case !sent && priorUnknown && !errors.Is(err, errRaced):
 		return nil, unknownAgain(owner, paygate.OpRefund, err)
 	case !sent:
 		return nil, err
 	case err == nil && f != nil:
-		_ = r.save(ctx, re, sawRefund(paygate.OpRefund, f))
+		_ = r.save(ctx, h, re, sawRefund(paygate.OpRefund, f))
 		return refundWithProvider(f, owner), nil
 	case err == nil || paygate.OutcomeOf(err) == status.Unknown:
 		err = orUnknown(owner, paygate.OpRefund, err)
-		_ = r.save(ctx, re, sawError(paygate.OpRefund, err))
+		_ = r.save(ctx, h, re, sawError(paygate.OpRefund, err))
 		return nil, err
 	case priorUnknown:
-		return r.refundSettled(ctx, re, req, err)
+		return r.refundSettled(ctx, h, re, req, err)
 	default:
-		return nil, r.refused(ctx, re, err)
+		return nil, r.refused(ctx, h, re, err)
 	}
 }
 
 // refundAgain handles a refund whose RefundRequestID the journal already knows.
-func (r *Router) refundAgain(ctx context.Context, re *Entry, req *paygate.RefundRequest) (*paygate.Refund, error) {
+func (r *Router) refundAgain(ctx context.Context, h *hold, re *Entry, req *paygate.RefundRequest) (*paygate.Refund, error) {
 	if re.PaymentRequestID != req.PaymentRequestID || !re.Amount.Equal(req.Amount) {
 		return nil, &paygate.Error{Provider: Name, Op: paygate.OpRefund, Outcome: status.Failure, Code: status.CodeIdempotencyConflict,
 			Message: fmt.Sprintf("RefundRequestID %q was first used for %s of payment %q: use a new id for a different refund", re.RequestID, re.Amount, re.PaymentRequestID)}
@@ -97,45 +90,54 @@ func (r *Router) refundAgain(ctx context.Context, re *Entry, req *paygate.Refund
 			Message: fmt.Sprintf("refund %q belongs to provider %q, which this router is not configured with; add it back to Config.Providers", re.RequestID, owner)}
 	}
 	idem := retry.IdempotencyOf(r.gateways[owner], paygate.OpRefund)
+	if r.heldByOther(h, re) && (re.Open != "" || !re.exists()) {
+		// Another call may be sending this refund right now. (A refund that exists with nothing open
+		// is answered from the provider below, which sends nothing that could refund twice.)
+		return nil, leased(paygate.OpRefund, re)
+	}
 	switch {
 	case re.Open == paygate.OpRefund && idem.Resendable():
-		return r.sendRefund(ctx, re, req, true)
+		return r.sendRefund(ctx, h, re, req, true)
 	case re.Open == paygate.OpRefund:
 		// Not deduped: sending again could refund twice. Look instead.
-		return r.refundSettled(ctx, re, req, nil)
+		return r.refundSettled(ctx, h, re, req, nil)
 	case re.exists() && idem.Dedupes:
-		f, _, err := call(r, owner, paygate.OpRefund, nil, func(gw paygate.Gateway) (*paygate.Refund, error) { return gw.Refund(ctx, req) })
+		f, _, err := call(ctx, r, nil, owner, paygate.OpRefund, nil, func(ctx context.Context, gw paygate.Gateway) (*paygate.Refund, error) {
+			return gw.Refund(ctx, req)
+		})
 		if err == nil && f != nil {
-			_ = r.save(ctx, re, sawRefund(paygate.OpInquireRefund, f))
+			_ = r.save(ctx, nil, re, sawRefund(paygate.OpInquireRefund, f))
 			return refundWithProvider(f, owner), nil
 		}
 		return r.lastKnownRefund(ctx, re)
 	case re.exists():
 		return r.lastKnownRefund(ctx, re)
 	case re.Outcome == status.Failure && re.Code == status.CodeNotFound:
-		return r.sendRefund(ctx, re, req, false) // Reconcile showed it never landed
+		return r.sendRefund(ctx, h, re, req, false) // Reconcile showed it never landed
 	default:
 		return nil, storedFailure(paygate.OpRefund, re)
 	}
 }
 
 // refundSettled settles a refund whose earlier try is unknown, by inquiry. If the inquiry shows it did
-// not land, ferr (an F to the refund sent again) stands, or, with no ferr, the refund is sent now.
-func (r *Router) refundSettled(ctx context.Context, re *Entry, req *paygate.RefundRequest, ferr error) (*paygate.Refund, error) {
+// not land, ferr (an F to the refund sent again, under this call's lease) stands, or, with no ferr, the
+// refund is sent now (taking the lease in a compare-and-swap on re as read before the inquiry).
+func (r *Router) refundSettled(ctx context.Context, h *hold, re *Entry, req *paygate.RefundRequest, ferr error) (*paygate.Refund, error) {
+	young := r.cfg.ReconcileAfter > 0 && re.UpdatedAt.After(r.now().Add(-r.cfg.ReconcileAfter))
 	f, err := r.inquireRefundOwner(ctx, re)
 	switch {
 	case err == nil:
-		_ = r.save(ctx, re, sawRefund(paygate.OpInquireRefund, f))
+		_ = r.save(ctx, h, re, sawRefund(paygate.OpInquireRefund, f))
 		return refundWithProvider(f, re.Provider), nil
 	case paygate.OutcomeOf(err) != status.Failure || paygate.CodeOf(err) != status.CodeNotFound:
 		return nil, unknownAgain(re.Provider, paygate.OpRefund, errors.Join(ferr, err))
-	case r.othersBusy(re):
-		// Another call is sending this refund right now: "not found" may only mean not yet.
+	case r.heldByOther(h, re) || (young && ferr == nil):
+		// Another call may be sending this refund right now: "not found" may only mean not yet.
 		return nil, unknownAgain(re.Provider, paygate.OpRefund, errors.Join(ferr, err, errInFlight))
 	case ferr != nil:
-		return nil, r.refused(ctx, re, ferr)
+		return nil, r.refused(ctx, h, re, ferr)
 	default:
-		return r.sendRefund(ctx, re, req, false)
+		return r.sendRefund(ctx, h, re, req, false)
 	}
 }
 
@@ -144,7 +146,7 @@ func (r *Router) refundSettled(ctx context.Context, re *Entry, req *paygate.Refu
 func (r *Router) lastKnownRefund(ctx context.Context, re *Entry) (*paygate.Refund, error) {
 	f, err := r.inquireRefundOwner(ctx, re)
 	if err == nil {
-		_ = r.save(ctx, re, sawRefund(paygate.OpInquireRefund, f))
+		_ = r.save(ctx, nil, re, sawRefund(paygate.OpInquireRefund, f))
 		return refundWithProvider(f, re.Provider), nil
 	}
 	if paygate.CodeOf(err) == status.CodeNotSupported {
@@ -171,13 +173,13 @@ func (r *Router) InquireRefund(ctx context.Context, req *paygate.InquireRefundRe
 		return nil, err
 	}
 	if string(f.Status) != re.Status || re.Open == paygate.OpRefund || re.ProviderID == "" {
-		_ = r.save(ctx, re, sawRefund(paygate.OpInquireRefund, f))
+		_ = r.save(ctx, nil, re, sawRefund(paygate.OpInquireRefund, f))
 	}
 	return refundWithProvider(f, re.Provider), nil
 }
 
 func (r *Router) inquireRefundOwner(ctx context.Context, re *Entry) (*paygate.Refund, error) {
-	f, _, err := call(r, re.Provider, paygate.OpInquireRefund, nil, func(gw paygate.Gateway) (*paygate.Refund, error) {
+	f, _, err := call(ctx, r, nil, re.Provider, paygate.OpInquireRefund, nil, func(ctx context.Context, gw paygate.Gateway) (*paygate.Refund, error) {
 		return gw.InquireRefund(ctx, &paygate.InquireRefundRequest{RefundRequestID: re.RequestID, ProviderRefundID: re.ProviderID})
 	})
 	if err == nil && f == nil {
@@ -204,8 +206,8 @@ func sawRefund(op paygate.Op, f *paygate.Refund) func(*Entry) {
 // refused records the F a refund ended with and returns it. If the journal cannot record it, the
 // entry stays open, and Reconcile may later send the refund again to a provider with no refund inquiry
 // (see reconcileRefund): so the caller gets U, not an F the refund might outlive.
-func (r *Router) refused(ctx context.Context, re *Entry, ferr error) error {
-	if err := r.save(ctx, re, sawError(paygate.OpRefund, ferr)); err != nil {
+func (r *Router) refused(ctx context.Context, h *hold, re *Entry, ferr error) error {
+	if err := r.save(ctx, h, re, sawError(paygate.OpRefund, ferr)); err != nil {
 		return &paygate.Error{Provider: re.Provider, Op: paygate.OpRefund, Outcome: status.Unknown, Code: status.CodeUnavailable,
 			Message: "the provider refused the refund, but the router's journal could not record that, so the refund stays open and Reconcile may still complete it; call Refund again with the same RefundRequestID once the journal store is back",
 			Err:     errors.Join(ferr, err)}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
-	"sync"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/sony/gobreaker/v2"
@@ -35,11 +37,23 @@ type Config struct {
 	Retry retry.Policy
 	// Breaker configures the per-provider circuit breakers.
 	Breaker BreakerSettings
-	// ReconcileAfter is how old an open journal entry must be before Reconcile touches it, or before a
-	// call with the same id takes "not found" as proof that the open write did not land. Zero means
-	// only this router's own calls in flight count, which is right for a single process. When several
-	// machines share the Store, set it above the longest call (with its retries and resolution), so
-	// one machine does not resolve or resend another's call still in flight.
+	// Lease is how long one call may hold a journal entry while it writes (create, cancel, refund,
+	// or Reconcile settling it); zero means DefaultLease. Every write takes the entry's lease in the
+	// same compare-and-swap that opens it, and gives it back with the answer. While another call, on
+	// this router or on another machine sharing the Store, holds a live lease, a call with the same id
+	// sends nothing and answers U (CodeInProgress, ErrLeased), and Reconcile leaves the entry alone.
+	// The call holding the lease is cut off (its context ends) at 90% of Lease, so its write cannot
+	// still be on its way when the lease ends; the rest allows for clocks that differ between
+	// machines. A lease left by a crashed process expires after Lease, and Reconcile takes it over.
+	// Set it above the longest call you expect, retries and resolution by inquiry included.
+	Lease time.Duration
+	// Instance names this router in the leases it takes, for the errors and logs of other routers
+	// that meet them; empty means the host name and process id.
+	Instance string
+	// ReconcileAfter is optional tuning for several machines sharing the Store: how old an open
+	// journal entry must be before Reconcile touches it, or before a call with the same id takes "not
+	// found" as proof that the open write did not land. Leases already keep calls of other machines
+	// apart, so zero is safe.
 	ReconcileAfter time.Duration
 	// Logger receives routing decisions (never card data or secrets); nil logs nothing.
 	Logger *zap.Logger
@@ -56,16 +70,22 @@ type Config struct {
 // in FailoverCodes, always with the same PaymentRequestID; a U never moves. Every other call goes to the
 // provider the journal names as the payment's owner.
 type Router struct {
-	cfg       Config
-	store     Store
-	gateways  map[string]paygate.Gateway // retry.Wrap'd
-	breakers  map[string]*gobreaker.TwoStepCircuitBreaker[struct{}]
-	picker    *picker
-	log       *zap.Logger
-	now       func() time.Time
-	inflightM sync.Mutex
-	inflight  map[storeKey]int
+	cfg      Config
+	store    Store
+	gateways map[string]paygate.Gateway // retry.Wrap'd
+	breakers map[string]*gobreaker.TwoStepCircuitBreaker[struct{}]
+	picker   *picker
+	log      *zap.Logger
+	now      func() time.Time
+	lease    time.Duration
+	instance string
+	calls    atomic.Uint64 // numbers this router's calls, for their lease tokens
 }
+
+// DefaultLease is Config.Lease when it is zero: above retry.Default's longest call (three sends of
+// at most 30 s each, their waits, then a minute of inquiries) would be too long to wait after a crash,
+// so calls that outlast it end U and are settled later, by a call with the same id or by Reconcile.
+const DefaultLease = 2 * time.Minute
 
 // New checks cfg and returns a Router.
 func New(cfg Config) (*Router, error) {
@@ -75,7 +95,17 @@ func New(cfg Config) (*Router, error) {
 	r := &Router{
 		cfg: cfg, store: cfg.Store, gateways: map[string]paygate.Gateway{},
 		breakers: map[string]*gobreaker.TwoStepCircuitBreaker[struct{}]{},
-		log:      cfg.Logger, now: cfg.Now, inflight: map[storeKey]int{},
+		log:      cfg.Logger, now: cfg.Now, lease: cfg.Lease, instance: cfg.Instance,
+	}
+	if r.lease == 0 {
+		r.lease = DefaultLease
+	}
+	if r.lease < time.Second {
+		return nil, fmt.Errorf("route: Config.Lease is %s: a lease shorter than a second would cut off calls before a provider answers; leave it zero for %s", cfg.Lease, DefaultLease)
+	}
+	if r.instance == "" {
+		host, _ := os.Hostname()
+		r.instance = host + "/" + strconv.Itoa(os.Getpid())
 	}
 	if r.store == nil {
 		r.store = NewMemoryStore()
@@ -142,9 +172,10 @@ func (r *Router) Candidates(req *paygate.CreateRequest) (rule string, providers 
 }
 
 // call runs fn against provider name through its breaker. Journal writes that must precede the send
-// go in before; if before fails, fn is not called and its error is returned. sent reports whether fn
-// was called: when it is false, nothing reached the provider (breakerRefused tells which).
-func call[T any](r *Router, name string, op paygate.Op, before func() error, fn func(gw paygate.Gateway) (T, error)) (v T, sent bool, err error) {
+// (taking the entry's lease) go in before; if before fails, fn is not called and its error is returned.
+// sent reports whether fn was called: when it is false, nothing reached the provider (breakerRefused
+// tells which). While h holds a lease, fn's context ends before the lease does.
+func call[T any](ctx context.Context, r *Router, h *hold, name string, op paygate.Op, before func() error, fn func(ctx context.Context, gw paygate.Gateway) (T, error)) (v T, sent bool, err error) {
 	b, ok := r.breakers[name]
 	if !ok {
 		// The journal names a provider this router was not configured with (it was removed).
@@ -163,7 +194,12 @@ func call[T any](r *Router, name string, op paygate.Op, before func() error, fn 
 			return v, false, err
 		}
 	}
-	v, err = fn(r.gateways[name])
+	if h != nil && !h.until.IsZero() {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, h.until)
+		defer cancel()
+	}
+	v, err = fn(ctx, r.gateways[name])
 	done(err)
 	return v, true, err
 }
@@ -173,42 +209,18 @@ func breakerRefused(err error) bool {
 	return errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests)
 }
 
-// begin marks key as worked on by this router, so Reconcile leaves it alone; the func ends that.
-func (r *Router) begin(kind Kind, id string) func() {
-	k := storeKey{kind, id}
-	r.inflightM.Lock()
-	r.inflight[k]++
-	r.inflightM.Unlock()
-	return func() {
-		r.inflightM.Lock()
-		if r.inflight[k]--; r.inflight[k] <= 0 {
-			delete(r.inflight, k)
-		}
-		r.inflightM.Unlock()
-	}
-}
-
-func (r *Router) busy(kind Kind, id string) bool {
-	r.inflightM.Lock()
-	defer r.inflightM.Unlock()
-	return r.inflight[storeKey{kind, id}] > 0
-}
-
 // othersBusy reports whether another call may be sending e's open write right now, so that an
-// inquiry that finds nothing proves nothing yet: a call of this router other than the caller (which
-// has begun its own) is working on it, or, with Config.ReconcileAfter set for routers on several
-// machines, the entry was written more recently than that.
-func (r *Router) othersBusy(e *Entry) bool {
+// inquiry that finds nothing proves nothing yet: another call holds e's lease, or, with
+// Config.ReconcileAfter set, the entry was written more recently than that.
+func (r *Router) othersBusy(h *hold, e *Entry) bool {
 	if r.cfg.ReconcileAfter > 0 && e.UpdatedAt.After(r.now().Add(-r.cfg.ReconcileAfter)) {
 		return true
 	}
-	r.inflightM.Lock()
-	defer r.inflightM.Unlock()
-	return r.inflight[storeKey{e.Kind, e.RequestID}] > 1
+	return r.heldByOther(h, e)
 }
 
-// errInFlight is why a write is still unknown when another call is sending it right now.
-var errInFlight = errors.New("route: another call of this router is sending the same write now, so an inquiry that finds nothing proves nothing yet")
+// errInFlight is why a write is still unknown when another call may be sending it right now.
+var errInFlight = errors.New("route: another call may be sending the same write now, so an inquiry that finds nothing proves nothing yet")
 
 // journalError is the error for a call the journal could not support. It is F (nothing was sent in
 // this call) only when the router knows no earlier call of the same write may have landed; otherwise U.
@@ -235,11 +247,13 @@ func notFound(op paygate.Op, what, id string) *paygate.Error {
 
 // save writes e, then, if another call changed the entry meanwhile, reads it again and reapplies
 // change (the provider's answer is newer than whatever that writer knew). change must be idempotent.
-func (r *Router) save(ctx context.Context, e *Entry, change func(*Entry)) error {
+// It gives back h's lease in the same write (h may be nil: a call that holds none).
+func (r *Router) save(ctx context.Context, h *hold, e *Entry, change func(*Entry)) error {
 	// What a provider answered is recorded even if the caller gives up right after: otherwise the
 	// entry stays open until Reconcile. Bounded, so a stuck store cannot hold the call forever.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
+	change = h.releasing(change)
 	change(e)
 	for range 8 {
 		e.UpdatedAt = r.now()

@@ -54,6 +54,13 @@ type Entry struct {
 	// Refund is the refund request as sent (refund entries only; no ProviderOptions). Reconcile resends
 	// it to providers that have no refund inquiry but dedupe refunds.
 	Refund *paygate.RefundRequest
+	// LeaseOwner and LeaseUntil are the lease of the call working on the entry: the call's token (its
+	// router's Config.Instance and a number) and, by that router's clock, when the lease ends. A call
+	// takes the lease in the Put that opens its write and gives it back in the Put that records the
+	// answer; while it is live, other calls with the same id send nothing and Reconcile skips the
+	// entry. Empty and zero when no call holds it (a crashed call's lease simply expires).
+	LeaseOwner string
+	LeaseUntil time.Time
 	// Version counts the entry's writes. Put accepts an entry only if Version equals the stored one (0
 	// when none is stored) and then increments it: two machines cannot both move the same payment.
 	Version   int64
@@ -84,7 +91,8 @@ var ErrNotFound = errors.New("route: no journal entry")
 var ErrConflict = errors.New("route: journal entry changed concurrently")
 
 // Store is the router's durable journal. Implementations must be safe for concurrent use, must make a
-// successful Put durable before returning (the router sends the provider call right after), and must
+// successful Put durable before returning (the router sends the provider call right after), must keep
+// every field of an Entry (the lease included: routers on several machines rely on it), and must
 // never return memory the caller can change. The package storetest checks all of this for any Store.
 type Store interface {
 	// Get returns the entry of (kind, requestID), or an error wrapping ErrNotFound.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"regexp"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -44,14 +45,20 @@ type Store struct {
 	lock  int64  // advisory lock key that serializes Migrate for this table
 
 	schema                                       []string // the table first, then its indexes
+	upgrades                                     []string // columns added since the first schema
 	get, find, unresolved, insert, update, probe string
+	probeFirst                                   string // the first schema's columns
 }
 
 var _ route.Store = (*Store)(nil)
 
-// columns is the order in which every query reads and writes an entry.
-const columns = `kind, request_id, provider, provider_id, payment_request_id, provider_payment_id,
+// columns is the order in which every query reads and writes an entry: firstColumns, the schema's
+// first version, then the lease, added later.
+const (
+	firstColumns = `kind, request_id, provider, provider_id, payment_request_id, provider_payment_id,
 	amount_value, amount_currency, open, outcome, code, status, tried, refund, version, created_at, updated_at`
+	columns = firstColumns + `, lease_owner, lease_until`
+)
 
 // New returns a Store that keeps its entries in opts.Table through pool. It does not touch the
 // database: run Migrate before the first use. Close does not close pool.
@@ -86,6 +93,8 @@ func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
 			version             bigint      NOT NULL CHECK (version > 0),
 			created_at          timestamptz NOT NULL,
 			updated_at          timestamptz NOT NULL,
+			lease_owner         text        NOT NULL DEFAULT '',
+			lease_until         timestamptz,
 			PRIMARY KEY (kind, request_id),
 			CHECK ((amount_value IS NULL) = (amount_currency IS NULL))
 		)`,
@@ -94,17 +103,24 @@ func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
 		`CREATE INDEX IF NOT EXISTS ` + pgx.Identifier{name + "_open_idx"}.Sanitize() +
 			` ON ` + t + ` (updated_at) WHERE open <> ''`,
 	}
+	// Tables made before leases existed gain their columns (no lease: the default).
+	s.upgrades = []string{
+		`ALTER TABLE ` + t + ` ADD COLUMN IF NOT EXISTS lease_owner text NOT NULL DEFAULT ''`,
+		`ALTER TABLE ` + t + ` ADD COLUMN IF NOT EXISTS lease_until timestamptz`,
+	}
+	s.probeFirst = `SELECT ` + firstColumns + ` FROM ` + t + ` WHERE false`
 	s.probe = `SELECT ` + columns + ` FROM ` + t + ` WHERE false`
 	s.get = `SELECT ` + columns + ` FROM ` + t + ` WHERE kind = $1 AND request_id = $2`
 	s.find = `SELECT ` + columns + ` FROM ` + t + ` WHERE kind = $1 AND provider_id = $2 ORDER BY request_id`
 	s.unresolved = `SELECT ` + columns + ` FROM ` + t + ` WHERE open <> '' ORDER BY updated_at, kind, request_id`
 	s.insert = `INSERT INTO ` + t + ` (` + columns + `)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 		ON CONFLICT (kind, request_id) DO NOTHING`
 	s.update = `UPDATE ` + t + ` SET provider = $3, provider_id = $4, payment_request_id = $5,
 		provider_payment_id = $6, amount_value = $7, amount_currency = $8, open = $9, outcome = $10,
-		code = $11, status = $12, tried = $13, refund = $14, version = $15, created_at = $16, updated_at = $17
-		WHERE kind = $1 AND request_id = $2 AND version = $18`
+		code = $11, status = $12, tried = $13, refund = $14, version = $15, created_at = $16, updated_at = $17,
+		lease_owner = $18, lease_until = $19
+		WHERE kind = $1 AND request_id = $2 AND version = $20`
 	return s, nil
 }
 
@@ -169,8 +185,9 @@ func (s *Store) Close() {
 	}
 }
 
-// Migrate creates the table and its indexes if they do not exist, and checks that an existing table
-// has every column the Store uses. It is idempotent, and safe to run from several machines at once:
+// Migrate creates the table and its indexes if they do not exist, adds the columns later versions
+// added (the lease) to a table an earlier version made, and checks that an existing table has every
+// column the Store uses. It is idempotent, and safe to run from several machines at once:
 // a transaction-scoped advisory lock makes concurrent runs wait for each other, because concurrent
 // CREATE TABLE IF NOT EXISTS of one name can fail on PostgreSQL's catalog constraints.
 func (s *Store) Migrate(ctx context.Context) error {
@@ -181,7 +198,16 @@ func (s *Store) Migrate(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, s.schema[0]); err != nil {
 			return err
 		}
-		// A table of this name made by something else passes IF NOT EXISTS; fail here, not on first use.
+		// A table of this name made by something else passes IF NOT EXISTS; fail here, not on first
+		// use, and before altering it.
+		if _, err := tx.Exec(ctx, s.probeFirst); err != nil {
+			return fmt.Errorf("the table lacks a column this Store uses: %w", err)
+		}
+		for _, stmt := range s.upgrades {
+			if _, err := tx.Exec(ctx, stmt); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.Exec(ctx, s.probe); err != nil {
 			return fmt.Errorf("the table lacks a column this Store uses: %w", err)
 		}
@@ -306,10 +332,14 @@ func values(e *route.Entry, version int64) ([]any, error) {
 		}
 		refund = b
 	}
+	var leaseUntil any // NULL when no lease is held
+	if !e.LeaseUntil.IsZero() {
+		leaseUntil = e.LeaseUntil
+	}
 	return []any{
 		string(e.Kind), e.RequestID, e.Provider, e.ProviderID, e.PaymentRequestID, e.ProviderPaymentID,
 		amountValue, amountCurrency, string(e.Open), string(e.Outcome), string(e.Code), e.Status,
-		tried, refund, version, e.CreatedAt, e.UpdatedAt,
+		tried, refund, version, e.CreatedAt, e.UpdatedAt, e.LeaseOwner, leaseUntil,
 	}, nil
 }
 
@@ -320,15 +350,19 @@ func scanEntry(row pgx.Row) (*route.Entry, error) {
 		kind, open, outcome, code   string
 		amountValue, amountCurrency *string
 		refund                      []byte
+		leaseUntil                  *time.Time
 	)
 	err := row.Scan(&kind, &e.RequestID, &e.Provider, &e.ProviderID, &e.PaymentRequestID, &e.ProviderPaymentID,
 		&amountValue, &amountCurrency, &open, &outcome, &code, &e.Status, &e.Tried, &refund, &e.Version,
-		&e.CreatedAt, &e.UpdatedAt)
+		&e.CreatedAt, &e.UpdatedAt, &e.LeaseOwner, &leaseUntil)
 	if err != nil {
 		return nil, err
 	}
 	e.Kind, e.Open, e.Outcome, e.Code = route.Kind(kind), paygate.Op(open), status.Outcome(outcome), status.Code(code)
 	e.CreatedAt, e.UpdatedAt = e.CreatedAt.UTC(), e.UpdatedAt.UTC()
+	if leaseUntil != nil {
+		e.LeaseUntil = leaseUntil.UTC()
+	}
 	if amountValue != nil && amountCurrency != nil {
 		if e.Amount, err = money.Parse(*amountValue, *amountCurrency); err != nil {
 			return nil, fmt.Errorf("entry %s %q has an unreadable amount: %w", kind, e.RequestID, err)

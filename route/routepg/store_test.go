@@ -89,6 +89,51 @@ func TestStore(t *testing.T) {
 	})
 }
 
+// Two routers, each with a Store on its own connection pool, on one table: two machines on one journal.
+func TestStoreShared(t *testing.T) {
+	pool1, pool2 := connect(t), connect(t)
+	storetest.RunShared(t, func(t *testing.T) (route.Store, route.Store) {
+		s1, name := newStore(t, pool1)
+		s2, err := routepg.New(pool2, routepg.Options{Table: name})
+		require.NoError(t, err)
+		require.NoError(t, s2.Migrate(t.Context()))
+		return s1, s2
+	})
+}
+
+// A table made before leases existed gains their columns, and its rows read back without a lease.
+func TestMigrateAddsTheLease(t *testing.T) {
+	pool := connect(t)
+	name := freshTable(t, pool)
+	tbl := pgx.Identifier{name}.Sanitize()
+	_, err := pool.Exec(t.Context(), `CREATE TABLE `+tbl+` (
+		kind text NOT NULL, request_id text NOT NULL, provider text NOT NULL, provider_id text NOT NULL,
+		payment_request_id text NOT NULL, provider_payment_id text NOT NULL,
+		amount_value text CHECK (amount_value ~ '^-?[0-9]+([.][0-9]+)?$'), amount_currency text,
+		open text NOT NULL, outcome text NOT NULL, code text NOT NULL, status text NOT NULL,
+		tried text[] NOT NULL, refund jsonb, version bigint NOT NULL CHECK (version > 0),
+		created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
+		PRIMARY KEY (kind, request_id), CHECK ((amount_value IS NULL) = (amount_currency IS NULL)))`)
+	require.NoError(t, err)
+	_, err = pool.Exec(t.Context(), `INSERT INTO `+tbl+` VALUES ('payment', 'old-1', 'alpha', '', '', '', '10.50', 'USD',
+		'create', '', '', '', '{}', NULL, 1, now(), now())`)
+	require.NoError(t, err)
+
+	s, err := routepg.New(pool, routepg.Options{Table: name})
+	require.NoError(t, err)
+	require.NoError(t, s.Migrate(t.Context()))
+	e, err := s.Get(t.Context(), route.KindPayment, "old-1")
+	require.NoError(t, err)
+	assert.Empty(t, e.LeaseOwner)
+	assert.True(t, e.LeaseUntil.IsZero())
+	e.LeaseOwner, e.LeaseUntil = "machine-a#1", time.Now().UTC().Truncate(time.Microsecond)
+	require.NoError(t, s.Put(t.Context(), e))
+	got, err := s.Get(t.Context(), route.KindPayment, "old-1")
+	require.NoError(t, err)
+	assert.Equal(t, "machine-a#1", got.LeaseOwner)
+	assert.True(t, e.LeaseUntil.Equal(got.LeaseUntil))
+}
+
 func entry(id string) *route.Entry {
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	return &route.Entry{Kind: route.KindPayment, RequestID: id, Provider: "alpha",

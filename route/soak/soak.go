@@ -117,7 +117,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 
 	// The first process runs until the crash.
 	first := &crashable{Store: cfg.Store}
-	r1, err := s.router(first)
+	r1, err := s.router("soak-process-1", first)
 	if err != nil {
 		return Result{}, err
 	}
@@ -134,7 +134,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	s.run(ctx1, r1, 0, crashAt, crash)
 
 	// The second process starts on the same journal and reconciles before it takes traffic.
-	r2, err := s.router(cfg.Store)
+	r2, err := s.router("soak-process-2", cfg.Store)
 	if err != nil {
 		return Result{}, err
 	}
@@ -175,11 +175,18 @@ type soak struct {
 	outage   string // the provider currently down, if any
 }
 
-func (s *soak) router(store route.Store) (*route.Router, error) {
+// soakLease is the routers' lease: above the longest call of the soak's retry policy and client
+// timeouts (about 2.5 s), and short enough that the leases the crash leaves behind expire, for
+// Reconcile to take over, while the storm is still on.
+const soakLease = 5 * time.Second
+
+func (s *soak) router(name string, store route.Store) (*route.Router, error) {
 	return route.New(route.Config{
 		Providers: s.env.gateways(),
 		Rules:     rules(),
 		Store:     store,
+		Lease:     soakLease,
+		Instance:  name,
 		Retry:     retry.Policy{MaxAttempts: 3, BaseDelay: 5 * time.Millisecond, MaxDelay: 40 * time.Millisecond, ResolveFor: 600 * time.Millisecond},
 		Breaker: route.BreakerSettings{Failures: 3, OpenFor: 150 * time.Millisecond, OnStateChange: func(_, _, to string) {
 			if to == "open" {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/provider/sim"
+	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/route"
 	"github.com/paygate-go/paygate/status"
 )
@@ -93,11 +94,13 @@ func (s *soak) verify(ctx context.Context, r *route.Router) {
 			case known:
 			case o.rec.Status == status.PaymentSucceeded:
 				s.problem(&s.res.Lost, "payment %s: the customer paid order %s at %s, but the journal names %q at %s", id, o.rec.ProviderID, o.provider, e.ProviderID, e.Provider)
-			case o.provider != e.Provider:
+			case o.provider != e.Provider && !s.orphanable(o):
 				s.problem(&s.res.Lost, "payment %s: a %s order %s at %s, a provider the payment moved away from", id, o.rec.Status, o.rec.ProviderID, o.provider)
 			case o.rec.Status == status.PaymentPending || o.rec.Status == status.PaymentRequiresAction:
 				// An orphan at a provider that does not dedupe creates: its reply never reached anyone,
-				// so it cannot be paid and expires (the adapter's declared rule). Fine while unpaid.
+				// so it cannot be paid and expires (the adapter's declared rule). Fine while unpaid, also
+				// when the payment later moved on: the re-create after the lost reply was refused there
+				// with a failover code, and the payment went to the next provider.
 			}
 		}
 		if c.outcome == status.Success && (e.Provider != c.payment.Provider || e.ProviderID != c.payment.ProviderPaymentID) {
@@ -191,4 +194,12 @@ func (s *soak) verifyRefunds(ctx context.Context, r *route.Router, c *checkout, 
 func sameStatus(ours, theirs status.Payment) bool {
 	open := func(s status.Payment) bool { return s == status.PaymentPending || s == status.PaymentRequiresAction }
 	return ours == theirs || open(ours) && open(theirs)
+}
+
+// orphanable reports whether o may be an orphan: an unpaid order at a provider that does not dedupe
+// creates and declares a re-create safe because an order whose reply was lost cannot be paid.
+func (s *soak) orphanable(o located[sim.Order]) bool {
+	unpaid := o.rec.Status == status.PaymentPending || o.rec.Status == status.PaymentRequiresAction
+	idem := retry.IdempotencyOf(s.env.byName[o.provider].gateway, paygate.OpCreate)
+	return unpaid && !idem.Dedupes && idem.ResendSafe != ""
 }

@@ -231,6 +231,16 @@ func fieldCases() []testCase {
 			e.Refund = nil
 			return e
 		}},
+		{"leased", func() *route.Entry {
+			e := newPayment("pay-leased")
+			e.LeaseOwner, e.LeaseUntil = "router-a/123#9", at(2)
+			return e
+		}},
+		{"lease given back", func() *route.Entry {
+			e := newPayment("pay-lease-released")
+			e.LeaseOwner, e.LeaseUntil = "", time.Time{}
+			return e
+		}},
 		{"times far apart", func() *route.Entry {
 			e := newPayment("pay-times")
 			e.CreatedAt = time.Date(1999, time.December, 31, 23, 59, 59, 999999000, time.UTC)

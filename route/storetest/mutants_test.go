@@ -41,6 +41,9 @@ var mutants = []mutanttest.Mutant{
 	{Name: "times-in-milliseconds", Group: "fields", Want: "a Store must keep microseconds"},
 	{Name: "tried-sorted", Group: "fields", Want: "the entry read back is not the one written"},
 	{Name: "update-keeps-refund", Group: "fields", Want: "Get of the updated entry"},
+	{Name: "lease-lost", Group: "fields", Want: "a Store must keep the lease"},
+	{Name: "update-keeps-lease", Group: "fields", Want: "a Store must keep the lease"},
+	{Name: "lease-owner-lost", Group: "fields", Want: "the entry read back is not the one written"},
 	{Name: "shares-entry", Group: "isolation", Want: "an entry its caller changed after Put"},
 	{Name: "shares-tried", Group: "isolation", Want: "an entry its caller changed after Put"},
 	{Name: "shares-refund", Group: "isolation", Want: "an entry its caller changed after Put"},
@@ -149,6 +152,10 @@ func (s *brokenStore) written(e *route.Entry) (*route.Entry, error) {
 		c.CreatedAt, c.UpdatedAt = c.CreatedAt.Truncate(time.Millisecond), c.UpdatedAt.Truncate(time.Millisecond)
 	case "tried-sorted":
 		slices.Sort(c.Tried)
+	case "lease-lost":
+		c.LeaseUntil = time.Time{}
+	case "lease-owner-lost":
+		c.LeaseOwner = ""
 	}
 	return c, nil
 }
@@ -248,6 +255,10 @@ func (s *brokenStore) Put(ctx context.Context, e *route.Entry) error {
 	c.Version = current + 1
 	if s.bug == "update-keeps-refund" && exists && c.Refund == nil {
 		c.Refund = old.Refund
+	}
+	if s.bug == "update-keeps-lease" && exists && c.LeaseOwner == "" {
+		// A lease given back is not written: the old one stays (as an UPDATE that skips empty values would).
+		c.LeaseOwner, c.LeaseUntil = old.LeaseOwner, old.LeaseUntil
 	}
 	s.entries[k] = c
 	if c.Open != "" {

@@ -7,7 +7,7 @@
 //
 // The suite checks what the router relies on: the key is (Kind, RequestID), exactly; Put is
 // compare-and-swap on Version; every field reads back as written (money exactly, times to the
-// microsecond); no memory is shared with callers; FindByProviderID and Unresolved follow every write;
+// microsecond, the lease that keeps routers on several machines apart); no memory is shared with callers; FindByProviderID and Unresolved follow every write;
 // of two concurrent writers of one version only one wins; and a cancelled context stops every call.
 // Run it with -race.
 //
@@ -118,6 +118,8 @@ func fullEntry() *route.Entry {
 	e.Code = status.CodeTimeout
 	e.Status = string(status.RefundPending)
 	e.Tried = []string{"alpha", "beta"}
+	e.LeaseOwner = "checkout-7/4242#17"
+	e.LeaseUntil = at(7)
 	e.CreatedAt = at(-5)
 	e.UpdatedAt = at(5)
 	return e
@@ -146,8 +148,10 @@ func previous(kind route.Kind, id string) *route.Entry {
 			Reason:           "before",
 			NotifyURL:        "https://before.example/",
 		},
-		CreatedAt: time.Date(1990, time.January, 2, 3, 4, 5, 6000, time.UTC),
-		UpdatedAt: time.Date(1991, time.January, 2, 3, 4, 5, 6000, time.UTC),
+		LeaseOwner: "before-owner#1",
+		LeaseUntil: time.Date(1992, time.January, 2, 3, 4, 5, 6000, time.UTC),
+		CreatedAt:  time.Date(1990, time.January, 2, 3, 4, 5, 6000, time.UTC),
+		UpdatedAt:  time.Date(1991, time.January, 2, 3, 4, 5, 6000, time.UTC),
 	}
 }
 
@@ -207,13 +211,15 @@ func assertEntry(t *testing.T, want, got *route.Entry, what string) bool {
 		"%s: CreatedAt reads back as %s, want %s (a Store must keep microseconds)", what, got.CreatedAt, want.CreatedAt)
 	ok = assert.True(t, want.UpdatedAt.Equal(got.UpdatedAt),
 		"%s: UpdatedAt reads back as %s, want %s (a Store must keep microseconds)", what, got.UpdatedAt, want.UpdatedAt) && ok
+	ok = assert.True(t, want.LeaseUntil.Equal(got.LeaseUntil),
+		"%s: LeaseUntil reads back as %s, want %s (a Store must keep the lease, to the microsecond)", what, got.LeaseUntil, want.LeaseUntil) && ok
 	return assert.Equal(t, normalized(want), normalized(got), "%s: the entry read back is not the one written", what) && ok
 }
 
 // normalized is a copy of e without the differences assertEntry allows.
 func normalized(e *route.Entry) route.Entry {
 	c := *e
-	c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
+	c.CreatedAt, c.UpdatedAt, c.LeaseUntil = time.Time{}, time.Time{}, time.Time{}
 	if len(c.Tried) == 0 {
 		c.Tried = nil
 	}
