@@ -58,8 +58,7 @@ func startSimulators(o simOptions) (s *simulators, err error) {
 	if s.antom, err = antomtest.NewServer(antomtest.Config{WebhookSchedule: speed(antomtest.WebhookSchedule())}); err != nil {
 		return nil, fmt.Errorf("antom simulator: %w", err)
 	}
-	s.vai247 = vai247test.NewServer(vai247test.Config{
-		WebhookSecret:   "whsec_" + randomID(),
+	s.vai247 = vai247test.NewServer(vai247test.Config{ // its webhook secret is generated
 		RefundSigning:   true,
 		WebhookSchedule: speed(vai247test.DefaultWebhookSchedule()),
 	})
