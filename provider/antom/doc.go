@@ -90,9 +90,11 @@
 //	PAYMENT_PENDING   S                             payment.updated, PENDING
 //	REFUND_RESULT     SUCCESS / FAIL                refund.updated, SUCCEEDED / FAILED
 //
-// Antom documents no freshness window for request-time; the handler refuses notifications older than
-// Config.WebhookMaxAge (DefaultWebhookMaxAge, 25 hours: Antom's retries span 24) or more than five
-// minutes in the future, and any without a request-time.
+// Antom documents no freshness window for request-time; the handler refuses (401) notifications older
+// than Config.WebhookMaxAge (DefaultWebhookMaxAge, 25 hours: Antom's retries span 24) or more than
+// five minutes in the future, and any without a request-time. It takes only Content-Type
+// application/json, with any parameters (Antom sends "application/json; charset=UTF-8"); anything
+// else is 415.
 //
 // The package antomtest is a simulator of Antom's API for tests.
 package antom

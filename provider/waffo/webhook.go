@@ -55,6 +55,11 @@ func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error)
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
+		if err := provider.CheckWebhookContentType(r.Header); err != nil {
+			g.log.Warn("waffo webhook refused: not JSON", zap.String("reason", err.Error()))
+			g.reply(w, http.StatusUnsupportedMediaType, replyFailed)
+			return
+		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBytes))
 		if err != nil {
 			g.reply(w, http.StatusRequestEntityTooLarge, replyFailed)

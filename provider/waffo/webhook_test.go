@@ -126,8 +126,12 @@ func TestWebhookHandlerRefuses(t *testing.T) {
 	require.NoError(t, err)
 	called := 0
 	h := gw.WebhookHandler(func(context.Context, *paygate.Event) error { called++; return nil })
+	contentType := "application/json"
 	post := func(method string, b []byte, sig string) *httptest.ResponseRecorder {
 		r := httptest.NewRequest(method, "/", bytes.NewReader(b))
+		if contentType != "" {
+			r.Header.Set("Content-Type", contentType)
+		}
 		if sig != "" {
 			r.Header.Set("X-SIGNATURE", sig)
 		}
@@ -140,6 +144,13 @@ func TestWebhookHandlerRefuses(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, post(http.MethodPost, body, "").Code, "unsigned")
 	assert.Equal(t, http.StatusUnauthorized, post(http.MethodPost, body, "bm90IGEgc2lnbmF0dXJl").Code, "wrong signature")
 	assert.Equal(t, http.StatusMethodNotAllowed, post(http.MethodGet, body, good).Code)
+	for _, ct := range []string{"", "text/plain", "application/x-www-form-urlencoded"} {
+		contentType = ct
+		w := post(http.MethodPost, body, good)
+		assert.Equal(t, http.StatusUnsupportedMediaType, w.Code, "Content-Type %q", ct)
+		assert.Equal(t, `{"message":"failed"}`, w.Body.String())
+	}
+	contentType = "application/json"
 	assert.Zero(t, called, "nothing unverified reaches the merchant")
 
 	w := post(http.MethodPost, body, good)
