@@ -66,7 +66,7 @@ func newEnv(log *zap.Logger) (*env, error) {
 	ws := waffotest.NewServer(waffotest.Config{Webhooks: sim.Compress(waffotest.Schedule(), 1_000_000)})
 	wgw, err := waffo.New(waffo.Config{
 		BaseURL: ws.URL, APIKey: ws.APIKey, MerchantID: ws.MerchantID, PrivateKey: ws.Keys.MerchantPrivateKey,
-		WaffoPublicKey: ws.Keys.WaffoPublicKey, RequireSignedResponses: true, HTTPClient: client, Logger: log, Retry: policy,
+		WaffoPublicKey: ws.Keys.WaffoPublicKey, HTTPClient: client, Logger: log, Retry: policy,
 	})
 	if err != nil {
 		ws.Close()
