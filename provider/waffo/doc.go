@@ -75,12 +75,22 @@
 //
 // # Webhooks
 //
-// WebhookHandler verifies X-SIGNATURE on the raw body, accepts both payload shapes (with and without
-// "result"), and replies exactly {"message":"success"} (signed with the merchant key) once the
-// merchant's function returns nil, or {"message":"failed"} so Waffo retries (8 tries over about 21
-// hours). Waffo notifications carry no event id and no timestamp: Event.ID is derived from the order or
-// refund, its status and update time, so duplicates share it; replay protection is the merchant's
-// idempotent handling of Event.ID.
+// WebhookHandler takes POSTs with Content-Type application/json (415 otherwise), verifies X-SIGNATURE
+// on the raw body, accepts both payload shapes (with and without "result"), and replies exactly
+// {"message":"success"} (signed with the merchant key) once the merchant's function returns nil, or
+// {"message":"failed"} so Waffo retries (8 tries over about 20.6 hours: now, 30 s, 1 min, 4 min,
+// 30 min, 4 h, 8 h, 8 h). Waffo notifications carry no event id and no header timestamp: Event.ID is
+// derived from the order or refund, its status and update time, so duplicates share it.
+//
+// Freshness is bounded by the update time in the body, which Waffo's signature covers and its retries
+// repeat: orderUpdatedAt for PAYMENT_NOTIFICATION, refundUpdatedAt for REFUND_NOTIFICATION (the fields
+// of the official SDK's notification types). A notification older than Config.WebhookMaxAge
+// (DefaultWebhookMaxAge, 24 hours: the whole retry schedule with over three hours to spare) or more
+// than WebhookFutureSkew (5 minutes) ahead is refused with 401, as a replay or a broken clock, like the
+// Antom and VAI247 handlers do; Waffo then retries until its schedule ends. One without a usable update
+// time is refused with 400: it cannot be told from a replay, and Waffo's documented payloads carry it.
+// Within the window a replay is a duplicate of a genuine notification, which Event.ID lets the
+// merchant drop. Event types paygate does not model are acknowledged without a time check.
 //
 // The simulator in waffotest implements all of this from Waffo's documentation; the adapter passes
 // paygate's conformance suite against it.

@@ -63,10 +63,23 @@ type Config struct {
 	Logger *zap.Logger
 	// Retry bounds the transport's retries of a request Waffo dedupes; zero means retry.Default().
 	Retry retry.Policy
-	// Now is the clock for orderRequestedAt/requestedAt and for telling an expired order from a
-	// cancelled one; nil means time.Now.
+	// Now is the clock for orderRequestedAt/requestedAt, for telling an expired order from a
+	// cancelled one and for judging a webhook's age; nil means time.Now.
 	Now func() time.Time
+	// WebhookMaxAge is how old a notification may be, by its orderUpdatedAt or refundUpdatedAt (it may
+	// lie at most WebhookFutureSkew ahead); 0 means DefaultWebhookMaxAge. Older ones are refused as
+	// replays.
+	WebhookMaxAge time.Duration
 }
+
+// DefaultWebhookMaxAge is how old a notification may be when Config.WebhookMaxAge is 0. Waffo retries
+// a notification 8 times over about 20.6 hours (now, 30 s, 1 min, 4 min, 30 min, 4 h, 8 h, 8 h), and
+// a retry carries the same body, so the same update time; 24 hours accepts the last retry with over
+// three hours to spare and refuses anything older (a replayed capture of an old notification).
+const DefaultWebhookMaxAge = 24 * time.Hour
+
+// WebhookFutureSkew is how far ahead of the clock a notification's update time may lie (clock skew).
+const WebhookFutureSkew = 5 * time.Minute
 
 // Gateway is the Waffo adapter: a paygate.Gateway over Waffo's acquiring API. It is safe for
 // concurrent use.
@@ -79,6 +92,7 @@ type Gateway struct {
 	allowUnsigned bool
 	log           *zap.Logger
 	now           func() time.Time
+	maxAge        time.Duration
 }
 
 var (
@@ -99,6 +113,12 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("waffo: Config.%s is empty; Waffo's merchant dashboard shows the API key, merchant id and Waffo's public key, and the private key is the one whose public half Waffo holds", strings.Join(missing, ", Config."))
+	}
+	if cfg.WebhookMaxAge < 0 {
+		return nil, errors.New("waffo: Config.WebhookMaxAge is negative; use 0 for the 24-hour default")
+	}
+	if cfg.WebhookMaxAge == 0 {
+		cfg.WebhookMaxAge = DefaultWebhookMaxAge
 	}
 	if len(cfg.MerchantID) > 64 {
 		return nil, errors.New("waffo: Config.MerchantID is longer than 64 characters; check it")
@@ -127,7 +147,7 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	return &Gateway{
 		tr: tr, merchantID: cfg.MerchantID, apiKey: cfg.APIKey, key: key, waffoKey: waffoKey,
-		allowUnsigned: cfg.AllowUnsignedResponses, log: log, now: now,
+		allowUnsigned: cfg.AllowUnsignedResponses, log: log, now: now, maxAge: cfg.WebhookMaxAge,
 	}, nil
 }
 
