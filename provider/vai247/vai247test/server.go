@@ -8,7 +8,8 @@
 //
 //	srv := vai247test.NewServer(vai247test.Config{})
 //	defer srv.Close()
-//	gw, _ := vai247.New(vai247.Config{BaseURL: srv.URL, AppID: srv.AppID, APIKey: srv.APIKey, StoreID: srv.StoreID})
+//	gw, _ := vai247.New(vai247.Config{BaseURL: srv.URL, AppID: srv.AppID, APIKey: srv.APIKey, StoreID: srv.StoreID,
+//		WebhookSecret: srv.WebhookSecret})
 //
 // # Behaviour
 //
