@@ -14,67 +14,95 @@ import (
 	"github.com/paygate-go/paygate/provider/antom"
 	"github.com/paygate-go/paygate/provider/antom/antomtest"
 	"github.com/paygate-go/paygate/provider/sim"
+	"github.com/paygate-go/paygate/provider/waffo"
+	"github.com/paygate-go/paygate/provider/waffo/waffotest"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/route"
 	"github.com/paygate-go/paygate/status"
 )
 
-// An Antom RISK_REJECT is a failover code, but only when Antom signed it: an answer whose signature
-// is missing (stripped on the way, or forged) is not a result, so the payment stays U at Antom, which
-// may have processed it, and the next provider is never asked. The signed one, as a control, moves.
-func TestNoFailoverOnUnsignedRiskReject(t *testing.T) {
-	for _, c := range []struct {
-		name   string
-		strip  bool
-		moved  bool
-		result status.Outcome
+// stripping returns target's URL through a proxy that deletes header from every answer when strip.
+func stripping(t *testing.T, target, header string, strip bool) string {
+	u, err := url.Parse(target)
+	require.NoError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: u.Scheme, Host: u.Host})
+	proxy.ModifyResponse = func(r *http.Response) error {
+		if strip {
+			r.Header.Del(header)
+		}
+		return nil
+	}
+	front := httptest.NewServer(proxy)
+	t.Cleanup(front.Close)
+	return front.URL + u.Path
+}
+
+// A RISK_REJECT (Antom) or C0005 channel rejection (Waffo) is a failover code, but only when the
+// provider signed it: an answer whose signature is missing (stripped on the way, or forged) is not a
+// result, so the payment stays U where it was sent, which may have processed it, and the next provider
+// is never asked. The signed one, as a control, moves.
+func TestNoFailoverOnUnsignedRejection(t *testing.T) {
+	providers := []struct {
+		name, code, header string
+		start              func(t *testing.T, strip bool) (paygate.Gateway, func(sim.Fault), *sim.Ledger)
 	}{
-		{"signed RISK_REJECT fails over", false, true, status.Success},
-		{"unsigned RISK_REJECT stays", true, false, status.Unknown},
-	} {
-		t.Run(c.name, func(t *testing.T) {
+		{antom.Name, "RISK_REJECT", "signature", func(t *testing.T, strip bool) (paygate.Gateway, func(sim.Fault), *sim.Ledger) {
 			srv, err := antomtest.NewServer(antomtest.Config{})
 			require.NoError(t, err)
 			t.Cleanup(srv.Close)
-			target, err := url.Parse(srv.URL)
-			require.NoError(t, err)
-			proxy := httputil.NewSingleHostReverseProxy(target)
-			proxy.ModifyResponse = func(r *http.Response) error {
-				if c.strip {
-					r.Header.Del("signature")
-				}
-				return nil
-			}
-			front := httptest.NewServer(proxy)
-			t.Cleanup(front.Close)
 			gw, err := antom.New(antom.Config{
-				BaseURL: front.URL, ClientID: srv.ClientID, PrivateKey: srv.MerchantPrivateKey, AntomPublicKey: srv.AntomPublicKey,
-				PaymentMethodType: "ALIPAY_CN", Retry: retry.Policy{MaxAttempts: 1},
+				BaseURL: stripping(t, srv.URL, "signature", strip), ClientID: srv.ClientID, PrivateKey: srv.MerchantPrivateKey,
+				AntomPublicKey: srv.AntomPublicKey, PaymentMethodType: "ALIPAY_CN", Retry: retry.Policy{MaxAttempts: 1},
 			})
 			require.NoError(t, err)
 			t.Cleanup(gw.Close)
-			b := newMem(t, "b")
-			store := route.NewMemoryStore()
-			r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{antom.Name: gw, "b": b}, Rules: catchAll(antom.Name, "b"), Store: store})
-
-			srv.Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.ReplyCode, Code: "RISK_REJECT"})
-			req := createReq("pay-risk-1")
-			req.ReturnURL = "https://shop.example/return"
-			p, err := r.Create(t.Context(), req)
-			assert.Equal(t, c.result, paygate.OutcomeOf(err), "%v", err)
-			assert.Equal(t, 1, srv.Ledger().Requests(paygate.OpCreate, "pay-risk-1"))
-			e := getEntry(t, store, route.KindPayment, "pay-risk-1")
-			if c.moved {
-				require.NotNil(t, p)
-				assert.Equal(t, "b", p.Provider)
-				assert.Equal(t, []string{antom.Name}, e.Tried)
-				return
+			return gw, srv.Inject, srv.Ledger()
+		}},
+		{waffo.Name, "C0005", "X-SIGNATURE", func(t *testing.T, strip bool) (paygate.Gateway, func(sim.Fault), *sim.Ledger) {
+			srv := waffotest.NewServer(waffotest.Config{})
+			t.Cleanup(srv.Close)
+			gw, err := waffo.New(waffo.Config{
+				BaseURL: stripping(t, srv.URL, "X-SIGNATURE", strip), APIKey: srv.APIKey, MerchantID: srv.MerchantID,
+				PrivateKey: srv.Keys.MerchantPrivateKey, WaffoPublicKey: srv.Keys.WaffoPublicKey, Retry: retry.Policy{MaxAttempts: 1},
+			})
+			require.NoError(t, err)
+			t.Cleanup(gw.CloseIdleConnections)
+			return gw, srv.Inject, srv.Ledger()
+		}},
+	}
+	for _, p := range providers {
+		for _, strip := range []bool{false, true} {
+			name := p.name + " signed " + p.code + " fails over"
+			if strip {
+				name = p.name + " unsigned " + p.code + " stays"
 			}
-			assert.Nil(t, p)
-			assert.Zero(t, totalRequests(b), "b must get no request at all")
-			assert.Equal(t, antom.Name, e.Provider)
-			assert.Equal(t, paygate.OpCreate, e.Open, "the create stays open at Antom")
-			assert.Empty(t, e.Tried)
-		})
+			t.Run(name, func(t *testing.T) {
+				gw, inject, ledger := p.start(t, strip)
+				b := newMem(t, "b")
+				store := route.NewMemoryStore()
+				r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{p.name: gw, "b": b}, Rules: catchAll(p.name, "b"), Store: store})
+
+				inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.ReplyCode, Code: p.code})
+				req := createReq("pay-rej-1")
+				req.ReturnURL = "https://shop.example/return"
+				req.Customer.Email = "buyer@example.com"
+				req.NotifyURL = "http://127.0.0.1:1/notify" // never reached: nothing is created
+				pay, err := r.Create(t.Context(), req)
+				assert.Equal(t, 1, ledger.Requests(paygate.OpCreate, "pay-rej-1"))
+				e := getEntry(t, store, route.KindPayment, "pay-rej-1")
+				if !strip {
+					require.NoError(t, err)
+					assert.Equal(t, "b", pay.Provider)
+					assert.Equal(t, []string{p.name}, e.Tried)
+					return
+				}
+				requireOutcome(t, err, status.Unknown, "")
+				assert.Nil(t, pay)
+				assert.Zero(t, totalRequests(b), "b must get no request at all")
+				assert.Equal(t, p.name, e.Provider)
+				assert.Equal(t, paygate.OpCreate, e.Open, "the create stays open where it was sent")
+				assert.Empty(t, e.Tried)
+			})
+		}
 	}
 }
