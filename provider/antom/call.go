@@ -84,7 +84,7 @@ func (g *Gateway) read(op paygate.Op, signedPath string, resp *provider.Response
 	// An answer whose signature is missing or wrong is not a result, whatever its resultStatus: an
 	// unsigned F (a RISK_REJECT, say) believed would let the router fail over while Antom may have
 	// processed the request. Antom's official Go SDK refuses every such response too
-	// (com/alipay/api/defaultAlipayClient.go httpDo → checkRspSign, and tools/WebhookTool.go
+	// (com/alipay/api/defaultAlipayClient.go httpDo → checkRspSign → com/alipay/api/tools/WebhookTool.go
 	// CheckSignature: "empty notify signature").
 	h := resp.Header.Get("signature")
 	if h == "" {
