@@ -1,6 +1,9 @@
 package provider
 
 import (
+	"errors"
+	"fmt"
+	"mime"
 	"net/http"
 
 	"go.uber.org/zap"
@@ -25,4 +28,28 @@ func WriteWebhookReply(w http.ResponseWriter, log *zap.Logger, msg, contentType 
 		fs = append(fs, zap.String("reason", why))
 	}
 	ce.Write(fs...)
+}
+
+// CheckWebhookContentType reports whether a webhook delivery declares a JSON body, which is what every
+// provider paygate supports sends. The media type must be application/json, compared
+// case-insensitively, with any parameters (charset=UTF-8 from Antom); anything else, a missing header
+// included, is an error saying what arrived. Handlers answer it with 415 before reading the body, so
+// a form post or a text/plain request never reaches the signature check or the decoder.
+func CheckWebhookContentType(h http.Header) error {
+	vs := h.Values("Content-Type")
+	switch {
+	case len(vs) == 0:
+		return errors.New("the request has no Content-Type; want application/json")
+	case len(vs) > 1:
+		return fmt.Errorf("the request has %d Content-Type headers; want one, application/json", len(vs))
+	}
+	// A malformed parameter still yields the media type, and parameters do not matter here.
+	mt, _, err := mime.ParseMediaType(vs[0])
+	if err != nil && !errors.Is(err, mime.ErrInvalidMediaParameter) {
+		return fmt.Errorf("the request's Content-Type %q does not parse; want application/json", vs[0])
+	}
+	if mt != "application/json" {
+		return fmt.Errorf("the request's Content-Type is %q; want application/json", mt)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -23,4 +24,40 @@ func TestWriteWebhookReply(t *testing.T) {
 		assert.Equal(t, map[string]any{"status": int64(500), "event_id": "ev_1", "reason": "handler failed"}, entries[0].ContextMap())
 	}
 	WriteWebhookReply(httptest.NewRecorder(), zap.NewNop(), "m", "application/json", 200, nil, "", "")
+}
+
+func TestCheckWebhookContentType(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		values []string
+		ok     bool
+	}{
+		{"json", []string{"application/json"}, true},
+		{"json with charset", []string{"application/json; charset=UTF-8"}, true},
+		{"upper case", []string{"Application/JSON;Charset=utf-8"}, true},
+		{"json with a malformed parameter", []string{"application/json; charset"}, true},
+		{"missing", nil, false},
+		{"empty", []string{""}, false},
+		{"two headers", []string{"application/json", "application/json"}, false},
+		{"form", []string{"application/x-www-form-urlencoded"}, false},
+		{"text", []string{"text/plain; charset=utf-8"}, false},
+		{"json suffix", []string{"application/problem+json"}, false},
+		{"prefix only", []string{"application/jsonp"}, false},
+		{"garbage", []string{"/"}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := http.Header{}
+			for _, v := range tt.values {
+				h.Add("Content-Type", v)
+			}
+			err := CheckWebhookContentType(h)
+			if tt.ok {
+				assert.NoError(t, err)
+				return
+			}
+			if assert.Error(t, err) {
+				assert.Contains(t, err.Error(), "application/json", "the error says what is wanted")
+			}
+		})
+	}
 }

@@ -3,7 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -66,6 +70,8 @@ func TestRunUsage(t *testing.T) {
 		{"adapter refuses its config", []string{"inquire", "--provider", "waffo", "--id", "x"}, exitUsage, "", "waffo"},
 		{"soak with bad numbers", []string{"soak", "--payments", "-1"}, exitUsage, "", "--payments"},
 		{"sim with a bad speedup", []string{"sim", "--webhook-speedup", "0"}, exitUsage, "", "--webhook-speedup"},
+		{"vai247 webhooks without a secret", []string{"webhook", "listen", "--provider", "vai247", "--app-id", "a", "--api-key", "k", "--store-id", "s"},
+			exitUsage, "", "--webhook-secret SECRET (or @FILE) or set VAI247_WEBHOOK_SECRET"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -327,6 +333,52 @@ func TestWebhookListen(t *testing.T) {
 	assert.GreaterOrEqual(t, resp.StatusCode, 400)
 	assert.Equal(t, before, stdout.String())
 	assert.Contains(t, stderr.String(), "refused a waffo notification")
+}
+
+// VAI247's notifications are verified with the webhook secret from the simulator file: a signed one
+// is printed, an unsigned one refused.
+func TestWebhookListenVAI247(t *testing.T) {
+	f, path := startSim(t)
+	require.NotEmpty(t, f.VAI247.WebhookSecret, "the simulator file carries the webhook secret")
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"webhook", "listen", "--provider", "vai247", "--sim", path, "--addr", "127.0.0.1:0"}, &stdout, &stderr, noEnv)
+	}()
+	defer func() {
+		cancel()
+		assert.Equal(t, exitOK, <-done, stderr.String())
+	}()
+	addr := regexp.MustCompile(`at (http://127\.0\.0\.1:\d+/)`)
+	var url string
+	require.Eventually(t, func() bool {
+		m := addr.FindStringSubmatch(stderr.String())
+		if m != nil {
+			url = m[1]
+		}
+		return m != nil
+	}, 5*time.Second, 10*time.Millisecond)
+
+	body := fmt.Sprintf(`{"event":"payment.success","order_id":"ord_1","amount":1.50,"currency":"USD","status":"paid","timestamp":%d}`, time.Now().Unix())
+	post := func(sig string) int {
+		req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		if sig != "" {
+			req.Header.Set("X-DVPay-Signature", sig)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	assert.Equal(t, http.StatusUnauthorized, post(""), "unsigned")
+	assert.Empty(t, stdout.String())
+	mac := hmac.New(sha256.New, []byte(f.VAI247.WebhookSecret))
+	mac.Write([]byte(body))
+	assert.Equal(t, http.StatusOK, post(hex.EncodeToString(mac.Sum(nil))), "signed with the secret")
+	assert.Contains(t, stdout.String(), `"provider_payment_id":"ord_1"`)
 }
 
 func TestSoakCommand(t *testing.T) {

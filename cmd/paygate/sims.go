@@ -58,8 +58,7 @@ func startSimulators(o simOptions) (s *simulators, err error) {
 	if s.antom, err = antomtest.NewServer(antomtest.Config{WebhookSchedule: speed(antomtest.WebhookSchedule())}); err != nil {
 		return nil, fmt.Errorf("antom simulator: %w", err)
 	}
-	s.vai247 = vai247test.NewServer(vai247test.Config{
-		WebhookSecret:   "whsec_" + randomID(),
+	s.vai247 = vai247test.NewServer(vai247test.Config{ // its webhook secret is generated
 		RefundSigning:   true,
 		WebhookSchedule: speed(vai247test.DefaultWebhookSchedule()),
 	})
@@ -166,7 +165,7 @@ func (f simFile) config(provider string) (providerConfig, error) {
 	switch provider {
 	case waffo.Name:
 		return providerConfig{waffo: waffo.Config{BaseURL: f.Waffo.BaseURL, APIKey: f.Waffo.APIKey, MerchantID: f.Waffo.MerchantID,
-			PrivateKey: f.Waffo.MerchantPrivateKey, WaffoPublicKey: f.Waffo.WaffoPublicKey, RequireSignedResponses: true}}, nil
+			PrivateKey: f.Waffo.MerchantPrivateKey, WaffoPublicKey: f.Waffo.WaffoPublicKey}}, nil
 	case antom.Name:
 		return providerConfig{antom: antom.Config{BaseURL: f.Antom.BaseURL, ClientID: f.Antom.ClientID, PrivateKey: f.Antom.MerchantPrivateKey,
 			AntomPublicKey: f.Antom.AntomPublicKey, KeyVersion: f.Antom.KeyVersion, PaymentMethodType: f.Antom.PaymentMethodType}}, nil

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider/vai247"
 )
 
 // webhookHandlers is implemented by every adapter: it verifies a notification and hands fn the
@@ -30,9 +31,18 @@ func runWebhookListen(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return exitUsage, err
 	}
-	name, gw, err := creds.open(getenv)
+	name, cfg, err := creds.config(getenv)
 	if err != nil {
 		return exitUsage, err
+	}
+	if name == vai247.Name && cfg.vai247.WebhookSecret == "" {
+		// The handler would refuse every notification: nothing can be verified without the secret.
+		return exitUsage, usageError{"--provider vai247 needs the webhook secret to verify notifications: pass --webhook-secret SECRET (or @FILE) or set " +
+			vai247.EnvWebhookSecret + " to the secret in VAI247's merchant dashboard"}
+	}
+	gw, err := cfg.build(name, buildOptions{})
+	if err != nil {
+		return exitUsage, usageError{err.Error()}
 	}
 	defer closeAdapter(gw)
 	hooks, ok := gw.(webhookHandlers)
@@ -57,7 +67,7 @@ func runWebhookListen(ctx context.Context, args []string, stdout, stderr io.Writ
 		inner.ServeHTTP(rec, r)
 		if rec.status >= 300 {
 			mu.Lock()
-			fmt.Fprintf(stderr, "paygate webhook: refused a %s notification from %s: HTTP %d (unsigned, mis-signed, stale or unreadable)\n", name, r.RemoteAddr, rec.status)
+			fmt.Fprintf(stderr, "paygate webhook: refused a %s notification from %s: HTTP %d (not JSON, unsigned, mis-signed, stale or unreadable)\n", name, r.RemoteAddr, rec.status)
 			mu.Unlock()
 		}
 	}))

@@ -49,7 +49,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 }
 
 // pathRecorder is a fake Antom that records the paths it is called on and answers ORDER_NOT_EXIST,
-// unsigned.
+// unsigned (so not a result).
 func pathRecorder(t *testing.T) (*httptest.Server, func() []string) {
 	var mu sync.Mutex
 	var paths []string
@@ -88,7 +88,7 @@ func TestSandboxPaths(t *testing.T) {
 			require.NoError(t, err)
 			defer gw.Close()
 			_, err = gw.Inquire(ctx(t), &paygate.InquireRequest{PaymentRequestID: "p1"})
-			assert.Equal(t, status.CodeNotFound, paygate.CodeOf(err), "an unsigned F is read: %v", err)
+			assert.Equal(t, status.Unknown, paygate.OutcomeOf(err), "an unsigned answer is not a result: %v", err)
 			assert.Equal(t, []string{c.want}, paths())
 			assert.Equal(t, strings.Contains(c.want, "sandbox"), gw.Sandbox())
 		})

@@ -19,12 +19,11 @@ import (
 type answer struct {
 	resp   *provider.Response
 	result result
-	signed bool // the response carried a signature, and it verified
 }
 
 // post sends body to endpoint, signed, and returns Antom's answer once its signature is checked and
-// its result decoded. A transport failure, an HTTP status other than 200, a body that does not parse,
-// a signature that does not verify and an unsigned S are all U errors.
+// its result decoded. A transport failure, an HTTP status other than 200, a body that does not parse
+// and a response without a signature that verifies are all U errors.
 func (g *Gateway) post(ctx context.Context, op paygate.Op, endpoint string, body any, ids []zap.Field) (*answer, error) {
 	raw, err := encodeJSON(body)
 	if err != nil {
@@ -82,22 +81,39 @@ func (g *Gateway) read(op paygate.Op, signedPath string, resp *provider.Response
 			Message: fmt.Sprintf("Antom answered HTTP %d instead of 200, so the request may or may not have been processed: resend it with the same ids or inquire", resp.StatusCode),
 		}
 	}
-	if h := resp.Header.Get("signature"); h != "" {
-		if err := g.verifyResponse(signedPath, resp, h); err != nil {
-			return nil, g.unknown(op, resp, status.CodeProviderError,
-				"the response's signature does not verify, so it cannot be trusted and the request may have been processed: resend it with the same ids or inquire", err)
-		}
-		a.signed = true
+	// An answer whose signature is missing or wrong is not a result, whatever its resultStatus: an
+	// unsigned F (a RISK_REJECT, say) believed would let the router fail over while Antom may have
+	// processed the request. Antom's official Go SDK refuses every such response too
+	// (com/alipay/api/defaultAlipayClient.go httpDo → checkRspSign → com/alipay/api/tools/WebhookTool.go
+	// CheckSignature: "empty notify signature").
+	h := resp.Header.Get("signature")
+	if h == "" {
+		return nil, g.unknown(op, resp, status.CodeProviderError,
+			"Antom's answer carries no signature, so it is not a result and the request may have been processed: resend it with the same ids or inquire. "+
+				"If no answer is signed, check that Config.BaseURL ("+EnvBaseURL+") is Antom's and that nothing on the way strips response headers, "+
+				"and check Config.ClientID ("+EnvClientID+") and Config.AntomPublicKey ("+EnvPublicKey+")", claimed(parseErr, a.result))
+	}
+	if err := g.verifyResponse(signedPath, resp, h); err != nil {
+		return nil, g.unknown(op, resp, status.CodeProviderError,
+			"Antom's answer signature does not verify, so it is not a result and the request may have been processed: resend it with the same ids or inquire. "+
+				"When no answer verifies, the usual cause is a wrong Config.AntomPublicKey ("+EnvPublicKey+", Antom's public key for your client id) "+
+				"or Config.ClientID ("+EnvClientID+")",
+			fmt.Errorf("%w (%w)", err, claimed(parseErr, a.result)))
 	}
 	if parseErr != nil {
 		return nil, g.unknown(op, resp, status.CodeProviderError,
 			"Antom's response did not parse, so the request may have been processed: resend it with the same ids or inquire", parseErr)
 	}
-	if !a.signed && a.result.ResultStatus == "S" {
-		return nil, g.unknown(op, resp, status.CodeProviderError,
-			"Antom's success response carries no signature, so it cannot be trusted: inquire or resend with the same ids", nil)
-	}
 	return a, nil
+}
+
+// claimed describes what an unverified answer said, for the error's cause only: it is never taken as
+// the provider's code.
+func claimed(parseErr error, r result) error {
+	if parseErr != nil {
+		return fmt.Errorf("the unverified body does not parse either: %w", parseErr)
+	}
+	return fmt.Errorf("the unverified answer claims resultStatus %q, resultCode %q", r.ResultStatus, r.ResultCode)
 }
 
 // verifyResponse checks a response signature over "POST <path>\n<client-id>.<response-time>.<body>".

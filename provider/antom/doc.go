@@ -31,10 +31,12 @@
 // keyVersion=<KeyVersion>,signature=<URL-encoded base64>", an RSA-SHA256 (PKCS #1 v1.5) signature with
 // the merchant's private key over SignContent: "POST <path>\n<client-id>.<request-time>.<body>". A
 // response is verified with Antom's public key over "POST <path>\n<client-id>.<response-time>.<raw
-// body>". A response whose signature does not verify is U whatever it says; an unsigned S (and an
-// unsigned cashier answer, which counts as S) is U too; unsigned F and U answers, which Antom may send,
-// are read. Sign, Verify and SignContent are exported so the scheme can be checked against a known
-// vector.
+// body>". A response whose signature is missing or does not verify is not a result: it is U
+// PROVIDER_ERROR whatever its resultStatus says (S, F or U), so an unsigned RISK_REJECT is never a
+// reason to fail over. Antom's official Go SDK refuses every such response as well; the error names
+// the settings to check (Config.ClientID, Config.AntomPublicKey and their ANTOM_* variables), since a
+// wrong key is the usual cause when no answer verifies. Only HTTP 200 answers are read at all. Sign,
+// Verify and SignContent are exported so the scheme can be checked against a known vector.
 //
 // # S/F/U: the result table
 //
@@ -57,7 +59,7 @@
 //	cancel          S → status CANCELED
 //	refund          S → refund status SUCCEEDED
 //	inquiryRefund   S → the refund, status from RefundStatusTable (an unknown one is U)
-//	any             HTTP status other than 200, unparseable body, bad signature → U
+//	any             HTTP status other than 200, unparseable body, missing or bad signature → U
 //	                (429 RATE_LIMITED, 5xx UNAVAILABLE, else UNKNOWN / PROVIDER_ERROR)
 //
 // An F answered after an earlier try of the same call may have landed is reported U (see
@@ -90,9 +92,11 @@
 //	PAYMENT_PENDING   S                             payment.updated, PENDING
 //	REFUND_RESULT     SUCCESS / FAIL                refund.updated, SUCCEEDED / FAILED
 //
-// Antom documents no freshness window for request-time; the handler refuses notifications older than
-// Config.WebhookMaxAge (DefaultWebhookMaxAge, 25 hours: Antom's retries span 24) or more than five
-// minutes in the future, and any without a request-time.
+// Antom documents no freshness window for request-time; the handler refuses (401) notifications older
+// than Config.WebhookMaxAge (DefaultWebhookMaxAge, 25 hours: Antom's retries span 24) or more than
+// five minutes in the future, and any without a request-time. It takes only Content-Type
+// application/json, with any parameters (Antom sends "application/json; charset=UTF-8"); anything
+// else is 415.
 //
 // The package antomtest is a simulator of Antom's API for tests.
 package antom

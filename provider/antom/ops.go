@@ -65,9 +65,6 @@ func (g *Gateway) Create(ctx context.Context, req *paygate.CreateRequest) (p *pa
 	switch {
 	case a.result.ResultStatus == "S":
 		p.Status, p.ProviderStatus = status.PaymentSucceeded, "SUCCESS"
-	case a.result.ResultStatus == "U" && a.result.ResultCode == "PAYMENT_IN_PROCESS" && resp.hasURL() && !a.signed:
-		return nil, g.unknown(op, a.resp, status.CodeProviderError,
-			"Antom's answer carries a cashier URL but no signature, so it cannot be trusted: inquire or resend with the same PaymentRequestID", nil)
 	case a.result.ResultStatus == "U" && a.result.ResultCode == "PAYMENT_IN_PROCESS" && resp.hasURL():
 		p.Status, p.ProviderStatus = status.PaymentRequiresAction, "PROCESSING"
 		p.Action = resp.action(terminal, req.ExpiresAt)

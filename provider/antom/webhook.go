@@ -47,6 +47,8 @@ func nack(code, message string) []byte {
 // WebhookHandler returns the handler for Antom's notifications (notifyPayment and notifyRefund),
 // mounted at the path of the notify URLs given to Create and Refund. For each POST it:
 //
+//   - requires Content-Type application/json, with any parameters (Antom sends
+//     "application/json; charset=UTF-8"); anything else is 415 (provider.CheckWebhookContentType);
 //   - reads at most 1 MiB (413 beyond);
 //   - requires the client-id header to be Config.ClientID and a request-time header, and verifies the
 //     signature header with Antom's public key over "POST <notify path>\n<client-id>.<request-time>.
@@ -72,6 +74,10 @@ func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error)
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
 			g.webhookReply(w, http.StatusMethodNotAllowed, nack("METHOD_NOT_SUPPORTED", "POST only"), "", "method not allowed")
+			return
+		}
+		if err := provider.CheckWebhookContentType(r.Header); err != nil {
+			g.webhookReply(w, http.StatusUnsupportedMediaType, nack("MEDIA_TYPE_NOT_ACCEPTABLE", "application/json only"), "", err.Error())
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))

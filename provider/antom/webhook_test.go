@@ -201,6 +201,14 @@ func TestWebhookRefusals(t *testing.T) {
 	other.Set("client-id", "2188120000000002")
 	noSig := d.Header.Clone()
 	noSig.Del("signature")
+	withType := func(ct string) http.Header {
+		h := d.Header.Clone()
+		h.Del("Content-Type")
+		if ct != "" {
+			h.Set("Content-Type", ct)
+		}
+		return h
+	}
 	for _, c := range []struct {
 		name, method, path string
 		header             http.Header
@@ -210,16 +218,23 @@ func TestWebhookRefusals(t *testing.T) {
 		{"signed over another path", http.MethodPost, "/other-path", d.Header, http.StatusUnauthorized},
 		{"no signature", http.MethodPost, "/unused", noSig, http.StatusUnauthorized},
 		{"GET", http.MethodGet, "/unused", d.Header, http.StatusMethodNotAllowed},
+		{"no Content-Type", http.MethodPost, "/unused", withType(""), http.StatusUnsupportedMediaType},
+		{"form Content-Type", http.MethodPost, "/unused", withType("application/x-www-form-urlencoded"), http.StatusUnsupportedMediaType},
+		{"text Content-Type", http.MethodPost, "/unused", withType("text/plain; charset=UTF-8"), http.StatusUnsupportedMediaType},
 	} {
 		code, acked := post(c.method, c.path, c.header, d.Body)
 		assert.Equal(t, c.want, code, c.name)
 		assert.False(t, acked, c.name)
 	}
 	assert.Empty(t, ev.all())
+	assert.Equal(t, "application/json; charset=UTF-8", d.Header.Get("Content-Type"), "what Antom sends")
 	code, acked := post(http.MethodPost, "/unused", d.Header, d.Body)
 	assert.Equal(t, http.StatusOK, code, "the genuine one is accepted")
 	assert.True(t, acked)
 	assert.Len(t, ev.all(), 1)
+	code, acked = post(http.MethodPost, "/unused", withType("APPLICATION/JSON"), d.Body)
+	assert.Equal(t, http.StatusOK, code, "the media type in any case, without parameters")
+	assert.True(t, acked)
 }
 
 // A notification type the adapter does not handle is acknowledged without reaching the merchant; a

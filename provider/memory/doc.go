@@ -80,7 +80,9 @@
 // HMAC-SHA256 of "<t>.<body>" keyed with Config.WebhookSecret. It is retried on
 // Config.WebhookSchedule until the receiver answers exactly what WebhookHandler answers on success
 // (see WebhookAcked). Webhooks records every delivery. WebhookHandler verifies and decodes them for
-// the merchant's code.
+// the merchant's code: it takes only POSTs with Content-Type application/json (415 otherwise) and
+// refuses a signature whose timestamp is more than 5 minutes from its clock either way (the window:
+// every retry is signed afresh).
 //
 // # In a merchant's tests
 //

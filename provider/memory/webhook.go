@@ -100,7 +100,8 @@ func signedPayload(ts string, body []byte) []byte {
 }
 
 // WebhookHandler returns the handler for the memory provider's notifications. It accepts only POST
-// (405 otherwise) with a body of at most 1 MiB (413), checks the Memory-Signature header — present,
+// (405 otherwise) with Content-Type application/json (415 otherwise; the provider sends exactly that)
+// and a body of at most 1 MiB (413), checks the Memory-Signature header — present,
 // timestamp within 5 minutes of the Gateway's clock, HMAC valid (compared in constant time) — and
 // answers 401 {"received":false} without calling fn when it fails. It then decodes the event strictly
 // (unknown fields, malformed amounts, unknown types or statuses: 400) and calls fn with the request's
@@ -114,6 +115,10 @@ func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error)
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
 			g.reply(w, http.StatusMethodNotAllowed, nackBody, "", "method not allowed")
+			return
+		}
+		if err := provider.CheckWebhookContentType(r.Header); err != nil {
+			g.reply(w, http.StatusUnsupportedMediaType, nackBody, "", err.Error())
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))

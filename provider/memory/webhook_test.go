@@ -129,6 +129,18 @@ func TestWebhookHandler(t *testing.T) {
 		{"null", "POST", []byte("null"), signed([]byte("null")), nil, 400, false},
 		{"not JSON", "POST", []byte("<xml/>"), signed([]byte("<xml/>")), nil, 400, false},
 		{"too large", "POST", bytes.Repeat([]byte(" "), memory.MaxWebhookBody+1), signed(bytes.Repeat([]byte(" "), memory.MaxWebhookBody+1)), nil, 413, false},
+		{"JSON with a charset", "POST", body, func(r *http.Request) {
+			signed(body)(r)
+			r.Header.Set("Content-Type", "application/JSON; charset=utf-8")
+		}, nil, 200, true},
+		{"no Content-Type", "POST", body, func(r *http.Request) {
+			signed(body)(r)
+			r.Header.Del("Content-Type")
+		}, nil, 415, false},
+		{"text Content-Type", "POST", body, func(r *http.Request) {
+			signed(body)(r)
+			r.Header.Set("Content-Type", "text/plain")
+		}, nil, 415, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -140,6 +152,7 @@ func TestWebhookHandler(t *testing.T) {
 				return tt.fnErr
 			})
 			req := httptest.NewRequest(tt.method, "/notify", bytes.NewReader(tt.body))
+			req.Header.Set("Content-Type", "application/json") // what the provider sends
 			tt.header(req)
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)

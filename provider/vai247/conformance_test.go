@@ -72,9 +72,6 @@ func newPair(t *testing.T, cfg vai247.Config, scfg vai247test.Config) (*vai247te
 	t.Helper()
 	clock := sim.NewManualClock(time.Now())
 	scfg.Clock = clock
-	if scfg.WebhookSecret == "" {
-		scfg.WebhookSecret = "whsec_test_" + time.Now().Format("150405.000000")
-	}
 	if scfg.WebhookSchedule == nil {
 		scfg.WebhookSchedule = sim.Compress(vai247test.DefaultWebhookSchedule(), 1_000_000) // 60 µs … 21.6 ms
 	}

@@ -57,9 +57,13 @@
 //
 // # Webhooks
 //
-// WebhookHandler verifies X-DVPay-Signature (hex HMAC-SHA256 of the raw body, keyed with
-// WebhookSecret) when a secret is set and refuses unsigned or mis-signed notifications (401), refuses
-// timestamps older than WebhookMaxAge or more than 5 minutes ahead (401), maps payment.processing,
+// WebhookHandler takes POSTs with Content-Type application/json (415 otherwise), verifies
+// X-DVPay-Signature (hex HMAC-SHA256 of the raw body, keyed with WebhookSecret) and refuses unsigned or
+// mis-signed notifications (401). Without a WebhookSecret (env VAI247_WEBHOOK_SECRET) no notification
+// can be verified, so every one is refused (401) and building the handler logs an error saying so:
+// New accepts an empty secret because API calls do not need it. The handler refuses timestamps older
+// than WebhookMaxAge (default 24 hours, covering the simulator's retry schedule of about 8.6 hours;
+// VAI247 documents none) or more than 5 minutes ahead (401), maps payment.processing,
 // payment.success and payment.failed to EventPaymentUpdated (status from PaymentStatusTable) and
 // refund.completed to EventRefundUpdated (SUCCEEDED, the refunded amount), and answers 200
 // {"status":"received"}. Other event names are acknowledged and not passed on.

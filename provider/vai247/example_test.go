@@ -19,6 +19,7 @@ func Example() {
 	defer srv.Close()
 	gw, err := vai247.New(vai247.Config{
 		BaseURL: srv.URL, AppID: srv.AppID, APIKey: srv.APIKey, APISecret: srv.APISecret, StoreID: srv.StoreID,
+		WebhookSecret: srv.WebhookSecret, // verifies notifications; without it WebhookHandler refuses them all
 		RefundSigning: true,
 	})
 	if err != nil {

@@ -37,8 +37,9 @@ type Config struct {
 	APISecret string
 	// StoreID is the merchant's store, sent on every create.
 	StoreID string
-	// WebhookSecret verifies X-DVPay-Signature on webhooks. When set, unsigned and mis-signed
-	// notifications are refused; when empty, notifications are not authenticated — set it.
+	// WebhookSecret verifies X-DVPay-Signature on webhooks (env VAI247_WEBHOOK_SECRET): unsigned and
+	// mis-signed notifications are refused. API calls do not need it, but without it WebhookHandler
+	// refuses every notification (401), since none can be verified.
 	WebhookSecret string
 	// RefundSigning turns on the later (2026-03-02) refund authentication: refunds also carry
 	// X-Signature (hex HMAC-SHA256 of the body and the timestamp, keyed with APISecret) and
@@ -79,7 +80,9 @@ var (
 	_ retry.Declarer  = (*Gateway)(nil)
 )
 
-// New checks cfg and returns a Gateway. Configuration errors are plain errors.
+// New checks cfg and returns a Gateway. Configuration errors are plain errors. An empty WebhookSecret
+// is accepted, since API calls do not use it, but the Gateway's WebhookHandler then refuses every
+// notification.
 func New(cfg Config) (*Gateway, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL

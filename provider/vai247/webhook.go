@@ -48,22 +48,36 @@ var webhookEvents = map[string]paygate.EventType{
 }
 
 // WebhookHandler returns the handler for VAI247's notifications. It accepts only POST (405) with a
-// body of at most 1 MiB (413). When Config.WebhookSecret is set it requires X-DVPay-Signature, the
-// hex HMAC-SHA256 of the raw body keyed with the secret (compared in constant time), and answers 401
-// without calling fn when it is missing or wrong. It refuses (401) a notification whose timestamp is
-// older than Config.WebhookMaxAge or more than 5 minutes ahead, as a replay. It decodes the body
-// strictly (400 when it cannot), maps payment.* to EventPaymentUpdated and refund.completed to
-// EventRefundUpdated, and calls fn with the request's context: an error answers 500, so VAI247 sends
-// it again; nil answers 200 {"status":"received"}. The event id is derived from the notification's
-// content, so a repeated delivery has the same id: dedupe on it. fn must not be nil.
+// Content-Type of application/json (415, see provider.CheckWebhookContentType) and a body of at most
+// 1 MiB (413). It requires X-DVPay-Signature, the hex HMAC-SHA256 of the raw body keyed with
+// Config.WebhookSecret (compared in constant time), and answers 401 without calling fn when it is
+// missing or wrong. Without a WebhookSecret nothing can be verified, so every delivery is answered 401
+// and fn is never called; building the handler then logs an error naming the setting. It refuses
+// (401) a notification whose timestamp is older than Config.WebhookMaxAge or more than 5 minutes
+// ahead, as a replay. It decodes the body strictly (400 when it cannot), maps payment.* to
+// EventPaymentUpdated and refund.completed to EventRefundUpdated, and calls fn with the request's
+// context: an error answers 500, so VAI247 sends it again; nil answers 200 {"status":"received"}. The
+// event id is derived from the notification's content, so a repeated delivery has the same id: dedupe
+// on it. fn must not be nil.
 func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error) http.Handler {
 	if fn == nil {
 		panic("vai247: WebhookHandler needs a function to receive the events")
+	}
+	if len(g.whSecret) == 0 {
+		g.log.Error("vai247 webhooks: every notification will be refused with 401: " + errNoWebhookSecret.Error())
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
 			g.reply(w, http.StatusMethodNotAllowed, rejectBody, "", "method not allowed")
+			return
+		}
+		if len(g.whSecret) == 0 {
+			g.reply(w, http.StatusUnauthorized, rejectBody, "", errNoWebhookSecret.Error())
+			return
+		}
+		if err := provider.CheckWebhookContentType(r.Header); err != nil {
+			g.reply(w, http.StatusUnsupportedMediaType, rejectBody, "", err.Error())
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
@@ -109,10 +123,14 @@ func (g *Gateway) reply(w http.ResponseWriter, code int, body []byte, eventID, w
 	provider.WriteWebhookReply(w, g.log, "vai247 webhook", "application/json", code, body, eventID, why)
 }
 
-// verifyWebhook checks X-DVPay-Signature when a webhook secret is configured.
+// errNoWebhookSecret is why every notification is refused when Config.WebhookSecret is empty.
+var errNoWebhookSecret = errors.New("no webhook secret is configured (Config.WebhookSecret, env " + EnvWebhookSecret +
+	"), so no notification can be verified; set it to the webhook secret in VAI247's merchant dashboard")
+
+// verifyWebhook checks X-DVPay-Signature with the webhook secret; without a secret nothing verifies.
 func (g *Gateway) verifyWebhook(values []string, body []byte) error {
 	if len(g.whSecret) == 0 {
-		return nil
+		return errNoWebhookSecret
 	}
 	if len(values) != 1 {
 		return fmt.Errorf("want exactly one %s header, got %d", wire.hdrWebhookSignature, len(values))

@@ -15,6 +15,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/provider/sim"
@@ -76,18 +79,43 @@ func TestWebhookRefusesStaleUnsignedMisSigned(t *testing.T) {
 	assert.Equal(t, http.StatusOK, code, "a retry within WebhookMaxAge is still accepted")
 }
 
-func TestWebhookWithoutSecretAcceptsUnsigned(t *testing.T) {
+// Without a webhook secret nothing can be verified: every delivery is refused with 401 and never
+// reaches the merchant, whether it is unsigned, mis-signed or signed with the simulator's secret, and
+// the adapter says why, naming the setting, when the handler is built and in each refusal.
+func TestWebhookWithoutSecretRefusesEverything(t *testing.T) {
 	srv, _ := newPair(t, vai247.Config{}, vai247test.Config{})
-	gw, err := vai247.New(vai247.Config{BaseURL: srv.URL, AppID: srv.AppID, APIKey: srv.APIKey, StoreID: srv.StoreID})
-	require.NoError(t, err)
+	core, logs := observer.New(zapcore.DebugLevel)
+	gw, err := vai247.New(vai247.Config{BaseURL: srv.URL, AppID: srv.AppID, APIKey: srv.APIKey, StoreID: srv.StoreID, Logger: zap.New(core)})
+	require.NoError(t, err, "API calls do not need the webhook secret")
 	var got sink
 	hs := httptest.NewServer(gw.WebhookHandler(got.fn))
 	t.Cleanup(hs.Close)
 	p, err := gw.Create(ctx, &paygate.CreateRequest{PaymentRequestID: "p-u", Amount: usd("3.00")})
 	require.NoError(t, err)
-	code, _, err := srv.DeliverWebhook(ctx, hs.URL, p.ProviderPaymentID, vai247test.TestWebhook{Unsigned: true})
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusOK, code, "the header is optional at VAI247 when no secret is configured")
+	for name, tw := range map[string]vai247test.TestWebhook{
+		"unsigned":                    {Unsigned: true},
+		"mis-signed":                  {WrongSecret: true},
+		"signed with VAI247's secret": {},
+		"unsigned payment.processing": {Unsigned: true, Event: "payment.processing"},
+	} {
+		code, body, err := srv.DeliverWebhook(ctx, hs.URL, p.ProviderPaymentID, tw)
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusUnauthorized, code, name)
+		assert.False(t, vai247.WebhookAcked(code, body), name)
+	}
+	assert.Empty(t, got.got(), "no unverified notification reaches the merchant")
+
+	built := logs.FilterLevelExact(zapcore.ErrorLevel).All()
+	require.Len(t, built, 1, "building the handler without a secret logs an error")
+	assert.Contains(t, built[0].Message, "Config.WebhookSecret")
+	assert.Contains(t, built[0].Message, vai247.EnvWebhookSecret)
+	assert.Contains(t, built[0].Message, "401")
+	refusals := logs.FilterMessage("vai247 webhook").All()
+	require.NotEmpty(t, refusals)
+	for _, e := range refusals {
+		assert.Equal(t, int64(http.StatusUnauthorized), e.ContextMap()["status"])
+		assert.Contains(t, e.ContextMap()["reason"], "Config.WebhookSecret")
+	}
 }
 
 func sign(secret, body string) string {
@@ -102,8 +130,12 @@ func TestWebhookEvents(t *testing.T) {
 	_, gw := newStub(t, 200, `{}`, vai247.Config{WebhookSecret: "whsec-1", Now: func() time.Time { return now }})
 	var got sink
 	h := gw.WebhookHandler(got.fn)
+	contentType := "application/json"
 	post := func(body string) (int, string) {
 		r := httptest.NewRequest(http.MethodPost, "/", bytes.NewBufferString(body))
+		if contentType != "" {
+			r.Header.Set("Content-Type", contentType)
+		}
 		r.Header.Set("X-DVPay-Signature", sign("whsec-1", body))
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
@@ -168,6 +200,19 @@ func TestWebhookEvents(t *testing.T) {
 	h.ServeHTTP(w, r)
 	assert.Equal(t, http.StatusMethodNotAllowed, w.Code)
 	assert.Panics(t, func() { gw.WebhookHandler(nil) })
+
+	// Only JSON is read: anything else is 415 before the body, and never reaches the merchant.
+	n = len(got.got())
+	for _, ct := range []string{"", "text/plain", "application/x-www-form-urlencoded"} {
+		contentType = ct
+		code, reply := post(body("payment.success", "paid", "2.50"))
+		assert.Equal(t, http.StatusUnsupportedMediaType, code, "Content-Type %q", ct)
+		assert.Equal(t, `{"status":"rejected"}`, reply)
+	}
+	assert.Len(t, got.got(), n)
+	contentType = "Application/JSON; charset=UTF-8"
+	code, _ = post(body("payment.success", "paid", "2.50"))
+	assert.Equal(t, http.StatusOK, code, "any case, any parameters")
 }
 
 func TestWebhookHandlerErrorIsRetried(t *testing.T) {

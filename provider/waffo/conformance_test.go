@@ -41,7 +41,7 @@ func newEnv(t *testing.T, opts conformance.Options, cfg waffotest.Config) (*waff
 	gw, err := waffo.New(waffo.Config{
 		BaseURL: srv.URL, APIKey: srv.APIKey, MerchantID: srv.MerchantID,
 		PrivateKey: srv.Keys.MerchantPrivateKey, WaffoPublicKey: srv.Keys.WaffoPublicKey,
-		RequireSignedResponses: true, Logger: opts.Logger,
+		Logger: opts.Logger,
 	})
 	require.NoError(t, err)
 	t.Cleanup(gw.CloseIdleConnections)

@@ -3,10 +3,16 @@
 // /order/refund and /refund/inquiry, and Waffo's codes and statuses into paygate's.
 //
 // Every request is signed (X-SIGNATURE: SHA256withRSA over the exact body bytes, with the merchant key)
-// and carries X-API-KEY and X-API-VERSION. A reply's X-SIGNATURE is verified with Waffo's key; a reply
-// whose signature does not verify is not a result (U). Waffo documents the reply signature as optional,
-// so an unsigned reply is read unless Config.RequireSignedResponses is set. orderRequestedAt and
-// requestedAt are filled in Waffo's format (ISO 8601, UTC, milliseconds).
+// and carries X-API-KEY and X-API-VERSION. A reply's X-SIGNATURE is verified with Waffo's key. Waffo
+// signs its replies (its official SDK verifies the signature whenever one is present), so a reply
+// envelope without X-SIGNATURE, or whose signature does not verify, is not a result: U
+// PROVIDER_ERROR, whatever code it carries, and never a reason to fail over. The error names what to
+// check: Config.WaffoPublicKey (WAFFO_PUBLIC_KEY), since a wrong key is the usual cause when no reply
+// verifies, or, for unsigned replies, Config.BaseURL and anything on the way that strips headers.
+// Config.AllowUnsignedResponses reads unsigned replies anyway; it is unsafe and off by default
+// (Config.RequireSignedResponses is deprecated and has no effect). A body that is not Waffo's envelope
+// at all (a gateway's 502 page, a 429) is U too, as below. orderRequestedAt and requestedAt are filled
+// in Waffo's format (ISO 8601, UTC, milliseconds).
 //
 // Waffo's own limits are checked before anything is sent (ids ≤ 32 characters, merchant order id ≤ 64,
 // description ≤ 128, notify URL ≤ 256, user id and email required, amounts Waffo can write exactly):
@@ -36,7 +42,7 @@
 //
 // A reply that is not a verified Waffo envelope is U: a transport failure after sending (TIMEOUT or
 // UNAVAILABLE), a body that does not parse (PROVIDER_ERROR; UNAVAILABLE for 5xx, RATE_LIMITED for 429),
-// a signature that does not verify (PROVIDER_ERROR), code "0" without data or with a non-2xx status,
+// a missing signature or one that does not verify (PROVIDER_ERROR), code "0" without data or with a non-2xx status,
 // and a status or amount the adapter cannot read. An F answered to a resent request is U when an earlier
 // try may have landed (provider.Response.KeepUnknown).
 //
@@ -69,12 +75,22 @@
 //
 // # Webhooks
 //
-// WebhookHandler verifies X-SIGNATURE on the raw body, accepts both payload shapes (with and without
-// "result"), and replies exactly {"message":"success"} (signed with the merchant key) once the
-// merchant's function returns nil, or {"message":"failed"} so Waffo retries (8 tries over about 21
-// hours). Waffo notifications carry no event id and no timestamp: Event.ID is derived from the order or
-// refund, its status and update time, so duplicates share it; replay protection is the merchant's
-// idempotent handling of Event.ID.
+// WebhookHandler takes POSTs with Content-Type application/json (415 otherwise), verifies X-SIGNATURE
+// on the raw body, accepts both payload shapes (with and without "result"), and replies exactly
+// {"message":"success"} (signed with the merchant key) once the merchant's function returns nil, or
+// {"message":"failed"} so Waffo retries (8 tries over about 20.6 hours: now, 30 s, 1 min, 4 min,
+// 30 min, 4 h, 8 h, 8 h). Waffo notifications carry no event id and no header timestamp: Event.ID is
+// derived from the order or refund, its status and update time, so duplicates share it.
+//
+// Freshness is bounded by the update time in the body, which Waffo's signature covers and its retries
+// repeat: orderUpdatedAt for PAYMENT_NOTIFICATION, refundUpdatedAt for REFUND_NOTIFICATION (the fields
+// of the official SDK's notification types). A notification older than Config.WebhookMaxAge
+// (DefaultWebhookMaxAge, 24 hours: the whole retry schedule with over three hours to spare) or more
+// than WebhookFutureSkew (5 minutes) ahead is refused with 401, as a replay or a broken clock, like the
+// Antom and VAI247 handlers do; Waffo then retries until its schedule ends. One without a usable update
+// time is refused with 400: it cannot be told from a replay, and Waffo's documented payloads carry it.
+// Within the window a replay is a duplicate of a genuine notification, which Event.ID lets the
+// merchant drop. Event types paygate does not model are acknowledged without a time check.
 //
 // The simulator in waffotest implements all of this from Waffo's documentation; the adapter passes
 // paygate's conformance suite against it.

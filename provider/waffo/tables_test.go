@@ -363,30 +363,37 @@ func TestReplyHandling(t *testing.T) {
 		return s
 	}
 	okBody := `{"code":"0","msg":"Success","data":{"paymentRequestId":"p1","acquiringOrderId":"W1","orderStatus":"PAY_SUCCESS","orderCurrency":"USD","orderAmount":"10.00"}}`
+	failBody := `{"code":"A0009","msg":"order does not exist"}`
 	tests := []struct {
-		name       string
-		status     int
-		body       string
-		signature  string // "" unsigned, "good" signed correctly, otherwise sent as is
-		requireSig bool
-		outcome    status.Outcome
-		code       status.Code
+		name          string
+		status        int
+		body          string
+		signature     string // "" unsigned, "good" signed correctly, otherwise sent as is
+		allowUnsigned bool
+		outcome       status.Outcome
+		code          status.Code
+		hint          string // in the error's message
 	}{
-		{"signed success", 200, okBody, "good", false, status.Success, status.CodeOK},
-		{"unsigned success, signatures optional", 200, okBody, "", false, status.Success, status.CodeOK},
-		{"unsigned success, signatures required", 200, okBody, "", true, status.Unknown, status.CodeProviderError},
-		{"bad signature", 200, okBody, "AAAA", false, status.Unknown, status.CodeProviderError},
-		{"signature not base64", 200, okBody, "%%%", false, status.Unknown, status.CodeProviderError},
-		{"html from a proxy", 502, "<html>bad gateway</html>", "", false, status.Unknown, status.CodeUnavailable},
-		{"429 without envelope", 429, "slow down", "", false, status.Unknown, status.CodeRateLimited},
-		{"400 without envelope", 400, "bad request", "", false, status.Unknown, status.CodeProviderError},
-		{"truncated", 200, okBody[:40], "good", false, status.Unknown, status.CodeProviderError},
-		{"no code", 200, `{"msg":"x"}`, "good", false, status.Unknown, status.CodeProviderError},
-		{"success without data", 200, `{"code":"0","msg":"Success"}`, "good", false, status.Unknown, status.CodeProviderError},
-		{"success with HTTP 500", 500, okBody, "good", false, status.Unknown, status.CodeProviderError},
-		{"definite failure", 400, `{"code":"A0009","msg":"order does not exist"}`, "good", false, status.Failure, status.CodeNotFound},
-		{"unknown status", 200, strings.Replace(okBody, "PAY_SUCCESS", "PAY_REVERSED", 1), "good", false, status.Unknown, status.CodeUnknown},
-		{"amount that does not parse", 200, strings.Replace(okBody, `"10.00"`, `"10.001"`, 1), "good", false, status.Unknown, status.CodeProviderError},
+		{"signed success", 200, okBody, "good", false, status.Success, status.CodeOK, ""},
+		{"unsigned success is not a result", 200, okBody, "", false, status.Unknown, status.CodeProviderError, "no X-SIGNATURE"},
+		{"unsigned definite failure is not a result", 400, failBody, "", false, status.Unknown, status.CodeProviderError, "WAFFO_BASE_URL"},
+		{"unsigned C code with HTTP 503", 503, `{"code":"C0005","msg":"channel rejection"}`, "", false, status.Unknown, status.CodeProviderError, "no X-SIGNATURE"},
+		{"unsigned success, unsigned allowed", 200, okBody, "", true, status.Success, status.CodeOK, ""},
+		{"unsigned failure, unsigned allowed", 400, failBody, "", true, status.Failure, status.CodeNotFound, ""},
+		{"bad signature", 200, okBody, "AAAA", false, status.Unknown, status.CodeProviderError, "WAFFO_PUBLIC_KEY"},
+		{"bad signature, unsigned allowed", 200, okBody, "AAAA", true, status.Unknown, status.CodeProviderError, "Config.WaffoPublicKey"},
+		{"bad signature on a failure", 400, failBody, "AAAA", false, status.Unknown, status.CodeProviderError, "WAFFO_PUBLIC_KEY"},
+		{"signature not base64", 200, okBody, "%%%", false, status.Unknown, status.CodeProviderError, "WAFFO_PUBLIC_KEY"},
+		{"html from a proxy", 502, "<html>bad gateway</html>", "", false, status.Unknown, status.CodeUnavailable, "not its JSON envelope"},
+		{"429 without envelope", 429, "slow down", "", false, status.Unknown, status.CodeRateLimited, ""},
+		{"400 without envelope", 400, "bad request", "", false, status.Unknown, status.CodeProviderError, ""},
+		{"truncated", 200, okBody[:40], "good", false, status.Unknown, status.CodeProviderError, ""},
+		{"no code", 200, `{"msg":"x"}`, "good", false, status.Unknown, status.CodeProviderError, ""},
+		{"success without data", 200, `{"code":"0","msg":"Success"}`, "good", false, status.Unknown, status.CodeProviderError, ""},
+		{"success with HTTP 500", 500, okBody, "good", false, status.Unknown, status.CodeProviderError, ""},
+		{"definite failure", 400, failBody, "good", false, status.Failure, status.CodeNotFound, ""},
+		{"unknown status", 200, strings.Replace(okBody, "PAY_SUCCESS", "PAY_REVERSED", 1), "good", false, status.Unknown, status.CodeUnknown, ""},
+		{"amount that does not parse", 200, strings.Replace(okBody, `"10.00"`, `"10.001"`, 1), "good", false, status.Unknown, status.CodeProviderError, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -404,7 +411,7 @@ func TestReplyHandling(t *testing.T) {
 			defer ts.Close()
 			gw, err := New(Config{
 				BaseURL: ts.URL, APIKey: "k", MerchantID: "m", PrivateKey: srvKeys.MerchantPrivateKey,
-				WaffoPublicKey: srvKeys.WaffoPublicKey, RequireSignedResponses: tt.requireSig,
+				WaffoPublicKey: srvKeys.WaffoPublicKey, AllowUnsignedResponses: tt.allowUnsigned,
 				Retry: retry.Policy{MaxAttempts: 1},
 			})
 			require.NoError(t, err)
@@ -414,6 +421,12 @@ func TestReplyHandling(t *testing.T) {
 			assert.Equal(t, tt.code, paygate.CodeOf(err))
 			if tt.outcome == status.Success {
 				assert.Equal(t, status.PaymentSucceeded, p.Status)
+			}
+			var pe *paygate.Error
+			if tt.hint != "" && assert.ErrorAs(t, err, &pe) {
+				assert.Contains(t, pe.Message, tt.hint)
+				assert.Contains(t, pe.Message, "the request may have been processed")
+				assert.Empty(t, pe.ProviderCode, "what an unverified reply claims is not Waffo's code")
 			}
 		})
 	}

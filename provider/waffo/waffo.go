@@ -45,10 +45,17 @@ type Config struct {
 	// WaffoPublicKey is Waffo's RSA public key that signs responses and webhooks: PEM, or bare base64
 	// DER (X.509 SubjectPublicKeyInfo).
 	WaffoPublicKey string
-	// RequireSignedResponses makes a response without X-SIGNATURE count as unverified (U). Waffo
-	// documents the response signature as optional, so by default an unsigned response is read, while a
-	// signature that is present must always verify.
+	// RequireSignedResponses has no effect: a reply without a valid X-SIGNATURE is always U unless
+	// AllowUnsignedResponses is set.
+	//
+	// Deprecated: signed replies are required by default; remove the setting.
 	RequireSignedResponses bool
+	// AllowUnsignedResponses reads a reply that carries no X-SIGNATURE as if it were Waffo's. It is
+	// UNSAFE: whoever can answer in Waffo's place (a proxy, a hijacked name) can then make a payment
+	// that went through look failed, or one that failed look paid. Set it only behind a gateway you
+	// trust that strips response headers, and fix that gateway instead if you can. A signature that is
+	// present must verify either way. The zero value, false, refuses unsigned replies (U).
+	AllowUnsignedResponses bool
 	// HTTPClient sends the requests; nil uses a client with paygate's timeouts. Its timeout bounds
 	// each try.
 	HTTPClient *http.Client
@@ -56,22 +63,36 @@ type Config struct {
 	Logger *zap.Logger
 	// Retry bounds the transport's retries of a request Waffo dedupes; zero means retry.Default().
 	Retry retry.Policy
-	// Now is the clock for orderRequestedAt/requestedAt and for telling an expired order from a
-	// cancelled one; nil means time.Now.
+	// Now is the clock for orderRequestedAt/requestedAt, for telling an expired order from a
+	// cancelled one and for judging a webhook's age; nil means time.Now.
 	Now func() time.Time
+	// WebhookMaxAge is how old a notification may be, by its orderUpdatedAt or refundUpdatedAt (it may
+	// lie at most WebhookFutureSkew ahead); 0 means DefaultWebhookMaxAge. Older ones are refused as
+	// replays.
+	WebhookMaxAge time.Duration
 }
+
+// DefaultWebhookMaxAge is how old a notification may be when Config.WebhookMaxAge is 0. Waffo retries
+// a notification 8 times over about 20.6 hours (now, 30 s, 1 min, 4 min, 30 min, 4 h, 8 h, 8 h), and
+// a retry carries the same body, so the same update time; 24 hours accepts the last retry with over
+// three hours to spare and refuses anything older (a replayed capture of an old notification).
+const DefaultWebhookMaxAge = 24 * time.Hour
+
+// WebhookFutureSkew is how far ahead of the clock a notification's update time may lie (clock skew).
+const WebhookFutureSkew = 5 * time.Minute
 
 // Gateway is the Waffo adapter: a paygate.Gateway over Waffo's acquiring API. It is safe for
 // concurrent use.
 type Gateway struct {
-	tr         *provider.Transport
-	merchantID string
-	apiKey     string
-	key        *rsa.PrivateKey
-	waffoKey   *rsa.PublicKey
-	requireSig bool
-	log        *zap.Logger
-	now        func() time.Time
+	tr            *provider.Transport
+	merchantID    string
+	apiKey        string
+	key           *rsa.PrivateKey
+	waffoKey      *rsa.PublicKey
+	allowUnsigned bool
+	log           *zap.Logger
+	now           func() time.Time
+	maxAge        time.Duration
 }
 
 var (
@@ -92,6 +113,12 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("waffo: Config.%s is empty; Waffo's merchant dashboard shows the API key, merchant id and Waffo's public key, and the private key is the one whose public half Waffo holds", strings.Join(missing, ", Config."))
+	}
+	if cfg.WebhookMaxAge < 0 {
+		return nil, errors.New("waffo: Config.WebhookMaxAge is negative; use 0 for the 24-hour default")
+	}
+	if cfg.WebhookMaxAge == 0 {
+		cfg.WebhookMaxAge = DefaultWebhookMaxAge
 	}
 	if len(cfg.MerchantID) > 64 {
 		return nil, errors.New("waffo: Config.MerchantID is longer than 64 characters; check it")
@@ -120,7 +147,7 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	return &Gateway{
 		tr: tr, merchantID: cfg.MerchantID, apiKey: cfg.APIKey, key: key, waffoKey: waffoKey,
-		requireSig: cfg.RequireSignedResponses, log: log, now: now,
+		allowUnsigned: cfg.AllowUnsignedResponses, log: log, now: now, maxAge: cfg.WebhookMaxAge,
 	}, nil
 }
 
@@ -183,12 +210,30 @@ func definite(_ int, body []byte) bool {
 // read checks the reply's signature and envelope. Only a verified, well-formed Waffo envelope can be
 // F; everything else that is not a clean success is U.
 func (g *Gateway) read(op paygate.Op, resp *provider.Response) (json.RawMessage, error) {
-	if err := g.verify(resp.Header.Get(headerSignature), resp.Body); err != nil {
-		return nil, g.unknown(op, resp, status.CodeProviderError,
-			"Waffo's reply signature did not verify, so the reply is not a result: the request may have been processed — inquire or resend with the same ids", err)
-	}
 	var env envelope
-	if err := json.Unmarshal(resp.Body, &env); err != nil || env.Code == "" {
+	parseErr := json.Unmarshal(resp.Body, &env)
+	if parseErr == nil && env.Code == "" {
+		parseErr = errors.New("the reply has no code")
+	}
+	switch sig := resp.Header.Get(headerSignature); {
+	case sig != "":
+		if err := verifyWith(g.waffoKey, sig, resp.Body); err != nil {
+			return nil, g.unknown(op, resp, status.CodeProviderError,
+				"Waffo's reply signature did not verify, so the reply is not a result: the request may have been processed — inquire or resend with the same ids. "+
+					"When no reply verifies, the usual cause is a wrong Config.WaffoPublicKey ("+EnvPublicKey+"): it must be Waffo's public key from the merchant dashboard, not your own", err)
+		}
+	case g.allowUnsigned, parseErr != nil:
+		// Allowed; or not Waffo's envelope at all (a gateway's error page), which is U below.
+	default:
+		// Waffo signs its replies (its SDK verifies X-SIGNATURE whenever present); an envelope without
+		// one cannot be told from a forgery, so whatever it says is not a result.
+		return nil, g.unknown(op, resp, status.CodeProviderError,
+			"Waffo's reply carries no X-SIGNATURE, so it is not a result: the request may have been processed — inquire or resend with the same ids. "+
+				"If no reply is signed, check that Config.BaseURL ("+EnvBaseURL+") is Waffo's and that nothing on the way strips response headers "+
+				"(Config.AllowUnsignedResponses reads unsigned replies, unsafely)",
+			fmt.Errorf("the unsigned reply claims code %q", env.Code))
+	}
+	if parseErr != nil {
 		code := status.CodeProviderError
 		switch {
 		case resp.StatusCode == http.StatusTooManyRequests:
@@ -196,11 +241,8 @@ func (g *Gateway) read(op paygate.Op, resp *provider.Response) (json.RawMessage,
 		case resp.StatusCode >= 500:
 			code = status.CodeUnavailable
 		}
-		if err == nil {
-			err = errors.New("the reply has no code")
-		}
 		return nil, g.unknown(op, resp, code,
-			fmt.Sprintf("Waffo answered HTTP %d with a body that is not its JSON envelope: the request may have been processed — inquire or resend with the same ids", resp.StatusCode), err)
+			fmt.Sprintf("Waffo answered HTTP %d with a body that is not its JSON envelope: the request may have been processed — inquire or resend with the same ids", resp.StatusCode), parseErr)
 	}
 	if env.Code != codeSuccess {
 		row := classify(env.Code)
@@ -218,17 +260,6 @@ func (g *Gateway) read(op paygate.Op, resp *provider.Response) (json.RawMessage,
 			"Waffo answered success without data: inquire or resend with the same ids", nil)
 	}
 	return env.Data, nil
-}
-
-// verify checks Waffo's X-SIGNATURE over body. A missing signature passes unless RequireSignedResponses.
-func (g *Gateway) verify(sig string, body []byte) error {
-	if sig == "" {
-		if g.requireSig {
-			return errors.New("the reply carries no X-SIGNATURE")
-		}
-		return nil
-	}
-	return verifyWith(g.waffoKey, sig, body)
 }
 
 // verifyWith checks a base64 SHA256withRSA signature.

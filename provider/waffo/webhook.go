@@ -9,8 +9,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -40,19 +42,27 @@ func WebhookAcked(status int, body []byte) bool {
 	return status == http.StatusOK && bytes.Equal(body, replySuccess)
 }
 
-// WebhookHandler returns the handler for Waffo's notifications. It verifies X-SIGNATURE on the raw
-// body with Waffo's public key (401 without calling fn when it is missing or wrong), accepts the payload
-// with or without its "result" wrapper, and calls fn with a paygate.Event. When fn returns nil it
-// replies {"message":"success"}, signed with the merchant key; when fn fails it replies
-// {"message":"failed"} so Waffo retries. Waffo may deliver a notification more than once and out of
-// order: Event.ID is the same for duplicates, and fn should inquire when order matters. Waffo's refund
-// notifications name no currency, so Event.Refund.Amount is empty unless one is given; InquireRefund
-// returns it.
+// WebhookHandler returns the handler for Waffo's notifications. It takes only POSTs (405) with
+// Content-Type application/json (415, see provider.CheckWebhookContentType). It verifies X-SIGNATURE on
+// the raw body with Waffo's public key (401 without calling fn when it is missing or wrong), accepts
+// the payload with or without its "result" wrapper, and refuses (401) a payment or refund
+// notification whose orderUpdatedAt or refundUpdatedAt is older than Config.WebhookMaxAge or more than
+// WebhookFutureSkew ahead, as a replay or a broken clock, and one without that time (400), which
+// cannot be told from a replay. It calls fn with a paygate.Event. When fn returns nil it replies
+// {"message":"success"}, signed with the merchant key; when fn fails it replies {"message":"failed"}
+// so Waffo retries. Waffo may deliver a notification more than once and out of order: Event.ID is the
+// same for duplicates, and fn should inquire when order matters. Waffo's refund notifications name no
+// currency, so Event.Refund.Amount is empty unless one is given; InquireRefund returns it.
 func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		if err := provider.CheckWebhookContentType(r.Header); err != nil {
+			g.log.Warn("waffo webhook refused: not JSON", zap.String("reason", err.Error()))
+			g.reply(w, http.StatusUnsupportedMediaType, replyFailed)
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBytes))
@@ -66,14 +76,20 @@ func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error)
 			http.Error(w, "signature missing or wrong", http.StatusUnauthorized)
 			return
 		}
-		ev, err := g.event(body)
+		ev, at, err := g.event(body)
 		if err != nil {
-			g.log.Warn("waffo webhook refused: body does not parse", zap.Error(err))
+			g.log.Warn("waffo webhook refused: the notification cannot be read", zap.Error(err))
 			g.reply(w, http.StatusBadRequest, replyFailed)
 			return
 		}
 		if ev == nil {
 			g.reply(w, http.StatusOK, replySuccess) // an event type paygate does not model
+			return
+		}
+		if age := g.now().Sub(at); age > g.maxAge || age < -WebhookFutureSkew {
+			g.log.Warn("waffo webhook refused: a replay or a broken clock", zap.String("event_id", ev.ID),
+				zap.Duration("age", age.Round(time.Second)), zap.Duration("max_age", g.maxAge))
+			g.reply(w, http.StatusUnauthorized, replyFailed)
 			return
 		}
 		if err := fn(r.Context(), ev); err != nil {
@@ -102,11 +118,12 @@ type webhookPayload struct {
 	Result    json.RawMessage `json:"result"`
 }
 
-// event reads a verified notification. It returns nil, nil for event types paygate does not model.
-func (g *Gateway) event(body []byte) (*paygate.Event, error) {
+// event reads a verified notification and the time of the update it reports (orderUpdatedAt,
+// refundUpdatedAt), which it requires. It returns nil for event types paygate does not model.
+func (g *Gateway) event(body []byte) (*paygate.Event, time.Time, error) {
 	var p webhookPayload
 	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	inner := p.Result
 	if t := bytes.TrimSpace(inner); len(t) == 0 || string(t) == "null" {
@@ -116,35 +133,53 @@ func (g *Gateway) event(body []byte) (*paygate.Event, error) {
 	case eventPayment:
 		var d orderData
 		if err := json.Unmarshal(inner, &d); err != nil {
-			return nil, err
+			return nil, time.Time{}, err
+		}
+		at, err := updatedAt("orderUpdatedAt", d.OrderUpdatedAt)
+		if err != nil {
+			return nil, time.Time{}, err
 		}
 		pay, err := g.payment(paygate.OpInquire, d, closeReason{})
 		if err != nil {
-			return nil, err
+			return nil, time.Time{}, err
 		}
 		return &paygate.Event{
 			ID:   eventID(p.EventType, d.AcquiringOrderID, d.PaymentRequestID, d.OrderStatus, d.OrderUpdatedAt),
 			Type: paygate.EventPaymentUpdated, Provider: Name, Payment: pay,
-		}, nil
+		}, at, nil
 	case eventRefund:
 		var d refundData
 		if err := json.Unmarshal(inner, &d); err != nil {
-			return nil, err
+			return nil, time.Time{}, err
+		}
+		at, err := updatedAt("refundUpdatedAt", d.RefundUpdatedAt)
+		if err != nil {
+			return nil, time.Time{}, err
 		}
 		ref, err := g.refund(paygate.OpInquireRefund, d, d.RefundCurrency)
 		if err != nil {
-			return nil, err
+			return nil, time.Time{}, err
 		}
 		return &paygate.Event{
 			ID:   eventID(p.EventType, d.AcquiringRefundOrderID, d.RefundRequestID, d.RefundStatus, d.RefundUpdatedAt),
 			Type: paygate.EventRefundUpdated, Provider: Name, Refund: ref,
-		}, nil
+		}, at, nil
 	case "":
-		return nil, errors.New("the notification has no eventType")
+		return nil, time.Time{}, errors.New("the notification has no eventType")
 	default:
 		g.log.Info("waffo webhook: event type not modelled by paygate; acknowledged", zap.String("event_type", p.EventType))
-		return nil, nil
+		return nil, time.Time{}, nil
 	}
+}
+
+// updatedAt reads a notification's update time, which bounds its freshness: without it a replay of
+// an old notification could not be told from a new one, so it is required.
+func updatedAt(field, v string) (time.Time, error) {
+	t, ok := parseTime(v)
+	if !ok {
+		return time.Time{}, fmt.Errorf("the notification has no usable %s (%q), so its freshness cannot be checked", field, v)
+	}
+	return t, nil
 }
 
 // eventID derives a stable id from what a notification is about, since Waffo's carry none: duplicates of

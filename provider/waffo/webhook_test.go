@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -121,13 +122,17 @@ func TestWebhookHandlerRefuses(t *testing.T) {
 	require.NoError(t, err)
 	merchantKey, err := provider.ParsePublicKey(srv.Keys.MerchantPublicKey)
 	require.NoError(t, err)
-	body := []byte(`{"eventType":"PAYMENT_NOTIFICATION","result":{"paymentRequestId":"p1","acquiringOrderId":"W1","orderStatus":"PAY_SUCCESS","orderCurrency":"USD","orderAmount":"1.00"}}`)
+	body := []byte(`{"eventType":"PAYMENT_NOTIFICATION","result":{"paymentRequestId":"p1","acquiringOrderId":"W1","orderStatus":"PAY_SUCCESS","orderCurrency":"USD","orderAmount":"1.00","orderUpdatedAt":"` + formatTime(time.Now()) + `"}}`)
 	good, err := signBody(k, body)
 	require.NoError(t, err)
 	called := 0
 	h := gw.WebhookHandler(func(context.Context, *paygate.Event) error { called++; return nil })
+	contentType := "application/json"
 	post := func(method string, b []byte, sig string) *httptest.ResponseRecorder {
 		r := httptest.NewRequest(method, "/", bytes.NewReader(b))
+		if contentType != "" {
+			r.Header.Set("Content-Type", contentType)
+		}
 		if sig != "" {
 			r.Header.Set("X-SIGNATURE", sig)
 		}
@@ -140,6 +145,19 @@ func TestWebhookHandlerRefuses(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, post(http.MethodPost, body, "").Code, "unsigned")
 	assert.Equal(t, http.StatusUnauthorized, post(http.MethodPost, body, "bm90IGEgc2lnbmF0dXJl").Code, "wrong signature")
 	assert.Equal(t, http.StatusMethodNotAllowed, post(http.MethodGet, body, good).Code)
+	for _, ct := range []string{"", "text/plain", "application/x-www-form-urlencoded"} {
+		contentType = ct
+		if ct == "" {
+			// A charset and any case are fine.
+			contentType = "application/JSON; charset=utf-8"
+			assert.NotEqual(t, http.StatusUnsupportedMediaType, post(http.MethodPost, tampered, good).Code)
+			contentType = ct
+		}
+		w := post(http.MethodPost, body, good)
+		assert.Equal(t, http.StatusUnsupportedMediaType, w.Code, "Content-Type %q", ct)
+		assert.Equal(t, `{"message":"failed"}`, w.Body.String())
+	}
+	contentType = "application/json"
 	assert.Zero(t, called, "nothing unverified reaches the merchant")
 
 	w := post(http.MethodPost, body, good)
@@ -163,6 +181,71 @@ func TestWebhookHandlerRefuses(t *testing.T) {
 	w = post(http.MethodPost, junk, junkSig)
 	assert.Equal(t, http.StatusBadRequest, w.Code, "a notification naming no order")
 	assert.Equal(t, `{"message":"failed"}`, w.Body.String())
+}
+
+// A validly signed notification is refused (401) when its update time is older than WebhookMaxAge
+// (a replay, or a broken clock) or more than WebhookFutureSkew ahead; one without that time is
+// refused (400) as it cannot be told from a replay; one at the edge of the window is delivered.
+func TestWebhookFreshness(t *testing.T) {
+	now := time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name   string
+		maxAge time.Duration
+		event  string
+		at     string // the update time; "" leaves it out
+		want   int
+	}{
+		{"two years old", 0, "PAYMENT_NOTIFICATION", formatTime(now.AddDate(-2, 0, 0)), http.StatusUnauthorized},
+		{"two years old refund", 0, "REFUND_NOTIFICATION", formatTime(now.AddDate(-2, 0, 0)), http.StatusUnauthorized},
+		{"just past the default window", 0, "PAYMENT_NOTIFICATION", formatTime(now.Add(-DefaultWebhookMaxAge - time.Second)), http.StatusUnauthorized},
+		{"at the edge of the default window", 0, "PAYMENT_NOTIFICATION", formatTime(now.Add(-DefaultWebhookMaxAge)), http.StatusOK},
+		{"refund at the edge of the window", 0, "REFUND_NOTIFICATION", formatTime(now.Add(-DefaultWebhookMaxAge)), http.StatusOK},
+		{"Waffo's last retry, 20.6 hours on", 0, "PAYMENT_NOTIFICATION", formatTime(now.Add(-(20*time.Hour + 36*time.Minute))), http.StatusOK},
+		{"fresh", 0, "PAYMENT_NOTIFICATION", formatTime(now), http.StatusOK},
+		{"clock skew", 0, "PAYMENT_NOTIFICATION", formatTime(now.Add(WebhookFutureSkew)), http.StatusOK},
+		{"from the future", 0, "PAYMENT_NOTIFICATION", formatTime(now.Add(WebhookFutureSkew + time.Second)), http.StatusUnauthorized},
+		{"a shorter window", time.Hour, "PAYMENT_NOTIFICATION", formatTime(now.Add(-time.Hour - time.Second)), http.StatusUnauthorized},
+		{"within a shorter window", time.Hour, "PAYMENT_NOTIFICATION", formatTime(now.Add(-time.Hour)), http.StatusOK},
+		{"no update time", 0, "PAYMENT_NOTIFICATION", "", http.StatusBadRequest},
+		{"no refund update time", 0, "REFUND_NOTIFICATION", "", http.StatusBadRequest},
+		{"an update time that does not parse", 0, "PAYMENT_NOTIFICATION", "yesterday", http.StatusBadRequest},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			gw, srv := setup(t, waffotest.Config{}, func(cfg *Config) { cfg.Now = func() time.Time { return now }; cfg.WebhookMaxAge = c.maxAge })
+			k, err := provider.ParsePrivateKey(srv.Keys.WaffoPrivateKey)
+			require.NoError(t, err)
+			result := map[string]any{"paymentRequestId": "p1", "acquiringOrderId": "W1", "orderStatus": "PAY_SUCCESS", "orderCurrency": "USD", "orderAmount": "1.00"}
+			field := "orderUpdatedAt"
+			if c.event == "REFUND_NOTIFICATION" {
+				result = map[string]any{"refundRequestId": "r1", "acquiringOrderId": "W1", "acquiringRefundOrderId": "R1", "refundAmount": "1.00", "refundStatus": "ORDER_FULLY_REFUNDED"}
+				field = "refundUpdatedAt"
+			}
+			if c.at != "" {
+				result[field] = c.at
+			}
+			body, err := json.Marshal(map[string]any{"eventType": c.event, "result": result})
+			require.NoError(t, err)
+			sig, err := signBody(k, body)
+			require.NoError(t, err)
+			called := 0
+			h := gw.WebhookHandler(func(context.Context, *paygate.Event) error { called++; return nil })
+			r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+			r.Header.Set("Content-Type", "application/json")
+			r.Header.Set("X-SIGNATURE", sig)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			assert.Equal(t, c.want, w.Code)
+			if c.want == http.StatusOK {
+				assert.True(t, WebhookAcked(w.Code, w.Body.Bytes()))
+				assert.Equal(t, 1, called)
+				return
+			}
+			assert.Equal(t, `{"message":"failed"}`, w.Body.String(), "Waffo retries, and gives up after its schedule")
+			assert.Zero(t, called, "a refused notification never reaches the merchant")
+		})
+	}
+	_, err := New(Config{APIKey: "k", MerchantID: "m", PrivateKey: "x", WaffoPublicKey: "y", WebhookMaxAge: -time.Second})
+	assert.ErrorContains(t, err, "WebhookMaxAge")
 }
 
 func TestWebhookAcked(t *testing.T) {

@@ -79,11 +79,12 @@ type Result struct {
 	Refusals                  map[string]int // refused creates by code
 	Failovers                 int            // payments created at a provider other than the first candidate
 	Paid, Canceled, Refunds   int
-	Faults                    int // faults the simulators injected
-	BreakerTrips              int // times a provider's breaker opened
-	Reconciled                int // journal entries Reconcile settled
-	CutByCrash                int // checkouts in flight when the process crashed
-	Webhooks                  int64
+	Faults                    int              // faults the simulators injected
+	BreakerTrips              int              // times a provider's breaker opened
+	Reconciled                int              // journal entries Reconcile settled
+	CutByCrash                int              // checkouts in flight when the process crashed
+	Webhooks                  int64            // webhook events the adapters' handlers verified and passed on
+	VerifiedWebhooks          map[string]int64 // the same, by provider
 	Duration                  time.Duration
 }
 
@@ -94,8 +95,8 @@ func (r Result) Summary() string {
 
 // Details describes the run's traffic.
 func (r Result) Details() string {
-	return fmt.Sprintf("seed %d; creates %d S / %d F %v / %d U (merchant's view), %d failovers; %d paid, %d cancelled, %d refunds; %d faults injected, %d breaker trips, a crash that cut %d checkouts, %d entries reconciled, %d webhooks; %s",
-		r.Seed, r.Created, r.Refused, r.Refusals, r.Unknown, r.Failovers, r.Paid, r.Canceled, r.Refunds, r.Faults, r.BreakerTrips, r.CutByCrash, r.Reconciled, r.Webhooks, r.Duration.Round(time.Millisecond))
+	return fmt.Sprintf("seed %d; creates %d S / %d F %v / %d U (merchant's view), %d failovers; %d paid, %d cancelled, %d refunds; %d faults injected, %d breaker trips, a crash that cut %d checkouts, %d entries reconciled, %d verified webhooks %v; %s",
+		r.Seed, r.Created, r.Refused, r.Refusals, r.Unknown, r.Failovers, r.Paid, r.Canceled, r.Refunds, r.Faults, r.BreakerTrips, r.CutByCrash, r.Reconciled, r.Webhooks, r.VerifiedWebhooks, r.Duration.Round(time.Millisecond))
 }
 
 // OK reports whether nothing went wrong.
@@ -157,7 +158,11 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		return Result{}, err
 	}
 	s.verify(ctx, r2)
-	s.res.Webhooks = env.events.Load()
+	s.res.VerifiedWebhooks = map[string]int64{}
+	for name, n := range env.verified {
+		s.res.VerifiedWebhooks[name] = n.Load()
+		s.res.Webhooks += n.Load()
+	}
 	s.res.Duration = time.Since(start)
 	return s.res, nil
 }

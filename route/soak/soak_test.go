@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/paygate-go/paygate/route/routepg"
@@ -22,13 +23,7 @@ func TestSoak(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the chaos soak takes a while; run without -short")
 	}
-	cfg := soak.Config{}
-	if n, err := strconv.Atoi(os.Getenv("PAYGATE_SOAK_PAYMENTS")); err == nil {
-		cfg.Payments = n
-	}
-	if n, err := strconv.ParseUint(os.Getenv("PAYGATE_SOAK_SEED"), 10, 64); err == nil {
-		cfg.Seed = n
-	}
+	cfg := settings(t, 5000)
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	res, err := soak.Run(ctx, cfg)
@@ -47,10 +42,45 @@ func TestSoak(t *testing.T) {
 	require.Positive(t, res.Canceled, "cancels")
 	require.Positive(t, res.Unknown+res.Reconciled, "unknown outcomes")
 	require.Positive(t, res.CutByCrash, "checkouts cut by the crash")
+	for _, name := range []string{"waffo", "antom", "vai247"} {
+		require.Positive(t, res.VerifiedWebhooks[name], "%s webhooks verified by its adapter's handler", name)
+	}
 }
 
-// TestSoakPostgres runs a shorter soak with the journal in PostgreSQL (PAYGATE_POSTGRES_URL, which
-// .ci/run sets), so the database store is proven under the same storm as the in-memory one.
+// settings is the soak's size and seed: payments unless PAYGATE_SOAK_PAYMENTS says otherwise, and the
+// seed in PAYGATE_SOAK_SEED (0, a fresh one, when unset). A value that is set but unreadable fails the
+// test rather than silently running another soak than the one asked for.
+func settings(t *testing.T, payments int) soak.Config {
+	t.Helper()
+	cfg := soak.Config{Payments: payments}
+	if v := os.Getenv("PAYGATE_SOAK_PAYMENTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		require.NoError(t, err, "PAYGATE_SOAK_PAYMENTS")
+		require.Positive(t, n, "PAYGATE_SOAK_PAYMENTS")
+		cfg.Payments = n
+	}
+	if v := os.Getenv("PAYGATE_SOAK_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		require.NoError(t, err, "PAYGATE_SOAK_SEED")
+		cfg.Seed = n
+	}
+	return cfg
+}
+
+func TestSettings(t *testing.T) {
+	t.Setenv("PAYGATE_SOAK_PAYMENTS", "")
+	t.Setenv("PAYGATE_SOAK_SEED", "")
+	assert.Equal(t, soak.Config{Payments: 5000}, settings(t, 5000))
+	assert.Equal(t, soak.Config{Payments: 1000}, settings(t, 1000), "TestSoakPostgres's default")
+	t.Setenv("PAYGATE_SOAK_PAYMENTS", "70")
+	t.Setenv("PAYGATE_SOAK_SEED", "9")
+	assert.Equal(t, soak.Config{Payments: 70, Seed: 9}, settings(t, 5000))
+	assert.Equal(t, soak.Config{Payments: 70, Seed: 9}, settings(t, 1000), "both soaks honour the setting")
+}
+
+// TestSoakPostgres runs a shorter soak, 1,000 payments unless PAYGATE_SOAK_PAYMENTS says otherwise,
+// with the journal in PostgreSQL (PAYGATE_POSTGRES_URL, which .ci/run sets), so the database store is
+// proven under the same storm as the in-memory one.
 func TestSoakPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the chaos soak takes a while; run without -short")
@@ -75,10 +105,8 @@ func TestSoakPostgres(t *testing.T) {
 		}
 		store.Close()
 	})
-	cfg := soak.Config{Payments: 1000, Store: store}
-	if n, err := strconv.ParseUint(os.Getenv("PAYGATE_SOAK_SEED"), 10, 64); err == nil {
-		cfg.Seed = n
-	}
+	cfg := settings(t, 1000)
+	cfg.Store = store
 	res, err := soak.Run(ctx, cfg)
 	require.NoError(t, err)
 	t.Log(res.Summary())

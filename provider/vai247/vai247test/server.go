@@ -8,7 +8,8 @@
 //
 //	srv := vai247test.NewServer(vai247test.Config{})
 //	defer srv.Close()
-//	gw, _ := vai247.New(vai247.Config{BaseURL: srv.URL, AppID: srv.AppID, APIKey: srv.APIKey, StoreID: srv.StoreID})
+//	gw, _ := vai247.New(vai247.Config{BaseURL: srv.URL, AppID: srv.AppID, APIKey: srv.APIKey, StoreID: srv.StoreID,
+//		WebhookSecret: srv.WebhookSecret})
 //
 // # Behaviour
 //
@@ -40,9 +41,10 @@
 // merchant was last given for a reference_id.
 //
 // Errors are {"error":{"code","message","details","request_id","timestamp"}}; the codes are
-// listed in Codes. Webhooks ({event, order_id, amount, currency, status, timestamp}, with
-// X-DVPay-Signature when a webhook secret is set) go to the URL set with SetWebhookURL, as VAI247's
-// dashboard would, and are retried on Config.WebhookSchedule until answered 200 {"status":"received"}.
+// listed in Codes. Webhooks ({event, order_id, amount, currency, status, timestamp}, every one signed
+// with X-DVPay-Signature, the hex HMAC-SHA256 of the body keyed with Server.WebhookSecret) go to the
+// URL set with SetWebhookURL, as VAI247's dashboard would, and are retried on Config.WebhookSchedule
+// until answered 200 {"status":"received"}.
 // Responses are not signed (VAI247 does not sign them), so a CorruptSignature fault answers 500.
 package vai247test
 
@@ -114,7 +116,8 @@ var Codes = map[string]int{
 	"service_unavailable":    http.StatusServiceUnavailable,
 }
 
-// Config configures a Server. Empty credentials are generated.
+// Config configures a Server. Empty credentials are generated, the webhook secret too (a random one),
+// so notifications are always signed.
 type Config struct {
 	AppID, APIKey, APISecret, StoreID, WebhookSecret string
 	// RefundSigning requires the 2026-03-02 refund authentication (X-Signature, X-Idempotent-Key).
@@ -181,7 +184,7 @@ func NewServer(cfg Config) *Server {
 	s := &Server{
 		AppID: or(cfg.AppID, "app_"+rand.Text()[:12]), APIKey: or(cfg.APIKey, "key_"+rand.Text()),
 		APISecret: or(cfg.APISecret, "sec_"+rand.Text()), StoreID: or(cfg.StoreID, "store_"+rand.Text()[:8]),
-		WebhookSecret: cfg.WebhookSecret,
+		WebhookSecret: or(cfg.WebhookSecret, "whsec_"+rand.Text()),
 		cfg:           cfg, clock: cfg.Clock, ttl: cfg.OrderTTL, done: make(chan struct{}),
 		orders: map[string]*order{}, given: map[string]*order{}, keys: map[string]*keyed{},
 	}

@@ -3,9 +3,13 @@ package vai247test_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
@@ -276,4 +280,35 @@ func TestFaultsAndCodes(t *testing.T) {
 	assert.Equal(t, 500, st, "VAI247 does not sign responses")
 	assert.Empty(t, c.srv.Ledger().Orders("ref-1"), "no strike processed the create (an unsupported corrupt-signature fault is refused first)")
 	assert.Equal(t, len(vai247test.Codes)+3, c.srv.Ledger().Requests(paygate.OpCreate, "ref-1"))
+}
+
+// With no webhook secret configured the simulator makes one up, as VAI247's dashboard always has one,
+// and signs every notification with it.
+func TestWebhooksAreAlwaysSigned(t *testing.T) {
+	got := make(chan *http.Request, 4)
+	bodies := make(chan []byte, 4)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- r
+		bodies <- b
+		_, _ = w.Write([]byte(`{"status":"received"}`))
+	}))
+	defer hook.Close()
+	c := newClient(t)
+	other := vai247test.NewServer(vai247test.Config{})
+	other.Close()
+	require.NotEmpty(t, c.srv.WebhookSecret, "a secret is generated")
+	assert.NotEqual(t, c.srv.WebhookSecret, other.WebhookSecret, "and random")
+	c.srv.SetWebhookURL(hook.URL)
+	st, m := c.create("5", "USD")
+	require.Equal(t, 200, st)
+	require.NoError(t, c.srv.SettleOrder(context.Background(), m["order_id"].(string), sim.Pay))
+	r, body := <-got, <-bodies
+	mac := hmac.New(sha256.New, []byte(c.srv.WebhookSecret))
+	mac.Write(body)
+	assert.Equal(t, hex.EncodeToString(mac.Sum(nil)), r.Header.Get("X-DVPay-Signature"))
+	assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	require.NoError(t, c.srv.Webhooks().Wait(ctx))
 }

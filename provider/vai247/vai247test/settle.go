@@ -120,12 +120,10 @@ func webhookBody(o *order, event string, amt money.Amount, at time.Time) []byte 
 	return b
 }
 
-// signHeader is the notification's headers: X-DVPay-Signature when a webhook secret is set.
+// signHeader is the notification's headers, with X-DVPay-Signature over body.
 func (s *Server) signHeader(body []byte) http.Header {
 	h := http.Header{"Content-Type": {"application/json"}}
-	if s.WebhookSecret != "" {
-		h.Set("X-DVPay-Signature", hex.EncodeToString(provider.SignHMACSHA256([]byte(s.WebhookSecret), body)))
-	}
+	h.Set("X-DVPay-Signature", hex.EncodeToString(provider.SignHMACSHA256([]byte(s.WebhookSecret), body)))
 	return h
 }
 
