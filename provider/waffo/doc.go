@@ -87,8 +87,10 @@
 // of the official SDK's notification types). A notification older than Config.WebhookMaxAge
 // (DefaultWebhookMaxAge, 24 hours: the whole retry schedule with over three hours to spare) or more
 // than WebhookFutureSkew (5 minutes) ahead is refused with 401, as a replay or a broken clock, like the
-// Antom and VAI247 handlers do; Waffo then retries until its schedule ends. One without a usable update
-// time is refused with 400: it cannot be told from a replay, and Waffo's documented payloads carry it.
+// Antom and VAI247 handlers do; Waffo then retries until its schedule ends. One whose update time does
+// not parse is refused with 400. One without an update time is delivered with its freshness unchecked
+// (and logged): the examples on Waffo's event-types page carry no time, and refusing a genuine, signed
+// notification would lose it.
 // Within the window a replay is a duplicate of a genuine notification, which Event.ID lets the
 // merchant drop. Event types paygate does not model are acknowledged without a time check.
 //

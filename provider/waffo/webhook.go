@@ -47,8 +47,10 @@ func WebhookAcked(status int, body []byte) bool {
 // the raw body with Waffo's public key (401 without calling fn when it is missing or wrong), accepts
 // the payload with or without its "result" wrapper, and refuses (401) a payment or refund
 // notification whose orderUpdatedAt or refundUpdatedAt is older than Config.WebhookMaxAge or more than
-// WebhookFutureSkew ahead, as a replay or a broken clock, and one without that time (400), which
-// cannot be told from a replay. It calls fn with a paygate.Event. When fn returns nil it replies
+// WebhookFutureSkew ahead, as a replay or a broken clock, and one whose time does not parse (400).
+// A notification without that time is delivered unchecked: the SDK's types hold orderUpdatedAt and
+// refundUpdatedAt, but the examples on Waffo's event-types page carry no time at all, and refusing a
+// genuine, signed notification would lose it. It calls fn with a paygate.Event. When fn returns nil it replies
 // {"message":"success"}, signed with the merchant key; when fn fails it replies {"message":"failed"}
 // so Waffo retries. Waffo may deliver a notification more than once and out of order: Event.ID is the
 // same for duplicates, and fn should inquire when order matters. Waffo's refund notifications name no
@@ -86,7 +88,9 @@ func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error)
 			g.reply(w, http.StatusOK, replySuccess) // an event type paygate does not model
 			return
 		}
-		if age := g.now().Sub(at); age > g.maxAge || age < -WebhookFutureSkew {
+		if at.IsZero() {
+			g.log.Info("waffo webhook: the notification carries no update time, so its freshness is not checked", zap.String("event_id", ev.ID))
+		} else if age := g.now().Sub(at); age > g.maxAge || age < -WebhookFutureSkew {
 			g.log.Warn("waffo webhook refused: a replay or a broken clock", zap.String("event_id", ev.ID),
 				zap.Duration("age", age.Round(time.Second)), zap.Duration("max_age", g.maxAge))
 			g.reply(w, http.StatusUnauthorized, replyFailed)
@@ -119,7 +123,8 @@ type webhookPayload struct {
 }
 
 // event reads a verified notification and the time of the update it reports (orderUpdatedAt,
-// refundUpdatedAt), which it requires. It returns nil for event types paygate does not model.
+// refundUpdatedAt; zero when the notification has none). It returns nil for event types paygate does
+// not model.
 func (g *Gateway) event(body []byte) (*paygate.Event, time.Time, error) {
 	var p webhookPayload
 	if err := json.Unmarshal(body, &p); err != nil {
@@ -172,9 +177,12 @@ func (g *Gateway) event(body []byte) (*paygate.Event, time.Time, error) {
 	}
 }
 
-// updatedAt reads a notification's update time, which bounds its freshness: without it a replay of
-// an old notification could not be told from a new one, so it is required.
+// updatedAt reads a notification's update time, which bounds its freshness; zero when it has none.
+// One that is there but does not parse is an error: what it says cannot be judged.
 func updatedAt(field, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
 	t, ok := parseTime(v)
 	if !ok {
 		return time.Time{}, fmt.Errorf("the notification has no usable %s (%q), so its freshness cannot be checked", field, v)
