@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"unicode/utf8"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -45,6 +46,26 @@ func NewLogger(base *zap.Logger, secrets ...string) *zap.Logger {
 // that does not go through the logger (an error message, a stored request).
 func Redact(s string, secrets ...string) string {
 	return redact.New(secrets...).String(s)
+}
+
+// ExcerptLen is the most of a text not verified yet that Excerpt quotes.
+const ExcerptLen = 64
+
+// Excerpt quotes s (as %q does) for a log line or an error text, when s comes from a request or an
+// answer that is not verified yet (a header of an unsigned webhook, a field of an unsigned body): at
+// most its first ExcerptLen bytes, redacted, and how long it was when it is cut. Whoever can reach a
+// webhook endpoint could otherwise write what they like, at any length, into the merchant's logs. It
+// redacts before it cuts, so a cut cannot hide a card number from the card rule.
+func Excerpt(s string) string {
+	s = redact.String(s)
+	if len(s) <= ExcerptLen {
+		return strconv.Quote(s)
+	}
+	cut := ExcerptLen
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "… (cut; " + strconv.Itoa(len(s)) + " bytes)"
 }
 
 // redactCore redacts entries and fields before handing them to the wrapped core.
