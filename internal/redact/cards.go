@@ -48,41 +48,59 @@ func cards(s string, w *work) string {
 	if digits < minCard {
 		return s
 	}
-	m := masker{s: s, w: w, rw: rewriter{s: s}}
+	m := masker{s: s, w: *w, rw: rewriter{s: s}}
 	for i := 0; i < len(s); {
 		if !isDigit(s[i]) {
 			i++
 			continue
 		}
+		end, n := runEnd(s, i)
+		m.w.add(end - i + 1)
+		if n < minCard { // too short for a card: the common case, with nothing to collect
+			i = end
+			continue
+		}
 		pend := m.pend[:0] // the groups since the last long group
-		for {
+		for i < end {
 			k := i
-			for k < len(s) && isDigit(s[k]) {
+			for k < end && isDigit(s[k]) {
 				k++
 			}
-			w.add(k - i + 1)
 			if k-i <= maxCard {
 				pend = append(pend, group{i, k})
 			} else {
 				pend = m.long(pend, group{i, k})
 			}
-			if k+1 < len(s) && isCardSep(s[k]) && isDigit(s[k+1]) {
-				i = k + 1
-				continue
-			}
-			i = k
-			break
+			i = k + 1
 		}
+		i = end
 		m.run(pend)
 		m.pend = pend
 	}
+	*w = m.w
 	return m.rw.result()
+}
+
+// runEnd returns the end of the run of digit groups that starts at i, and how many digits it has.
+func runEnd(s string, i int) (end, digits int) {
+	for {
+		k := i
+		for k < len(s) && isDigit(s[k]) {
+			k++
+		}
+		digits += k - i
+		if k+1 < len(s) && isCardSep(s[k]) && isDigit(s[k+1]) {
+			i = k + 1
+			continue
+		}
+		return k, digits
+	}
 }
 
 // masker masks the windows of runs of s, writing through rw.
 type masker struct {
 	s    string
-	w    *work
+	w    work // by value: a pointer here would make every caller's counter escape
 	rw   rewriter
 	pend []group // scratch for cards
 }
@@ -93,7 +111,7 @@ func (m *masker) mask(from, to, n int) { m.rw.replace(from, to, stars[:n]) }
 // long handles a group of more than 19 digits that follows the groups pend, and returns the groups that
 // start the rest of the run.
 func (m *masker) long(pend []group, g group) []group {
-	n, atStart := cardWindow(m.s[g.start:g.end], m.w)
+	n, atStart := cardWindow(m.s[g.start:g.end], &m.w)
 	switch {
 	case n == 0:
 		m.run(pend)
