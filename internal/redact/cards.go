@@ -56,26 +56,24 @@ func cards(s string, w *work) string {
 		}
 		end, n := runEnd(s, i)
 		m.w.add(end - i + 1)
-		if n < minCard { // too short for a card: the common case, with nothing to collect
+		if n < minCard { // too short for a card: the common case
 			i = end
 			continue
 		}
-		pend := m.pend[:0] // the groups since the last long group
 		for i < end {
 			k := i
 			for k < end && isDigit(s[k]) {
 				k++
 			}
 			if k-i <= maxCard {
-				pend = append(pend, group{i, k})
+				m.add(group{i, k})
 			} else {
-				pend = m.long(pend, group{i, k})
+				m.long(group{i, k})
 			}
 			i = k + 1
 		}
 		i = end
-		m.run(pend)
-		m.pend = pend
+		m.flush()
 	}
 	*w = m.w
 	return m.rw.result()
@@ -97,63 +95,87 @@ func runEnd(s string, i int) (end, digits int) {
 	}
 }
 
-// masker masks the windows of runs of s, writing through rw.
+// masker masks the windows of the runs of s as their groups arrive, writing through rw. A window spans
+// at most 19 groups, so it keeps only the groups from the next start a on: memory stays bounded
+// however long the run.
 type masker struct {
-	s    string
-	w    work // by value: a pointer here would make every caller's counter escape
-	rw   rewriter
-	pend []group // scratch for cards
+	s  string
+	w  work // by value: a pointer here would make every caller's counter escape
+	rw rewriter
+	gs [2 * maxCard]group // gs[a:n]: the groups of the current run from the next start on
+	a  int
+	n  int
 }
 
 // mask replaces s[from:to] (n digits and the separators between them) with n asterisks.
 func (m *masker) mask(from, to, n int) { m.rw.replace(from, to, stars[:n]) }
 
-// long handles a group of more than 19 digits that follows the groups pend, and returns the groups that
-// start the rest of the run.
-func (m *masker) long(pend []group, g group) []group {
-	n, atStart := cardWindow(m.s[g.start:g.end], &m.w)
-	switch {
-	case n == 0:
-		m.run(pend)
-		return pend[:0]
-	case atStart:
-		m.run(pend)
-		m.mask(g.start, g.start+n-4, n-4)
-		return append(pend[:0], group{g.start + n - 4, g.end}) // the last 4 digits and what follows them
-	default:
-		pend = append(pend, group{g.start, g.end - n}) // the digits before the card, glued to its mask
-		m.run(pend)
-		m.mask(g.end-n, g.end-4, n-4)
-		return append(pend[:0], group{g.end - 4, g.end})
+// add takes the next group of a run (of at most 19 digits) and settles every start that now has all
+// the groups its windows can reach.
+func (m *masker) add(g group) {
+	if m.n == len(m.gs) { // never with a == 0: steps keep n-a under maxCard
+		m.n = copy(m.gs[:], m.gs[m.a:m.n])
+		m.a = 0
+	}
+	m.gs[m.n] = g
+	m.n++
+	for m.n-m.a >= maxCard {
+		m.step()
 	}
 }
 
-// run masks the windows of the groups gs (each of at most 19 digits).
-func (m *masker) run(gs []group) {
-	for a := 0; a < len(gs); {
-		best, bestN := -1, 0
-		var l luhnSums
-		for z := a; z < len(gs); z++ {
-			g := gs[z]
-			if l.n+g.end-g.start > maxCard {
-				break
-			}
-			l.addDigits(m.s[g.start:g.end])
-			if l.n >= minCard && l.valid() {
-				best, bestN = z, l.n
-			}
-		}
-		m.w.add(l.n + 1)
-		if best < 0 {
-			a++
-			continue
-		}
-		z := gs[best]
-		keep := min(z.end-z.start, 4)
-		m.mask(gs[a].start, z.end-keep, bestN-keep)
-		gs[best] = group{z.end - keep, z.end}
-		a = best // the visible digits may start another window with the groups after them
+// flush settles the starts left at the end of a run (or before a long group).
+func (m *masker) flush() {
+	for m.a < m.n {
+		m.step()
 	}
+	m.a, m.n = 0, 0
+}
+
+// long handles a group of more than 19 digits, which ends the windows before it.
+func (m *masker) long(g group) {
+	n, atStart := cardWindow(m.s[g.start:g.end], &m.w)
+	switch {
+	case n == 0:
+		m.flush()
+	case atStart:
+		m.flush()
+		m.mask(g.start, g.start+n-4, n-4)
+		m.add(group{g.start + n - 4, g.end}) // the last 4 digits and what follows them
+	default:
+		m.add(group{g.start, g.end - n}) // the digits before the card, glued to its mask
+		m.flush()
+		m.mask(g.end-n, g.end-4, n-4)
+		m.add(group{g.end - 4, g.end})
+	}
+}
+
+// step settles the start gs[a]: the longest Luhn-valid window from it is masked, and its visible digits
+// become the next start; without one, the next group is.
+func (m *masker) step() {
+	gs := m.gs[:m.n]
+	best, bestN := -1, 0
+	var l luhnSums
+	for z := m.a; z < len(gs); z++ {
+		g := gs[z]
+		if l.n+g.end-g.start > maxCard {
+			break
+		}
+		l.addDigits(m.s[g.start:g.end])
+		if l.n >= minCard && l.valid() {
+			best, bestN = z, l.n
+		}
+	}
+	m.w.add(l.n + 1)
+	if best < 0 {
+		m.a++
+		return
+	}
+	z := gs[best]
+	keep := min(z.end-z.start, 4)
+	m.mask(gs[m.a].start, z.end-keep, bestN-keep)
+	gs[best] = group{z.end - keep, z.end}
+	m.a = best // the visible digits may start another window with the groups after them
 }
 
 // luhnSums holds a digit sequence's Luhn sums as it grows to the right (plain and doubled digits at

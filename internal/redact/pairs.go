@@ -70,6 +70,9 @@ type rewriter struct {
 }
 
 func (r *rewriter) replace(from, to int, with string) {
+	if !r.changed {
+		r.b.Grow(len(r.s) + 16) // one allocation: the output is about as long as s
+	}
 	r.b.WriteString(r.s[r.last:from])
 	r.b.WriteString(with)
 	r.last, r.changed = to, true
