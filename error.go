@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paygate-go/paygate/internal/redact"
 	"github.com/paygate-go/paygate/status"
 )
 
@@ -16,6 +17,9 @@ import (
 //
 // Error() prints every field, and errors end up in logs: adapters put only the provider's code and
 // message and a cause here, never a request or response body, a URL with its query, card data or a key.
+// Text we do not control (the provider's code and message, our message, which may quote the provider,
+// and the cause's text) is redacted as the adapters' loggers redact it (card numbers, CVVs, secret
+// key/value pairs, PEM blocks), since the merchant's own logger, the router's and the CLI print it as is.
 type Error struct {
 	Provider string         // adapter name ("waffo", "antom", …); empty when paygate itself refused the call
 	Op       Op             // the operation that failed
@@ -35,7 +39,7 @@ type Error struct {
 }
 
 // Error formats the error on one line: who, what, the normalized result, our explanation, then the
-// provider's raw answer and the cause.
+// provider's raw answer and the cause, each redacted.
 func (e *Error) Error() string {
 	if e == nil {
 		return "paygate: <nil *Error>"
@@ -63,21 +67,22 @@ func (e *Error) Error() string {
 		b.WriteString(": " + e.Field)
 	}
 	if e.Message != "" {
-		b.WriteString(": " + e.Message)
+		b.WriteString(": " + redact.String(e.Message))
 	}
+	providerCode, providerMessage := redact.String(e.ProviderCode), redact.String(e.ProviderMessage)
 	switch {
-	case e.ProviderCode != "" && e.ProviderMessage != "":
-		fmt.Fprintf(&b, "; provider said %s %q", e.ProviderCode, e.ProviderMessage)
-	case e.ProviderCode != "":
-		b.WriteString("; provider said " + e.ProviderCode)
-	case e.ProviderMessage != "":
-		fmt.Fprintf(&b, "; provider said %q", e.ProviderMessage)
+	case providerCode != "" && providerMessage != "":
+		fmt.Fprintf(&b, "; provider said %s %q", providerCode, providerMessage)
+	case providerCode != "":
+		b.WriteString("; provider said " + providerCode)
+	case providerMessage != "":
+		fmt.Fprintf(&b, "; provider said %q", providerMessage)
 	}
 	if e.HTTPStatus != 0 {
 		fmt.Fprintf(&b, "; HTTP %d", e.HTTPStatus)
 	}
 	if e.Err != nil {
-		b.WriteString(": " + e.Err.Error())
+		b.WriteString(": " + redact.String(e.Err.Error()))
 	}
 	return b.String()
 }

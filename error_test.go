@@ -121,6 +121,52 @@ func TestErrorMessageAndUnwrap(t *testing.T) {
 	assert.Equal(t, "paygate: <nil *Error>", (*Error)(nil).Error())
 }
 
+// TestErrorRedacts: the provider's text, our message and the cause are printed redacted, since the
+// error text reaches loggers that do not redact (the merchant's, the router's) and the CLI.
+func TestErrorRedacts(t *testing.T) {
+	const visa = "4111111111111111"
+	tests := []struct {
+		name string
+		err  *Error
+		want string
+	}{
+		{"card in the provider's message",
+			&Error{ProviderCode: "DECLINED", ProviderMessage: "card " + visa + " declined"},
+			`paygate: call: UNKNOWN (outcome U); provider said DECLINED "card ************1111 declined"`},
+		{"card with dots and a CVV in the provider's message",
+			&Error{ProviderMessage: "card 4111.1111.1111.1111 cvv 918 refused"},
+			`paygate: call: UNKNOWN (outcome U); provider said "card ************1111 cvv [REDACTED] refused"`},
+		{"JSON in the provider's message",
+			&Error{ProviderMessage: `{"cardNumber":"4111_1111_1111_1111","cvv":"918"}`},
+			`paygate: call: UNKNOWN (outcome U); provider said "{\"cardNumber\":\"[REDACTED]\",\"cvv\":\"[REDACTED]\"}"`},
+		{"card in the provider's code",
+			&Error{ProviderCode: visa},
+			`paygate: call: UNKNOWN (outcome U); provider said ************1111`},
+		{"card in our message",
+			&Error{Message: "Antom's answer is about card " + visa},
+			`paygate: call: UNKNOWN (outcome U): Antom's answer is about card ************1111`},
+		{"secret in the cause",
+			&Error{Err: errors.New(`Post "https://api/x?apiKey=k123&n=1": EOF`)},
+			`paygate: call: UNKNOWN (outcome U): Post "https://api/x?apiKey=[REDACTED]&n=1": EOF`},
+		{"card in a wrapped cause",
+			&Error{Err: fmt.Errorf("decode: %w", errors.New("bad pan 4111-1111-1111-1111"))},
+			`paygate: call: UNKNOWN (outcome U): decode: bad pan ************1111`},
+		{"plain text is kept",
+			&Error{Provider: "waffo", Op: OpRefund, Outcome: status.Failure, Code: status.CodeInvalidRequest, Field: "Amount",
+				Message: "is 10.50 USD in 2025", ProviderCode: "A0011", ProviderMessage: "order ORDER-20261121-0001 not found"},
+			`paygate: waffo refund: INVALID_REQUEST (outcome F): Amount: is 10.50 USD in 2025; provider said A0011 "order ORDER-20261121-0001 not found"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.err.Error()
+			assert.Equal(t, tt.want, got)
+			assert.NotContains(t, got, "4111")
+			// An error around an error is not redacted into something else.
+			assert.Equal(t, "outer: "+got, (&Error{Err: fmt.Errorf("outer: %w", tt.err)}).Error()[len("paygate: call: UNKNOWN (outcome U): "):])
+		})
+	}
+}
+
 func TestOpWrite(t *testing.T) {
 	writes := map[Op]bool{OpCreate: true, OpCancel: true, OpRefund: true, OpInquire: false, OpInquireRefund: false}
 	for op, want := range writes {

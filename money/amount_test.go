@@ -112,6 +112,11 @@ func TestErrorMessagesSayWhatToDo(t *testing.T) {
 	assert.Equal(t, "money: invalid amount", (&Error{}).Error())
 	_, err = Parse("1,5", "EUR")
 	assert.ErrorContains(t, err, `want digits with an optional leading "-" and at most one ".", such as "10.50"`)
+	// A refused input may come from anyone, at any length: the message quotes at most 64 bytes of it.
+	_, err = Parse(strings.Repeat("1", 8192), "USD")
+	assert.EqualError(t, err, `money: malformed amount: "`+strings.Repeat("1", 64)+`"… (cut; 8192 bytes) USD: longer than 40 characters`)
+	_, err = Parse("1", strings.Repeat("X", 100))
+	assert.ErrorContains(t, err, `"1" `+strings.Repeat("X", 64)+`… (cut; 100 bytes): `)
 }
 
 // Provider wire formats that differ from ISO 4217, both directions.

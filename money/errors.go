@@ -3,6 +3,7 @@ package money
 import (
 	"errors"
 	"strconv"
+	"unicode/utf8"
 )
 
 // The kinds of Error. Test for them with errors.Is.
@@ -28,7 +29,24 @@ type Error struct {
 	Detail   string // what exactly is wrong and what to send instead
 }
 
-// Error formats the kind, the refused input and the detail on one line.
+// maxQuoted is the most of a refused value or currency Error quotes: the input may come from anyone
+// (an unsigned webhook), at any length, and the message lands in logs.
+const maxQuoted = 64
+
+// clip returns s cut to maxQuoted bytes (on a UTF-8 boundary), and a note of its length when it was.
+func clip(s string) (string, string) {
+	if len(s) <= maxQuoted {
+		return s, ""
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut], "… (cut; " + strconv.Itoa(len(s)) + " bytes)"
+}
+
+// Error formats the kind, the refused input (quoted, at most 64 bytes of it) and the detail on one
+// line.
 func (e *Error) Error() string {
 	if e == nil {
 		return "money: <nil *Error>"
@@ -38,13 +56,15 @@ func (e *Error) Error() string {
 		kind = e.Kind.Error()
 	}
 	s := "money: " + kind
+	value, valueCut := clip(e.Value)
+	currency, currencyCut := clip(e.Currency)
 	switch {
 	case e.Value != "" && e.Currency != "":
-		s += ": " + strconv.Quote(e.Value) + " " + e.Currency
+		s += ": " + strconv.Quote(value) + valueCut + " " + currency + currencyCut
 	case e.Value != "":
-		s += ": " + strconv.Quote(e.Value)
+		s += ": " + strconv.Quote(value) + valueCut
 	case e.Currency != "":
-		s += ": " + strconv.Quote(e.Currency)
+		s += ": " + strconv.Quote(currency) + currencyCut
 	}
 	if e.Detail != "" {
 		s += ": " + e.Detail

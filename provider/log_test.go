@@ -55,6 +55,20 @@ func TestRedact(t *testing.T) {
 		{"card inside token", "tok_" + visa, nil, "tok_************1111"},
 		{"a card number at the start of a longer run is masked", "41111111111111111111", nil, "************11111111"},
 		{"a long id without a card-number window is kept", "12345678901234567890", nil, "12345678901234567890"},
+		{"card with dots", "card 4111.1111.1111.1111 declined", nil, "card ************1111 declined"},
+		{"card with underscores", "card 4111_1111_1111_1111 declined", nil, "card ************1111 declined"},
+		{"amex with dots", "3782.822463.10005", nil, "***********0005"},
+		{"a date with slashes is no separator", "on 2025/11/21 ref 4111/1111/1111/1111", nil, "on 2025/11/21 ref 4111/1111/1111/1111"},
+		{"amounts and versions with dots survive", "10.50 USD, v1.2.3, 192.168.0.1", nil, "10.50 USD, v1.2.3, 192.168.0.1"},
+
+		// CVVs in free text.
+		{"cvv and space", "cvv 918", nil, "cvv [REDACTED]"},
+		{"CVV and colon", "CVV: 918", nil, "CVV: [REDACTED]"},
+		{"cvc=", "cvc=918", nil, "cvc=[REDACTED]"},
+		{"JSON cvv", `"cvv":"918"`, nil, `"cvv":"[REDACTED]"`},
+		{"security code", "security code 9182", nil, "security code [REDACTED]"},
+		{"a year after another word survives", "order 9182 paid in 2025", nil, "order 9182 paid in 2025"},
+		{"a date after cvv survives", "cvv checked 2025-11-21", nil, "cvv checked 2025-11-21"},
 
 		// Key/value pairs inside strings.
 		{"JSON cvv", `{"cvv":"123","amount":"10.50"}`, nil, `{"cvv":"[REDACTED]","amount":"10.50"}`},

@@ -46,10 +46,10 @@ func CheckWebhookContentType(h http.Header) error {
 	// A malformed parameter still yields the media type, and parameters do not matter here.
 	mt, _, err := mime.ParseMediaType(vs[0])
 	if err != nil && !errors.Is(err, mime.ErrInvalidMediaParameter) {
-		return fmt.Errorf("the request's Content-Type %q does not parse; want application/json", vs[0])
+		return fmt.Errorf("the request's Content-Type %s does not parse; want application/json", Excerpt(vs[0]))
 	}
 	if mt != "application/json" {
-		return fmt.Errorf("the request's Content-Type is %q; want application/json", mt)
+		return fmt.Errorf("the request's Content-Type is %s; want application/json", Excerpt(mt))
 	}
 	return nil
 }

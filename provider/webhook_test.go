@@ -3,9 +3,11 @@ package provider
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -59,5 +61,12 @@ func TestCheckWebhookContentType(t *testing.T) {
 				assert.Contains(t, err.Error(), "application/json", "the error says what is wanted")
 			}
 		})
+	}
+	// The header arrives before anything is verified: the error quotes a short prefix of it.
+	for _, v := range []string{"text/" + strings.Repeat("x", 8192), "/" + strings.Repeat("x", 8192)} {
+		err := CheckWebhookContentType(http.Header{"Content-Type": {v}})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "… (cut; ")
+		assert.Less(t, len(err.Error()), ExcerptLen+100, err.Error())
 	}
 }

@@ -103,7 +103,7 @@ func (r *Router) tryCandidates(ctx context.Context, h *hold, req *paygate.Create
 			refusals = append(refusals, err)
 			r.log.Info("route: create refused with a failover code; trying the next candidate",
 				zap.String("payment_request_id", req.PaymentRequestID), zap.String("provider", name),
-				zap.String("code", string(paygate.CodeOf(err))))
+				zap.String("code", string(paygate.CodeOf(err))), zap.Error(err))
 			continue
 		default:
 			_ = r.save(ctx, h, e, sawError(paygate.OpCreate, err))

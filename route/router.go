@@ -55,7 +55,8 @@ type Config struct {
 	// found" as proof that the open write did not land. Leases already keep calls of other machines
 	// apart, so zero is safe.
 	ReconcileAfter time.Duration
-	// Logger receives routing decisions (never card data or secrets); nil logs nothing.
+	// Logger receives routing decisions (never card data or secrets: the refusing provider's error it logs
+	// on a failover prints redacted, see paygate.Error); nil logs nothing.
 	Logger *zap.Logger
 	// Now tells the time for journal entries; nil means time.Now.
 	Now func() time.Time

@@ -16,6 +16,7 @@ import (
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/money"
+	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
 )
@@ -116,7 +117,8 @@ type callOutput struct {
 	Advice    string `json:"advice,omitempty"`
 }
 
-// errorOutput is a *paygate.Error as JSON.
+// errorOutput is a *paygate.Error as JSON. Its texts are redacted (card numbers, CVVs, secrets): the
+// provider's message is whatever the provider wrote, and the output lands in terminals and CI logs.
 type errorOutput struct {
 	Code            status.Code `json:"code"`
 	Message         string      `json:"message"`
@@ -130,11 +132,11 @@ type errorOutput struct {
 }
 
 func errorJSON(err error) *errorOutput {
-	out := &errorOutput{Code: paygate.CodeOf(err), Detail: err.Error()}
+	out := &errorOutput{Code: paygate.CodeOf(err), Detail: provider.Redact(err.Error())}
 	var pe *paygate.Error
 	if errors.As(err, &pe) {
-		out.Message, out.Field, out.Provider = pe.Message, pe.Field, pe.Provider
-		out.ProviderCode, out.ProviderMessage, out.HTTPStatus = pe.ProviderCode, pe.ProviderMessage, pe.HTTPStatus
+		out.Message, out.Field, out.Provider = provider.Redact(pe.Message), pe.Field, pe.Provider
+		out.ProviderCode, out.ProviderMessage, out.HTTPStatus = provider.Redact(pe.ProviderCode), provider.Redact(pe.ProviderMessage), pe.HTTPStatus
 		if pe.RetryAfter > 0 {
 			out.RetryAfter = pe.RetryAfter.String()
 		}

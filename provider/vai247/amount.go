@@ -10,6 +10,7 @@ import (
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/money"
+	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/status"
 )
 
@@ -57,11 +58,12 @@ func wireAmount(op paygate.Op, field string, a money.Amount, checkRange bool) (j
 
 // parseAmount reads a JSON number (or a string holding one) from VAI247 as an amount of currency. It
 // goes through the decimal only, and refuses a value that would need rounding at the currency's
-// VAI247 digits: an amount we cannot read exactly is never guessed.
+// VAI247 digits: an amount we cannot read exactly is never guessed. Its errors quote the amount short
+// (provider.Excerpt): VAI247 does not sign its answers.
 func parseAmount(raw json.RawMessage, currency string) (money.Amount, error) {
 	rule, ok := currencies[currency]
 	if !ok {
-		return money.Amount{}, fmt.Errorf("currency %q is not one VAI247 uses", currency)
+		return money.Amount{}, fmt.Errorf("currency %s is not one VAI247 uses", provider.Excerpt(currency))
 	}
 	s, ok := numberLiteral(raw)
 	if !ok {
@@ -72,14 +74,14 @@ func parseAmount(raw json.RawMessage, currency string) (money.Amount, error) {
 		s = n.String()
 	}
 	if strings.HasPrefix(s, "-") {
-		return money.Amount{}, fmt.Errorf("amount %q is not a positive plain number", s)
+		return money.Amount{}, fmt.Errorf("amount %s is not a positive plain number", provider.Excerpt(s))
 	}
 	d, err := decimal.NewFromString(s)
 	if err != nil {
-		return money.Amount{}, fmt.Errorf("amount %q: %w", s, err)
+		return money.Amount{}, fmt.Errorf("amount %s is not a decimal number", provider.Excerpt(s))
 	}
 	if !d.Shift(int32(rule.digits)).IsInteger() {
-		return money.Amount{}, fmt.Errorf("amount %q has more than the %d decimal places of %s", s, rule.digits, currency)
+		return money.Amount{}, fmt.Errorf("amount %s has more than the %d decimal places of %s", provider.Excerpt(s), rule.digits, currency)
 	}
 	return money.Parse(d.StringFixed(int32(rule.digits)), currency)
 }

@@ -56,7 +56,7 @@ func (g *Gateway) createdPayment(f fields, req *paygate.CreateRequest) (*paygate
 	}
 	state, ok := orderStates[st]
 	if !ok {
-		return nil, fmt.Errorf("order status %q is not one the adapter knows", st)
+		return nil, fmt.Errorf("order status %s is not one the adapter knows", provider.Excerpt(st))
 	}
 	qr, err := f.str(wire.qrCode, false)
 	if err != nil {
@@ -142,14 +142,14 @@ func readOrderState(f fields, orderID string) (id, st string, state orderState, 
 		return "", "", state, err
 	}
 	if id != orderID {
-		return "", "", state, fmt.Errorf("the reply is about order %q, not the one asked about", id)
+		return "", "", state, fmt.Errorf("the reply is about order %s, not the one asked about", provider.Excerpt(id))
 	}
 	if st, err = f.str(wire.status, true); err != nil {
 		return "", "", state, err
 	}
 	state, ok := orderStates[st]
 	if !ok {
-		return "", "", state, fmt.Errorf("order status %q is not one the adapter knows", st)
+		return "", "", state, fmt.Errorf("order status %s is not one the adapter knows", provider.Excerpt(st))
 	}
 	return id, st, state, nil
 }
@@ -258,7 +258,7 @@ func refundAnswer(f fields, req *paygate.RefundRequest) (*paygate.Refund, error)
 		return nil, err
 	}
 	if oid != req.ProviderPaymentID {
-		return nil, fmt.Errorf("the reply is about order %q, not the one refunded", oid)
+		return nil, fmt.Errorf("the reply is about order %s, not the one refunded", provider.Excerpt(oid))
 	}
 	st, err := f.str(wire.status, true)
 	if err != nil {
@@ -266,7 +266,7 @@ func refundAnswer(f fields, req *paygate.RefundRequest) (*paygate.Refund, error)
 	}
 	rs, ok := refundStates[st]
 	if !ok {
-		return nil, fmt.Errorf("refund status %q is not one the adapter knows", st)
+		return nil, fmt.Errorf("refund status %s is not one the adapter knows", provider.Excerpt(st))
 	}
 	raw, ok := f.raw(wire.amount)
 	if !ok {

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/money"
@@ -247,6 +251,36 @@ func TestWebhookFreshness(t *testing.T) {
 	}
 	_, err := New(Config{APIKey: "k", MerchantID: "m", PrivateKey: "x", WaffoPublicKey: "y", WebhookMaxAge: -time.Second})
 	assert.ErrorContains(t, err, "WebhookMaxAge")
+}
+
+// TestWebhookHandlerErrorIsLoggedRedacted: the merchant's function failing is logged at Info with its
+// error, text the adapter does not control: card numbers in it (any separator) and a CVV reach the
+// log masked.
+func TestWebhookHandlerErrorIsLoggedRedacted(t *testing.T) {
+	core, logs := observer.New(zapcore.DebugLevel)
+	gw, srv := setup(t, waffotest.Config{}, func(c *Config) { c.Logger = zap.New(core) })
+	k, err := provider.ParsePrivateKey(srv.Keys.WaffoPrivateKey)
+	require.NoError(t, err)
+	body := []byte(`{"eventType":"PAYMENT_NOTIFICATION","result":{"paymentRequestId":"p1","acquiringOrderId":"W1","orderStatus":"PAY_SUCCESS","orderCurrency":"USD","orderAmount":"1.00","orderUpdatedAt":"` + formatTime(time.Now()) + `"}}`)
+	sig, err := signBody(k, body)
+	require.NoError(t, err)
+	for _, card := range []string{"4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111", "4111.1111.1111.1111", "4111_1111_1111_1111"} {
+		t.Run(card, func(t *testing.T) {
+			fail := fmt.Errorf("saving order: card %s, cvv 918: duplicate key", card)
+			h := gw.WebhookHandler(func(context.Context, *paygate.Event) error { return fail })
+			r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+			r.Header.Set("Content-Type", "application/json")
+			r.Header.Set("X-SIGNATURE", sig)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			assert.Equal(t, `{"message":"failed"}`, w.Body.String())
+
+			entries := logs.TakeAll()
+			require.Len(t, entries, 1)
+			assert.Equal(t, zapcore.InfoLevel, entries[0].Level)
+			assert.Equal(t, "saving order: card ************1111, cvv [REDACTED]: duplicate key", entries[0].ContextMap()["error"])
+		})
+	}
 }
 
 func TestWebhookAcked(t *testing.T) {
