@@ -61,11 +61,27 @@ func Excerpt(s string) string {
 	if len(s) <= ExcerptLen {
 		return strconv.Quote(s)
 	}
+	return strconv.Quote(s[:excerptCut(s)]) + "… (cut; " + strconv.Itoa(len(s)) + " bytes)"
+}
+
+// Bounded returns s when it has at most ExcerptLen bytes, else its first ExcerptLen bytes (whole
+// UTF-8 characters) and "…": for unverified text kept in a field, such as an unsigned answer's
+// message in Error.ProviderMessage (Error() redacts it when printed).
+func Bounded(s string) string {
+	if len(s) <= ExcerptLen {
+		return s
+	}
+	return s[:excerptCut(s)] + "…"
+}
+
+// excerptCut is where a text longer than ExcerptLen is cut: at most ExcerptLen bytes, on a character
+// boundary.
+func excerptCut(s string) int {
 	cut := ExcerptLen
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return strconv.Quote(s[:cut]) + "… (cut; " + strconv.Itoa(len(s)) + " bytes)"
+	return cut
 }
 
 // redactCore redacts entries and fields before handing them to the wrapped core.

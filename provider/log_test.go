@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -311,4 +312,14 @@ func TestRedactingLoggerKeepsTeeLevels(t *testing.T) {
 	assert.Equal(t, 2, debugLogs.Len())
 	require.Equal(t, 1, errorLogs.Len(), "the error-only core gets only the error")
 	assert.Equal(t, Redacted, errorLogs.All()[0].ContextMap()["api_key"])
+}
+
+func TestBounded(t *testing.T) {
+	short := strings.Repeat("a", ExcerptLen)
+	assert.Equal(t, short, Bounded(short))
+	long := strings.Repeat("é", ExcerptLen) // two bytes each: the cut falls inside none
+	got := Bounded(long)
+	assert.True(t, strings.HasSuffix(got, "…"))
+	assert.True(t, utf8.ValidString(got))
+	assert.LessOrEqual(t, len(got)-len("…"), ExcerptLen)
 }

@@ -77,7 +77,8 @@ func (g *Gateway) read(op paygate.Op, signedPath string, resp *provider.Response
 		}
 		return nil, &paygate.Error{
 			Provider: Name, Op: op, Outcome: status.Unknown, Code: code, HTTPStatus: resp.StatusCode, RetryAfter: resp.RetryAfter,
-			ProviderCode: a.result.ResultCode, ProviderMessage: a.result.ResultMessage,
+			// Unsigned (non-200 answers carry no signature to check): quoted short.
+			ProviderCode: provider.Bounded(a.result.ResultCode), ProviderMessage: provider.Bounded(a.result.ResultMessage),
 			Message: fmt.Sprintf("Antom answered HTTP %d instead of 200, so the request may or may not have been processed: resend it with the same ids or inquire", resp.StatusCode),
 		}
 	}
@@ -113,7 +114,7 @@ func claimed(parseErr error, r result) error {
 	if parseErr != nil {
 		return fmt.Errorf("the unverified body does not parse either: %w", parseErr)
 	}
-	return fmt.Errorf("the unverified answer claims resultStatus %q, resultCode %q", r.ResultStatus, r.ResultCode)
+	return fmt.Errorf("the unverified answer claims resultStatus %s, resultCode %s", provider.Excerpt(r.ResultStatus), provider.Excerpt(r.ResultCode))
 }
 
 // verifyResponse checks a response signature over "POST <path>\n<client-id>.<response-time>.<body>".

@@ -231,7 +231,7 @@ func (g *Gateway) read(op paygate.Op, resp *provider.Response) (json.RawMessage,
 			"Waffo's reply carries no X-SIGNATURE, so it is not a result: the request may have been processed — inquire or resend with the same ids. "+
 				"If no reply is signed, check that Config.BaseURL ("+EnvBaseURL+") is Waffo's and that nothing on the way strips response headers "+
 				"(Config.AllowUnsignedResponses reads unsigned replies, unsafely)",
-			fmt.Errorf("the unsigned reply claims code %q", env.Code))
+			fmt.Errorf("the unsigned reply claims code %s", provider.Excerpt(env.Code)))
 	}
 	if parseErr != nil {
 		code := status.CodeProviderError
