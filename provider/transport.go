@@ -813,7 +813,9 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || (errors.Is(err, strconv.ErrRange) && isInteger(v)) {
+		// Out of int64's range, ParseInt returns ±MaxInt64: a wait longer than any policy allows
+		// is kept as the longest Duration, never dropped to 0 (which would resend at once).
 		if secs <= 0 {
 			return 0
 		}
@@ -826,4 +828,13 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return when.Sub(now)
 	}
 	return 0
+}
+
+// isInteger reports whether s is an optional sign and decimal digits. (ParseInt reports a range error
+// as soon as the digits overflow, before it reaches a character that is not a digit.)
+func isInteger(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }

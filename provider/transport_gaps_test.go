@@ -201,3 +201,14 @@ type closeCounter struct {
 }
 
 func (c closeCounter) Close() error { c.n.Add(1); return nil }
+
+// TestParseRetryAfterBeyondInt64: a delay-seconds too large for an int64 is the longest wait, not
+// "no wait" (found by FuzzParseRetryAfter).
+func TestParseRetryAfterBeyondInt64(t *testing.T) {
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	for _, v := range []string{"9223372036854775808", "99999999999999999999999", " 18446744073709551616 "} {
+		assert.Equal(t, time.Duration(1<<63-1), parseRetryAfter(v, now), v)
+	}
+	assert.Zero(t, parseRetryAfter("-99999999999999999999999", now))
+	assert.Zero(t, parseRetryAfter("18700000000000000000A", now), "not a number, however it starts")
+}
