@@ -115,6 +115,8 @@ var payReplySeeds = []string{
 	`{"result":{"resultCode":"PAYMENT_IN_PROCESS","resultStatus":"U","resultMessage":"in process"},"paymentRequestId":"p1","paymentId":"2026112111400000000000000001"}`,
 	`{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"Success"},"paymentRequestId":"p1","paymentId":"2026112111400000000000000001","paymentAmount":{"currency":"USD","value":"1999"}}`,
 	`{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"Success"},"paymentRequestId":"p1"}`,
+	`{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"Success"},"paymentRequestId":"p1","paymentId":"x","paymentAmount":{"currency":"USD","value":"1000"}}`,
+	`{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"Success"},"paymentRequestId":"p1","paymentId":"x","paymentAmount":{"currency":"JPY","value":"1999"}}`,
 	`{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"Success"},"paymentRequestId":"p2","paymentId":"x"}`,
 	`{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"Success"},"paymentRequestId":"p1","paymentId":"x","paymentAmount":{"currency":"USD","value":"19.99"}}`,
 	`{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"Success"},"paymentRequestId":"p1","paymentId":"x","paymentAmount":{"currency":"USD","value":1999}}`,
@@ -211,7 +213,9 @@ func FuzzCreateReply(f *testing.F) {
 	f.Add(200, []byte(payReplySeeds[3]), uint8(3), "algorithm=RSA256,keyVersion=1,signature=%2F%2F")
 	amount := money.MustParse("19.99", "USD")
 	f.Fuzz(func(t *testing.T, httpStatus int, body []byte, sigMode uint8, sig string) {
-		httpStatus = 100 + (httpStatus%500+500)%500
+		if httpStatus < 100 || httpStatus > 599 {
+			httpStatus = 100 + (httpStatus%500+500)%500 // a status net/http can carry
+		}
 		h, verified := signedHeader(t, env, sigMode, sig, body, fuzzClientID, fuzzResponseTime)
 		h.Set("client-id", fuzzClientID)
 		h.Set("response-time", fuzzResponseTime)
@@ -232,6 +236,8 @@ func FuzzCreateReply(f *testing.F) {
 				t.Fatalf("S from HTTP %d, signature mode %d: %q", httpStatus, sigMode%4, body)
 			case p.PaymentRequestID != req.PaymentRequestID || p.Amount != amount || p.ProviderPaymentID == "":
 				t.Fatalf("S about another payment: %+v", p)
+			case !aboutThisPayment(body, req.PaymentRequestID, amount):
+				t.Fatalf("S from an answer about another payment: %q", body)
 			case p.Status == status.PaymentRequiresAction && (p.Action == nil || p.Action.URL == ""):
 				t.Fatalf("REQUIRES_ACTION without a URL: %+v", p)
 			}
@@ -250,6 +256,19 @@ func FuzzCreateReply(f *testing.F) {
 			}
 		}
 	})
+}
+
+// aboutThisPayment reports whether a pay answer names no other payment request and no other amount.
+func aboutThisPayment(body []byte, requestID string, amount money.Amount) bool {
+	var r payResponse
+	if json.Unmarshal(body, &r) != nil || (r.PaymentRequestID != "" && r.PaymentRequestID != requestID) {
+		return false
+	}
+	if r.PaymentAmount == nil {
+		return true
+	}
+	a, err := fromWire(r.PaymentAmount)
+	return err == nil && a == amount
 }
 
 // Notifications as Antom sends them (notifyPayment, notifyRefund), and broken ones.

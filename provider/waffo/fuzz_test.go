@@ -78,6 +78,7 @@ var replySeeds = []struct {
 	{200, `{"code":"0","msg":"Success","data":null}`},
 	{200, `{"code":"0","msg":"Success"}`},
 	{500, `{"code":"E0001","msg":"unknown status"}`},
+	{500, `{"code":"E0417","msg":"an E code Waffo has not documented"}`},
 	{200, `{"code":"E0001","msg":"unknown status"}`},
 	{503, `{"code":"C0001","msg":"system unavailable"}`},
 	{500, `{"code":"C0005","msg":"channel rejection"}`},
