@@ -39,8 +39,9 @@ const DefaultMaxBodyBytes = 1 << 20
 // TLS handshake) and closes it afterwards.
 const DefaultMaxIdleConnsPerHost = 100
 
-// DefaultTimeout bounds one HTTP exchange when TransportConfig.HTTPClient is nil, so a provider that
-// never answers cannot hold a call forever.
+// DefaultTimeout bounds one try (sending a request and reading its answer) when neither
+// TransportConfig.TryTimeout nor the HTTPClient's Timeout is set, so a provider that never answers
+// cannot hold a call forever.
 const DefaultTimeout = 30 * time.Second
 
 // TransportConfig configures [NewTransport]. Only Provider and BaseURL are required.
@@ -50,13 +51,21 @@ type TransportConfig struct {
 	// BaseURL is the provider's API root, possibly with a path prefix. It must be https://; http:// is
 	// accepted only for loopback hosts (127.0.0.0/8, ::1, localhost), where simulators run.
 	BaseURL string
-	// HTTPClient sends the requests; nil means a client with a 30 s timeout. It is never modified: the
-	// transport uses a copy that does not follow redirects and, when its Transport is an
+	// HTTPClient sends the requests; nil means a client whose Timeout is TryTimeout. It is never
+	// modified: the transport uses a copy that does not follow redirects and, when its Transport is an
 	// *http.Transport, a clone of it that requires TLS 1.2 or later. A nil Transport means a clone of
 	// http.DefaultTransport requiring TLS 1.2 that keeps DefaultMaxIdleConnsPerHost idle connections
-	// per host (unless http.DefaultTransport was replaced by another RoundTripper, used as is). Any
-	// other RoundTripper is used as is, and TLS is then the caller's responsibility.
+	// per host. Any other RoundTripper (also one put in http.DefaultTransport) is used as is, and its
+	// TLS settings cannot be checked before sending: every answer to an https URL must then report its
+	// connection in http.Response.TLS with TLS 1.2 or later, or it is not trusted and the try ends U
+	// (the request was sent). Set that RoundTripper's tls.Config.MinVersion to tls.VersionTLS12 or
+	// later so such a connection is never made. Its Timeout, when set, bounds each try; otherwise
+	// TryTimeout does.
 	HTTPClient *http.Client
+	// TryTimeout bounds each try, from sending to the end of reading the answer, when HTTPClient has
+	// no Timeout of its own (and is the Timeout of the client built when HTTPClient is nil); 0 means
+	// DefaultTimeout. A try cut by it after sending ends U with status.CodeTimeout.
+	TryTimeout time.Duration
 	// Retry sets attempts and delays; zero fields take retry.Default()'s values.
 	Retry retry.Policy
 	// Logger receives one Debug entry per try. It should already redact (see [NewLogger]); nil logs
@@ -71,12 +80,13 @@ type TransportConfig struct {
 // turns network failures into F (nothing was sent) or U (it may have been processed). It is safe for
 // concurrent use.
 type Transport struct {
-	provider string
-	base     *url.URL
-	client   *http.Client
-	policy   retry.Policy
-	log      *zap.Logger
-	maxBody  int64
+	provider   string
+	base       *url.URL
+	client     *http.Client
+	tryTimeout time.Duration // 0 when client.Timeout bounds each try
+	policy     retry.Policy
+	log        *zap.Logger
+	maxBody    int64
 
 	routes  sync.Map     // request path (without query) → route: resolve's answer, computed once
 	nroutes atomic.Int32 // entries stored in routes, at most maxRoutes
@@ -161,6 +171,9 @@ func NewTransport(cfg TransportConfig) (*Transport, error) {
 	if err := checkURL(cfg.Provider, base); err != nil {
 		return nil, err
 	}
+	if cfg.TryTimeout < 0 {
+		return nil, fmt.Errorf("%s transport: TryTimeout is negative; use 0 for the 30 s default", cfg.Provider)
+	}
 	if cfg.MaxBodyBytes < 0 {
 		return nil, fmt.Errorf("%s transport: MaxBodyBytes is negative; use 0 for the 1 MiB default", cfg.Provider)
 	}
@@ -172,13 +185,24 @@ func NewTransport(cfg TransportConfig) (*Transport, error) {
 	if log == nil {
 		log = zap.NewNop()
 	}
+	client := httpClient(cfg.HTTPClient)
+	var tryTimeout time.Duration // bounds a try through its context when the client has no Timeout
+	switch {
+	case cfg.HTTPClient == nil && cfg.TryTimeout > 0:
+		client.Timeout = cfg.TryTimeout
+	case client.Timeout == 0 && cfg.TryTimeout > 0:
+		tryTimeout = cfg.TryTimeout
+	case client.Timeout == 0:
+		tryTimeout = DefaultTimeout
+	}
 	return &Transport{
-		provider: cfg.Provider,
-		base:     base,
-		client:   httpClient(cfg.HTTPClient),
-		policy:   cfg.Retry.WithDefaults(),
-		log:      log,
-		maxBody:  maxBody,
+		provider:   cfg.Provider,
+		base:       base,
+		client:     client,
+		tryTimeout: tryTimeout,
+		policy:     cfg.Retry.WithDefaults(),
+		log:        log,
+		maxBody:    maxBody,
 	}, nil
 }
 
@@ -358,8 +382,8 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 	if r.Body != nil {
 		body = bytes.Clone(r.Body)
 	}
-	c.cur = new(tryTrace)
-	req, err := retryablehttp.NewRequestWithContext(httptrace.WithClientTrace(ctx, c.cur.clientTrace()), method, u.String(), body)
+	defer c.endTry()
+	req, err := retryablehttp.NewRequestWithContext(c.startTry(), method, u.String(), body)
 	if err != nil {
 		return nil, t.notSent(r.Op, status.CodeInvalidRequest, "the HTTP request could not be built (adapter bug)", err)
 	}
@@ -377,12 +401,33 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 		PrepareRetry: c.prepareRetry,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
+	c.req = req
 	budget.Spend()
 	resp, doErr := rc.Do(req)
 	if resp != nil && resp.Body != nil {
 		resp.Body.Close() // already read into c.last; this is an empty replacement
 	}
 	return c.result(doErr)
+}
+
+// errInsecureTLS is in the chain of a try answered over TLS below 1.2 (or without TLS state for an
+// https URL).
+var errInsecureTLS = errors.New("answer not over TLS 1.2 or later")
+
+// insecureTLS says why an answer to an https URL did not come over TLS 1.2 or later, or "" when it
+// did. A cloned *http.Transport never makes such a connection; any other RoundTripper is checked here,
+// after the fact, by what it reports in resp.TLS.
+func (c *call) insecureTLS(resp *http.Response) string {
+	if c.url.Scheme != "https" {
+		return ""
+	}
+	if resp.TLS == nil {
+		return c.t.provider + " answered an https request, but HTTPClient's RoundTripper reported no TLS connection state (http.Response.TLS is nil)"
+	}
+	if v := resp.TLS.Version; v < tls.VersionTLS12 {
+		return fmt.Sprintf("%s answered over %s, below the TLS 1.2 this transport requires", c.t.provider, tls.VersionName(v))
+	}
+	return ""
 }
 
 // notSent is an F error for a request that never left the client.
@@ -431,6 +476,7 @@ type tryResult struct {
 	err      error     // a transport error, or an error reading the body
 	sent     bool      // it may have reached the provider
 	overflow bool      // the body was over the cap
+	insecure string    // why an answer to https is not trusted (TLS below 1.2, or no TLS state); "" if not
 }
 
 // unsure reports whether the provider may have processed this try without us knowing the result.
@@ -448,7 +494,9 @@ type call struct {
 	path   string
 	url    *url.URL
 
+	req            *retryablehttp.Request
 	cur            *tryTrace
+	endTryCtx      context.CancelFunc // releases the current try's deadline; nil without one
 	tries, retries int
 	last           tryResult
 	firstSent      tryResult // the first try that may have reached the provider, when anySent
@@ -473,15 +521,39 @@ func (c *call) headers() (http.Header, error) {
 	return h, nil
 }
 
-// prepareRetry gives the next try a fresh trace and freshly signed headers.
-func (c *call) prepareRetry(hr *http.Request) error {
+// startTry returns the context of the next try: the call's, with a fresh trace and, when the client
+// has no Timeout, the transport's per-try deadline.
+func (c *call) startTry() context.Context {
 	c.cur = new(tryTrace)
-	*hr = *hr.WithContext(httptrace.WithClientTrace(c.ctx, c.cur.clientTrace()))
+	ctx := httptrace.WithClientTrace(c.ctx, c.cur.clientTrace())
+	if c.t.tryTimeout > 0 {
+		ctx, c.endTryCtx = context.WithTimeout(ctx, c.t.tryTimeout)
+	}
+	return ctx
+}
+
+// endTry releases the current try's deadline once its answer is read. retryablehttp waits for the
+// next try on the request's context, so the request gets the call's context back first: a try's
+// deadline must not end the wait, only the call's context may.
+func (c *call) endTry() {
+	if c.endTryCtx == nil {
+		return
+	}
+	if c.req != nil {
+		c.req.Request = c.req.Request.WithContext(c.ctx)
+	}
+	c.endTryCtx()
+	c.endTryCtx = nil
+}
+
+// prepareRetry gives the next try a fresh trace, its deadline and freshly signed headers.
+func (c *call) prepareRetry(hr *http.Request) error {
 	h, err := c.headers()
 	if err != nil {
 		c.signErr = err
 		return err
 	}
+	*hr = *hr.WithContext(c.startTry())
 	hr.Header = h
 	return nil
 }
@@ -497,6 +569,10 @@ func (c *call) checkRetry(_ context.Context, resp *http.Response, err error) (bo
 	if err != nil {
 		res.err = c.safeErr(err)
 		res.sent = !c.cur.neverSent(err)
+	} else if why := c.insecureTLS(resp); why != "" {
+		resp.Body.Close() // unread: nothing of an untrusted answer is used
+		resp.Body = io.NopCloser(bytes.NewReader(nil))
+		res.sent, res.insecure, res.err = true, why, fmt.Errorf("%w: %s", errInsecureTLS, why)
 	} else {
 		res.sent = true
 		res.status = resp.StatusCode
@@ -512,6 +588,7 @@ func (c *call) checkRetry(_ context.Context, resp *http.Response, err error) (bo
 			res.resp = &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: b}
 		}
 	}
+	c.endTry()
 	if res.err != nil && isTimeout(res.err) {
 		c.timeout = true
 	}
@@ -537,6 +614,8 @@ func (c *call) decide(res tryResult, resp *http.Response) (bool, string) {
 	switch {
 	case res.overflow:
 		return false, "body over the cap"
+	case res.insecure != "":
+		return false, "answer not over TLS 1.2 or later" // another try would use the same RoundTripper
 	case res.err != nil && !res.sent:
 		// Nothing left the client: always safe to send again.
 	case res.err != nil:
@@ -611,6 +690,8 @@ func (tr tryResult) class() string {
 	switch {
 	case tr.overflow:
 		return "body_too_large"
+	case tr.insecure != "":
+		return "tls_below_1.2"
 	case tr.err == nil:
 		return ""
 	case !tr.sent:
@@ -664,6 +745,14 @@ func (c *call) result(doErr error) (*Response, error) {
 			HTTPStatus: last.status,
 			Message: fmt.Sprintf("the response body is over the %d-byte cap (MaxBodyBytes), so the request may have been processed; inquire with the same request ids",
 				t.maxBody),
+			Err: cause,
+		}
+	}
+	if last.insecure != "" {
+		return nil, &paygate.Error{
+			Provider: t.provider, Op: c.r.Op, Outcome: status.Unknown, Code: status.CodeUnavailable,
+			Message: fmt.Sprintf("%s, so the answer is not trusted and the request may have been processed. Set the TLS MinVersion of HTTPClient's RoundTripper to tls.VersionTLS12 or later (or use an *http.Transport), then inquire or resend with the same request ids",
+				last.insecure),
 			Err: cause,
 		}
 	}
@@ -724,7 +813,9 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || (errors.Is(err, strconv.ErrRange) && isInteger(v)) {
+		// Out of int64's range, ParseInt returns ±MaxInt64: a wait longer than any policy allows
+		// is kept as the longest Duration, never dropped to 0 (which would resend at once).
 		if secs <= 0 {
 			return 0
 		}
@@ -737,4 +828,13 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return when.Sub(now)
 	}
 	return 0
+}
+
+// isInteger reports whether s is an optional sign and decimal digits. (ParseInt reports a range error
+// as soon as the digits overflow, before it reaches a character that is not a digit.)
+func isInteger(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }

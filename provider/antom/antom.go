@@ -72,7 +72,11 @@ type Config struct {
 	// WebhookMaxAge is how old a notification's request-time may be; 0 means DefaultWebhookMaxAge and a
 	// negative value turns the age check off (the request-time header is still required and signed).
 	WebhookMaxAge time.Duration
-	// HTTPClient sends the requests; nil means the transport's default client (30 s timeout).
+	// HTTPClient sends the requests; nil means a client with a 30 s timeout. Its Timeout bounds each
+	// try; without one, provider.DefaultTimeout (30 s) does. Its RoundTripper must reach the provider
+	// over TLS 1.2 or later: an *http.Transport is cloned with that floor; any other RoundTripper must
+	// report the connection in http.Response.TLS, or its answers are not trusted (U). See
+	// provider.TransportConfig.HTTPClient.
 	HTTPClient *http.Client
 	// Logger receives Debug entries for every call and try, redacted; nil logs nothing.
 	Logger *zap.Logger

@@ -48,7 +48,11 @@ type Config struct {
 	// idempotency key, so a U refund is never resent and stays U (there is no refund inquiry).
 	RefundSigning bool
 
-	// HTTPClient sends the requests; nil means a client with a 30 s timeout.
+	// HTTPClient sends the requests; nil means a client with a 30 s timeout. Its Timeout bounds each
+	// try; without one, provider.DefaultTimeout (30 s) does. Its RoundTripper must reach the provider
+	// over TLS 1.2 or later: an *http.Transport is cloned with that floor; any other RoundTripper must
+	// report the connection in http.Response.TLS, or its answers are not trusted (U). See
+	// provider.TransportConfig.HTTPClient.
 	HTTPClient *http.Client
 	// Logger receives the adapter's entries, redacted; nil logs nothing.
 	Logger *zap.Logger

@@ -56,8 +56,11 @@ type Config struct {
 	// trust that strips response headers, and fix that gateway instead if you can. A signature that is
 	// present must verify either way. The zero value, false, refuses unsigned replies (U).
 	AllowUnsignedResponses bool
-	// HTTPClient sends the requests; nil uses a client with paygate's timeouts. Its timeout bounds
-	// each try.
+	// HTTPClient sends the requests; nil means a client with a 30 s timeout. Its Timeout bounds each
+	// try; without one, provider.DefaultTimeout (30 s) does. Its RoundTripper must reach the provider
+	// over TLS 1.2 or later: an *http.Transport is cloned with that floor; any other RoundTripper must
+	// report the connection in http.Response.TLS, or its answers are not trusted (U). See
+	// provider.TransportConfig.HTTPClient.
 	HTTPClient *http.Client
 	// Logger receives call logs with secrets, keys and card data redacted; nil logs nothing.
 	Logger *zap.Logger
