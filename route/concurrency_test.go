@@ -110,14 +110,7 @@ func TestConcurrentRefundsOfOneID(t *testing.T) {
 // "not found" proves nothing, and a second order would be made.
 func TestConcurrentCreateInFlightAtNonDedupingProvider(t *testing.T) {
 	a := newFake("a") // declares nothing: creates are not deduped
-	started, release := make(chan struct{}), make(chan struct{})
-	a.onCreate = func(_ context.Context, n int, _ *paygate.CreateRequest) error {
-		if n == 1 {
-			close(started)
-			<-release
-		}
-		return nil
-	}
+	started, release := a.holdFirstCreate()
 	r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{"a": a}, Rules: catchAll("a")})
 	var wg sync.WaitGroup
 	var first *paygate.Payment

@@ -154,14 +154,7 @@ func TestLeaseGivenBackWithEveryAnswer(t *testing.T) {
 func TestLeasedErrorSaysWhatToDo(t *testing.T) {
 	clock := sim.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	a := newFake("a")
-	started, release := make(chan struct{}), make(chan struct{})
-	a.onCreate = func(_ context.Context, n int, _ *paygate.CreateRequest) error {
-		if n == 1 {
-			close(started)
-			<-release
-		}
-		return nil
-	}
+	started, release := a.holdFirstCreate()
 	store := route.NewMemoryStore()
 	cfg := route.Config{Providers: map[string]paygate.Gateway{"a": a}, Rules: catchAll("a"), Store: store, Now: clock.Now, Lease: time.Minute}
 	cfg.Instance = "checkout-1"

@@ -157,6 +157,20 @@ func newFake(name string) *fake {
 		payments: map[string]*paygate.Payment{}, refunds: map[string]*paygate.Refund{}}
 }
 
+// holdFirstCreate makes f's first Create wait until release is closed; started is closed when it
+// arrives. Later creates go through.
+func (f *fake) holdFirstCreate() (started, release chan struct{}) {
+	started, release = make(chan struct{}), make(chan struct{})
+	f.onCreate = func(_ context.Context, n int, _ *paygate.CreateRequest) error {
+		if n == 1 {
+			close(started)
+			<-release
+		}
+		return nil
+	}
+	return started, release
+}
+
 // dedupes makes f declare (and behave) as deduping every op.
 func (f *fake) dedupes() *fake {
 	f.idem = map[paygate.Op]retry.Idempotency{}

@@ -304,14 +304,7 @@ func TestReconcileAfterSkipsYoungEntries(t *testing.T) {
 // create is in flight, and an inquiry now could wrongly find nothing.
 func TestReconcileSkipsEntriesInFlight(t *testing.T) {
 	a := newFake("a")
-	started, release := make(chan struct{}), make(chan struct{})
-	a.onCreate = func(ctx context.Context, n int, _ *paygate.CreateRequest) error {
-		if n == 1 {
-			close(started)
-			<-release
-		}
-		return nil
-	}
+	started, release := a.holdFirstCreate()
 	store := route.NewMemoryStore()
 	r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{"a": a}, Rules: catchAll("a"), Store: store})
 	var wg sync.WaitGroup
