@@ -3,8 +3,10 @@ package route_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -107,7 +109,8 @@ func TestConcurrentRefundsOfOneID(t *testing.T) {
 
 // At a provider that does not dedupe creates, a second create of an id whose first create is still
 // in flight on this router must not be sent: an inquiry cannot see the in-flight create yet, so
-// "not found" proves nothing, and a second order would be made.
+// "not found" proves nothing, and a second order would be made. The second call waits for the first
+// (they share a router) and answers with its payment; if its context ends first, it answers U.
 func TestConcurrentCreateInFlightAtNonDedupingProvider(t *testing.T) {
 	a := newFake("a") // declares nothing: creates are not deduped
 	started, release := a.holdFirstCreate()
@@ -118,11 +121,22 @@ func TestConcurrentCreateInFlightAtNonDedupingProvider(t *testing.T) {
 	wg.Go(func() { first, firstErr = r.Create(context.Background(), createReq("pay-1")) })
 	waitClosed(t, started)
 
-	_, err := r.Create(t.Context(), createReq("pay-1"))
-	requireOutcome(t, err, status.Unknown, "")
+	impatient, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	_, err := r.Create(impatient, createReq("pay-1"))
+	requireOutcome(t, err, status.Unknown, status.CodeInProgress)
+	require.ErrorIs(t, err, route.ErrLeased)
+	require.Error(t, impatient.Err(), "it waited for the call holding the lease until its own context ended")
+	assert.Equal(t, 1, a.Calls(paygate.OpCreate), "and sent nothing")
+
+	var second *paygate.Payment
+	var secondErr error
+	wg.Go(func() { second, secondErr = r.Create(t.Context(), createReq("pay-1")) })
 	close(release)
 	wg.Wait()
 	require.NoError(t, firstErr)
+	require.NoError(t, secondErr, "the waiting call answers once the first has")
+	assert.Equal(t, first.ProviderPaymentID, second.ProviderPaymentID)
 	assert.Equal(t, 1, a.Orders("pay-1"), "one order")
 	assert.Equal(t, 1, a.Calls(paygate.OpCreate))
 
@@ -133,8 +147,8 @@ func TestConcurrentCreateInFlightAtNonDedupingProvider(t *testing.T) {
 	assert.Equal(t, 1, a.Orders("pay-1"))
 }
 
-// At a deduping provider, a failover F to a duplicate of a create still in flight (the provider
-// refusing it while it processes the first) must not move the payment to another provider.
+// At a deduping provider, a failover F to a duplicate of a create (the provider refusing it while
+// it processes the first, or after) must not move the payment to another provider.
 func TestConcurrentCreateRefusedWhileInFlight(t *testing.T) {
 	a := newFake("a").dedupes()
 	started, release := make(chan struct{}), make(chan struct{})
@@ -151,15 +165,17 @@ func TestConcurrentCreateRefusedWhileInFlight(t *testing.T) {
 	b := newMem(t, "b")
 	r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{"a": a, "b": b}, Rules: catchAll("a", "b")})
 	var wg sync.WaitGroup
-	var firstErr error
-	wg.Go(func() { _, firstErr = r.Create(context.Background(), createReq("pay-1")) })
+	var first, second *paygate.Payment
+	var firstErr, secondErr error
+	wg.Go(func() { first, firstErr = r.Create(context.Background(), createReq("pay-1")) })
 	waitClosed(t, started)
-
-	_, err := r.Create(t.Context(), createReq("pay-1"))
-	requireOutcome(t, err, status.Unknown, "")
+	wg.Go(func() { second, secondErr = r.Create(t.Context(), createReq("pay-1")) })
 	close(release)
 	wg.Wait()
 	require.NoError(t, firstErr)
+	require.NoError(t, secondErr, "the refused duplicate is answered by inquiry")
+	assert.Equal(t, first.ProviderPaymentID, second.ProviderPaymentID)
+	assert.Equal(t, "a", second.Provider)
 	assert.Equal(t, 1, a.Orders("pay-1"))
 	assert.Zero(t, totalRequests(b), "nothing moved to b")
 }
@@ -181,16 +197,56 @@ func TestConcurrentRefundInFlightAtNonDedupingProvider(t *testing.T) {
 	a.setPaid("pay-1")
 
 	var wg sync.WaitGroup
-	var firstErr error
-	wg.Go(func() { _, firstErr = r.Refund(context.Background(), refundReq("ref-1", "pay-1", "1.00")) })
+	var first, second *paygate.Refund
+	var firstErr, secondErr error
+	wg.Go(func() { first, firstErr = r.Refund(context.Background(), refundReq("ref-1", "pay-1", "1.00")) })
 	waitClosed(t, started)
-	_, err = r.Refund(t.Context(), refundReq("ref-1", "pay-1", "1.00"))
-	requireOutcome(t, err, status.Unknown, "")
+	impatient, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	_, err = r.Refund(impatient, refundReq("ref-1", "pay-1", "1.00"))
+	requireOutcome(t, err, status.Unknown, status.CodeInProgress)
+	require.ErrorIs(t, err, route.ErrLeased)
+	require.Error(t, impatient.Err(), "it waited until its own context ended")
+
+	wg.Go(func() { second, secondErr = r.Refund(t.Context(), refundReq("ref-1", "pay-1", "1.00")) })
 	close(release)
 	wg.Wait()
 	require.NoError(t, firstErr)
+	require.NoError(t, secondErr)
+	assert.Equal(t, first.ProviderRefundID, second.ProviderRefundID)
 	assert.Equal(t, 1, a.Refunded("ref-1"), "one refund")
 	assert.Equal(t, 1, a.Calls(paygate.OpRefund))
+}
+
+// Two routers in one process with the same Instance, sharing a store, still write different lease
+// tokens: neither takes the other's lease for its own, and neither waits for the other's calls.
+func TestRoutersSharingAnInstanceKeepTheirLeasesApart(t *testing.T) {
+	a := newFake("a") // not deduped: a second send would be a second order
+	started, release := a.holdFirstCreate()
+	store := route.NewMemoryStore()
+	cfg := route.Config{Providers: map[string]paygate.Gateway{"a": a}, Rules: catchAll("a"), Store: store, Instance: "checkout"}
+	one, two := newRouter(t, cfg), newRouter(t, cfg)
+	var wg sync.WaitGroup
+	var firstErr error
+	wg.Go(func() { _, firstErr = one.Create(context.Background(), createReq("pay-1")) })
+	waitClosed(t, started)
+	owner := getEntry(t, store, route.KindPayment, "pay-1").LeaseOwner
+	require.True(t, strings.HasPrefix(owner, "checkout#"), owner)
+
+	_, err := two.Create(t.Context(), createReq("pay-1")) // no deadline: it must not wait
+	requireOutcome(t, err, status.Unknown, status.CodeInProgress)
+	require.ErrorIs(t, err, route.ErrLeased)
+	assert.Contains(t, err.Error(), owner, "names the other router's call")
+	close(release)
+	wg.Wait()
+	require.NoError(t, firstErr)
+	assert.Equal(t, 1, a.Calls(paygate.OpCreate))
+	assert.Equal(t, 1, a.Orders("pay-1"))
+
+	// Their next calls' tokens differ too, though both routers number their calls from 1.
+	_, err = two.Cancel(t.Context(), &paygate.CancelRequest{PaymentRequestID: "pay-1"})
+	require.NoError(t, err)
+	assert.Empty(t, getEntry(t, store, route.KindPayment, "pay-1").LeaseOwner)
 }
 
 // Creates, follow-ups and Reconcile running together never duplicate anything.

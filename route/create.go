@@ -25,7 +25,9 @@ func (r *Router) Create(ctx context.Context, req *paygate.CreateRequest) (*payga
 		return nil, err
 	}
 	h := r.newHold()
-	for range 4 {
+	defer r.finished(h)
+	var over []string
+	for races := 0; races < 4; {
 		e, err := r.store.Get(ctx, KindPayment, req.PaymentRequestID)
 		var p *paygate.Payment
 		switch {
@@ -36,7 +38,11 @@ func (r *Router) Create(ctx context.Context, req *paygate.CreateRequest) (*payga
 		default:
 			p, err = r.createAgain(ctx, h, req, e)
 		}
-		if !errors.Is(err, errRaced) {
+		switch {
+		case r.awaitLease(ctx, err, &over):
+		case errors.Is(err, errRaced):
+			races++
+		default:
 			return p, err
 		}
 	}

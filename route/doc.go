@@ -4,7 +4,8 @@
 // follow-up calls go there and a crash loses nothing.
 //
 // Several instances of a service may share one journal (route/routepg). Each write takes its
-// entry's lease in the compare-and-swap that opens it and gives it back with the answer; a call that
-// meets another call's live lease sends nothing and answers U (ErrLeased), and Reconcile takes over
-// only expired leases. So one payment id never becomes two orders, whichever instances its calls reach.
+// entry's lease in the compare-and-swap that opens it and gives it back with the answer. A call
+// that meets the live lease of another call on the same Router waits for it to return and then
+// answers from the journal; one that meets the lease of another Router's call sends nothing and
+// answers U (ErrLeased) at once. Reconcile takes over only expired leases. So one payment id never becomes two orders, whichever instances its calls reach.
 package route

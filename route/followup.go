@@ -79,13 +79,19 @@ func (r *Router) Cancel(ctx context.Context, req *paygate.CancelRequest) (*payga
 		return nil, err
 	}
 	h := r.newHold()
-	for range 4 {
+	defer r.finished(h)
+	var over []string
+	for races := 0; races < 4; {
 		e, err := r.entryFor(ctx, paygate.OpCancel, KindPayment, req.PaymentRequestID, req.ProviderPaymentID)
 		if err != nil {
 			return nil, err
 		}
 		p, err := r.cancel(ctx, h, req, e)
-		if !errors.Is(err, errRaced) {
+		switch {
+		case r.awaitLease(ctx, err, &over):
+		case errors.Is(err, errRaced):
+			races++
+		default:
 			return p, err
 		}
 	}

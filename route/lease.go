@@ -4,29 +4,84 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/status"
 )
 
-// ErrLeased is in the error of a call that found its journal entry leased by another call (on this
-// router or on another machine sharing the Store): that call may be sending a write for the same id
-// right now, so this one sent nothing and answered U. Call again with the same id once the lease
-// has ended (Entry.LeaseUntil), or Inquire.
+// ErrLeased is in the error of a call that found its journal entry leased by another call (on
+// another router sharing the Store, or on this router when the caller's context ended while it
+// waited): that call may be sending a write for the same id right now, so this one sent nothing and
+// answered U. Call again with the same id once the lease has ended (Entry.LeaseUntil), or Inquire.
 var ErrLeased = errors.New("route: another call holds the journal entry's lease")
+
+// leaseHeld is the cause of a leased U: which call holds the lease. It is ErrLeased for errors.Is.
+type leaseHeld struct{ owner string }
+
+func (l *leaseHeld) Error() string        { return ErrLeased.Error() + " (" + l.owner + ")" }
+func (l *leaseHeld) Is(target error) bool { return target == ErrLeased }
 
 // hold is one router call's claim on journal entries: the token it writes as the lease owner, and,
 // while it holds a lease, the moment (by this machine's clock) its provider calls must end.
 type hold struct {
 	token string
-	until time.Time // zero while no lease is held
+	until time.Time     // zero while no lease is held
+	ended chan struct{} // closed when the call returns (finished)
 }
 
-// newHold returns the hold of a new call, with a token no other call of any router shares.
+// newHold returns the hold of a new call, with a token no other call of any router shares: the
+// router's Instance, a random number drawn when the router was made (two routers may share an
+// Instance, in one process or in two), and the call's number on this router. The call is listed as
+// running until finished(h).
 func (r *Router) newHold() *hold {
-	return &hold{token: r.instance + "#" + strconv.FormatUint(r.calls.Add(1), 10)}
+	h := &hold{token: r.tokenPrefix + strconv.FormatUint(r.calls.Add(1), 10), ended: make(chan struct{})}
+	r.runningMu.Lock()
+	r.running[h.token] = h.ended
+	r.runningMu.Unlock()
+	return h
+}
+
+// finished ends h's call: calls of this router waiting for its lease go on.
+func (r *Router) finished(h *hold) {
+	r.runningMu.Lock()
+	delete(r.running, h.token)
+	r.runningMu.Unlock()
+	close(h.ended)
+}
+
+// awaitLease decides what a call does about err. If err is a leased U for a lease held by a call of
+// this router, it waits until that call has returned (it may have created the payment this call
+// would answer with) and reports true: read the entry again. It reports false (answer err) for any
+// other error, when ctx ends first, and for a lease held by another router: that call may be on
+// another machine, which this one cannot watch, so its lease answers U at once. over holds the
+// tokens of this router's calls already seen to have returned, so that a lease one of them could not
+// give back (the journal write failed; it expires) is waited for only once.
+func (r *Router) awaitLease(ctx context.Context, err error, over *[]string) bool {
+	var lh *leaseHeld
+	if !errors.As(err, &lh) || !strings.HasPrefix(lh.owner, r.tokenPrefix) {
+		return false
+	}
+	r.runningMu.Lock()
+	ended, running := r.running[lh.owner]
+	r.runningMu.Unlock()
+	if !running {
+		if slices.Contains(*over, lh.owner) {
+			return false
+		}
+		*over = append(*over, lh.owner)
+		return true
+	}
+	select {
+	case <-ended:
+		*over = append(*over, lh.owner)
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // Leased reports whether a call holds e's lease at now: it may be writing to a provider.
@@ -111,7 +166,7 @@ func leased(op paygate.Op, e *Entry) *paygate.Error {
 		what = "refund"
 	}
 	return &paygate.Error{
-		Provider: Name, Op: op, Outcome: status.Unknown, Code: status.CodeInProgress, Err: ErrLeased,
+		Provider: Name, Op: op, Outcome: status.Unknown, Code: status.CodeInProgress, Err: &leaseHeld{owner: e.LeaseOwner},
 		Message: fmt.Sprintf("another call (%s) is working on %s %q right now and may be sending it to %s; this call sent nothing: call again with the same id after %s, or Inquire",
 			e.LeaseOwner, what, e.RequestID, e.Provider, e.LeaseUntil.UTC().Format(time.RFC3339)),
 	}

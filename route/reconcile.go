@@ -71,6 +71,7 @@ func (r *Router) reconcile(ctx context.Context, e *Entry) (why string, skip bool
 		return fmt.Sprintf("provider %q is not configured", e.Provider), false
 	}
 	h := r.newHold()
+	defer r.finished(h)
 	switch err := r.claim(ctx, h, e, e.Open, false, nil); {
 	case errors.Is(err, errRaced):
 		return "", true

@@ -24,9 +24,11 @@ func (r *Router) Refund(ctx context.Context, req *paygate.RefundRequest) (*payga
 		return nil, neverCreated(paygate.OpRefund, pe)
 	}
 	h := r.newHold()
+	defer r.finished(h)
+	var over []string
 	send := *req
 	send.PaymentRequestID, send.ProviderPaymentID = pe.RequestID, pe.ProviderID
-	for range 4 {
+	for races := 0; races < 4; {
 		re, err := r.store.Get(ctx, KindRefund, req.RefundRequestID)
 		var f *paygate.Refund
 		switch {
@@ -39,7 +41,11 @@ func (r *Router) Refund(ctx context.Context, req *paygate.RefundRequest) (*payga
 		default:
 			f, err = r.refundAgain(ctx, h, re, &send)
 		}
-		if !errors.Is(err, errRaced) {
+		switch {
+		case r.awaitLease(ctx, err, &over):
+		case errors.Is(err, errRaced):
+			races++
+		default:
 			return f, err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -39,16 +40,19 @@ type Config struct {
 	Breaker BreakerSettings
 	// Lease is how long one call may hold a journal entry while it writes (create, cancel, refund,
 	// or Reconcile settling it); zero means DefaultLease. Every write takes the entry's lease in the
-	// same compare-and-swap that opens it, and gives it back with the answer. While another call, on
-	// this router or on another machine sharing the Store, holds a live lease, a call with the same id
-	// sends nothing and answers U (CodeInProgress, ErrLeased), and Reconcile leaves the entry alone.
+	// same compare-and-swap that opens it, and gives it back with the answer. A call that meets the
+	// live lease of another call on this Router waits for that call to return (or for its own context
+	// to end: then U), and answers from what it recorded. While a call of another Router sharing the
+	// Store (another machine) holds a live lease, a call with the same id sends nothing and answers U
+	// at once (CodeInProgress, ErrLeased). Reconcile leaves leased entries alone.
 	// The call holding the lease is cut off (its context ends) at 90% of Lease, so its write cannot
 	// still be on its way when the lease ends; the rest allows for clocks that differ between
 	// machines. A lease left by a crashed process expires after Lease, and Reconcile takes it over.
 	// Set it above the longest call you expect, retries and resolution by inquiry included.
 	Lease time.Duration
 	// Instance names this router in the leases it takes, for the errors and logs of other routers
-	// that meet them; empty means the host name and process id.
+	// that meet them; empty means the host name and process id. Lease owners add a random number
+	// drawn per Router, so routers that share an Instance still keep their leases apart.
 	Instance string
 	// ReconcileAfter is optional tuning for several machines sharing the Store: how old an open
 	// journal entry must be before Reconcile touches it, or before a call with the same id takes "not
@@ -80,7 +84,11 @@ type Router struct {
 	now      func() time.Time
 	lease    time.Duration
 	instance string
-	calls    atomic.Uint64 // numbers this router's calls, for their lease tokens
+
+	tokenPrefix string        // Instance, "#", a random number, ".": every lease token this router writes starts so
+	calls       atomic.Uint64 // numbers this router's calls, for their lease tokens
+	runningMu   sync.Mutex
+	running     map[string]chan struct{} // this router's calls now running, by token: closed when one returns
 }
 
 // DefaultLease is Config.Lease when it is zero: above retry.Default's longest call (three sends of
@@ -108,6 +116,8 @@ func New(cfg Config) (*Router, error) {
 		host, _ := os.Hostname()
 		r.instance = host + "/" + strconv.Itoa(os.Getpid())
 	}
+	r.tokenPrefix = fmt.Sprintf("%s#%016x.", r.instance, rand.Uint64())
+	r.running = map[string]chan struct{}{}
 	if r.store == nil {
 		r.store = NewMemoryStore()
 	}

@@ -55,10 +55,10 @@ type Entry struct {
 	// it to providers that have no refund inquiry but dedupe refunds.
 	Refund *paygate.RefundRequest
 	// LeaseOwner and LeaseUntil are the lease of the call working on the entry: the call's token (its
-	// router's Config.Instance and a number) and, by that router's clock, when the lease ends. A call
-	// takes the lease in the Put that opens its write and gives it back in the Put that records the
-	// answer; while it is live, other calls with the same id send nothing and Reconcile skips the
-	// entry. Empty and zero when no call holds it (a crashed call's lease simply expires).
+	// router's Config.Instance, a random number per Router, and the call's number) and, by that
+	// router's clock, when the lease ends. A call takes the lease in the Put that opens its write and
+	// gives it back in the Put that records the answer; while it is live, other calls with the same id
+	// send nothing (on the same Router they wait for it) and Reconcile skips the entry. Empty and zero when no call holds it (a crashed call's lease simply expires).
 	LeaseOwner string
 	LeaseUntil time.Time
 	// Version counts the entry's writes. Put accepts an entry only if Version equals the stored one (0
