@@ -24,29 +24,17 @@ func (r *Router) Create(ctx context.Context, req *paygate.CreateRequest) (*payga
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	h := r.newHold()
-	defer r.finished(h)
-	var over []string
-	for races := 0; races < 4; {
+	return underHold(ctx, r, paygate.OpCreate, func(h *hold) (*paygate.Payment, error) {
 		e, err := r.store.Get(ctx, KindPayment, req.PaymentRequestID)
-		var p *paygate.Payment
 		switch {
 		case errors.Is(err, ErrNotFound):
-			p, err = r.createNew(ctx, h, req)
+			return r.createNew(ctx, h, req)
 		case err != nil:
 			return nil, journalError(paygate.OpCreate, false, err)
 		default:
-			p, err = r.createAgain(ctx, h, req, e)
+			return r.createAgain(ctx, h, req, e)
 		}
-		switch {
-		case r.awaitLease(ctx, err, &over):
-		case errors.Is(err, errRaced):
-			races++
-		default:
-			return p, err
-		}
-	}
-	return nil, journalError(paygate.OpCreate, false, errors.New("the journal entry kept changing under concurrent calls"))
+	})
 }
 
 func (r *Router) createNew(ctx context.Context, h *hold, req *paygate.CreateRequest) (*paygate.Payment, error) {

@@ -78,24 +78,13 @@ func (r *Router) Cancel(ctx context.Context, req *paygate.CancelRequest) (*payga
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	h := r.newHold()
-	defer r.finished(h)
-	var over []string
-	for races := 0; races < 4; {
+	return underHold(ctx, r, paygate.OpCancel, func(h *hold) (*paygate.Payment, error) {
 		e, err := r.entryFor(ctx, paygate.OpCancel, KindPayment, req.PaymentRequestID, req.ProviderPaymentID)
 		if err != nil {
 			return nil, err
 		}
-		p, err := r.cancel(ctx, h, req, e)
-		switch {
-		case r.awaitLease(ctx, err, &over):
-		case errors.Is(err, errRaced):
-			races++
-		default:
-			return p, err
-		}
-	}
-	return nil, journalError(paygate.OpCancel, false, errors.New("the journal entry kept changing under concurrent calls"))
+		return r.cancel(ctx, h, req, e)
+	})
 }
 
 func (r *Router) cancel(ctx context.Context, h *hold, req *paygate.CancelRequest, e *Entry) (*paygate.Payment, error) {

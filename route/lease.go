@@ -45,6 +45,18 @@ func (r *Router) newHold() *hold {
 	return h
 }
 
+// letters writes n in base 26, as 14 letters: a lease token's random part. Digits there could line up
+// with the call number into something the redactor takes for a card number (it joins digit groups
+// across '.', '-', '_' and ' '), and errors naming the holder would show asterisks.
+func letters(n uint64) string {
+	var b [14]byte
+	for i := range b {
+		b[i] = byte('a' + n%26)
+		n /= 26
+	}
+	return string(b[:])
+}
+
 // finished ends h's call: calls of this router waiting for its lease go on.
 func (r *Router) finished(h *hold) {
 	r.runningMu.Lock()
@@ -82,6 +94,27 @@ func (r *Router) awaitLease(ctx context.Context, err error, over *[]string) bool
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// underHold runs attempt, one call's try at its journal entry, with a new hold until it answers:
+// again (from the entry as stored now) after another call wrote the entry first, at most four times,
+// and after waiting for a call of this router that held the entry's lease (awaitLease).
+func underHold[T any](ctx context.Context, r *Router, op paygate.Op, attempt func(h *hold) (T, error)) (T, error) {
+	h := r.newHold()
+	defer r.finished(h)
+	var over []string
+	for races := 0; races < 4; {
+		v, err := attempt(h)
+		switch {
+		case r.awaitLease(ctx, err, &over):
+		case errors.Is(err, errRaced):
+			races++
+		default:
+			return v, err
+		}
+	}
+	var zero T
+	return zero, journalError(op, false, errors.New("the journal entry kept changing under concurrent calls"))
 }
 
 // Leased reports whether a call holds e's lease at now: it may be writing to a provider.

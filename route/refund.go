@@ -23,33 +23,21 @@ func (r *Router) Refund(ctx context.Context, req *paygate.RefundRequest) (*payga
 	if !pe.exists() && pe.Open == "" {
 		return nil, neverCreated(paygate.OpRefund, pe)
 	}
-	h := r.newHold()
-	defer r.finished(h)
-	var over []string
 	send := *req
 	send.PaymentRequestID, send.ProviderPaymentID = pe.RequestID, pe.ProviderID
-	for races := 0; races < 4; {
+	return underHold(ctx, r, paygate.OpRefund, func(h *hold) (*paygate.Refund, error) {
 		re, err := r.store.Get(ctx, KindRefund, req.RefundRequestID)
-		var f *paygate.Refund
 		switch {
 		case errors.Is(err, ErrNotFound):
 			re = &Entry{Kind: KindRefund, RequestID: req.RefundRequestID, Provider: pe.Provider,
 				PaymentRequestID: pe.RequestID, ProviderPaymentID: pe.ProviderID, Amount: req.Amount, CreatedAt: r.now()}
-			f, err = r.sendRefund(ctx, h, re, &send, false)
+			return r.sendRefund(ctx, h, re, &send, false)
 		case err != nil:
 			return nil, journalError(paygate.OpRefund, false, err)
 		default:
-			f, err = r.refundAgain(ctx, h, re, &send)
+			return r.refundAgain(ctx, h, re, &send)
 		}
-		switch {
-		case r.awaitLease(ctx, err, &over):
-		case errors.Is(err, errRaced):
-			races++
-		default:
-			return f, err
-		}
-	}
-	return nil, journalError(paygate.OpRefund, false, errors.New("the journal entry kept changing under concurrent calls"))
+	})
 }
 
 // sendRefund journals the refund as open, taking its lease, sends it to its owner and records the
