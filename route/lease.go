@@ -45,9 +45,17 @@ func (r *Router) newHold() *hold {
 	return h
 }
 
-// letters writes n in base 26, as 14 letters: a lease token's random part. Digits there could line up
-// with the call number into something the redactor takes for a card number (it joins digit groups
-// across '.', '-', '_' and ' '), and errors naming the holder would show asterisks.
+// tokenPrefix starts every lease token of a Router: its Instance, and a random number drawn when it
+// was made (two routers may share an Instance, in one process or in two); newHold adds the call's
+// number.
+func tokenPrefix(instance string, random uint64) string {
+	return instance + "#" + letters(random) + "/"
+}
+
+// letters writes n in base 26, as 14 letters: a lease token's random part. The errors that name a
+// lease's holder are redacted, so a token must not look like a secret: digits there could line up
+// with the call number into a card number (the redactor joins digit groups across '.', '-', '_' and
+// ' '), and before a ':' or '=' letters could spell a secret's key ("…cvn:1"). So letters, then '/'.
 func letters(n uint64) string {
 	var b [14]byte
 	for i := range b {

@@ -85,7 +85,7 @@ type Router struct {
 	lease    time.Duration
 	instance string
 
-	tokenPrefix string        // Instance, "#", a random number in letters, ":": every lease token this router writes starts so
+	tokenPrefix string        // Instance, "#", a random number in letters, "/": every lease token this router writes starts so
 	calls       atomic.Uint64 // numbers this router's calls, for their lease tokens
 	runningMu   sync.Mutex
 	running     map[string]chan struct{} // this router's calls now running, by token: closed when one returns
@@ -116,7 +116,7 @@ func New(cfg Config) (*Router, error) {
 		host, _ := os.Hostname()
 		r.instance = host + "/" + strconv.Itoa(os.Getpid())
 	}
-	r.tokenPrefix = r.instance + "#" + letters(rand.Uint64()) + ":"
+	r.tokenPrefix = tokenPrefix(r.instance, rand.Uint64())
 	r.running = map[string]chan struct{}{}
 	if r.store == nil {
 		r.store = NewMemoryStore()
