@@ -33,10 +33,8 @@ type hold struct {
 	ended chan struct{} // closed when the call returns (finished)
 }
 
-// newHold returns the hold of a new call, with a token no other call of any router shares: the
-// router's Instance, a random number drawn when the router was made (two routers may share an
-// Instance, in one process or in two), and the call's number on this router. The call is listed as
-// running until finished(h).
+// newHold returns the hold of a new call, with a token no other call of any router shares (the
+// router's tokenPrefix and the call's number). The call is listed as running until finished(h).
 func (r *Router) newHold() *hold {
 	h := &hold{token: r.tokenPrefix + strconv.FormatUint(r.calls.Add(1), 10), ended: make(chan struct{})}
 	r.runningMu.Lock()

@@ -83,7 +83,6 @@ type Router struct {
 	log      *zap.Logger
 	now      func() time.Time
 	lease    time.Duration
-	instance string
 
 	tokenPrefix string        // Instance, "#", a random number in letters, "/": every lease token this router writes starts so
 	calls       atomic.Uint64 // numbers this router's calls, for their lease tokens
@@ -104,7 +103,7 @@ func New(cfg Config) (*Router, error) {
 	r := &Router{
 		cfg: cfg, store: cfg.Store, gateways: map[string]paygate.Gateway{},
 		breakers: map[string]*gobreaker.TwoStepCircuitBreaker[struct{}]{},
-		log:      cfg.Logger, now: cfg.Now, lease: cfg.Lease, instance: cfg.Instance,
+		log:      cfg.Logger, now: cfg.Now, lease: cfg.Lease,
 	}
 	if r.lease == 0 {
 		r.lease = DefaultLease
@@ -112,11 +111,12 @@ func New(cfg Config) (*Router, error) {
 	if r.lease < time.Second {
 		return nil, fmt.Errorf("route: Config.Lease is %s: a lease shorter than a second would cut off calls before a provider answers; leave it zero for %s", cfg.Lease, DefaultLease)
 	}
-	if r.instance == "" {
+	instance := cfg.Instance
+	if instance == "" {
 		host, _ := os.Hostname()
-		r.instance = host + "/" + strconv.Itoa(os.Getpid())
+		instance = host + "/" + strconv.Itoa(os.Getpid())
 	}
-	r.tokenPrefix = tokenPrefix(r.instance, rand.Uint64())
+	r.tokenPrefix = tokenPrefix(instance, rand.Uint64())
 	r.running = map[string]chan struct{}{}
 	if r.store == nil {
 		r.store = NewMemoryStore()
