@@ -69,6 +69,8 @@ func TestRunUsage(t *testing.T) {
 		{"bad refund signing", []string{"inquire", "--provider", "vai247", "--refund-signing", "maybe"}, exitUsage, "", "--refund-signing"},
 		{"adapter refuses its config", []string{"inquire", "--provider", "waffo", "--id", "x"}, exitUsage, "", "waffo"},
 		{"soak with bad numbers", []string{"soak", "--payments", "-1"}, exitUsage, "", "--payments"},
+		{"soak with an unreachable journal", []string{"soak", "--payments", "1", "--postgres", "postgres://nobody@127.0.0.1:1/x?connect_timeout=5"},
+			exitFailure, "", "the --postgres journal could not be opened; check the URL"},
 		{"sim with a bad speedup", []string{"sim", "--webhook-speedup", "0"}, exitUsage, "", "--webhook-speedup"},
 		{"vai247 webhooks without a secret", []string{"webhook", "listen", "--provider", "vai247", "--app-id", "a", "--api-key", "k", "--store-id", "s"},
 			exitUsage, "", "--webhook-secret SECRET (or @FILE) or set VAI247_WEBHOOK_SECRET"},

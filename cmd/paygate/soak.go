@@ -30,7 +30,7 @@ func runSoak(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	if *pg != "" {
 		store, err := routepg.Open(ctx, *pg, routepg.Options{Table: "paygate_soak_" + randomID()})
 		if err != nil {
-			return exitFailure, err
+			return exitFailure, fmt.Errorf("the --postgres journal could not be opened; check the URL (postgres://USER@HOST:PORT/DATABASE) and that the server is running and reachable: %w", err)
 		}
 		defer store.Close()
 		cfg.Store = store
