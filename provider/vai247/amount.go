@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -82,6 +83,11 @@ func parseAmount(raw json.RawMessage, currency string) (money.Amount, error) {
 	}
 	if !d.Shift(int32(rule.digits)).IsInteger() {
 		return money.Amount{}, fmt.Errorf("amount %s has more than the %d decimal places of %s", provider.Excerpt(s), rule.digits, currency)
+	}
+	// Checked before the decimal is written out, which money.Parse's error would quote: "1e300"
+	// expanded to 300 digits.
+	if largest := decimal.New(math.MaxInt64, -int32(rule.digits)); d.GreaterThan(largest) {
+		return money.Amount{}, fmt.Errorf("amount %s is too large: a %s amount is at most %s", provider.Excerpt(s), currency, largest)
 	}
 	return money.Parse(d.StringFixed(int32(rule.digits)), currency)
 }

@@ -100,6 +100,18 @@ func TestParseAmountBothWays(t *testing.T) {
 			assert.True(t, money.MustParse(tt.want, tt.currency).Equal(got), "got %s", got)
 		})
 	}
+	// A huge amount is refused with a short message that quotes it as VAI247 wrote it (before the
+	// fix, money.Parse's error carried "1e300" expanded to 300 digits).
+	for _, tt := range []struct{ raw, currency, want string }{
+		{`1e300`, "USD", `amount "1e300" is too large: a USD amount is at most 92233720368547758.07`},
+		{`"1e300"`, "USD", `amount "1e300" is too large: a USD amount is at most 92233720368547758.07`},
+		{`1E+30`, "KHR", `amount "1E+30" is too large: a KHR amount is at most 9223372036854775807`},
+		{`92233720368547758.08`, "USD", `amount "92233720368547758.08" is too large: a USD amount is at most 92233720368547758.07`},
+	} {
+		_, err := parseAmount(json.RawMessage(tt.raw), tt.currency)
+		require.Error(t, err, tt.raw)
+		assert.Equal(t, tt.want, err.Error(), tt.raw)
+	}
 	// Round trip: what we write reads back equal.
 	for _, v := range []money.Amount{money.MustParse("19.99", "USD"), money.MustParse("0.10", "USD"), money.MustParse("10000", "USD"),
 		money.MustParse("400", "KHR"), money.MustParse("40000000", "KHR")} {
