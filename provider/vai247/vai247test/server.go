@@ -46,6 +46,10 @@
 // URL set with SetWebhookURL, as VAI247's dashboard would, and are retried on Config.WebhookSchedule
 // until answered 200 {"status":"received"}.
 // Responses are not signed (VAI247 does not sign them), so a CorruptSignature fault answers 500.
+//
+// Every field it reads or writes is listed in Fields with the doc section it comes from, and a test
+// pins every reply, notification and request body to that table. No reply or notification carries
+// the merchant's reference_id: VAI247 documents none that does.
 package vai247test
 
 import (
