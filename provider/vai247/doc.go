@@ -68,6 +68,18 @@
 // refund.completed to EventRefundUpdated (SUCCEEDED, the refunded amount), and answers 200
 // {"status":"received"}. Other event names are acknowledged and not passed on.
 //
+// What an Event holds, and where from: VAI247's notification is {event, order_id, amount, currency,
+// status, timestamp} and nothing else (vai247test.Fields lists every field of every message with its
+// doc page). Payment events carry ProviderPaymentID (order_id), Status and ProviderStatus (status),
+// Amount (amount in currency, exact), Refunded (the whole amount when status is refunded) and
+// UpdatedAt (timestamp). Refund events carry ProviderPaymentID (order_id), Status SUCCEEDED,
+// ProviderStatus (status: the order's, refunded or partially_refunded), Amount (the refunded amount)
+// and UpdatedAt. PaymentRequestID, MerchantOrderID, RefundRequestID and ProviderRefundID are always
+// empty: no notification and no reply carries them (the transaction-detail inquiry answers
+// {transaction_id, order_id, amount, currency, status, created_at, updated_at}; reference_id is sent
+// but never read back), so no lookup could fill them and the handler makes none. Match events to
+// orders by ProviderPaymentID, which Create returned next to the PaymentRequestID.
+//
 // # S/F/U and idempotency
 //
 // Idempotency (retry.Declarer) declares: create is not deduped but may be resent (Orphan, below);

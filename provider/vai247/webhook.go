@@ -59,6 +59,10 @@ var webhookEvents = map[string]paygate.EventType{
 // context: an error answers 500, so VAI247 sends it again; nil answers 200 {"status":"received"}. The
 // event id is derived from the notification's content, so a repeated delivery has the same id: dedupe
 // on it. fn must not be nil.
+//
+// VAI247's notifications name the order only by its own id: an event's ProviderPaymentID is set, its
+// PaymentRequestID (and a refund's RefundRequestID and ProviderRefundID) never are, since VAI247
+// sends them nowhere (see the package doc). Keep Create's ProviderPaymentID with the order to match.
 func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error) http.Handler {
 	if fn == nil {
 		panic("vai247: WebhookHandler needs a function to receive the events")
