@@ -85,7 +85,9 @@ func TestWebhooksEndToEnd(t *testing.T) {
 			assert.True(t, pay.Payment.Amount.Equal(req.Amount))
 			assert.Equal(t, paygate.EventRefundUpdated, ref.Type)
 			assert.Equal(t, status.RefundSucceeded, ref.Refund.Status)
-			assert.True(t, ref.Refund.Amount.IsZero(), "Waffo's refund notifications name no currency: inquire the refund for its amount")
+			assert.Equal(t, "5.00 USD", ref.Refund.Amount.String(), "the amount in the order's currency, which the adapter looks up: Waffo's refund notifications name none")
+			assert.Equal(t, "r"+req.PaymentRequestID, ref.Refund.RefundRequestID)
+			assert.Equal(t, p.ProviderPaymentID, ref.Refund.ProviderPaymentID)
 			assert.NotEmpty(t, ref.Refund.ProviderRefundID)
 			for _, d := range srv.Webhooks().Deliveries() {
 				assert.True(t, d.Acked, "Waffo accepted the signed success reply")
@@ -222,7 +224,13 @@ func TestWebhookFreshness(t *testing.T) {
 			result := map[string]any{"paymentRequestId": "p1", "acquiringOrderId": "W1", "orderStatus": "PAY_SUCCESS", "orderCurrency": "USD", "orderAmount": "1.00"}
 			field := "orderUpdatedAt"
 			if c.event == "REFUND_NOTIFICATION" {
-				result = map[string]any{"refundRequestId": "r1", "acquiringOrderId": "W1", "acquiringRefundOrderId": "R1", "refundAmount": "1.00", "refundStatus": "ORDER_FULLY_REFUNDED"}
+				// A refund event is completed by looking up its order's currency: the order must exist.
+				_, err := gw.Create(ctx(t), createRequest("p1", "1.00", "USD"))
+				require.NoError(t, err)
+				require.NoError(t, srv.Settle(ctx(t), "p1", sim.Pay))
+				ref, err := gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: "r1", PaymentRequestID: "p1", Amount: money.MustParse("1.00", "USD")})
+				require.NoError(t, err)
+				result = map[string]any{"refundRequestId": "r1", "acquiringOrderId": ref.ProviderPaymentID, "acquiringRefundOrderId": ref.ProviderRefundID, "refundAmount": "1.00", "refundStatus": "ORDER_FULLY_REFUNDED"}
 				field = "refundUpdatedAt"
 			}
 			if c.at != "" {
