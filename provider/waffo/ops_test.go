@@ -391,3 +391,39 @@ func TestInquiryBodiesCarryOnlyTheirIDs(t *testing.T) {
 		})
 	}
 }
+
+// Every request the adapter sends carries only fields Waffo documents for its endpoint (the
+// simulator's table from the API reference and the SDK's params types).
+func TestRequestsCarryOnlyDocumentedFields(t *testing.T) {
+	gw, srv := setup(t, waffotest.Config{})
+	req := createRequest("docf1", "20.00", "USD")
+	req.Customer.Country, req.Customer.Phone, req.Customer.IP, req.Customer.UserAgent = "ID", "+62800", "10.0.0.1", "ua"
+	req.Method = paygate.Method{Type: "EWALLET", Name: "DANA", Country: "ID"}
+	req.Metadata = map[string]string{"cart": "c1"}
+	req.ExpiresAt = time.Now().Add(time.Hour)
+	req.ProviderOptions = []any{&CreateOptions{
+		UserCurrency: "USD", CancelRedirectURL: "https://m.example/c", SubMerchantID: "sub1", UserFirstName: "A", UserLastName: "B",
+		ProductName: "ONE_TIME_PAYMENT", CashierLanguage: "en-HK", PayMethodProperties: "{}",
+		Goods:   &Goods{GoodsName: "g", GoodsURL: "https://m.example/g"},
+		Risk:    &RiskData{UserType: "Individual"},
+		Address: &Address{City: "Jakarta", AddressCountryCode: "IDN"},
+	}}
+	_, err := gw.Create(ctx(t), req)
+	require.NoError(t, err)
+	_, err = gw.Inquire(ctx(t), &paygate.InquireRequest{PaymentRequestID: "docf1"})
+	require.NoError(t, err)
+	require.NoError(t, srv.Settle(ctx(t), "docf1", sim.Pay))
+	_, err = gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: "docr1", PaymentRequestID: "docf1", Amount: money.MustParse("1.00", "USD"),
+		Reason: "r", NotifyURL: "https://m.example/rn", ProviderOptions: []any{&RefundOptions{MerchantRefundOrderID: "mr1", ExtendInfo: `{"a":"b"}`}}})
+	require.NoError(t, err)
+	_, err = gw.InquireRefund(ctx(t), &paygate.InquireRefundRequest{RefundRequestID: "docr1"})
+	require.NoError(t, err)
+	_, err = gw.Create(ctx(t), createRequest("docf2", "20.00", "USD"))
+	require.NoError(t, err)
+	_, err = gw.Cancel(ctx(t), &paygate.CancelRequest{PaymentRequestID: "docf2"})
+	require.NoError(t, err)
+	for _, op := range []paygate.Op{paygate.OpCreate, paygate.OpInquire, paygate.OpCancel, paygate.OpRefund, paygate.OpInquireRefund} {
+		assert.NotZero(t, srv.Ledger().RequestsOf(op), "the test sends %s", op)
+	}
+	assert.Empty(t, srv.Undocumented(), "fields Waffo does not document for the endpoint")
+}

@@ -201,6 +201,7 @@ func (s *Server) process(r *http.Request, body []byte, fn func(*request) reply) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.noteUndocumented(endpointOf(r.URL.Path), q.fields)
 	return s.simReply(fn(q))
 }
 

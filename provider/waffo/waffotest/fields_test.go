@@ -202,3 +202,26 @@ func TestReplyFieldsNameTheirSources(t *testing.T) {
 		}
 	}
 }
+
+// The simulator notices request fields Waffo does not document, without refusing them (Waffo
+// documents no such refusal).
+func TestUndocumentedRequestFieldsAreNoticed(t *testing.T) {
+	c := newClient(t, waffotest.Config{})
+	body := c.createBody("u1", "10.00", "USD")
+	body["userInfo"].(map[string]any)["userCountryCode"] = "IDN"
+	body["brandInfo"] = map[string]any{"cashierDisplayName": "Shop"}
+	require.Equal(t, "0", c.post("/order/create", body, nil).Code)
+	assert.Empty(t, c.srv.Undocumented(), "documented fields only")
+
+	inquiry := map[string]any{"paymentRequestId": "u1", "merchantInfo": map[string]any{"merchantId": c.srv.MerchantID}}
+	assert.Equal(t, "0", c.post("/order/inquiry", inquiry, nil).Code, "not refused")
+	assert.Equal(t, "A0009", c.post("/refund/inquiry", map[string]any{"refundRequestId": "x", "refundCurrency": "USD"}, nil).Code)
+	body = c.createBody("u2", "10.00", "USD")
+	body["userInfo"].(map[string]any)["userNickname"] = "n"
+	c.post("/order/create", body, nil)
+	assert.Equal(t, []string{"/order/inquiry merchantInfo", "/refund/inquiry refundCurrency", "/order/create userInfo.userNickname"}, c.srv.Undocumented())
+
+	for _, ep := range []string{"/order/create", "/order/inquiry", "/order/cancel", "/order/refund", "/refund/inquiry"} {
+		assert.NotEmpty(t, waffotest.RequestFields(ep), ep)
+	}
+}
