@@ -54,7 +54,10 @@ func WebhookAcked(status int, body []byte) bool {
 // {"message":"success"}, signed with the merchant key; when fn fails it replies {"message":"failed"}
 // so Waffo retries. Waffo may deliver a notification more than once and out of order: Event.ID is the
 // same for duplicates, and fn should inquire when order matters. Waffo's refund notifications name no
-// currency, so Event.Refund.Amount is empty unless one is given; InquireRefund returns it.
+// currency and may name no order, and a payment notification may leave out its ids or amount: before
+// fn, the handler completes the event by inquiry (see complete), so Event.Refund.Amount and
+// Event.Payment.Amount are exact amounts with their currency; when that lookup fails it answers
+// {"message":"failed"} without calling fn, and Waffo retries.
 func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
