@@ -225,3 +225,12 @@ func TestUndocumentedRequestFieldsAreNoticed(t *testing.T) {
 		assert.NotEmpty(t, waffotest.RequestFields(ep), ep)
 	}
 }
+
+// Waffo's error-code reference answers A0004 (permission denied, e.g. a merchantId that does not
+// match the API key) with HTTP 401.
+func TestPermissionDeniedIsHTTP401(t *testing.T) {
+	c := newClient(t, waffotest.Config{})
+	a := c.post("/order/cancel", map[string]any{"paymentRequestId": "x", "merchantId": "1000000999", "orderRequestedAt": "2026-11-21T08:00:00.000Z"}, nil)
+	assert.Equal(t, "A0004", a.Code)
+	assert.Equal(t, http.StatusUnauthorized, a.status)
+}
