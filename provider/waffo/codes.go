@@ -21,7 +21,7 @@ var codeTable = map[string]codeRow{
 	"A0001": {"invalid API key", status.Failure, status.CodeAuthentication, "Waffo refused the API key: check Config.APIKey"},
 	"A0002": {"invalid signature", status.Failure, status.CodeAuthentication, "Waffo refused the request signature: check Config.PrivateKey and that Waffo holds its public key"},
 	"A0003": {"parameter validation failed", status.Failure, status.CodeInvalidRequest, "Waffo refused a parameter: fix it and send the request under a new request id"},
-	"A0004": {"permission denied", status.Failure, status.CodePermissionDenied, "the merchant may not do this: ask Waffo to enable it"},
+	"A0004": {"permission denied", status.Failure, status.CodePermissionDenied, "check that Config.MerchantID (" + EnvMerchantID + ") is the merchant id of Config.APIKey (" + EnvAPIKey + "); if it is, ask Waffo to enable this operation"},
 	"A0005": {"merchant limit exceeded", status.Failure, status.CodeLimitExceeded, "the merchant limit is exceeded: wait for it to reset or ask Waffo to raise it"},
 	"A0006": {"abnormal merchant status", status.Failure, status.CodePermissionDenied, "the merchant account is not in a usable status: contact Waffo"},
 	"A0007": {"unsupported currency", status.Failure, status.CodeUnsupportedCurrency, "the currency is not supported for this merchant: nothing was created, another provider may be tried"},

@@ -71,7 +71,16 @@
 // body names none, so a refund in another currency is F INVALID_REQUEST before anything is sent; the
 // inquiry also yields the acquiringOrderId Waffo needs when only a PaymentRequestID is given. A create
 // or cancel answered ORDER_CLOSE is followed by an inquiry, which tells a failure or expiry from a
-// cancel.
+// cancel. No refund message of Waffo's names a currency (the SDK's RefundOrderData, InquiryRefundData
+// and RefundNotificationResult have none): Refund reads the reply's amount in the request's currency,
+// and InquireRefund inquires the order its reply names (acquiringOrderId, origPaymentRequestId) for it.
+//
+// # Countries
+//
+// Waffo's country fields take ISO 3166-1 alpha-3 ("IDN"); paygate's Customer.Country and
+// Method.Country are alpha-2. The adapter converts them (userCountryCode, payMethodCountry) with the
+// ISO 3166 table of github.com/biter777/countries, and refuses, as F INVALID_REQUEST before sending, a
+// code that names no country.
 //
 // # Webhooks
 //
@@ -81,6 +90,13 @@
 // {"message":"failed"} so Waffo retries (8 tries over about 20.6 hours: now, 30 s, 1 min, 4 min,
 // 30 min, 4 h, 8 h, 8 h). Waffo notifications carry no event id and no header timestamp: Event.ID is
 // derived from the order or refund, its status and update time, so duplicates share it.
+//
+// Before the merchant's function sees an event, what the notification left out is looked up: a refund
+// notification's amount gets its order's currency (from an order inquiry by the acquiringOrderId or
+// origPaymentRequestId it carries, or from a refund inquiry when it names no order, as on Waffo's
+// event-types page), with the order's id and the refund's ids; a payment notification without
+// paymentRequestId or amount is completed by an order inquiry. The state reported is the
+// notification's. When a lookup fails the handler answers {"message":"failed"}, and Waffo retries.
 //
 // Freshness is bounded by the update time in the body, which Waffo's signature covers and its retries
 // repeat: orderUpdatedAt for PAYMENT_NOTIFICATION, refundUpdatedAt for REFUND_NOTIFICATION (the fields

@@ -137,7 +137,8 @@ func (g *Gateway) createBody(req *paygate.CreateRequest) ([]byte, error) {
 	l.need("Customer.Email", req.Customer.Email, "userInfo.userEmail")
 	l.max("Customer.Email", req.Customer.Email, maxEmailLen)
 	l.max("Customer.Phone", req.Customer.Phone, maxPhoneLen)
-	l.max("Customer.Country", req.Customer.Country, maxCountryLen)
+	userCountry := l.country("Customer.Country", req.Customer.Country)
+	methodCountry := l.country("Method.Country", req.Method.Country)
 	l.max("Customer.Terminal", req.Customer.Terminal, maxTerminalLen)
 	l.max("Customer.IP", req.Customer.IP, maxIPLen)
 	l.max("Customer.UserAgent", req.Customer.UserAgent, maxUserAgentLen)
@@ -173,14 +174,14 @@ func (g *Gateway) createBody(req *paygate.CreateRequest) ([]byte, error) {
 		MerchantInfo: merchantInfo{MerchantID: g.merchantID, SubMerchantID: opts.SubMerchantID},
 		UserInfo: userInfo{
 			UserID: req.Customer.ID, UserEmail: req.Customer.Email, UserTerminal: orDefault(req.Customer.Terminal, defaultTerminal),
-			UserPhone: req.Customer.Phone, UserCountryCode: req.Customer.Country,
+			UserPhone: req.Customer.Phone, UserCountryCode: userCountry,
 			UserFirstName: opts.UserFirstName, UserLastName: opts.UserLastName,
 			UserBrowserIP: req.Customer.IP, UserAgent: req.Customer.UserAgent,
 		},
 		GoodsInfo: opts.Goods,
 		PaymentInfo: paymentInfo{
 			ProductName: orDefault(opts.ProductName, defaultProductName), PayMethodType: req.Method.Type,
-			PayMethodName: req.Method.Name, PayMethodCountry: req.Method.Country,
+			PayMethodName: req.Method.Name, PayMethodCountry: methodCountry,
 			PayMethodProperties: opts.PayMethodProperties, CashierLanguage: opts.CashierLanguage,
 		},
 		RiskData: opts.Risk, AddressInfo: opts.Address,
@@ -280,7 +281,7 @@ func (g *Gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (*pa
 	if err != nil {
 		return nil, err
 	}
-	data, err := g.call(ctx, paygate.OpInquire, pathInquire, inquireBody{orderRef: ref, MerchantInfo: merchantInfo{MerchantID: g.merchantID}},
+	data, err := g.call(ctx, paygate.OpInquire, pathInquire, inquireBody{orderRef: ref},
 		paymentIDs(req.PaymentRequestID, req.ProviderPaymentID))
 	if err != nil {
 		return nil, err
@@ -424,10 +425,6 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*payg
 	if err := json.Unmarshal(data, &d); err != nil {
 		return nil, g.unknown(paygate.OpRefund, nil, status.CodeProviderError, "Waffo's refund reply does not parse: inquire the refund with the same id", err)
 	}
-	if d.RefundCurrency != "" && d.RefundCurrency != req.Amount.Currency() {
-		return nil, g.unknown(paygate.OpRefund, nil, status.CodeProviderError,
-			fmt.Sprintf("Waffo's refund reply is in %s, not the %s sent: inquire the refund before acting", d.RefundCurrency, req.Amount.Currency()), nil)
-	}
 	r, err := g.refund(paygate.OpRefund, d, req.Amount.Currency())
 	if err != nil {
 		return nil, err
@@ -458,7 +455,7 @@ func (g *Gateway) InquireRefund(ctx context.Context, req *paygate.InquireRefundR
 		return nil, err
 	}
 	data, err := g.call(ctx, paygate.OpInquireRefund, pathInquireRefund, inquireRefundBody{
-		RefundRequestID: req.RefundRequestID, AcquiringRefundOrderID: req.ProviderRefundID, MerchantInfo: merchantInfo{MerchantID: g.merchantID},
+		RefundRequestID: req.RefundRequestID, AcquiringRefundOrderID: req.ProviderRefundID,
 	}, refundIDs(req.RefundRequestID, req.ProviderRefundID))
 	if err != nil {
 		return nil, err
@@ -467,11 +464,62 @@ func (g *Gateway) InquireRefund(ctx context.Context, req *paygate.InquireRefundR
 	if err := json.Unmarshal(data, &d); err != nil {
 		return nil, g.unknown(paygate.OpInquireRefund, nil, status.CodeProviderError, "Waffo's refund inquiry reply does not parse: inquire again", err)
 	}
-	return g.refund(paygate.OpInquireRefund, d, d.RefundCurrency)
+	r, err := g.refund(paygate.OpInquireRefund, d, "")
+	if err != nil {
+		return nil, err
+	}
+	// The reply names no currency; the refund is in its order's, which the order inquiry gives.
+	order, err := g.refundOrder(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.withRefundAmount(paygate.OpInquireRefund, r, d, order); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// refundOrder looks up the order a refund belongs to, by the acquiringOrderId or origPaymentRequestId
+// that Waffo's refund inquiry reply carries: Waffo's refund messages name no currency, and a refund is
+// always in its order's. Any failure is U for the refund read: the refund is there, its amount is not
+// yet known, and asking again is safe.
+func (g *Gateway) refundOrder(ctx context.Context, d refundData) (*paygate.Payment, error) {
+	if d.AcquiringOrderID == "" && d.OrigPaymentRequestID == "" {
+		return nil, g.unknown(paygate.OpInquireRefund, nil, status.CodeProviderError,
+			"Waffo's refund message names no order (acquiringOrderId, origPaymentRequestId), so its currency cannot be looked up: inquire the refund again", nil)
+	}
+	order, err := g.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: d.OrigPaymentRequestID, ProviderPaymentID: d.AcquiringOrderID})
+	if err != nil {
+		return nil, g.unknown(paygate.OpInquireRefund, nil, status.CodeProviderError,
+			"Waffo named the refund's order, but looking it up for the refund's currency failed: inquire the refund again", err)
+	}
+	if order.Amount.IsZero() {
+		return nil, g.unknown(paygate.OpInquireRefund, nil, status.CodeProviderError,
+			"Waffo's order inquiry returned no amount, so the refund's currency is not known: inquire the refund again", nil)
+	}
+	return order, nil
+}
+
+// withRefundAmount sets r's amount from Waffo's refundAmount in the order's currency, and fills the
+// order's ids where the refund message left them out.
+func (g *Gateway) withRefundAmount(op paygate.Op, r *paygate.Refund, d refundData, order *paygate.Payment) error {
+	if r.ProviderPaymentID == "" {
+		r.ProviderPaymentID = order.ProviderPaymentID
+	}
+	if d.RefundAmount == "" {
+		return nil
+	}
+	a, err := ParseAmount(d.RefundAmount, order.Amount.Currency())
+	if err != nil {
+		return g.unknown(op, nil, status.CodeProviderError,
+			fmt.Sprintf("Waffo's refund amount %q does not parse in the order's currency %s: inquire again, and report it", d.RefundAmount, order.Amount.Currency()), err)
+	}
+	r.Amount = a
+	return nil
 }
 
 // refund maps a Waffo refund. currency is the refund's currency when known (Waffo refunds in the
-// order's currency); without it the amount is left empty.
+// order's currency and names it in no refund message); without it the amount is left empty.
 func (g *Gateway) refund(op paygate.Op, d refundData, currency string) (*paygate.Refund, error) {
 	if d.AcquiringRefundOrderID == "" && d.RefundRequestID == "" {
 		return nil, g.unknown(op, nil, status.CodeProviderError, "Waffo's reply names no refund: inquire again", nil)

@@ -129,8 +129,8 @@ func TestCreateBody(t *testing.T) {
 	assert.Equal(t, "https://merchant.example/return", b["failedRedirectUrl"])
 	assert.Equal(t, "https://m.example/cancel", b["cancelRedirectUrl"])
 	assert.Equal(t, map[string]any{"merchantId": "1000000201"}, b["merchantInfo"])
-	assert.Equal(t, map[string]any{"userId": "u1", "userEmail": "buyer@example.com", "userTerminal": "WEB", "userCountryCode": "ID"}, b["userInfo"])
-	assert.Equal(t, map[string]any{"productName": "ONE_TIME_PAYMENT", "payMethodType": "EWALLET", "payMethodName": "DANA", "payMethodCountry": "ID"}, b["paymentInfo"])
+	assert.Equal(t, map[string]any{"userId": "u1", "userEmail": "buyer@example.com", "userTerminal": "WEB", "userCountryCode": "IDN"}, b["userInfo"], "Waffo's country fields are alpha-3")
+	assert.Equal(t, map[string]any{"productName": "ONE_TIME_PAYMENT", "payMethodType": "EWALLET", "payMethodName": "DANA", "payMethodCountry": "IDN"}, b["paymentInfo"])
 	assert.Equal(t, map[string]any{"goodsName": "Game", "goodsUrl": "https://m.example/g"}, b["goodsInfo"])
 	assert.Equal(t, map[string]any{"userIsNew": "No"}, b["riskData"])
 	assert.Equal(t, map[string]any{"cashierDisplayName": "Shop"}, b["brandInfo"])
@@ -280,4 +280,150 @@ func TestClosedOrdersKeepTheirReason(t *testing.T) {
 	p, err = gw.Inquire(ctx(t), &paygate.InquireRequest{PaymentRequestID: cancelled.PaymentRequestID})
 	require.NoError(t, err)
 	assert.Equal(t, status.PaymentCanceled, p.Status, "a final status does not change with the reader's clock")
+}
+
+// Waffo's country fields are ISO 3166-1 alpha-3 (payMethodCountry "IDN" in its docs); paygate's are
+// alpha-2. A code of the right form that names no country cannot be converted, and is refused
+// before anything is sent.
+func TestCountryCodes(t *testing.T) {
+	gw := &Gateway{merchantID: "1000000201", now: time.Now}
+	for _, c := range []struct {
+		customer, method string
+		wantUser, wantPM string
+		wantErr          string // the field refused; "" for none
+	}{
+		{"ID", "ID", "IDN", "IDN", ""},
+		{"PH", "", "PHL", "", ""},
+		{"", "TH", "", "THA", ""},
+		{"GB", "US", "GBR", "USA", ""},
+		{"", "", "", "", ""},
+		{"XX", "", "", "", "Customer.Country"},
+		{"UK", "", "", "", "Customer.Country"}, // an alias the table knows, not an ISO 3166-1 code
+		{"", "AA", "", "", "Method.Country"},
+	} {
+		t.Run(c.customer+"/"+c.method, func(t *testing.T) {
+			req := createRequest("cc1", "1.00", "USD")
+			req.Customer.Country, req.Method.Country = c.customer, c.method
+			raw, err := gw.createBody(req)
+			if c.wantErr != "" {
+				var pe *paygate.Error
+				require.ErrorAs(t, err, &pe)
+				assert.Equal(t, status.Failure, pe.Outcome)
+				assert.Equal(t, status.CodeInvalidRequest, pe.Code)
+				assert.Equal(t, c.wantErr, pe.Field)
+				assert.Contains(t, pe.Message, "ISO 3166-1")
+				return
+			}
+			require.NoError(t, err)
+			var b struct {
+				UserInfo    map[string]any `json:"userInfo"`
+				PaymentInfo map[string]any `json:"paymentInfo"`
+			}
+			require.NoError(t, json.Unmarshal(raw, &b))
+			assert.Equal(t, c.wantUser, orEmpty(b.UserInfo["userCountryCode"]))
+			assert.Equal(t, c.wantPM, orEmpty(b.PaymentInfo["payMethodCountry"]))
+		})
+	}
+
+	// Nothing reaches Waffo when the country cannot be converted.
+	gw2, srv := setup(t, waffotest.Config{})
+	req := createRequest("cc2", "1.00", "USD")
+	req.Customer.Country = "XX"
+	_, err := gw2.Create(ctx(t), req)
+	assert.Equal(t, status.Failure, paygate.OutcomeOf(err))
+	assert.Zero(t, srv.Ledger().RequestsOf(paygate.OpCreate), "refused before the network")
+}
+
+func orEmpty(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// Waffo's refund replies and notifications name no currency (the SDK's RefundOrderData and
+// InquiryRefundData have none): the refund's amount is read in its order's currency, which Refund
+// knows from the request and InquireRefund learns from an order inquiry.
+func TestRefundAmountsCarryTheOrdersCurrency(t *testing.T) {
+	for _, c := range []struct{ paid, refund string }{
+		{"25.00 USD", "5.00 USD"},
+		{"150000 IDR", "49000 IDR"}, // Waffo writes IDR without decimals
+		{"3000 JPY", "3000 JPY"},
+	} {
+		t.Run(c.refund, func(t *testing.T) {
+			gw, srv := setup(t, waffotest.Config{})
+			paid, refund := strings.Fields(c.paid), strings.Fields(c.refund)
+			req := createRequest("rc-"+paid[1], paid[0], paid[1])
+			_, err := gw.Create(ctx(t), req)
+			require.NoError(t, err)
+			require.NoError(t, srv.Settle(ctx(t), req.PaymentRequestID, sim.Pay))
+			r, err := gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: "rr-" + paid[1], PaymentRequestID: req.PaymentRequestID,
+				Amount: money.MustParse(refund[0], refund[1])})
+			require.NoError(t, err)
+			assert.True(t, r.Amount.Equal(money.MustParse(refund[0], refund[1])))
+
+			q, err := gw.InquireRefund(ctx(t), &paygate.InquireRefundRequest{RefundRequestID: "rr-" + paid[1]})
+			require.NoError(t, err)
+			want := money.MustParse(refund[0], refund[1])
+			assert.True(t, q.Amount.Equal(want), "an exact amount with its currency: got %s, want %s", q.Amount, want)
+			assert.Equal(t, r.ProviderPaymentID, q.ProviderPaymentID)
+			assert.Equal(t, r.ProviderRefundID, q.ProviderRefundID)
+			assert.Equal(t, "rr-"+paid[1], q.RefundRequestID)
+		})
+	}
+}
+
+// The inquiry bodies carry only the order's or refund's id, as the SDK's InquiryOrderParams and
+// InquiryRefundParams do: no merchantInfo.
+func TestInquiryBodiesCarryOnlyTheirIDs(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		body any
+		want string
+	}{
+		{"order", inquireBody{orderRef: orderRef{PaymentRequestID: "p1", AcquiringOrderID: "W1"}}, `{"paymentRequestId":"p1","acquiringOrderId":"W1"}`},
+		{"order by request id", inquireBody{orderRef: orderRef{PaymentRequestID: "p1"}}, `{"paymentRequestId":"p1"}`},
+		{"refund", inquireRefundBody{RefundRequestID: "r1"}, `{"refundRequestId":"r1"}`},
+		{"refund by Waffo's id", inquireRefundBody{AcquiringRefundOrderID: "R1"}, `{"acquiringRefundOrderId":"R1"}`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b, err := json.Marshal(c.body)
+			require.NoError(t, err)
+			assert.JSONEq(t, c.want, string(b))
+		})
+	}
+}
+
+// Every request the adapter sends carries only fields Waffo documents for its endpoint (the
+// simulator's table from the API reference and the SDK's params types).
+func TestRequestsCarryOnlyDocumentedFields(t *testing.T) {
+	gw, srv := setup(t, waffotest.Config{})
+	req := createRequest("docf1", "20.00", "USD")
+	req.Customer.Country, req.Customer.Phone, req.Customer.IP, req.Customer.UserAgent = "ID", "+62800", "10.0.0.1", "ua"
+	req.Method = paygate.Method{Type: "EWALLET", Name: "DANA", Country: "ID"}
+	req.Metadata = map[string]string{"cart": "c1"}
+	req.ExpiresAt = time.Now().Add(time.Hour)
+	req.ProviderOptions = []any{&CreateOptions{
+		UserCurrency: "USD", CancelRedirectURL: "https://m.example/c", SubMerchantID: "sub1", UserFirstName: "A", UserLastName: "B",
+		ProductName: "ONE_TIME_PAYMENT", CashierLanguage: "en-HK", PayMethodProperties: "{}",
+		Goods:   &Goods{GoodsName: "g", GoodsURL: "https://m.example/g"},
+		Risk:    &RiskData{UserType: "Individual"},
+		Address: &Address{City: "Jakarta", AddressCountryCode: "IDN"},
+	}}
+	_, err := gw.Create(ctx(t), req)
+	require.NoError(t, err)
+	_, err = gw.Inquire(ctx(t), &paygate.InquireRequest{PaymentRequestID: "docf1"})
+	require.NoError(t, err)
+	require.NoError(t, srv.Settle(ctx(t), "docf1", sim.Pay))
+	_, err = gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: "docr1", PaymentRequestID: "docf1", Amount: money.MustParse("1.00", "USD"),
+		Reason: "r", NotifyURL: "https://m.example/rn", ProviderOptions: []any{&RefundOptions{MerchantRefundOrderID: "mr1", ExtendInfo: `{"a":"b"}`}}})
+	require.NoError(t, err)
+	_, err = gw.InquireRefund(ctx(t), &paygate.InquireRefundRequest{RefundRequestID: "docr1"})
+	require.NoError(t, err)
+	_, err = gw.Create(ctx(t), createRequest("docf2", "20.00", "USD"))
+	require.NoError(t, err)
+	_, err = gw.Cancel(ctx(t), &paygate.CancelRequest{PaymentRequestID: "docf2"})
+	require.NoError(t, err)
+	for _, op := range []paygate.Op{paygate.OpCreate, paygate.OpInquire, paygate.OpCancel, paygate.OpRefund, paygate.OpInquireRefund} {
+		assert.NotZero(t, srv.Ledger().RequestsOf(op), "the test sends %s", op)
+	}
+	assert.Empty(t, srv.Undocumented(), "fields Waffo does not document for the endpoint")
 }

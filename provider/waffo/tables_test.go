@@ -431,3 +431,34 @@ func TestReplyHandling(t *testing.T) {
 		})
 	}
 }
+
+// Advice that names settings names both the Go field and its environment variable, and never
+// contradicts what Waffo said.
+func TestSettingsAdvice(t *testing.T) {
+	other, err := waffotest.GenerateKeys()
+	require.NoError(t, err)
+	for _, c := range []struct {
+		name    string
+		adjust  func(*Config)
+		outcome status.Outcome
+		want    []string
+	}{
+		// Waffo says "merchantId does not match the API key" (A0004): check the pair, not "ask Waffo".
+		{"wrong merchant id", func(c *Config) { c.MerchantID = "1000000999" }, status.Failure,
+			[]string{"Config.MerchantID (WAFFO_MERCHANT_ID)", "Config.APIKey (WAFFO_API_KEY)"}},
+		// A reply signed by a key we do not hold is not a result (U), but the likely cause is named.
+		{"wrong Waffo public key", func(c *Config) { c.WaffoPublicKey = other.WaffoPublicKey }, status.Unknown,
+			[]string{"Config.WaffoPublicKey (WAFFO_PUBLIC_KEY)"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			gw, _ := setup(t, waffotest.Config{}, c.adjust, func(cfg *Config) { cfg.Retry.MaxAttempts = 1 })
+			_, err := gw.Create(ctx(t), createRequest("adv1", "10.00", "USD"))
+			var pe *paygate.Error
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, c.outcome, pe.Outcome)
+			for _, w := range c.want {
+				assert.Contains(t, pe.Message, w)
+			}
+		})
+	}
+}

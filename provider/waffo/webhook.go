@@ -54,7 +54,10 @@ func WebhookAcked(status int, body []byte) bool {
 // {"message":"success"}, signed with the merchant key; when fn fails it replies {"message":"failed"}
 // so Waffo retries. Waffo may deliver a notification more than once and out of order: Event.ID is the
 // same for duplicates, and fn should inquire when order matters. Waffo's refund notifications name no
-// currency, so Event.Refund.Amount is empty unless one is given; InquireRefund returns it.
+// currency and may name no order, and a payment notification may leave out its ids or amount: before
+// fn, the handler completes the event by inquiry (see complete), so Event.Refund.Amount and
+// Event.Payment.Amount are exact amounts with their currency; when that lookup fails it answers
+// {"message":"failed"} without calling fn, and Waffo retries.
 func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -78,7 +81,8 @@ func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error)
 			http.Error(w, "signature missing or wrong", http.StatusUnauthorized)
 			return
 		}
-		ev, at, err := g.event(body)
+		n, err := g.readNotification(body)
+		ev, at := n.ev, n.at
 		if err != nil {
 			g.log.Warn("waffo webhook refused: the notification cannot be read", zap.Error(err))
 			g.reply(w, http.StatusBadRequest, replyFailed)
@@ -94,6 +98,14 @@ func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error)
 			g.log.Warn("waffo webhook refused: a replay or a broken clock", zap.String("event_id", ev.ID),
 				zap.Duration("age", age.Round(time.Second)), zap.Duration("max_age", g.maxAge))
 			g.reply(w, http.StatusUnauthorized, replyFailed)
+			return
+		}
+		// Waffo's notifications may leave out the merchant's ids and, for refunds, never name a
+		// currency: what is missing is looked up before fn sees the event. A lookup that fails
+		// answers "failed", so Waffo sends the notification again later.
+		if err := g.complete(r.Context(), n); err != nil {
+			g.log.Warn("waffo webhook: completing the event by inquiry failed; Waffo will retry", zap.String("event_id", ev.ID), zap.Error(err))
+			g.reply(w, http.StatusOK, replyFailed)
 			return
 		}
 		if err := fn(r.Context(), ev); err != nil {
@@ -122,13 +134,27 @@ type webhookPayload struct {
 	Result    json.RawMessage `json:"result"`
 }
 
-// event reads a verified notification and the time of the update it reports (orderUpdatedAt,
-// refundUpdatedAt; zero when the notification has none). It returns nil for event types paygate does
-// not model.
+// notification is a verified notification as read: the event, the time of the update it reports
+// (orderUpdatedAt, refundUpdatedAt; zero when it has none) and, for a refund, the raw refund, since its
+// amount needs the order's currency before the event is complete.
+type notification struct {
+	ev     *paygate.Event
+	at     time.Time
+	refund *refundData
+}
+
+// event reads a verified notification without completing it; nil for event types paygate does not model.
 func (g *Gateway) event(body []byte) (*paygate.Event, time.Time, error) {
+	n, err := g.readNotification(body)
+	return n.ev, n.at, err
+}
+
+// readNotification reads a verified notification. Its event is nil for event types paygate does not
+// model.
+func (g *Gateway) readNotification(body []byte) (notification, error) {
 	var p webhookPayload
 	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, time.Time{}, err
+		return notification{}, err
 	}
 	inner := p.Result
 	if t := bytes.TrimSpace(inner); len(t) == 0 || string(t) == "null" {
@@ -138,43 +164,95 @@ func (g *Gateway) event(body []byte) (*paygate.Event, time.Time, error) {
 	case eventPayment:
 		var d orderData
 		if err := json.Unmarshal(inner, &d); err != nil {
-			return nil, time.Time{}, err
+			return notification{}, err
 		}
 		at, err := updatedAt("orderUpdatedAt", d.OrderUpdatedAt)
 		if err != nil {
-			return nil, time.Time{}, err
+			return notification{}, err
 		}
 		pay, err := g.payment(paygate.OpInquire, d, closeReason{})
 		if err != nil {
-			return nil, time.Time{}, err
+			return notification{}, err
 		}
-		return &paygate.Event{
+		return notification{ev: &paygate.Event{
 			ID:   eventID(p.EventType, d.AcquiringOrderID, d.PaymentRequestID, d.OrderStatus, d.OrderUpdatedAt),
 			Type: paygate.EventPaymentUpdated, Provider: Name, Payment: pay,
-		}, at, nil
+		}, at: at}, nil
 	case eventRefund:
 		var d refundData
 		if err := json.Unmarshal(inner, &d); err != nil {
-			return nil, time.Time{}, err
+			return notification{}, err
 		}
 		at, err := updatedAt("refundUpdatedAt", d.RefundUpdatedAt)
 		if err != nil {
-			return nil, time.Time{}, err
+			return notification{}, err
 		}
-		ref, err := g.refund(paygate.OpInquireRefund, d, d.RefundCurrency)
+		ref, err := g.refund(paygate.OpInquireRefund, d, "")
 		if err != nil {
-			return nil, time.Time{}, err
+			return notification{}, err
 		}
-		return &paygate.Event{
+		return notification{ev: &paygate.Event{
 			ID:   eventID(p.EventType, d.AcquiringRefundOrderID, d.RefundRequestID, d.RefundStatus, d.RefundUpdatedAt),
 			Type: paygate.EventRefundUpdated, Provider: Name, Refund: ref,
-		}, at, nil
+		}, at: at, refund: &d}, nil
 	case "":
-		return nil, time.Time{}, errors.New("the notification has no eventType")
+		return notification{}, errors.New("the notification has no eventType")
 	default:
 		g.log.Info("waffo webhook: event type not modelled by paygate; acknowledged", zap.String("event_type", p.EventType))
-		return nil, time.Time{}, nil
+		return notification{}, nil
 	}
+}
+
+// complete fills in what a notification left out, from inquiries: for a payment, the paymentRequestId,
+// merchantOrderId and amount (the SDK's type holds them all, but each is optional); for a refund, the
+// currency of its amount (Waffo's refund notifications never name one: it is the order's), the order's
+// id, and the refund's ids and amount when missing. The state the notification reports is kept.
+func (g *Gateway) complete(ctx context.Context, n notification) error {
+	if p := n.ev.Payment; p != nil {
+		if p.PaymentRequestID != "" && !p.Amount.IsZero() {
+			return nil
+		}
+		q, err := g.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: p.PaymentRequestID, ProviderPaymentID: p.ProviderPaymentID})
+		if err != nil {
+			return err
+		}
+		p.PaymentRequestID = orDefault(p.PaymentRequestID, q.PaymentRequestID)
+		p.MerchantOrderID = orDefault(p.MerchantOrderID, q.MerchantOrderID)
+		if p.Amount.IsZero() {
+			p.Amount = q.Amount
+		}
+		return nil
+	}
+	r, d := n.ev.Refund, n.refund
+	if r == nil || d == nil {
+		return nil
+	}
+	if d.RefundAmount != "" && (d.AcquiringOrderID != "" || d.OrigPaymentRequestID != "") {
+		order, err := g.refundOrder(ctx, *d)
+		if err != nil {
+			return err
+		}
+		return g.withRefundAmount(paygate.OpInquireRefund, r, *d, order)
+	}
+	// The notification names no order (the shape on Waffo's event-types page) or no amount: the
+	// refund inquiry gives both, and the order's currency with them.
+	q, err := g.InquireRefund(ctx, &paygate.InquireRefundRequest{RefundRequestID: r.RefundRequestID, ProviderRefundID: r.ProviderRefundID})
+	if err != nil {
+		return err
+	}
+	r.RefundRequestID = orDefault(r.RefundRequestID, q.RefundRequestID)
+	r.ProviderRefundID = orDefault(r.ProviderRefundID, q.ProviderRefundID)
+	r.ProviderPaymentID = orDefault(r.ProviderPaymentID, q.ProviderPaymentID)
+	if d.RefundAmount == "" {
+		r.Amount = q.Amount
+		return nil
+	}
+	a, err := ParseAmount(d.RefundAmount, q.Amount.Currency())
+	if err != nil {
+		return fmt.Errorf("the notification's refundAmount %q does not parse in the order's currency %s: %w", d.RefundAmount, q.Amount.Currency(), err)
+	}
+	r.Amount = a
+	return nil
 }
 
 // updatedAt reads a notification's update time, which bounds its freshness; zero when it has none.

@@ -85,7 +85,9 @@ func TestWebhooksEndToEnd(t *testing.T) {
 			assert.True(t, pay.Payment.Amount.Equal(req.Amount))
 			assert.Equal(t, paygate.EventRefundUpdated, ref.Type)
 			assert.Equal(t, status.RefundSucceeded, ref.Refund.Status)
-			assert.True(t, ref.Refund.Amount.IsZero(), "Waffo's refund notifications name no currency: inquire the refund for its amount")
+			assert.Equal(t, "5.00 USD", ref.Refund.Amount.String(), "the amount in the order's currency, which the adapter looks up: Waffo's refund notifications name none")
+			assert.Equal(t, "r"+req.PaymentRequestID, ref.Refund.RefundRequestID)
+			assert.Equal(t, p.ProviderPaymentID, ref.Refund.ProviderPaymentID)
 			assert.NotEmpty(t, ref.Refund.ProviderRefundID)
 			for _, d := range srv.Webhooks().Deliveries() {
 				assert.True(t, d.Acked, "Waffo accepted the signed success reply")
@@ -222,7 +224,13 @@ func TestWebhookFreshness(t *testing.T) {
 			result := map[string]any{"paymentRequestId": "p1", "acquiringOrderId": "W1", "orderStatus": "PAY_SUCCESS", "orderCurrency": "USD", "orderAmount": "1.00"}
 			field := "orderUpdatedAt"
 			if c.event == "REFUND_NOTIFICATION" {
-				result = map[string]any{"refundRequestId": "r1", "acquiringOrderId": "W1", "acquiringRefundOrderId": "R1", "refundAmount": "1.00", "refundStatus": "ORDER_FULLY_REFUNDED"}
+				// A refund event is completed by looking up its order's currency: the order must exist.
+				_, err := gw.Create(ctx(t), createRequest("p1", "1.00", "USD"))
+				require.NoError(t, err)
+				require.NoError(t, srv.Settle(ctx(t), "p1", sim.Pay))
+				ref, err := gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: "r1", PaymentRequestID: "p1", Amount: money.MustParse("1.00", "USD")})
+				require.NoError(t, err)
+				result = map[string]any{"refundRequestId": "r1", "acquiringOrderId": ref.ProviderPaymentID, "acquiringRefundOrderId": ref.ProviderRefundID, "refundAmount": "1.00", "refundStatus": "ORDER_FULLY_REFUNDED"}
 				field = "refundUpdatedAt"
 			}
 			if c.at != "" {
@@ -308,4 +316,91 @@ func mustBase64(t *testing.T, s string) []byte {
 	b, err := base64.StdEncoding.DecodeString(s)
 	require.NoError(t, err)
 	return b
+}
+
+// Notifications shaped as on Waffo's event-types page (flat, no order id on a refund, no currency on
+// any refund message) reach the merchant complete: ids and an exact amount with currency, from an
+// inquiry. When the lookup fails, Waffo is told to retry and the merchant sees nothing.
+func TestWebhookEventsAreCompletedByInquiry(t *testing.T) {
+	gw, srv := setup(t, waffotest.Config{})
+	req := createRequest("wc1", "150000", "IDR")
+	_, err := gw.Create(ctx(t), req)
+	require.NoError(t, err)
+	require.NoError(t, srv.Settle(ctx(t), "wc1", sim.Pay))
+	ref, err := gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: "wcr1", PaymentRequestID: "wc1", Amount: money.MustParse("50000", "IDR")})
+	require.NoError(t, err)
+	k, err := provider.ParsePrivateKey(srv.Keys.WaffoPrivateKey)
+	require.NoError(t, err)
+
+	for _, c := range []struct {
+		name     string
+		body     map[string]any
+		acked    bool
+		wantPay  *paygate.Payment
+		wantRef  *paygate.Refund
+		inquires int // lookups the handler makes
+	}{
+		{"refund as on the events page", map[string]any{"eventType": "REFUND_NOTIFICATION", "acquiringRefundOrderId": ref.ProviderRefundID,
+			"refundRequestId": "wcr1", "refundStatus": "ORDER_PARTIALLY_REFUNDED", "refundAmount": "50000"}, true, nil,
+			&paygate.Refund{RefundRequestID: "wcr1", ProviderRefundID: ref.ProviderRefundID, ProviderPaymentID: ref.ProviderPaymentID,
+				Amount: money.MustParse("50000", "IDR")}, 2},
+		{"refund as the SDK's type, naming its order", map[string]any{"eventType": "REFUND_NOTIFICATION", "result": map[string]any{
+			"acquiringRefundOrderId": ref.ProviderRefundID, "refundRequestId": "wcr1", "acquiringOrderId": ref.ProviderPaymentID,
+			"origPaymentRequestId": "wc1", "refundStatus": "ORDER_PARTIALLY_REFUNDED", "refundAmount": "50000"}}, true, nil,
+			&paygate.Refund{RefundRequestID: "wcr1", ProviderRefundID: ref.ProviderRefundID, ProviderPaymentID: ref.ProviderPaymentID,
+				Amount: money.MustParse("50000", "IDR")}, 1},
+		{"refund without amount", map[string]any{"eventType": "REFUND_NOTIFICATION", "acquiringRefundOrderId": ref.ProviderRefundID,
+			"refundStatus": "ORDER_PARTIALLY_REFUNDED"}, true, nil,
+			&paygate.Refund{RefundRequestID: "wcr1", ProviderRefundID: ref.ProviderRefundID, ProviderPaymentID: ref.ProviderPaymentID,
+				Amount: money.MustParse("50000", "IDR")}, 2},
+		{"payment without ids or amount", map[string]any{"eventType": "PAYMENT_NOTIFICATION", "acquiringOrderId": ref.ProviderPaymentID,
+			"orderStatus": "PAY_SUCCESS"}, true,
+			&paygate.Payment{PaymentRequestID: "wc1", MerchantOrderID: "wc1", ProviderPaymentID: ref.ProviderPaymentID, Amount: money.MustParse("150000", "IDR")}, nil, 1},
+		{"payment as on the events page", map[string]any{"eventType": "PAYMENT_NOTIFICATION", "acquiringOrderId": ref.ProviderPaymentID,
+			"merchantOrderId": "wc1", "paymentRequestId": "wc1", "orderStatus": "PAY_SUCCESS", "orderAmount": "150000", "orderCurrency": "IDR",
+			"finalDealAmount": "150000"}, true,
+			&paygate.Payment{PaymentRequestID: "wc1", MerchantOrderID: "wc1", ProviderPaymentID: ref.ProviderPaymentID, Amount: money.MustParse("150000", "IDR")}, nil, 0},
+		{"refund Waffo cannot find", map[string]any{"eventType": "REFUND_NOTIFICATION", "acquiringRefundOrderId": "R-none",
+			"refundRequestId": "none", "refundStatus": "ORDER_FULLY_REFUNDED", "refundAmount": "1"}, false, nil, nil, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			body, err := json.Marshal(c.body)
+			require.NoError(t, err)
+			sig, err := signBody(k, body)
+			require.NoError(t, err)
+			got := &sink{}
+			before := srv.Ledger().TotalRequests()
+			r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+			r.Header.Set("Content-Type", "application/json")
+			r.Header.Set("X-SIGNATURE", sig)
+			w := httptest.NewRecorder()
+			gw.WebhookHandler(got.handle).ServeHTTP(w, r)
+			assert.Equal(t, c.inquires, srv.Ledger().TotalRequests()-before, "lookups made")
+			if !c.acked {
+				assert.Equal(t, `{"message":"failed"}`, w.Body.String(), "Waffo retries")
+				assert.Empty(t, got.all())
+				return
+			}
+			require.True(t, WebhookAcked(w.Code, w.Body.Bytes()), w.Body.String())
+			require.Len(t, got.all(), 1)
+			ev := got.all()[0]
+			if c.wantPay != nil {
+				p := ev.Payment
+				assert.Equal(t, c.wantPay.PaymentRequestID, p.PaymentRequestID)
+				assert.Equal(t, c.wantPay.MerchantOrderID, p.MerchantOrderID)
+				assert.Equal(t, c.wantPay.ProviderPaymentID, p.ProviderPaymentID)
+				assert.True(t, p.Amount.Equal(c.wantPay.Amount), "%s", p.Amount)
+				assert.Equal(t, status.PaymentSucceeded, p.Status)
+			}
+			if c.wantRef != nil {
+				rf := ev.Refund
+				assert.Equal(t, c.wantRef.RefundRequestID, rf.RefundRequestID)
+				assert.Equal(t, c.wantRef.ProviderRefundID, rf.ProviderRefundID)
+				assert.Equal(t, c.wantRef.ProviderPaymentID, rf.ProviderPaymentID)
+				assert.True(t, rf.Amount.Equal(c.wantRef.Amount), "%s", rf.Amount)
+				assert.Equal(t, "IDR", rf.Amount.Currency())
+				assert.Equal(t, status.RefundSucceeded, rf.Status)
+			}
+		})
+	}
 }

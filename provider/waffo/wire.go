@@ -37,7 +37,6 @@ const (
 	maxUserIDLen          = 64
 	maxEmailLen           = 64
 	maxPhoneLen           = 30
-	maxCountryLen         = 3
 	maxTerminalLen        = 32
 	maxIPLen              = 128
 	maxUserAgentLen       = 256
@@ -118,9 +117,10 @@ type orderRef struct {
 	AcquiringOrderID string `json:"acquiringOrderId,omitempty"`
 }
 
+// inquireBody is /order/inquiry's body: the order's id and nothing else (the SDK's InquiryOrderParams,
+// the API reference's AcqOrderInquiryRequest).
 type inquireBody struct {
 	orderRef
-	MerchantInfo merchantInfo `json:"merchantInfo"`
 }
 
 type cancelBody struct {
@@ -141,14 +141,17 @@ type refundBody struct {
 	ExtendInfo            string `json:"extendInfo,omitempty"`
 }
 
+// inquireRefundBody is /refund/inquiry's body: the refund's id and nothing else (the SDK's
+// InquiryRefundParams, the API reference's AcqOrderRefundInquiryRequest).
 type inquireRefundBody struct {
-	RefundRequestID        string       `json:"refundRequestId,omitempty"`
-	AcquiringRefundOrderID string       `json:"acquiringRefundOrderId,omitempty"`
-	MerchantInfo           merchantInfo `json:"merchantInfo"`
+	RefundRequestID        string `json:"refundRequestId,omitempty"`
+	AcquiringRefundOrderID string `json:"acquiringRefundOrderId,omitempty"`
 }
 
-// orderData is the order in create, inquiry and cancel responses and in payment notifications; each
-// carries a subset of it.
+// orderData is the order in create, inquiry and cancel replies and in payment notifications; each
+// carries a subset of it. It names every field Waffo documents for them (the SDK's CreateOrderData,
+// InquiryOrderData, CancelOrderData and PaymentNotificationResult), so a strict decode of a documented
+// body succeeds; the adapter reads the first block, the raw ones it keeps only to know them.
 type orderData struct {
 	PaymentRequestID  string          `json:"paymentRequestId"`
 	MerchantOrderID   string          `json:"merchantOrderId"`
@@ -161,20 +164,48 @@ type orderData struct {
 	OrderExpiredAt    string          `json:"orderExpiredAt"`
 	OrderUpdatedAt    string          `json:"orderUpdatedAt"`
 	OrderFailedReason json.RawMessage `json:"orderFailedReason"`
+
+	OrderDescription  json.RawMessage `json:"orderDescription"`
+	UserCurrency      json.RawMessage `json:"userCurrency"`
+	MerchantInfo      json.RawMessage `json:"merchantInfo"`
+	UserInfo          json.RawMessage `json:"userInfo"`
+	GoodsInfo         json.RawMessage `json:"goodsInfo"`
+	PaymentInfo       json.RawMessage `json:"paymentInfo"`
+	AddressInfo       json.RawMessage `json:"addressInfo"`
+	OrderRequestedAt  json.RawMessage `json:"orderRequestedAt"`
+	OrderCompletedAt  json.RawMessage `json:"orderCompletedAt"`
+	RefundExpiryAt    json.RawMessage `json:"refundExpiryAt"`
+	CancelRedirectURL json.RawMessage `json:"cancelRedirectUrl"`
+	ExtendInfo        json.RawMessage `json:"extendInfo"`
+	SubscriptionInfo  json.RawMessage `json:"subscriptionInfo"`
 }
 
-// refundData is the refund in refund and refund-inquiry responses and in refund notifications.
+// refundData is the refund in refund and refund-inquiry replies and in refund notifications (the SDK's
+// RefundOrderData, InquiryRefundData and RefundNotificationResult). None of them names a currency:
+// a refund is in its order's currency, which the adapter takes from the refund request or an order
+// inquiry. The raw fields are documented ones the adapter does not read.
 type refundData struct {
 	RefundRequestID        string          `json:"refundRequestId"`
 	AcquiringOrderID       string          `json:"acquiringOrderId"`
 	AcquiringRefundOrderID string          `json:"acquiringRefundOrderId"`
 	OrigPaymentRequestID   string          `json:"origPaymentRequestId"`
 	RefundAmount           string          `json:"refundAmount"`
-	RefundCurrency         string          `json:"refundCurrency"`
 	RefundStatus           string          `json:"refundStatus"`
 	RemainingRefundAmount  string          `json:"remainingRefundAmount"`
 	RefundUpdatedAt        string          `json:"refundUpdatedAt"`
 	RefundFailedReason     json.RawMessage `json:"refundFailedReason"`
+
+	MerchantRefundOrderID json.RawMessage `json:"merchantRefundOrderId"`
+	RefundReason          json.RawMessage `json:"refundReason"`
+	RefundRequestedAt     json.RawMessage `json:"refundRequestedAt"`
+	RefundCompletedAt     json.RawMessage `json:"refundCompletedAt"`
+	RefundSource          json.RawMessage `json:"refundSource"`
+	ExtendInfo            json.RawMessage `json:"extendInfo"`
+	UserCurrency          json.RawMessage `json:"userCurrency"`
+	FinalDealAmount       json.RawMessage `json:"finalDealAmount"`
+	MerchantUserID        json.RawMessage `json:"merchantUserId"`
+	SubscriptionInfo      json.RawMessage `json:"subscriptionInfo"`
+	UserInfo              json.RawMessage `json:"userInfo"`
 }
 
 // failureReason reads orderFailedReason, which Waffo sends as an object or as a JSON-encoded string

@@ -38,11 +38,11 @@ func success(data any) reply {
 // fail answers a Waffo result code with the HTTP status Waffo uses for its family.
 func fail(code, msg string) reply { return reply{status: httpStatusOf(code), code: code, msg: msg} }
 
-// httpStatusOf is the HTTP status Waffo answers a result code with: A codes 400 (401 for credentials),
-// B 400, C 500 (503 when the system is unavailable), D 406, E 500.
+// httpStatusOf is the HTTP status Waffo answers a result code with (its error-code reference): A codes
+// 400 (401 for A0001, A0002 and A0004), B 400, C 500 (503 when the system is unavailable), D 406, E 500.
 func httpStatusOf(code string) int {
 	switch {
-	case code == "A0001" || code == "A0002":
+	case code == "A0001" || code == "A0002" || code == "A0004":
 		return http.StatusUnauthorized
 	case code == "C0001":
 		return http.StatusServiceUnavailable
@@ -201,6 +201,7 @@ func (s *Server) process(r *http.Request, body []byte, fn func(*request) reply) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.noteUndocumented(endpointOf(r.URL.Path), q.fields)
 	return s.simReply(fn(q))
 }
 

@@ -122,6 +122,8 @@ type Server struct {
 	byReqID map[string]*order // by paymentRequestId
 	refunds map[string]*refund
 	byRefID map[string]*refund // by refundRequestId
+
+	undocumented []string // request fields outside requestFields, as "endpoint field"
 }
 
 // NewServer starts a simulator on a loopback port. It panics if it cannot (as httptest does).

@@ -41,6 +41,7 @@ const (
 
 type order struct {
 	acquiringOrderID, paymentRequestID, merchantOrderID string
+	description                                         string
 	amount                                              money.Amount
 	wireAmount                                          string
 	status                                              string
@@ -58,7 +59,9 @@ type refund struct {
 	amount                                                    money.Amount
 	status                                                    string
 	fingerprint                                               string
-	updatedAt                                                 time.Time
+	// What the merchant sent, which the refund inquiry and notification give back.
+	reason, requestedAt, merchantRefundOrderID, refundSource, extendInfo string
+	createdAt, updatedAt                                                 time.Time
 }
 
 // normalized is the simulator's own reading of an order's state, for the ledger.
@@ -152,7 +155,7 @@ func (s *Server) create(q *request) reply {
 	now := s.now()
 	o := &order{
 		acquiringOrderID: s.nextID("W"), paymentRequestID: q.str("paymentRequestId"), merchantOrderID: q.str("merchantOrderId"),
-		amount: amount, wireAmount: q.str("orderAmount"), status: payInProgress, notifyURL: q.str("notifyUrl"),
+		description: q.str("orderDescription"), amount: amount, wireAmount: q.str("orderAmount"), status: payInProgress, notifyURL: q.str("notifyUrl"),
 		fingerprint: fp, createdAt: now, updatedAt: now, expiresAt: now.Add(s.ttl),
 	}
 	if v := q.str("orderExpiredAt"); v != "" {
@@ -200,6 +203,7 @@ func (s *Server) orderData(o *order, reasonAsString bool) map[string]any {
 	d := s.createData(o)
 	d["orderCurrency"] = o.amount.Currency()
 	d["orderAmount"] = o.wireAmount
+	d["orderDescription"] = o.description
 	d["orderRequestedAt"] = o.createdAt.Format(timeLayout)
 	d["orderUpdatedAt"] = o.updatedAt.Format(timeLayout)
 	d["orderExpiredAt"] = o.expiresAt.Format(timeLayout)
@@ -324,7 +328,9 @@ func (s *Server) refund(q *request) reply {
 	}
 	now := s.now()
 	rf := &refund{acquiringRefundOrderID: s.nextID("R"), refundRequestID: q.str("refundRequestId"),
-		acquiringOrderID: o.acquiringOrderID, amount: amount, status: st, fingerprint: fp, updatedAt: now}
+		acquiringOrderID: o.acquiringOrderID, amount: amount, status: st, fingerprint: fp,
+		reason: q.str("refundReason"), requestedAt: q.str("requestedAt"), merchantRefundOrderID: q.str("merchantRefundOrderId"),
+		refundSource: q.str("refundSource"), extendInfo: q.str("extendInfo"), createdAt: now, updatedAt: now}
 	s.refunds[rf.acquiringRefundOrderID] = rf
 	s.byRefID[rf.refundRequestID] = rf
 	s.ledger.AddRefund(sim.Refund{RequestID: rf.refundRequestID, ProviderID: rf.acquiringRefundOrderID, ProviderPaymentID: o.acquiringOrderID,
@@ -334,23 +340,49 @@ func (s *Server) refund(q *request) reply {
 	if url == "" {
 		url = o.notifyURL
 	}
-	note := s.refundData(rf)
-	delete(note, "refundCurrency") // Waffo's refund notifications carry no currency (its SDK's type has none)
-	s.notify(url, "REFUND_NOTIFICATION", rf.acquiringRefundOrderID+":"+rf.status, note)
+	s.notify(url, "REFUND_NOTIFICATION", rf.acquiringRefundOrderID+":"+rf.status, s.refundInquiryData(rf))
 	return success(s.refundData(rf))
 }
 
+// refundData is the /order/refund reply: the SDK's RefundOrderData and the API reference's
+// AcqOrderRefundResponse. No refund message of Waffo's names a currency; a refund is in its order's.
 func (s *Server) refundData(rf *refund) map[string]any {
 	o := s.orders[rf.acquiringOrderID]
 	remaining, _ := o.amount.Sub(o.refunded)
 	if o.refunded.IsZero() {
 		remaining = o.amount
 	}
-	return map[string]any{
+	d := map[string]any{
 		"refundRequestId": rf.refundRequestID, "acquiringOrderId": rf.acquiringOrderID,
-		"acquiringRefundOrderId": rf.acquiringRefundOrderID, "origPaymentRequestId": o.paymentRequestID,
-		"refundAmount": formatAmount(rf.amount), "refundCurrency": rf.amount.Currency(), "refundStatus": rf.status,
-		"remainingRefundAmount": formatAmount(remaining), "refundUpdatedAt": rf.updatedAt.Format(timeLayout),
+		"acquiringRefundOrderId": rf.acquiringRefundOrderID, "refundAmount": formatAmount(rf.amount),
+		"refundStatus": rf.status, "remainingRefundAmount": formatAmount(remaining),
+	}
+	optional(d, "merchantRefundOrderId", rf.merchantRefundOrderID)
+	optional(d, "refundSource", rf.refundSource) // given back only when the merchant sent one
+	return d
+}
+
+// refundInquiryData is the /refund/inquiry reply (the SDK's InquiryRefundData, the API reference's
+// AcqOrderRefundInquiry with its required fields) and the result of a REFUND_NOTIFICATION (the SDK's
+// RefundNotificationResult holds the same fields).
+func (s *Server) refundInquiryData(rf *refund) map[string]any {
+	o := s.orders[rf.acquiringOrderID]
+	d := s.refundData(rf)
+	d["origPaymentRequestId"] = o.paymentRequestID
+	d["refundReason"] = rf.reason
+	d["refundRequestedAt"] = rf.requestedAt
+	d["refundUpdatedAt"] = rf.updatedAt.Format(timeLayout)
+	d["finalDealAmount"] = formatAmount(rf.amount) // what the user gets back: the same currency here
+	if rf.status != "REFUND_IN_PROGRESS" {
+		d["refundCompletedAt"] = rf.updatedAt.Format(timeLayout)
+	}
+	optional(d, "extendInfo", rf.extendInfo)
+	return d
+}
+
+func optional(d map[string]any, k, v string) {
+	if v != "" {
+		d[k] = v
 	}
 }
 
@@ -369,7 +401,7 @@ func (s *Server) inquireRefund(q *request) reply {
 	if rf == nil || (reqID != "" && rf.refundRequestID != reqID) {
 		return fail("A0009", "refund does not exist")
 	}
-	return success(s.refundData(rf))
+	return success(s.refundInquiryData(rf))
 }
 
 // settle applies a user's or Waffo's action to o. Callers hold s.mu.
