@@ -396,6 +396,7 @@ func TestRefunds(t *testing.T) {
 	assert.Equal(t, status.RefundSucceeded, got.Status)
 	assert.Equal(t, "SUCCESS", got.ProviderStatus)
 	assert.Equal(t, first.RefundRequestID, got.RefundRequestID)
+	assert.Equal(t, p.ProviderPaymentID, got.ProviderPaymentID, "from the metadata sent with the refund: inquiryRefund names no payment")
 	assert.True(t, got.Amount.Equal(first.Amount))
 
 	_, err = gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: id("r"), PaymentRequestID: "never-created", Amount: money.MustParse("1", "TWD")})

@@ -238,8 +238,10 @@ func refundEvent(n *notification) (*paygate.Event, error) {
 		ID:       strings.Join([]string{Name, n.NotifyType, n.RefundID, n.RefundStatus}, ":"),
 		Provider: Name, Type: paygate.EventRefundUpdated,
 		Refund: &paygate.Refund{
-			Provider: Name, RefundRequestID: n.RefundRequestID, ProviderRefundID: n.RefundID, ProviderPaymentID: n.PaymentID,
-			Status: st, ProviderStatus: n.RefundStatus, Amount: amt, UpdatedAt: parseTime(n.RefundTime),
+			// notifyRefund names no payment: its paymentId is in the metadata the adapter sent.
+			Provider: Name, RefundRequestID: n.RefundRequestID, ProviderRefundID: n.RefundID,
+			ProviderPaymentID: readRefundMetadata(n.Metadata).PaymentID,
+			Status:            st, ProviderStatus: n.RefundStatus, Amount: amt, UpdatedAt: parseTime(n.RefundTime),
 		},
 	}, nil
 }
