@@ -157,7 +157,7 @@ func (g *Gateway) unknown(op paygate.Op, resp *provider.Response, code status.Co
 func (g *Gateway) resultError(op paygate.Op, a *answer) error {
 	outcome, code := classify(a.result.ResultCode, a.result.ResultStatus)
 	e := &paygate.Error{
-		Provider: Name, Op: op, Outcome: outcome, Code: code, Message: advice(code, outcome),
+		Provider: Name, Op: op, Outcome: outcome, Code: code, Message: adviceFor(op, a.result.ResultCode, code, outcome),
 		ProviderCode: a.result.ResultCode, ProviderMessage: a.result.ResultMessage, HTTPStatus: a.resp.StatusCode,
 		RetryAfter: a.resp.RetryAfter,
 	}
