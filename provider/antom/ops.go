@@ -337,7 +337,7 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (r *pa
 	}
 	a, err := g.post(ctx, op, "refund", refundRequest{
 		RefundRequestID: req.RefundRequestID, PaymentID: paymentID, RefundAmount: amt,
-		RefundReason: req.Reason, RefundNotifyURL: req.NotifyURL, MerchantAccountID: g.cfg.MerchantAccountID,
+		RefundReason: req.Reason, RefundNotifyURL: req.NotifyURL,
 		Metadata: refundMetadata{PaymentID: paymentID, PaymentRequestID: paymentRequestID}.encode(),
 	}, ids)
 	if err != nil {

@@ -74,7 +74,6 @@ var requestFields = map[string]map[string]string{
 		"refundAmount.value":    "model.Amount.Value",
 		"refundReason":          "request/pay.AlipayRefundRequest.RefundReason",
 		"refundNotifyUrl":       "request/pay.AlipayRefundRequest.RefundNotifyUrl",
-		"merchantAccountId":     "docs refund_online: merchantAccountId (the SDK's AlipayRefundRequest lacks it)",
 		"metadata":              "request/pay.AlipayRefundRequest.Metadata; notifyRefund docs: returned when set",
 	},
 	"inquiryRefund": {

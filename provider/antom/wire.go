@@ -187,13 +187,14 @@ type cancelResponse struct {
 }
 
 type refundRequest struct {
-	RefundRequestID   string      `json:"refundRequestId"`
-	PaymentID         string      `json:"paymentId"`
-	RefundAmount      *wireAmount `json:"refundAmount"`
-	RefundReason      string      `json:"refundReason,omitempty"`
-	RefundNotifyURL   string      `json:"refundNotifyUrl,omitempty"`
-	MerchantAccountID string      `json:"merchantAccountId,omitempty"`
-	Metadata          string      `json:"metadata,omitempty"`
+	RefundRequestID string      `json:"refundRequestId"`
+	PaymentID       string      `json:"paymentId"`
+	RefundAmount    *wireAmount `json:"refundAmount"`
+	RefundReason    string      `json:"refundReason,omitempty"`
+	RefundNotifyURL string      `json:"refundNotifyUrl,omitempty"`
+	// No merchantAccountId: Antom's refund takes none (SDK AlipayRefundRequest); the paymentId names
+	// the payment whatever account it was made under.
+	Metadata string `json:"metadata,omitempty"`
 }
 
 type refundResponse struct {
