@@ -298,3 +298,33 @@ func TestWebhookMaxAgeOff(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusUnauthorized, code)
 }
+
+// A payment notification without paymentAmount (Antom documents a failed-payment notification so) or
+// without paymentRequestId is completed from an inquiry by its paymentId: the event carries the
+// merchant's request id and the exact amount Antom holds. A paymentId Antom does not know leaves the
+// event as received.
+func TestWebhookCompletesFromInquiry(t *testing.T) {
+	srv, gw, ev, base := receiverEnv(t, antomtest.Config{})
+	req := createRequest("19.99", "USD")
+	p, err := gw.Create(ctx(t), req)
+	require.NoError(t, err)
+	require.NoError(t, srv.Settle(ctx(t), req.PaymentRequestID, sim.Fail))
+	for _, body := range []string{
+		`{"notifyType":"PAYMENT_RESULT","result":{"resultCode":"USER_BALANCE_NOT_ENOUGH","resultStatus":"F","resultMessage":"no"},"paymentRequestId":"` + req.PaymentRequestID + `","paymentId":"` + p.ProviderPaymentID + `"}`,
+		`{"notifyType":"PAYMENT_RESULT","result":{"resultCode":"USER_BALANCE_NOT_ENOUGH","resultStatus":"F","resultMessage":"no"},"paymentId":"` + p.ProviderPaymentID + `"}`,
+		`{"notifyType":"PAYMENT_RESULT","result":{"resultCode":"USER_BALANCE_NOT_ENOUGH","resultStatus":"F","resultMessage":"no"},"paymentRequestId":"x","paymentId":"unknown"}`,
+	} {
+		code, reply, err := srv.Deliver(ctx(t), base+"/antom/notify", []byte(body), antomtest.DeliverOptions{})
+		require.NoError(t, err)
+		assert.True(t, antom.WebhookAcked(code, reply), body)
+	}
+	got := ev.all()
+	require.Len(t, got, 3)
+	for _, e := range got[:2] {
+		assert.Equal(t, status.PaymentFailed, e.Payment.Status)
+		assert.Equal(t, req.PaymentRequestID, e.Payment.PaymentRequestID)
+		assert.True(t, e.Payment.Amount.Equal(money.MustParse("19.99", "USD")), e.Payment.Amount.String())
+	}
+	assert.True(t, got[2].Payment.Amount.IsZero(), "nothing to complete it from")
+	assert.Equal(t, status.PaymentFailed, got[2].Payment.Status)
+}

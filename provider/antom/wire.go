@@ -248,16 +248,17 @@ func readRefundMetadata(s string) refundMetadata {
 
 // notification is the union of notifyPayment and notifyRefund, as far as the adapter reads them.
 type notification struct {
-	NotifyType       string      `json:"notifyType"`
-	Result           *result     `json:"result"`
-	PaymentRequestID string      `json:"paymentRequestId"`
-	PaymentID        string      `json:"paymentId"`
-	PaymentAmount    *wireAmount `json:"paymentAmount"`
-	PaymentTime      string      `json:"paymentTime"`
-	RefundStatus     string      `json:"refundStatus"`
-	RefundRequestID  string      `json:"refundRequestId"`
-	RefundID         string      `json:"refundId"`
-	RefundAmount     *wireAmount `json:"refundAmount"`
-	RefundTime       string      `json:"refundTime"`
-	Metadata         string      `json:"metadata"`
+	NotifyType        string      `json:"notifyType"`
+	Result            *result     `json:"result"`
+	PaymentRequestID  string      `json:"paymentRequestId"`
+	PaymentID         string      `json:"paymentId"`
+	PaymentAmount     *wireAmount `json:"paymentAmount"`
+	PaymentCreateTime string      `json:"paymentCreateTime"`
+	PaymentTime       string      `json:"paymentTime"`
+	RefundStatus      string      `json:"refundStatus"`
+	RefundRequestID   string      `json:"refundRequestId"`
+	RefundID          string      `json:"refundId"`
+	RefundAmount      *wireAmount `json:"refundAmount"`
+	RefundTime        string      `json:"refundTime"`
+	Metadata          string      `json:"metadata"`
 }
