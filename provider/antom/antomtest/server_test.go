@@ -109,6 +109,9 @@ func TestRequestsAreAuthenticated(t *testing.T) {
 		{"the SDK's isAuthorization", strings.Replace(pay("p15"), `"productCode"`, `"isAuthorization":true,"productCode"`, 1), nil, "PAYMENT_IN_PROCESS"},
 		{"the SDK's paymentMethodMetaData", strings.Replace(pay("p16"), `{"paymentMethodType":"ALIPAY_CN"}`, `{"paymentMethodType":"ALIPAY_CN","paymentMethodMetaData":{"n":1,"b":true}}`, 1), nil, "PAYMENT_IN_PROCESS"},
 		{"a fraction where the SDK sends an int32", strings.Replace(pay("p17"), `"env":{"terminalType":"WEB"}`, `"env":{"terminalType":"WEB","timeZoneOffset":1.5}`, 1), nil, "PARAM_ILLEGAL"},
+		// Antom's cashier-payment guide sends env at the top level, with no order.env.
+		{"env at the top level", strings.Replace(strings.Replace(pay("p19"), `,"env":{"terminalType":"WEB"}`, "", 1), `"productCode"`, `"env":{"terminalType":"WEB"},"productCode"`, 1), nil, "PAYMENT_IN_PROCESS"},
+		{"no env anywhere", strings.Replace(pay("p20"), `,"env":{"terminalType":"WEB"}`, "", 1), nil, "PARAM_ILLEGAL"},
 		{"a boolean where the SDK sends a number", strings.Replace(pay("p18"), `"env":{"terminalType":"WEB"}`, `"env":{"terminalType":"WEB","timeZoneOffset":true}`, 1), nil, "PARAM_ILLEGAL"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -118,8 +121,8 @@ func TestRequestsAreAuthenticated(t *testing.T) {
 			assert.Equal(t, c.code, got.result(t).ResultCode, string(got.body))
 		})
 	}
-	assert.Len(t, s.Ledger().AllOrders(), 4, "only the signed, well-formed requests created orders")
-	assert.Equal(t, 18, s.Ledger().TotalRequests(), "every request is counted")
+	assert.Len(t, s.Ledger().AllOrders(), 5, "only the signed, well-formed requests created orders")
+	assert.Equal(t, 20, s.Ledger().TotalRequests(), "every request is counted")
 }
 
 func TestResponsesAreSigned(t *testing.T) {
