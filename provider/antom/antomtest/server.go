@@ -463,8 +463,8 @@ func (s *Server) pay(r *http.Request, body []byte) sim.Reply {
 		return failure("PARAM_ILLEGAL", "paymentRequestId is required, at most 64 characters.")
 	case req.Order == nil || req.Order.ReferenceOrderID == "" || req.Order.OrderDescription == "":
 		return failure("PARAM_ILLEGAL", "order.referenceOrderId and order.orderDescription are required.")
-	case req.Order.Env == nil || req.Order.Env.TerminalType == "":
-		return failure("PARAM_ILLEGAL", "order.env.terminalType is required.")
+	case (req.Order.Env == nil || req.Order.Env.TerminalType == "") && (req.Env == nil || req.Env.TerminalType == ""):
+		return failure("PARAM_ILLEGAL", "env.terminalType (or order.env.terminalType) is required.")
 	case req.PaymentMethod == nil || req.PaymentMethod.PaymentMethodType == "":
 		return failure("PARAM_ILLEGAL", "paymentMethod.paymentMethodType is required.")
 	case req.PaymentRedirectURL == "":
@@ -480,6 +480,13 @@ func (s *Server) pay(r *http.Request, body []byte) sim.Reply {
 	}
 	if !orderAmt.Equal(amt) {
 		return failure("PARAM_ILLEGAL", "order.orderAmount must equal paymentAmount.")
+	}
+	terminal, osType := "", ""
+	if req.Order.Env != nil {
+		terminal, osType = req.Order.Env.TerminalType, req.Order.Env.OSType
+	}
+	if terminal == "" {
+		terminal, osType = req.Env.TerminalType, req.Env.OSType
 	}
 	now := s.clock.Now()
 	expires := now.Add(s.cfg.PaymentTTL)
@@ -503,8 +510,8 @@ func (s *Server) pay(r *http.Request, body []byte) sim.Reply {
 	p := &payment{
 		requestID: req.PaymentRequestID, id: s.newID("1140", now), amount: amt, wire: req.PaymentAmount.Value,
 		status: "PROCESSING", createdAt: now, expiresAt: expires, notifyURL: req.PaymentNotifyURL,
-		terminal: req.Order.Env.TerminalType, sandbox: sandboxPath(r), redirect: req.PaymentRedirectURL,
-		paymentMethodType: req.PaymentMethod.PaymentMethodType, osType: req.Order.Env.OSType,
+		terminal: terminal, sandbox: sandboxPath(r), redirect: req.PaymentRedirectURL,
+		paymentMethodType: req.PaymentMethod.PaymentMethodType, osType: osType,
 	}
 	s.payments[p.requestID] = p
 	s.paymentsByID[p.id] = p

@@ -204,6 +204,12 @@ type payRequest struct {
 			OSType       string `json:"osType"`
 		} `json:"env"`
 	} `json:"order"`
+	// env is where Antom's cashier-payment guide puts the terminal (its pay examples have no
+	// order.env); the SDK's own pay demo uses order.env. Either is read.
+	Env *struct {
+		TerminalType string `json:"terminalType"`
+		OSType       string `json:"osType"`
+	} `json:"env"`
 	PaymentAmount *amount `json:"paymentAmount"`
 	PaymentMethod *struct {
 		PaymentMethodType string `json:"paymentMethodType"`
