@@ -2,7 +2,6 @@ package antom
 
 import (
 	"crypto/rsa"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -121,8 +120,22 @@ var (
 
 // New checks cfg and returns a Gateway. Configuration errors are plain errors that say what to fix.
 func New(cfg Config) (*Gateway, error) {
-	if strings.TrimSpace(cfg.ClientID) == "" {
-		return nil, errors.New("antom: Config.ClientID is empty; set it to the client id from Antom Dashboard")
+	// Every missing setting at once, named as the library and the command (its variable) know it.
+	var missing []string
+	for _, f := range []struct{ name, env, v string }{
+		{"ClientID", EnvClientID, cfg.ClientID}, {"PrivateKey", EnvPrivateKey, cfg.PrivateKey}, {"AntomPublicKey", EnvPublicKey, cfg.AntomPublicKey},
+	} {
+		if strings.TrimSpace(f.v) == "" {
+			missing = append(missing, "Config."+f.name+" ("+f.env+")")
+		}
+	}
+	if len(missing) > 0 {
+		verb := "are"
+		if len(missing) == 1 {
+			verb = "is"
+		}
+		return nil, fmt.Errorf("antom: %s %s empty; Antom Dashboard shows the client id and Antom's public key, and the private key is the one whose public half you uploaded there",
+			strings.Join(missing, ", "), verb)
 	}
 	key, err := provider.ParsePrivateKey(cfg.PrivateKey)
 	if err != nil {

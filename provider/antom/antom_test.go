@@ -48,6 +48,29 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	assert.False(t, gw.Sandbox(), "the default is the live API")
 }
 
+func TestNewListsEveryMissingSetting(t *testing.T) {
+	srv, err := antomtest.NewServer(antomtest.Config{})
+	require.NoError(t, err)
+	defer srv.Close()
+	for _, c := range []struct {
+		name string
+		cfg  antom.Config
+		want []string
+	}{
+		{"nothing", antom.Config{}, []string{"Config.ClientID (ANTOM_CLIENT_ID)", "Config.PrivateKey (ANTOM_PRIVATE_KEY)", "Config.AntomPublicKey (ANTOM_PUBLIC_KEY)"}},
+		{"keys only", antom.Config{PrivateKey: srv.MerchantPrivateKey, AntomPublicKey: srv.AntomPublicKey}, []string{"Config.ClientID (ANTOM_CLIENT_ID) is empty"}},
+		{"client id only", antom.Config{ClientID: "c"}, []string{"Config.PrivateKey (ANTOM_PRIVATE_KEY), Config.AntomPublicKey (ANTOM_PUBLIC_KEY) are empty"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := antom.New(c.cfg)
+			require.Error(t, err)
+			for _, w := range c.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
 // pathRecorder is a fake Antom that records the paths it is called on and answers ORDER_NOT_EXIST,
 // unsigned (so not a result).
 func pathRecorder(t *testing.T) (*httptest.Server, func() []string) {
@@ -347,6 +370,13 @@ func TestCancelWindow(t *testing.T) {
 	_, err = gw.Cancel(ctx(t), &paygate.CancelRequest{ProviderPaymentID: p.ProviderPaymentID})
 	assert.Equal(t, status.Failure, paygate.OutcomeOf(err), "a refunded payment cannot be cancelled: %v", err)
 	assert.Equal(t, status.CodeProviderError, paygate.CodeOf(err))
+	require.True(t, errors.As(err, &pe))
+	// Antom's documented answer is PROCESS_FAIL with the code's general message; the advice names the
+	// refund as its documented cause rather than only sending the merchant to support.
+	assert.Equal(t, "PROCESS_FAIL", pe.ProviderCode)
+	assert.Equal(t, "A general business failure occurred.", pe.ProviderMessage)
+	assert.Contains(t, pe.Message, "already refunded")
+	assert.Contains(t, pe.Message, "inquire the payment and its refunds")
 
 	again := createRequest("19.99", "USD")
 	_, err = gw.Create(ctx(t), again)
@@ -396,6 +426,7 @@ func TestRefunds(t *testing.T) {
 	assert.Equal(t, status.RefundSucceeded, got.Status)
 	assert.Equal(t, "SUCCESS", got.ProviderStatus)
 	assert.Equal(t, first.RefundRequestID, got.RefundRequestID)
+	assert.Equal(t, p.ProviderPaymentID, got.ProviderPaymentID, "from the metadata sent with the refund: inquiryRefund names no payment")
 	assert.True(t, got.Amount.Equal(first.Amount))
 
 	_, err = gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: id("r"), PaymentRequestID: "never-created", Amount: money.MustParse("1", "TWD")})

@@ -94,11 +94,16 @@ func (g *Gateway) read(op paygate.Op, signedPath string, resp *provider.Response
 				"If no answer is signed, check that Config.BaseURL ("+EnvBaseURL+") is Antom's and that nothing on the way strips response headers, "+
 				"and check Config.ClientID ("+EnvClientID+") and Config.AntomPublicKey ("+EnvPublicKey+")", claimed(parseErr, a.result))
 	}
-	if err := g.verifyResponse(signedPath, resp, h); err != nil {
+	if err := g.verifyResponse(signedPath, resp, h); errors.Is(err, errOtherClient) {
+		return nil, g.unknown(op, resp, status.CodeProviderError,
+			"Antom's answer names another client id, so it is not a result and the request may have been processed: resend it with the same ids or inquire. "+
+				"When every answer names another client id, check Config.ClientID ("+EnvClientID+") against Antom Dashboard, "+
+				"and that Config.AntomPublicKey ("+EnvPublicKey+") is Antom's public key for it",
+			fmt.Errorf("%w (%w)", err, claimed(parseErr, a.result)))
+	} else if err != nil {
 		return nil, g.unknown(op, resp, status.CodeProviderError,
 			"Antom's answer signature does not verify, so it is not a result and the request may have been processed: resend it with the same ids or inquire. "+
-				"When no answer verifies, the usual cause is a wrong Config.AntomPublicKey ("+EnvPublicKey+", Antom's public key for your client id) "+
-				"or Config.ClientID ("+EnvClientID+")",
+				"When no answer verifies, check Config.AntomPublicKey ("+EnvPublicKey+"): it must be Antom's public key for Config.ClientID ("+EnvClientID+")",
 			fmt.Errorf("%w (%w)", err, claimed(parseErr, a.result)))
 	}
 	if parseErr != nil {
@@ -117,6 +122,9 @@ func claimed(parseErr error, r result) error {
 	return fmt.Errorf("the unverified answer claims resultStatus %s, resultCode %s", provider.Excerpt(r.ResultStatus), provider.Excerpt(r.ResultCode))
 }
 
+// errOtherClient is a response whose client-id header is not Config.ClientID.
+var errOtherClient = errors.New("the response names another client-id")
+
 // verifyResponse checks a response signature over "POST <path>\n<client-id>.<response-time>.<body>".
 // A response naming another client id is not ours.
 func (g *Gateway) verifyResponse(signedPath string, resp *provider.Response, header string) error {
@@ -125,7 +133,7 @@ func (g *Gateway) verifyResponse(signedPath string, resp *provider.Response, hea
 		clientID = g.cfg.ClientID
 	}
 	if clientID != g.cfg.ClientID {
-		return errors.New("the response names another client-id")
+		return fmt.Errorf("%w: %s", errOtherClient, provider.Excerpt(clientID))
 	}
 	rt := resp.Header.Get("response-time")
 	if rt == "" {
@@ -157,7 +165,7 @@ func (g *Gateway) unknown(op paygate.Op, resp *provider.Response, code status.Co
 func (g *Gateway) resultError(op paygate.Op, a *answer) error {
 	outcome, code := classify(a.result.ResultCode, a.result.ResultStatus)
 	e := &paygate.Error{
-		Provider: Name, Op: op, Outcome: outcome, Code: code, Message: advice(code, outcome),
+		Provider: Name, Op: op, Outcome: outcome, Code: code, Message: adviceFor(op, a.result.ResultCode, code, outcome),
 		ProviderCode: a.result.ResultCode, ProviderMessage: a.result.ResultMessage, HTTPStatus: a.resp.StatusCode,
 		RetryAfter: a.resp.RetryAfter,
 	}

@@ -1,6 +1,7 @@
 package antom
 
 import (
+	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/status"
 )
 
@@ -93,6 +94,44 @@ var refundStatusTable = map[string]status.Refund{
 	"FAIL":       status.RefundFailed,
 }
 
+// codeAdvice is the advice for result codes whose cause Antom's docs name more precisely than their
+// normalized code does; each agrees with the "further action" Antom documents for the code, and names
+// the settings to check by their Config field and environment variable.
+var codeAdvice = map[string]string{
+	"ACCESS_DENIED": "Antom denied access: if Config.MerchantAccountID (" + EnvMerchantAccountID + ") is set, check that it belongs to this client id; " +
+		"otherwise ask Antom Technical Support why",
+	"INVALID_API": "Antom says this API is not active for this client id: ask Antom Technical Support to activate it",
+	"NO_INTERFACE_DEF": "Antom has no such API at this address: check Config.BaseURL (" + EnvBaseURL + ") and, for the sandbox, " +
+		"a Config.ClientID (" + EnvClientID + ") starting with SANDBOX_ or Config.Sandbox",
+	"KEY_NOT_FOUND": "Antom has no key for this client id and key version: check Config.KeyVersion (" + EnvKeyVersion + ") and that the public half " +
+		"of Config.PrivateKey (" + EnvPrivateKey + ") is uploaded in Antom Dashboard",
+	"CLIENT_INVALID":              "Antom does not accept this client id: check Config.ClientID (" + EnvClientID + ") against Antom Dashboard",
+	"INVALID_SIGNATURE":           "Antom could not verify the request's signature: check that Config.PrivateKey (" + EnvPrivateKey + ") is the key whose public half is uploaded for Config.ClientID (" + EnvClientID + "), Config.KeyVersion (" + EnvKeyVersion + ") and the machine's clock",
+	"MERCHANT_BALANCE_NOT_ENOUGH": "your Antom merchant balance is too low: top it up, then send it again under a new request id",
+	"USER_BALANCE_NOT_ENOUGH":     "the customer's balance is too low: ask the customer to top up or to pay with another method",
+}
+
+// cancelProcessFail is the advice for PROCESS_FAIL on cancel: Antom documents it as its answer to the
+// cancel of a payment that was already refunded (TRANSACTION_TO_BE_CANCELED_ALREADY_REFUNDED), with
+// only the code's general message.
+const cancelProcessFail = "Antom refused the cancel with a general business failure, its answer for a payment that was already refunded " +
+	"(a refunded payment cannot be cancelled): inquire the payment and its refunds; do not resend it, and contact Antom Technical Support if it was not refunded"
+
+// adviceFor is what the merchant should do about an answer from Antom to op: the code's own advice where
+// Antom documents a precise cause, else that of its normalized code. op may be empty (the code table).
+func adviceFor(op paygate.Op, providerCode string, c status.Code, o status.Outcome) string {
+	if o == status.Unknown {
+		return advice(c, o)
+	}
+	if op == paygate.OpCancel && providerCode == "PROCESS_FAIL" {
+		return cancelProcessFail
+	}
+	if a, ok := codeAdvice[providerCode]; ok {
+		return a
+	}
+	return advice(c, o)
+}
+
 // advice is what the merchant should do about a normalized code from Antom.
 func advice(c status.Code, o status.Outcome) string {
 	if o == status.Unknown {
@@ -106,7 +145,8 @@ func advice(c status.Code, o status.Outcome) string {
 	}
 	switch c {
 	case status.CodeAuthentication:
-		return "Antom refused the credentials or signature: check ClientID, KeyVersion, the private key registered with Antom and the machine's clock"
+		return "Antom refused the credentials or signature: check Config.ClientID (" + EnvClientID + "), Config.KeyVersion (" + EnvKeyVersion + "), " +
+			"that Config.PrivateKey (" + EnvPrivateKey + ") is the key registered with Antom, and the machine's clock"
 	case status.CodePermissionDenied:
 		return "the Antom account may not do this: ask Antom to enable it"
 	case status.CodeNotFound:

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/status"
 )
 
@@ -118,5 +119,38 @@ func TestAdviceNamesWhatToDo(t *testing.T) {
 	for _, c := range status.Codes() {
 		assert.NotEmpty(t, advice(c, status.Failure))
 		assert.NotEmpty(t, advice(c, status.Unknown))
+	}
+}
+
+// TestAdviceAgreesWithAntom: where Antom documents a precise cause and action for a code, the advice
+// says that, naming the settings to check by Config field and environment variable, and never sends
+// the merchant to fix something else.
+func TestAdviceAgreesWithAntom(t *testing.T) {
+	for _, c := range []struct {
+		op        paygate.Op
+		code      string
+		want, not []string
+	}{
+		{paygate.OpCancel, "PROCESS_FAIL", []string{"already refunded", "inquire"}, []string{"persists"}},
+		{paygate.OpRefund, "PROCESS_FAIL", []string{"do not resend"}, nil},
+		{paygate.OpCreate, "ACCESS_DENIED", []string{"Config.MerchantAccountID (ANTOM_MERCHANT_ACCOUNT_ID)", "Antom Technical Support"}, []string{"enable"}},
+		{paygate.OpCreate, "NO_INTERFACE_DEF", []string{"Config.BaseURL (ANTOM_BASE_URL)"}, []string{"does not offer"}},
+		{paygate.OpCreate, "INVALID_API", []string{"not active"}, nil},
+		{paygate.OpCreate, "KEY_NOT_FOUND", []string{"Config.KeyVersion (ANTOM_KEY_VERSION)", "Config.PrivateKey (ANTOM_PRIVATE_KEY)"}, nil},
+		{paygate.OpCreate, "CLIENT_INVALID", []string{"Config.ClientID (ANTOM_CLIENT_ID)"}, nil},
+		{paygate.OpCreate, "INVALID_SIGNATURE", []string{"Config.PrivateKey (ANTOM_PRIVATE_KEY)", "Config.ClientID (ANTOM_CLIENT_ID)"}, nil},
+		{paygate.OpRefund, "MERCHANT_BALANCE_NOT_ENOUGH", []string{"merchant balance"}, []string{"customer"}},
+		{paygate.OpCreate, "USER_BALANCE_NOT_ENOUGH", []string{"customer"}, nil},
+	} {
+		t.Run(string(c.op)+" "+c.code, func(t *testing.T) {
+			o, code := classify(c.code, "F")
+			got := adviceFor(c.op, c.code, code, o)
+			for _, w := range c.want {
+				assert.Contains(t, got, w)
+			}
+			for _, n := range c.not {
+				assert.NotContains(t, got, n)
+			}
+		})
 	}
 }

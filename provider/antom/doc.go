@@ -27,6 +27,11 @@
 // Other currencies are refused before sending. (IDR and TWD count hundredths at Antom; other
 // providers differ.)
 //
+// notifyRefund and inquiryRefund name no payment, so a refund carries the payment's paymentId and
+// paymentRequestId in its metadata, which Antom returns in both: Refund.ProviderPaymentID comes from
+// there. A payment notification without paymentAmount or paymentRequestId is completed from an
+// inquiry by its paymentId before the merchant's function sees it.
+//
 // Requests carry client-id, request-time (epoch milliseconds) and "signature: algorithm=RSA256,
 // keyVersion=<KeyVersion>,signature=<URL-encoded base64>", an RSA-SHA256 (PKCS #1 v1.5) signature with
 // the merchant's private key over SignContent: "POST <path>\n<client-id>.<request-time>.<body>". A

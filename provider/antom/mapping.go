@@ -22,7 +22,7 @@ func CodeTable() []provider.CodeMapping {
 			m.Condition = "resultStatus U or F" // classify's guard: a code documented U is never F
 		}
 		if outcome != status.Success {
-			m.Advice = advice(row.code, outcome)
+			m.Advice = adviceFor("", code, row.code, outcome)
 		}
 		rows = append(rows, m)
 	}

@@ -316,7 +316,7 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (r *pa
 	// The refund body names no currency the payment must match, so a refund in another currency
 	// could move the wrong money: the payment is looked up first (a read, safe to repeat), which also
 	// yields the paymentId when only a PaymentRequestID is given.
-	var paymentID string
+	var paymentID, paymentRequestID string
 	{
 		p, err := g.inquire(ctx, op, req.PaymentRequestID, req.ProviderPaymentID, ids)
 		if err != nil {
@@ -333,11 +333,12 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (r *pa
 			return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeInvalidRequest, Field: "Amount",
 				Message: fmt.Sprintf("is in %s but the payment is in %q: Antom refunds in the payment's currency; nothing was sent", req.Amount.Currency(), p.Amount.Currency())}
 		}
-		paymentID = p.ProviderPaymentID
+		paymentID, paymentRequestID = p.ProviderPaymentID, p.PaymentRequestID
 	}
 	a, err := g.post(ctx, op, "refund", refundRequest{
 		RefundRequestID: req.RefundRequestID, PaymentID: paymentID, RefundAmount: amt,
-		RefundReason: req.Reason, RefundNotifyURL: req.NotifyURL, MerchantAccountID: g.cfg.MerchantAccountID,
+		RefundReason: req.Reason, RefundNotifyURL: req.NotifyURL,
+		Metadata: refundMetadata{PaymentID: paymentID, PaymentRequestID: paymentRequestID}.encode(),
 	}, ids)
 	if err != nil {
 		return nil, err
@@ -413,8 +414,10 @@ func (g *Gateway) InquireRefund(ctx context.Context, req *paygate.InquireRefundR
 	if resp.RefundID == "" {
 		return nil, g.unknown(op, a.resp, status.CodeProviderError, "Antom's refund inquiry answer has no refundId: inquire again later", nil)
 	}
+	// inquiryRefund names no payment: its paymentId is in the metadata the adapter sent with the refund.
 	return &paygate.Refund{
-		Provider: Name, RefundRequestID: resp.RefundRequestID, ProviderRefundID: resp.RefundID, ProviderPaymentID: resp.PaymentID,
-		Status: st, ProviderStatus: resp.RefundStatus, Amount: amt, UpdatedAt: parseTime(resp.RefundTime),
+		Provider: Name, RefundRequestID: resp.RefundRequestID, ProviderRefundID: resp.RefundID,
+		ProviderPaymentID: readRefundMetadata(resp.Metadata).PaymentID,
+		Status:            st, ProviderStatus: resp.RefundStatus, Amount: amt, UpdatedAt: parseTime(resp.RefundTime),
 	}, nil
 }

@@ -13,7 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/status"
 )
@@ -103,6 +106,7 @@ func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error)
 			g.webhookReply(w, http.StatusOK, AckBody, "", "notification type not handled; acknowledged")
 			return
 		}
+		g.complete(r.Context(), ev)
 		if err := fn(r.Context(), ev); err != nil {
 			g.webhookReply(w, http.StatusInternalServerError, nack("PROCESS_FAIL", "merchant handler failed; send again"), ev.ID, "the handler failed; Antom will retry")
 			return
@@ -113,6 +117,28 @@ func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error)
 
 func (g *Gateway) webhookReply(w http.ResponseWriter, code int, body []byte, eventID, why string) {
 	provider.WriteWebhookReply(w, g.log, "antom notification", "application/json; charset=UTF-8", code, body, eventID, why)
+}
+
+// complete fills what a payment notification lacks — the amount, or the merchant's paymentRequestId —
+// from an inquiry by its paymentId: the event then carries what Antom holds. If the inquiry fails the
+// event goes out as Antom sent it (its status is what matters, and Antom would resend it for nothing).
+func (g *Gateway) complete(ctx context.Context, ev *paygate.Event) {
+	p := ev.Payment
+	if p == nil || (!p.Amount.IsZero() && p.PaymentRequestID != "") {
+		return
+	}
+	ids := paymentIDs("", p.ProviderPaymentID)
+	got, err := g.inquire(ctx, paygate.OpInquire, "", p.ProviderPaymentID, ids)
+	if err != nil || got.ProviderPaymentID != p.ProviderPaymentID {
+		g.log.Debug("antom notification: the inquiry to complete it failed; sent as received", append(ids, zap.Error(err))...)
+		return
+	}
+	if p.Amount.IsZero() {
+		p.Amount = got.Amount
+	}
+	if p.PaymentRequestID == "" {
+		p.PaymentRequestID = got.PaymentRequestID
+	}
 }
 
 // verifyNotification checks a notification's client-id, signature and request-time.
@@ -196,13 +222,18 @@ func paymentEvent(n *notification) (*paygate.Event, error) {
 	if n.Result == nil || n.PaymentID == "" {
 		return nil, errors.New("payment notification without result or paymentId")
 	}
-	amt, err := fromWire(n.PaymentAmount)
-	if err != nil {
-		return nil, fmt.Errorf("payment notification: paymentAmount: %w", err)
+	// Antom's failed-payment notification may carry no paymentAmount (docs, ams_oc "Accept payment":
+	// the failed notification body); WebhookHandler then looks the amount up.
+	var amt money.Amount
+	if n.PaymentAmount != nil {
+		var err error
+		if amt, err = fromWire(n.PaymentAmount); err != nil {
+			return nil, fmt.Errorf("payment notification: paymentAmount: %w", err)
+		}
 	}
 	p := &paygate.Payment{
 		Provider: Name, PaymentRequestID: n.PaymentRequestID, ProviderPaymentID: n.PaymentID, Amount: amt,
-		UpdatedAt: parseTime(n.PaymentTime),
+		UpdatedAt: firstTime(parseTime(n.PaymentTime), parseTime(n.PaymentCreateTime)),
 	}
 	switch {
 	case n.NotifyType == "PAYMENT_PENDING" && n.Result.ResultStatus == "S":
@@ -238,8 +269,10 @@ func refundEvent(n *notification) (*paygate.Event, error) {
 		ID:       strings.Join([]string{Name, n.NotifyType, n.RefundID, n.RefundStatus}, ":"),
 		Provider: Name, Type: paygate.EventRefundUpdated,
 		Refund: &paygate.Refund{
-			Provider: Name, RefundRequestID: n.RefundRequestID, ProviderRefundID: n.RefundID, ProviderPaymentID: n.PaymentID,
-			Status: st, ProviderStatus: n.RefundStatus, Amount: amt, UpdatedAt: parseTime(n.RefundTime),
+			// notifyRefund names no payment: its paymentId is in the metadata the adapter sent.
+			Provider: Name, RefundRequestID: n.RefundRequestID, ProviderRefundID: n.RefundID,
+			ProviderPaymentID: readRefundMetadata(n.Metadata).PaymentID,
+			Status:            st, ProviderStatus: n.RefundStatus, Amount: amt, UpdatedAt: parseTime(n.RefundTime),
 		},
 	}, nil
 }

@@ -35,15 +35,18 @@ func receiverEnv(t *testing.T, scfg antomtest.Config, edit ...func(*antom.Config
 
 func TestWebhooksPaymentAndRefund(t *testing.T) {
 	srv, gw, ev, base := receiverEnv(t, antomtest.Config{})
+	var paymentIDs, refundRequestIDs []string
 	for _, notify := range []string{base + "/antom/notify", base + "/shop/antom/notify?shop=1"} {
 		req := createRequest("19.99", "USD")
 		req.NotifyURL = notify
 		p, err := gw.Create(ctx(t), req)
 		require.NoError(t, err)
 		require.NoError(t, srv.Settle(ctx(t), req.PaymentRequestID, sim.Pay))
-		_, err = gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: id("r"), ProviderPaymentID: p.ProviderPaymentID, Amount: money.MustParse("5.00", "USD"), NotifyURL: notify})
+		rid := id("r")
+		_, err = gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: rid, ProviderPaymentID: p.ProviderPaymentID, Amount: money.MustParse("5.00", "USD"), NotifyURL: notify})
 		require.NoError(t, err)
 		require.NoError(t, srv.Webhooks().Wait(ctx(t)))
+		paymentIDs, refundRequestIDs = append(paymentIDs, p.ProviderPaymentID), append(refundRequestIDs, rid)
 	}
 	var pays, refs []*paygate.Event
 	for _, e := range ev.all() {
@@ -64,7 +67,12 @@ func TestWebhooksPaymentAndRefund(t *testing.T) {
 		assert.Equal(t, antom.Name, pay.Provider)
 		assert.Equal(t, paygate.EventRefundUpdated, ref.Type)
 		assert.Equal(t, status.RefundSucceeded, ref.Refund.Status)
-		assert.NotEmpty(t, ref.Refund.ProviderPaymentID)
+		// notifyRefund has no paymentId: the payment's id comes back in the metadata the refund sent.
+		assert.Equal(t, paymentIDs[i], ref.Refund.ProviderPaymentID)
+		assert.Equal(t, paymentIDs[i], pay.Payment.ProviderPaymentID)
+		assert.NotEmpty(t, pay.Payment.PaymentRequestID)
+		assert.Equal(t, refundRequestIDs[i], ref.Refund.RefundRequestID)
+		assert.NotEmpty(t, ref.Refund.ProviderRefundID)
 		assert.True(t, ref.Refund.Amount.Equal(money.MustParse("5.00", "USD")))
 	}
 	for _, d := range srv.Webhooks().Deliveries() {
@@ -289,4 +297,34 @@ func TestWebhookMaxAgeOff(t *testing.T) {
 	code, _, err = srv.Deliver(ctx(t), base+"/antom/notify", body, antomtest.DeliverOptions{OmitRequestTime: true})
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusUnauthorized, code)
+}
+
+// A payment notification without paymentAmount (Antom documents a failed-payment notification so) or
+// without paymentRequestId is completed from an inquiry by its paymentId: the event carries the
+// merchant's request id and the exact amount Antom holds. A paymentId Antom does not know leaves the
+// event as received.
+func TestWebhookCompletesFromInquiry(t *testing.T) {
+	srv, gw, ev, base := receiverEnv(t, antomtest.Config{})
+	req := createRequest("19.99", "USD")
+	p, err := gw.Create(ctx(t), req)
+	require.NoError(t, err)
+	require.NoError(t, srv.Settle(ctx(t), req.PaymentRequestID, sim.Fail))
+	for _, body := range []string{
+		`{"notifyType":"PAYMENT_RESULT","result":{"resultCode":"USER_BALANCE_NOT_ENOUGH","resultStatus":"F","resultMessage":"no"},"paymentRequestId":"` + req.PaymentRequestID + `","paymentId":"` + p.ProviderPaymentID + `"}`,
+		`{"notifyType":"PAYMENT_RESULT","result":{"resultCode":"USER_BALANCE_NOT_ENOUGH","resultStatus":"F","resultMessage":"no"},"paymentId":"` + p.ProviderPaymentID + `"}`,
+		`{"notifyType":"PAYMENT_RESULT","result":{"resultCode":"USER_BALANCE_NOT_ENOUGH","resultStatus":"F","resultMessage":"no"},"paymentRequestId":"x","paymentId":"unknown"}`,
+	} {
+		code, reply, err := srv.Deliver(ctx(t), base+"/antom/notify", []byte(body), antomtest.DeliverOptions{})
+		require.NoError(t, err)
+		assert.True(t, antom.WebhookAcked(code, reply), body)
+	}
+	got := ev.all()
+	require.Len(t, got, 3)
+	for _, e := range got[:2] {
+		assert.Equal(t, status.PaymentFailed, e.Payment.Status)
+		assert.Equal(t, req.PaymentRequestID, e.Payment.PaymentRequestID)
+		assert.True(t, e.Payment.Amount.Equal(money.MustParse("19.99", "USD")), e.Payment.Amount.String())
+	}
+	assert.True(t, got[2].Payment.Amount.IsZero(), "nothing to complete it from")
+	assert.Equal(t, status.PaymentFailed, got[2].Payment.Status)
 }

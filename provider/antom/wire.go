@@ -187,12 +187,14 @@ type cancelResponse struct {
 }
 
 type refundRequest struct {
-	RefundRequestID   string      `json:"refundRequestId"`
-	PaymentID         string      `json:"paymentId"`
-	RefundAmount      *wireAmount `json:"refundAmount"`
-	RefundReason      string      `json:"refundReason,omitempty"`
-	RefundNotifyURL   string      `json:"refundNotifyUrl,omitempty"`
-	MerchantAccountID string      `json:"merchantAccountId,omitempty"`
+	RefundRequestID string      `json:"refundRequestId"`
+	PaymentID       string      `json:"paymentId"`
+	RefundAmount    *wireAmount `json:"refundAmount"`
+	RefundReason    string      `json:"refundReason,omitempty"`
+	RefundNotifyURL string      `json:"refundNotifyUrl,omitempty"`
+	// No merchantAccountId: Antom's refund takes none (SDK AlipayRefundRequest); the paymentId names
+	// the payment whatever account it was made under.
+	Metadata string `json:"metadata,omitempty"`
 }
 
 type refundResponse struct {
@@ -212,23 +214,51 @@ type refundRef struct {
 type inquiryRefundResponse struct {
 	RefundID        string      `json:"refundId"`
 	RefundRequestID string      `json:"refundRequestId"`
-	PaymentID       string      `json:"paymentId"`
 	RefundAmount    *wireAmount `json:"refundAmount"`
 	RefundStatus    string      `json:"refundStatus"`
 	RefundTime      string      `json:"refundTime"`
+	Metadata        string      `json:"metadata"`
+}
+
+// refundMetadata is what the adapter sends as a refund's metadata. Neither notifyRefund nor
+// inquiryRefund names the payment a refund belongs to, but both return the refund request's metadata
+// as it was sent (Antom's notifyRefund docs: "metadata … returned when you specified it in the refund
+// request"; SDK: AlipayRefundRequest, AlipayRefundNotify and AlipayInquiryRefundResponse .Metadata),
+// so the payment's ids travel there.
+type refundMetadata struct {
+	PaymentID        string `json:"paymentId,omitempty"`
+	PaymentRequestID string `json:"paymentRequestId,omitempty"`
+}
+
+// encode is m as the metadata string; ids are at most 64 characters each, far below Antom's 2048.
+func (m refundMetadata) encode() string {
+	b, _ := encodeJSON(m) // two strings always marshal
+	return string(b)
+}
+
+// readRefundMetadata reads metadata the adapter sent. A refund made elsewhere (Antom Dashboard, another
+// client) may carry none or any text: then the payment's ids are unknown, never an error.
+func readRefundMetadata(s string) refundMetadata {
+	var m refundMetadata
+	if s == "" || json.Unmarshal([]byte(s), &m) != nil {
+		return refundMetadata{}
+	}
+	return m
 }
 
 // notification is the union of notifyPayment and notifyRefund, as far as the adapter reads them.
 type notification struct {
-	NotifyType       string      `json:"notifyType"`
-	Result           *result     `json:"result"`
-	PaymentRequestID string      `json:"paymentRequestId"`
-	PaymentID        string      `json:"paymentId"`
-	PaymentAmount    *wireAmount `json:"paymentAmount"`
-	PaymentTime      string      `json:"paymentTime"`
-	RefundStatus     string      `json:"refundStatus"`
-	RefundRequestID  string      `json:"refundRequestId"`
-	RefundID         string      `json:"refundId"`
-	RefundAmount     *wireAmount `json:"refundAmount"`
-	RefundTime       string      `json:"refundTime"`
+	NotifyType        string      `json:"notifyType"`
+	Result            *result     `json:"result"`
+	PaymentRequestID  string      `json:"paymentRequestId"`
+	PaymentID         string      `json:"paymentId"`
+	PaymentAmount     *wireAmount `json:"paymentAmount"`
+	PaymentCreateTime string      `json:"paymentCreateTime"`
+	PaymentTime       string      `json:"paymentTime"`
+	RefundStatus      string      `json:"refundStatus"`
+	RefundRequestID   string      `json:"refundRequestId"`
+	RefundID          string      `json:"refundId"`
+	RefundAmount      *wireAmount `json:"refundAmount"`
+	RefundTime        string      `json:"refundTime"`
+	Metadata          string      `json:"metadata"`
 }

@@ -12,7 +12,9 @@
 //     does not hold;
 //   - signs every response with Antom's private key over "POST <path>\n<client-id>.<response-time>.
 //     <body>", sending the client-id, response-time and signature headers;
-//   - refuses any scalar JSON field that is not a string (PARAM_ILLEGAL), and reads amounts as
+//   - refuses any scalar JSON field that is not a string (PARAM_ILLEGAL), except the fields Antom's
+//     official Go SDK sends as numbers or booleans (env.timeZoneOffset, isAsyncRefund, …), which it
+//     takes in the SDK's type or as strings; it reads amounts as
 //     {"currency","value"} with value in minor units at Antom's digits (0 for CLP, JPY, KRW, VND; 2 for
 //     the other currencies it accepts; anything else is CURRENCY_NOT_SUPPORT);
 //   - answers a new cashier payment with result U / PAYMENT_IN_PROCESS and the redirect URLs

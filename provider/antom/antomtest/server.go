@@ -137,6 +137,7 @@ type refund struct {
 	requestID, id, paymentID string
 	amount                   money.Amount
 	wire                     string
+	metadata                 string // the refund request's metadata, returned as is
 	createdAt                time.Time
 	notifyURL                string
 	sandbox                  bool
@@ -308,7 +309,8 @@ func (s *Server) noInterface(w http.ResponseWriter, _ *http.Request) {
 }
 
 // authenticated checks what Antom checks before any endpoint runs — the client id, the media type,
-// the signature, the merchant account and that every scalar is a string — and then runs process.
+// the signature, the merchant account and that every scalar is a string, or of the type Antom's SDK
+// sends it as (see sdkScalars) — and then runs process.
 func (s *Server) authenticated(process func(*http.Request, []byte) sim.Reply) func(*http.Request, []byte) sim.Reply {
 	return func(r *http.Request, body []byte) sim.Reply {
 		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(ct), "application/json") {
@@ -333,7 +335,7 @@ func (s *Server) authenticated(process func(*http.Request, []byte) sim.Reply) fu
 		if !verifyContent(s.merchantPub, signedContent(r.Method, r.URL.Path, s.ClientID, rt, body), sig.sig) {
 			return failure("INVALID_SIGNATURE", "")
 		}
-		if err := checkStrings(body); err != nil {
+		if err := checkScalars(body); err != nil {
 			return failure("PARAM_ILLEGAL", err.Error())
 		}
 		var acct struct {
@@ -461,8 +463,8 @@ func (s *Server) pay(r *http.Request, body []byte) sim.Reply {
 		return failure("PARAM_ILLEGAL", "paymentRequestId is required, at most 64 characters.")
 	case req.Order == nil || req.Order.ReferenceOrderID == "" || req.Order.OrderDescription == "":
 		return failure("PARAM_ILLEGAL", "order.referenceOrderId and order.orderDescription are required.")
-	case req.Order.Env == nil || req.Order.Env.TerminalType == "":
-		return failure("PARAM_ILLEGAL", "order.env.terminalType is required.")
+	case (req.Order.Env == nil || req.Order.Env.TerminalType == "") && (req.Env == nil || req.Env.TerminalType == ""):
+		return failure("PARAM_ILLEGAL", "env.terminalType (or order.env.terminalType) is required.")
 	case req.PaymentMethod == nil || req.PaymentMethod.PaymentMethodType == "":
 		return failure("PARAM_ILLEGAL", "paymentMethod.paymentMethodType is required.")
 	case req.PaymentRedirectURL == "":
@@ -478,6 +480,13 @@ func (s *Server) pay(r *http.Request, body []byte) sim.Reply {
 	}
 	if !orderAmt.Equal(amt) {
 		return failure("PARAM_ILLEGAL", "order.orderAmount must equal paymentAmount.")
+	}
+	terminal, osType := "", ""
+	if req.Order.Env != nil {
+		terminal, osType = req.Order.Env.TerminalType, req.Order.Env.OSType
+	}
+	if terminal == "" {
+		terminal, osType = req.Env.TerminalType, req.Env.OSType
 	}
 	now := s.clock.Now()
 	expires := now.Add(s.cfg.PaymentTTL)
@@ -501,8 +510,8 @@ func (s *Server) pay(r *http.Request, body []byte) sim.Reply {
 	p := &payment{
 		requestID: req.PaymentRequestID, id: s.newID("1140", now), amount: amt, wire: req.PaymentAmount.Value,
 		status: "PROCESSING", createdAt: now, expiresAt: expires, notifyURL: req.PaymentNotifyURL,
-		terminal: req.Order.Env.TerminalType, sandbox: sandboxPath(r), redirect: req.PaymentRedirectURL,
-		paymentMethodType: req.PaymentMethod.PaymentMethodType, osType: req.Order.Env.OSType,
+		terminal: terminal, sandbox: sandboxPath(r), redirect: req.PaymentRedirectURL,
+		paymentMethodType: req.PaymentMethod.PaymentMethodType, osType: osType,
 	}
 	s.payments[p.requestID] = p
 	s.paymentsByID[p.id] = p
@@ -620,7 +629,9 @@ func (s *Server) cancel(_ *http.Request, body []byte) sim.Reply {
 	case p.status == "FAIL":
 		return failure("ORDER_STATUS_INVALID", "")
 	case p.refundedMinor > 0:
-		return failure("PROCESS_FAIL", "The payment was already refunded.")
+		// Antom's documented answer (cancel, TRANSACTION_TO_BE_CANCELED_ALREADY_REFUNDED): the code's
+		// general message, not one naming the refund.
+		return failure("PROCESS_FAIL", "")
 	}
 	s.setStatus(p, "CANCELLED", "", "", now)
 	return answer()
@@ -637,6 +648,8 @@ func (s *Server) refund(r *http.Request, body []byte) sim.Reply {
 		return failure("PARAM_ILLEGAL", "refundRequestId is required, at most 64 characters.")
 	case req.PaymentID == "":
 		return failure("PARAM_ILLEGAL", "paymentId is required.")
+	case len(req.Metadata) > 2048:
+		return failure("PARAM_ILLEGAL", "metadata is longer than 2048 characters.")
 	}
 	amt, code, err := readAmount(req.RefundAmount, "refundAmount")
 	if err != nil {
@@ -680,6 +693,7 @@ func (s *Server) refund(r *http.Request, body []byte) sim.Reply {
 	f := &refund{
 		requestID: req.RefundRequestID, id: s.newID("2140", now), paymentID: p.id, amount: amt,
 		wire: req.RefundAmount.Value, createdAt: now, notifyURL: req.RefundNotifyURL, sandbox: sandboxPath(r),
+		metadata: req.Metadata,
 	}
 	s.refunds[f.requestID] = f
 	s.refundsByID[f.id] = f
@@ -713,6 +727,7 @@ func (s *Server) inquiryRefund(_ *http.Request, body []byte) sim.Reply {
 	return reply(inquiryRefundResponse{
 		Result: codeResult("SUCCESS"), RefundID: f.id, RefundRequestID: f.requestID,
 		RefundAmount: writeAmount(f.amount), RefundStatus: "SUCCESS", RefundTime: isoTime(f.createdAt),
+		Metadata: f.metadata,
 	})
 }
 
@@ -856,8 +871,8 @@ func (s *Server) notifyRefund(f *refund) {
 	}
 	body := encode(refundNotification{
 		NotifyType: "REFUND_RESULT", Result: codeResult("SUCCESS"), RefundStatus: "SUCCESS",
-		RefundRequestID: f.requestID, RefundID: f.id, PaymentID: f.paymentID,
-		RefundAmount: writeAmount(f.amount), RefundTime: isoTime(f.createdAt),
+		RefundRequestID: f.requestID, RefundID: f.id,
+		RefundAmount: writeAmount(f.amount), RefundTime: isoTime(f.createdAt), Metadata: f.metadata,
 	})
 	s.send(f.id+"_1", f.notifyURL, body, f.sandbox)
 }

@@ -102,6 +102,17 @@ func TestRequestsAreAuthenticated(t *testing.T) {
 		{"a float amount", strings.ReplaceAll(pay("p11"), `"1999"`, `"19.99"`), nil, "PARAM_ILLEGAL"},
 		{"a currency Antom does not take", strings.ReplaceAll(pay("p12"), `"USD"`, `"KWD"`), nil, "CURRENCY_NOT_SUPPORT"},
 		{"another product", strings.Replace(pay("p13"), "CASHIER_PAYMENT", "AGREEMENT_PAYMENT", 1), nil, "PARAM_ILLEGAL"},
+		// What Antom's Go SDK sends as numbers and booleans (model.Env.TimeZoneOffset int32,
+		// model.BrowserInfo.JavaEnabled bool, AlipayPayRequest.IsAuthorization bool) is accepted.
+		{"the SDK's env.timeZoneOffset and booleans", strings.Replace(pay("p14"), `"env":{"terminalType":"WEB"}`,
+			`"env":{"terminalType":"WEB","timeZoneOffset":-480,"browserInfo":{"javaEnabled":false}}`, 1), nil, "PAYMENT_IN_PROCESS"},
+		{"the SDK's isAuthorization", strings.Replace(pay("p15"), `"productCode"`, `"isAuthorization":true,"productCode"`, 1), nil, "PAYMENT_IN_PROCESS"},
+		{"the SDK's paymentMethodMetaData", strings.Replace(pay("p16"), `{"paymentMethodType":"ALIPAY_CN"}`, `{"paymentMethodType":"ALIPAY_CN","paymentMethodMetaData":{"n":1,"b":true}}`, 1), nil, "PAYMENT_IN_PROCESS"},
+		{"a fraction where the SDK sends an int32", strings.Replace(pay("p17"), `"env":{"terminalType":"WEB"}`, `"env":{"terminalType":"WEB","timeZoneOffset":1.5}`, 1), nil, "PARAM_ILLEGAL"},
+		// Antom's cashier-payment guide sends env at the top level, with no order.env.
+		{"env at the top level", strings.Replace(strings.Replace(pay("p19"), `,"env":{"terminalType":"WEB"}`, "", 1), `"productCode"`, `"env":{"terminalType":"WEB"},"productCode"`, 1), nil, "PAYMENT_IN_PROCESS"},
+		{"no env anywhere", strings.Replace(pay("p20"), `,"env":{"terminalType":"WEB"}`, "", 1), nil, "PARAM_ILLEGAL"},
+		{"a boolean where the SDK sends a number", strings.Replace(pay("p18"), `"env":{"terminalType":"WEB"}`, `"env":{"terminalType":"WEB","timeZoneOffset":true}`, 1), nil, "PARAM_ILLEGAL"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := post(t, s, path, c.body, c.edit)
@@ -110,8 +121,8 @@ func TestRequestsAreAuthenticated(t *testing.T) {
 			assert.Equal(t, c.code, got.result(t).ResultCode, string(got.body))
 		})
 	}
-	assert.Len(t, s.Ledger().AllOrders(), 1, "only the signed, well-formed request created an order")
-	assert.Equal(t, 13, s.Ledger().TotalRequests(), "every request is counted")
+	assert.Len(t, s.Ledger().AllOrders(), 5, "only the signed, well-formed requests created orders")
+	assert.Equal(t, 20, s.Ledger().TotalRequests(), "every request is counted")
 }
 
 func TestResponsesAreSigned(t *testing.T) {

@@ -79,9 +79,56 @@ func writeAmount(a money.Amount) *amount {
 	return &amount{Currency: a.Currency(), Value: strconv.FormatInt(minor, 10)}
 }
 
-// checkStrings reports the first scalar that is not a JSON string, as Antom requires every non-array
-// field to be sent as a string: "20" rather than 20, "true" rather than true.
-func checkStrings(body []byte) error {
+// sdkScalars are the request fields Antom's official Go SDK (global-open-sdk-go v1.3.5, request/pay)
+// sends as JSON numbers or booleans although the docs say every non-array field is a string: each is
+// accepted as the SDK's type or as a string. "[]" stands for any array element. Every other scalar
+// must be a string, as the docs require: an amount's value sent as a number is PARAM_ILLEGAL.
+var sdkScalars = map[string]string{
+	// AlipayPayRequest, and the model types it holds (Env, Order, Buyer, BrowserInfo, …).
+	"isAuthorization":                                            "bool", // AlipayPayRequest.IsAuthorization
+	"dualOfflinePayment":                                         "bool", // AlipayPayRequest.DualOfflinePayment
+	"env.timeZoneOffset":                                         "int",  // model.Env.TimeZoneOffset int32
+	"env.browserInfo.javaEnabled":                                "bool", // model.BrowserInfo.JavaEnabled
+	"env.browserInfo.javaScriptEnabled":                          "bool", // model.BrowserInfo.JavaScriptEnabled
+	"order.env.timeZoneOffset":                                   "int",  // model.Order.Env → model.Env
+	"order.env.browserInfo.javaEnabled":                          "bool",
+	"order.env.browserInfo.javaScriptEnabled":                    "bool",
+	"order.buyer.isAccountVerified":                              "bool", // model.Buyer.IsAccountVerified
+	"order.buyer.successfulOrderCount":                           "int",  // model.Buyer.SuccessfulOrderCount int32
+	"order.needDeclaration":                                      "bool", // model.Order.NeedDeclaration
+	"order.lodging.numberOfNights":                               "int",  // model.Lodging
+	"order.lodging.numberOfRooms":                                "int",
+	"order.shipping.deliveryEstimate.maximum.value":              "int", // model.DeliveryEstimateInfo.Value int32
+	"order.shipping.deliveryEstimate.minimum.value":              "int",
+	"paymentFactor.isAuthorization":                              "bool", // model.PaymentFactor
+	"paymentFactor.isPaymentEvaluation":                          "bool",
+	"paymentMethod.requireIssuerAuthentication":                  "bool", // model.PaymentMethod
+	"paymentMethod.paymentMethodMetaData":                        "any",  // model.PaymentMethod: map[string]any
+	"payToMethod.requireIssuerAuthentication":                    "bool",
+	"payToMethod.paymentMethodMetaData":                          "any",
+	"paymentQuote.guaranteed":                                    "bool",   // model.Quote.Guaranteed
+	"paymentQuote.quotePrice":                                    "number", // model.Quote.QuotePrice float32
+	"creditPayPlan.installmentNum":                               "int",    // model.CreditPayPlan
+	"creditPayPlan.feePercentage":                                "int",
+	"subscriptionInfo.allowRetry":                                "bool", // model.SubscriptionInfo and what it holds
+	"subscriptionInfo.currentPhaseNo":                            "int",
+	"subscriptionInfo.periodCount":                               "int",
+	"subscriptionInfo.periodRule.period":                         "int",
+	"subscriptionInfo.periodRule.periodCount":                    "int",
+	"subscriptionInfo.trialPlan.freeTrialDays":                   "int",
+	"subscriptionInfo.trialPlan.phases[].phaseNo":                "int",
+	"subscriptionInfo.trials[].trialEndPeriod":                   "int",
+	"subscriptionInfo.trials[].trialPeriod":                      "int",
+	"subscriptionInfo.trials[].trialStartPeriod":                 "int",
+	"subscriptionInfo.paymentMethod.requireIssuerAuthentication": "bool",
+	"subscriptionInfo.paymentMethod.paymentMethodMetaData":       "any",
+	// AlipayRefundRequest.
+	"isAsyncRefund": "bool",
+}
+
+// checkScalars reports the first scalar that is neither a JSON string nor, at a path in sdkScalars,
+// of the type the SDK sends there: "20" or (where the SDK sends a number) 20, never 20 elsewhere.
+func checkScalars(body []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
@@ -94,10 +141,14 @@ func checkStrings(body []byte) error {
 	if _, ok := v.(map[string]any); !ok {
 		return fmt.Errorf("the body is not a JSON object")
 	}
-	return walkStrings("", v)
+	return walkScalars("", v)
 }
 
-func walkStrings(path string, v any) error {
+func walkScalars(path string, v any) error {
+	kind := sdkScalars[path]
+	if kind == "any" {
+		return nil
+	}
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
@@ -105,18 +156,25 @@ func walkStrings(path string, v any) error {
 			if path != "" {
 				p = path + "." + k
 			}
-			if err := walkStrings(p, e); err != nil {
+			if err := walkScalars(p, e); err != nil {
 				return err
 			}
 		}
 	case []any:
-		for i, e := range x {
-			if err := walkStrings(fmt.Sprintf("%s[%d]", path, i), e); err != nil {
+		for _, e := range x {
+			if err := walkScalars(path+"[]", e); err != nil {
 				return err
 			}
 		}
 	case string, nil:
-	default:
+	case bool:
+		if kind != "bool" {
+			return fmt.Errorf("field %s must be a JSON string (Antom takes every non-array field as a string), got %v", path, x)
+		}
+	case json.Number:
+		if _, err := x.Int64(); (kind == "int" && err == nil) || kind == "number" {
+			return nil
+		}
 		return fmt.Errorf("field %s must be a JSON string (Antom takes every non-array field as a string), got %v", path, x)
 	}
 	return nil
@@ -146,6 +204,12 @@ type payRequest struct {
 			OSType       string `json:"osType"`
 		} `json:"env"`
 	} `json:"order"`
+	// env is where Antom's cashier-payment guide puts the terminal (its pay examples have no
+	// order.env); the SDK's own pay demo uses order.env. Either is read.
+	Env *struct {
+		TerminalType string `json:"terminalType"`
+		OSType       string `json:"osType"`
+	} `json:"env"`
 	PaymentAmount *amount `json:"paymentAmount"`
 	PaymentMethod *struct {
 		PaymentMethodType string `json:"paymentMethodType"`
@@ -200,6 +264,7 @@ type refundRequest struct {
 	RefundReason      string  `json:"refundReason"`
 	RefundNotifyURL   string  `json:"refundNotifyUrl"`
 	MerchantAccountID string  `json:"merchantAccountId"`
+	Metadata          string  `json:"metadata"` // returned as is in notifyRefund and inquiryRefund
 }
 
 type refundResponse struct {
@@ -224,6 +289,7 @@ type inquiryRefundResponse struct {
 	RefundAmount    *amount `json:"refundAmount,omitempty"`
 	RefundStatus    string  `json:"refundStatus,omitempty"`
 	RefundTime      string  `json:"refundTime,omitempty"`
+	Metadata        string  `json:"metadata,omitempty"`
 }
 
 type paymentNotification struct {
@@ -242,7 +308,7 @@ type refundNotification struct {
 	RefundStatus    string  `json:"refundStatus"`
 	RefundRequestID string  `json:"refundRequestId"`
 	RefundID        string  `json:"refundId"`
-	PaymentID       string  `json:"paymentId"`
 	RefundAmount    *amount `json:"refundAmount"`
 	RefundTime      string  `json:"refundTime,omitempty"`
+	Metadata        string  `json:"metadata,omitempty"`
 }
