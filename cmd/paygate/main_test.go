@@ -111,7 +111,12 @@ func TestDemo(t *testing.T) {
 // startSim runs `paygate sim` until the test ends and returns what it wrote.
 func startSim(t *testing.T) (simFile, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "sim.json")
+	return startSimAt(t, filepath.Join(t.TempDir(), "sim.json"))
+}
+
+// startSimAt is startSim writing to path.
+func startSimAt(t *testing.T, path string) (simFile, string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr syncBuffer
 	done := make(chan int, 1)

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/paygate-go/paygate"
@@ -29,6 +30,7 @@ type simulators struct {
 	vai247  *vai247test.Server
 	control *http.Server
 	ctlURL  string
+	faults  map[string]*sim.Faults // the control API's fault queue per simulator (see startControl)
 }
 
 // simOptions shape the simulators.
@@ -48,12 +50,14 @@ func startSimulators(o simOptions) (s *simulators, err error) {
 		}
 		return d
 	}
-	s = &simulators{}
+	// The deferred close uses its own variable: the error returns below set the result s to nil.
+	started := &simulators{}
 	defer func() {
 		if err != nil {
-			s.close()
+			started.close()
 		}
 	}()
+	s = started
 	s.waffo = waffotest.NewServer(waffotest.Config{Webhooks: speed(waffotest.Schedule())})
 	if s.antom, err = antomtest.NewServer(antomtest.Config{WebhookSchedule: speed(antomtest.WebhookSchedule())}); err != nil {
 		return nil, fmt.Errorf("antom simulator: %w", err)
@@ -131,6 +135,7 @@ type vai247Sim struct {
 type controlDocs struct {
 	Settle string `json:"settle"`
 	Fault  string `json:"fault"`
+	Reset  string `json:"reset"`
 }
 
 func (s *simulators) file() simFile {
@@ -152,10 +157,7 @@ func (s *simulators) file() simFile {
 		About: "paygate provider simulators (test credentials only; they move no money). " +
 			"Point a client at each base_url with these credentials; use control_url to play the customer or inject faults.",
 		ControlURL: s.ctlURL, Waffo: w, Antom: a, VAI247: v,
-		Control: controlDocs{
-			Settle: `POST {control_url}/settle {"provider":"waffo|antom|vai247","payment_request_id":"…","result":"pay|fail|expire"}`,
-			Fault:  `POST {control_url}/fault {"provider":"…","op":"create|inquire|cancel|refund|inquire_refund","kind":"drop-before-processing|lose-reply|delay-reply|reply-status|reply-code|corrupt-body|corrupt-signature","code":"…","status":503,"times":1}`,
-		},
+		Control: controlHelp(),
 	}
 }
 
@@ -183,7 +185,7 @@ func unknownProvider(name string) error {
 // settler is what the control API needs of a simulator.
 type settler interface {
 	Settle(ctx context.Context, paymentRequestID string, st sim.Settlement) error
-	Inject(f sim.Fault)
+	SetChaos(fn func(op paygate.Op) (sim.Fault, bool))
 }
 
 func (s *simulators) byName(name string) (settler, error) {
@@ -198,32 +200,65 @@ func (s *simulators) byName(name string) (settler, error) {
 	return nil, unknownProvider(name)
 }
 
+// providerNames are the simulators, in the order the command prints them.
+var providerNames = []string{waffo.Name, antom.Name, vai247.Name}
+
 // maxControlBody caps a control request's body.
 const maxControlBody = 64 << 10
 
+// startControl serves the control API. Its faults are queued here, one queue per simulator, and each
+// simulator draws from its queue through SetChaos: so POST /reset can empty them (the simulators'
+// own queues cannot all be cleared from outside).
 func (s *simulators) startControl(addr string) error {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
+	const fix = "give a loopback HOST:PORT, e.g. --control-addr 127.0.0.1:12111, or leave the flag out for a free port"
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("control address %q: %w", addr, err)
+		return usageError{fmt.Sprintf("--control-addr %q is not HOST:PORT (%v); %s", addr, err, fix)}
 	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("control address %q: the simulators only listen on loopback (use 127.0.0.1:PORT)", addr)
+		return usageError{fmt.Sprintf("--control-addr %q: the simulators listen on loopback only, as they hold test keys and move no money; %s", addr, fix)}
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("control API: %w", err)
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return usageError{fmt.Sprintf("--control-addr %s: the port is in use (another paygate sim?); stop what holds it, or pick another port, or leave the flag out for a free port", addr)}
+		}
+		return usageError{fmt.Sprintf("--control-addr %s: cannot listen: %v; %s", addr, err, fix)}
+	}
+	s.faults = map[string]*sim.Faults{}
+	for _, name := range providerNames {
+		q := &sim.Faults{}
+		s.faults[name] = q
+		p, _ := s.byName(name)
+		p.SetChaos(q.Next)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /settle", s.handleSettle)
 	mux.HandleFunc("POST /fault", s.handleFault)
+	mux.HandleFunc("POST /reset", s.handleReset)
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) { writeControl(w, http.StatusOK, "") })
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		b, _ := json.MarshalIndent(controlHelp(), "", "  ")
+		_, _ = w.Write(append(b, '\n'))
+	})
 	s.control = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	s.ctlURL = "http://" + ln.Addr().String()
 	go func() { _ = s.control.Serve(ln) }()
 	return nil
+}
+
+// controlHelp describes the control API: in the simulator file and at GET {control_url}/.
+func controlHelp() controlDocs {
+	return controlDocs{
+		Settle: `POST {control_url}/settle {"provider":"waffo|antom|vai247","payment_request_id":"…","result":"pay|fail|expire"}`,
+		Fault: `POST {control_url}/fault {"provider":"…","op":"create|inquire|cancel|refund|inquire-refund","kind":"` + strings.Join(faultKindNames(), "|") +
+			`","code":"…","status":503,"times":1,"delay_ms":0}`,
+		Reset: `POST {control_url}/reset {"provider":"…"} drops the faults still queued for that simulator; an empty body or {} drops every simulator's`,
+	}
 }
 
 type settleRequest struct {
@@ -275,9 +310,19 @@ func init() {
 	}
 }
 
+// ops are the control API's operation names: the CLI's command names, and (kept working) the Op
+// values with an underscore.
 var ops = map[string]paygate.Op{
 	string(paygate.OpCreate): paygate.OpCreate, string(paygate.OpInquire): paygate.OpInquire, string(paygate.OpCancel): paygate.OpCancel,
-	string(paygate.OpRefund): paygate.OpRefund, string(paygate.OpInquireRefund): paygate.OpInquireRefund,
+	string(paygate.OpRefund): paygate.OpRefund, "inquire-refund": paygate.OpInquireRefund, string(paygate.OpInquireRefund): paygate.OpInquireRefund,
+}
+
+func faultKindNames() []string {
+	names := make([]string, 0, len(faultKinds))
+	for k := sim.DropBeforeProcessing; k <= sim.CorruptSignature; k++ {
+		names = append(names, k.String())
+	}
+	return names
 }
 
 func (s *simulators) handleFault(w http.ResponseWriter, r *http.Request) {
@@ -286,23 +331,19 @@ func (s *simulators) handleFault(w http.ResponseWriter, r *http.Request) {
 		writeControl(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	p, err := s.byName(req.Provider)
-	if err != nil {
-		writeControl(w, http.StatusBadRequest, err.Error())
+	q, ok := s.faults[req.Provider]
+	if !ok {
+		writeControl(w, http.StatusBadRequest, unknownProvider(req.Provider).Error())
 		return
 	}
 	op, ok := ops[req.Op]
 	if !ok {
-		writeControl(w, http.StatusBadRequest, fmt.Sprintf("op %q: use create, inquire, cancel, refund or inquire_refund", req.Op))
+		writeControl(w, http.StatusBadRequest, fmt.Sprintf("op %q: use create, inquire, cancel, refund or inquire-refund", req.Op))
 		return
 	}
 	kind, ok := faultKinds[req.Kind]
 	if !ok {
-		names := make([]string, 0, len(faultKinds))
-		for k := sim.DropBeforeProcessing; k <= sim.CorruptSignature; k++ {
-			names = append(names, k.String())
-		}
-		writeControl(w, http.StatusBadRequest, fmt.Sprintf("kind %q: use one of %s", req.Kind, strings.Join(names, ", ")))
+		writeControl(w, http.StatusBadRequest, fmt.Sprintf("kind %q: use one of %s", req.Kind, strings.Join(faultKindNames(), ", ")))
 		return
 	}
 	switch {
@@ -320,7 +361,36 @@ func (s *simulators) handleFault(w http.ResponseWriter, r *http.Request) {
 	if kind == sim.DelayReply && delay == 0 {
 		delay = 40 * time.Second // past the usual 30 s client timeout
 	}
-	p.Inject(sim.Fault{Op: op, Kind: kind, Code: req.Code, Status: req.Status, Times: req.Times, Delay: delay})
+	q.Inject(sim.Fault{Op: op, Kind: kind, Code: req.Code, Status: req.Status, Times: req.Times, Delay: delay})
+	writeControl(w, http.StatusOK, "")
+}
+
+type resetRequest struct {
+	Provider string `json:"provider"`
+}
+
+// handleReset drops queued faults: one simulator's, or with no provider named, every one's.
+func (s *simulators) handleReset(w http.ResponseWriter, r *http.Request) {
+	var req resetRequest
+	if r.ContentLength != 0 {
+		if err := decodeControl(w, r, &req); err != nil {
+			writeControl(w, http.StatusBadRequest, err.Error())
+			return
+		}
+	}
+	if req.Provider == "" {
+		for _, q := range s.faults {
+			q.Clear()
+		}
+		writeControl(w, http.StatusOK, "")
+		return
+	}
+	q, ok := s.faults[req.Provider]
+	if !ok {
+		writeControl(w, http.StatusBadRequest, unknownProvider(req.Provider).Error())
+		return
+	}
+	q.Clear()
 	writeControl(w, http.StatusOK, "")
 }
 

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/paygate-go/paygate"
@@ -51,7 +52,10 @@ func runWebhookListen(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return exitFailure, fmt.Errorf("--addr: %w", err)
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return exitUsage, usageError{fmt.Sprintf("--addr %s: the port is in use; stop what holds it or pick another port, e.g. --addr 127.0.0.1:0 for a free one", *addr)}
+		}
+		return exitUsage, usageError{fmt.Sprintf("--addr %s: cannot listen (%v); give HOST:PORT, e.g. 127.0.0.1:8080, or :8080 on every interface behind your TLS-terminating proxy", *addr, err)}
 	}
 	var mu sync.Mutex // one event per line, whole
 	enc := json.NewEncoder(stdout)
