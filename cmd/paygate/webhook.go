@@ -41,9 +41,9 @@ func runWebhookListen(ctx context.Context, args []string, stdout, stderr io.Writ
 		return exitUsage, usageError{"--provider vai247 needs the webhook secret to verify notifications: pass --webhook-secret SECRET (or @FILE) or set " +
 			vai247.EnvWebhookSecret + " to the secret in VAI247's merchant dashboard"}
 	}
-	gw, err := cfg.build(name, buildOptions{})
+	gw, err := cfg.checkAndBuild(name, buildOptions{})
 	if err != nil {
-		return exitUsage, usageError{err.Error()}
+		return exitUsage, err
 	}
 	defer closeAdapter(gw)
 	hooks, ok := gw.(webhookHandlers)
