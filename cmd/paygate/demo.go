@@ -108,7 +108,10 @@ func newDemo() (d *demo, err error) {
 	if d.sims, err = startSimulators(simOptions{webhookSpeedup: 1000}); err != nil {
 		return nil, err
 	}
-	file := d.sims.file()
+	file, err := d.sims.file()
+	if err != nil {
+		return nil, err
+	}
 	client := &http.Client{Timeout: demoTimeout}
 	for _, name := range []string{waffo.Name, antom.Name, vai247.Name} {
 		cfg, err := file.config(name)

@@ -43,7 +43,10 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 		return exitFailure, err
 	}
 	defer s.close()
-	f := s.file()
+	f, err := s.file()
+	if err != nil {
+		return exitFailure, err
+	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return exitFailure, err

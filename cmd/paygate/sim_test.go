@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -14,6 +16,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/paygate-go/paygate/provider"
 )
 
 // A listen address the command cannot use is a usage error that says what to do, never a panic.
@@ -176,4 +180,55 @@ func TestControlAPIReset(t *testing.T) {
 	assert.Contains(t, docs.Reset, "/reset")
 	assert.Contains(t, docs.Fault, "inquire-refund")
 	assert.Equal(t, docs, f.Control)
+}
+
+// The simulator file gives every key as PEM and as bare base64 DER; each form parses to the same key,
+// through the adapters' parser and through crypto/x509 directly for the DER form.
+func TestSimFileKeyForms(t *testing.T) {
+	f, _ := startSim(t)
+	privateKeys := []struct{ name, pem, der string }{
+		{"waffo merchant", f.Waffo.MerchantPrivateKey, f.Waffo.MerchantPrivateKeyDERBase64},
+		{"antom merchant", f.Antom.MerchantPrivateKeyPEM, f.Antom.MerchantPrivateKey},
+	}
+	for _, k := range privateKeys {
+		t.Run(k.name, func(t *testing.T) {
+			require.True(t, strings.HasPrefix(k.pem, "-----BEGIN "), "PEM form")
+			require.NotContains(t, k.der, "-----", "DER form")
+			fromPEM, err := provider.ParsePrivateKey(k.pem)
+			require.NoError(t, err)
+			fromDER, err := provider.ParsePrivateKey(k.der)
+			require.NoError(t, err)
+			assert.True(t, fromPEM.Equal(fromDER))
+			der, err := base64.StdEncoding.DecodeString(k.der)
+			require.NoError(t, err, "bare standard base64")
+			key, err := x509.ParsePKCS8PrivateKey(der)
+			require.NoError(t, err, "PKCS#8")
+			assert.True(t, fromPEM.Equal(key))
+		})
+	}
+	publicKeys := []struct{ name, pem, der string }{
+		{"waffo merchant public", f.Waffo.MerchantPublicKey, f.Waffo.MerchantPublicKeyDERBase64},
+		{"waffo", f.Waffo.WaffoPublicKey, f.Waffo.WaffoPublicKeyDERBase64},
+		{"antom", f.Antom.AntomPublicKeyPEM, f.Antom.AntomPublicKey},
+	}
+	for _, k := range publicKeys {
+		t.Run(k.name, func(t *testing.T) {
+			require.True(t, strings.HasPrefix(k.pem, "-----BEGIN "), "PEM form")
+			fromPEM, err := provider.ParsePublicKey(k.pem)
+			require.NoError(t, err)
+			fromDER, err := provider.ParsePublicKey(k.der)
+			require.NoError(t, err)
+			assert.True(t, fromPEM.Equal(fromDER))
+			der, err := base64.StdEncoding.DecodeString(k.der)
+			require.NoError(t, err, "bare standard base64")
+			key, err := x509.ParsePKIXPublicKey(der)
+			require.NoError(t, err, "X.509 SubjectPublicKeyInfo")
+			assert.True(t, fromPEM.Equal(key))
+		})
+	}
+	// The env block stays usable: the adapters accept what it holds.
+	mk, err := provider.ParsePrivateKey(f.Waffo.Env["WAFFO_PRIVATE_KEY"])
+	require.NoError(t, err)
+	wantMK, _ := provider.ParsePrivateKey(f.Waffo.MerchantPrivateKey)
+	assert.True(t, wantMK.Equal(mk))
 }

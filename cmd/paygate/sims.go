@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +16,7 @@ import (
 	"time"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/provider/antom"
 	"github.com/paygate-go/paygate/provider/antom/antomtest"
 	"github.com/paygate-go/paygate/provider/sim"
@@ -101,24 +105,32 @@ type simFile struct {
 	Control    controlDocs `json:"control"`
 }
 
+// Keys are given twice: as PEM, and as bare base64 DER (PKCS#8 private, X.509 SubjectPublicKeyInfo
+// public), the form Waffo's and Antom's dashboards and SDKs use; a client takes whichever its
+// language reads. The adapters accept both.
 type waffoSim struct {
-	BaseURL            string            `json:"base_url"`
-	APIKey             string            `json:"api_key"`
-	MerchantID         string            `json:"merchant_id"`
-	MerchantPrivateKey string            `json:"merchant_private_key"` // PEM: signs requests (X-SIGNATURE)
-	MerchantPublicKey  string            `json:"merchant_public_key"`  // PEM: what Waffo holds for the merchant
-	WaffoPublicKey     string            `json:"waffo_public_key"`     // PEM: verifies responses and webhooks
-	Env                map[string]string `json:"env"`
+	BaseURL                     string            `json:"base_url"`
+	APIKey                      string            `json:"api_key"`
+	MerchantID                  string            `json:"merchant_id"`
+	MerchantPrivateKey          string            `json:"merchant_private_key"`            // PEM: signs requests (X-SIGNATURE)
+	MerchantPrivateKeyDERBase64 string            `json:"merchant_private_key_der_base64"` // the same, base64 PKCS#8 DER
+	MerchantPublicKey           string            `json:"merchant_public_key"`             // PEM: what Waffo holds for the merchant
+	MerchantPublicKeyDERBase64  string            `json:"merchant_public_key_der_base64"`  // the same, base64 X.509 DER
+	WaffoPublicKey              string            `json:"waffo_public_key"`                // PEM: verifies responses and webhooks
+	WaffoPublicKeyDERBase64     string            `json:"waffo_public_key_der_base64"`     // the same, base64 X.509 DER
+	Env                         map[string]string `json:"env"`
 }
 
 type antomSim struct {
-	BaseURL            string            `json:"base_url"`
-	ClientID           string            `json:"client_id"`
-	MerchantPrivateKey string            `json:"merchant_private_key"` // base64 PKCS#8 DER, as Antom's portal shows it
-	AntomPublicKey     string            `json:"antom_public_key"`     // base64 X.509 DER
-	KeyVersion         string            `json:"key_version"`
-	PaymentMethodType  string            `json:"payment_method_type"` // sent when a request names no method
-	Env                map[string]string `json:"env"`
+	BaseURL               string            `json:"base_url"`
+	ClientID              string            `json:"client_id"`
+	MerchantPrivateKey    string            `json:"merchant_private_key"`     // base64 PKCS#8 DER, as Antom's portal shows it
+	MerchantPrivateKeyPEM string            `json:"merchant_private_key_pem"` // the same, PEM
+	AntomPublicKey        string            `json:"antom_public_key"`         // base64 X.509 DER
+	AntomPublicKeyPEM     string            `json:"antom_public_key_pem"`     // the same, PEM
+	KeyVersion            string            `json:"key_version"`
+	PaymentMethodType     string            `json:"payment_method_type"` // sent when a request names no method
+	Env                   map[string]string `json:"env"`
 }
 
 type vai247Sim struct {
@@ -138,14 +150,30 @@ type controlDocs struct {
 	Reset  string `json:"reset"`
 }
 
-func (s *simulators) file() simFile {
+func (s *simulators) file() (simFile, error) {
 	w := waffoSim{BaseURL: s.waffo.URL, APIKey: s.waffo.APIKey, MerchantID: s.waffo.MerchantID,
 		MerchantPrivateKey: s.waffo.Keys.MerchantPrivateKey, MerchantPublicKey: s.waffo.Keys.MerchantPublicKey,
 		WaffoPublicKey: s.waffo.Keys.WaffoPublicKey}
+	var err error
+	if w.MerchantPrivateKeyDERBase64, _, err = privateKeyForms(w.MerchantPrivateKey); err != nil {
+		return simFile{}, fmt.Errorf("waffo simulator's merchant key: %w", err)
+	}
+	if w.MerchantPublicKeyDERBase64, _, err = publicKeyForms(w.MerchantPublicKey); err != nil {
+		return simFile{}, fmt.Errorf("waffo simulator's merchant public key: %w", err)
+	}
+	if w.WaffoPublicKeyDERBase64, _, err = publicKeyForms(w.WaffoPublicKey); err != nil {
+		return simFile{}, fmt.Errorf("waffo simulator's public key: %w", err)
+	}
 	w.Env = map[string]string{waffo.EnvBaseURL: w.BaseURL, waffo.EnvAPIKey: w.APIKey, waffo.EnvMerchantID: w.MerchantID,
 		waffo.EnvPrivateKey: w.MerchantPrivateKey, waffo.EnvPublicKey: w.WaffoPublicKey}
 	a := antomSim{BaseURL: s.antom.URL, ClientID: s.antom.ClientID, MerchantPrivateKey: s.antom.MerchantPrivateKey,
 		AntomPublicKey: s.antom.AntomPublicKey, KeyVersion: "1", PaymentMethodType: "ALIPAY_CN"}
+	if _, a.MerchantPrivateKeyPEM, err = privateKeyForms(a.MerchantPrivateKey); err != nil {
+		return simFile{}, fmt.Errorf("antom simulator's merchant key: %w", err)
+	}
+	if _, a.AntomPublicKeyPEM, err = publicKeyForms(a.AntomPublicKey); err != nil {
+		return simFile{}, fmt.Errorf("antom simulator's public key: %w", err)
+	}
 	a.Env = map[string]string{antom.EnvBaseURL: a.BaseURL, antom.EnvClientID: a.ClientID, antom.EnvPrivateKey: a.MerchantPrivateKey,
 		antom.EnvPublicKey: a.AntomPublicKey, antom.EnvKeyVersion: a.KeyVersion, antom.EnvPaymentMethodType: a.PaymentMethodType}
 	v := vai247Sim{BaseURL: s.vai247.URL, AppID: s.vai247.AppID, APIKey: s.vai247.APIKey, APISecret: s.vai247.APISecret,
@@ -155,10 +183,39 @@ func (s *simulators) file() simFile {
 		vai247.EnvRefundSigning: "true"}
 	return simFile{
 		About: "paygate provider simulators (test credentials only; they move no money). " +
-			"Point a client at each base_url with these credentials; use control_url to play the customer or inject faults.",
+			"Point a client at each base_url with these credentials; use control_url to play the customer or inject faults. " +
+			"Each key is given as PEM and as bare base64 DER (PKCS#8 private, X.509 SubjectPublicKeyInfo public; the fields ending _der_base64, and Antom's plain ones): use the form your client reads.",
 		ControlURL: s.ctlURL, Waffo: w, Antom: a, VAI247: v,
 		Control: controlHelp(),
+	}, nil
+}
+
+// privateKeyForms gives an RSA private key (PEM or base64 DER) in both forms: bare base64 PKCS#8
+// DER and PKCS#8 PEM.
+func privateKeyForms(key string) (derBase64, pemText string, err error) {
+	k, err := provider.ParsePrivateKey(key)
+	if err != nil {
+		return "", "", err
 	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		return "", "", err
+	}
+	return base64.StdEncoding.EncodeToString(der), string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), nil
+}
+
+// publicKeyForms gives an RSA public key (PEM or base64 DER) in both forms: bare base64 X.509
+// SubjectPublicKeyInfo DER and PEM.
+func publicKeyForms(key string) (derBase64, pemText string, err error) {
+	k, err := provider.ParsePublicKey(key)
+	if err != nil {
+		return "", "", err
+	}
+	der, err := x509.MarshalPKIXPublicKey(k)
+	if err != nil {
+		return "", "", err
+	}
+	return base64.StdEncoding.EncodeToString(der), string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})), nil
 }
 
 // gateways builds the three adapters from a simulator file, exactly as a merchant would from their
