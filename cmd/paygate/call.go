@@ -231,7 +231,11 @@ func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 	case status.Failure:
 		out.Error, code = errorJSON(err), exitFailure
 		out.Payment, out.Refund = nil, nil
-		if out.Op.Write() {
+		switch {
+		case errors.Is(err, retry.ErrNotSent) && out.Attempts == 0:
+			// Nothing left the process, so the same ids are still unused.
+			out.Advice = "nothing was sent: fix the cause (address, network), then run the same command again"
+		case out.Op.Write():
 			out.Advice = "definitely not performed: a new attempt needs new request ids"
 		}
 	case status.Unknown:

@@ -106,3 +106,28 @@ func TestAttemptsCountRequestsSent(t *testing.T) {
 		assert.Equal(t, 1, out.Attempts)
 	})
 }
+
+func TestConfigNames(t *testing.T) {
+	tests := []struct{ provider, in, want string }{
+		{"antom", "antom: Config.ClientID is empty", "antom: --client-id (or ANTOM_CLIENT_ID) is empty"},
+		{"antom", "a wrong Config.AntomPublicKey (ANTOM_PUBLIC_KEY, Antom's key) or Config.ClientID (ANTOM_CLIENT_ID)",
+			"a wrong --provider-public-key (ANTOM_PUBLIC_KEY, Antom's key) or --client-id (ANTOM_CLIENT_ID)"},
+		{"waffo", "waffo: Config.APIKey, Config.MerchantID is empty", "waffo: --api-key (or WAFFO_API_KEY), --merchant-id (or WAFFO_MERCHANT_ID) is empty"},
+		{"vai247", "pass ProviderPaymentID (Payment.ProviderPaymentID from Create)", "pass --provider-payment-id (provider_payment_id in create's output)"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, flagNames(tt.provider, tt.in))
+	}
+}
+
+// A request that could not be sent at all may be sent again as it is: the advice must not say to
+// change its ids, which would contradict the adapter's own message.
+func TestUnsentAdviceKeepsIDs(t *testing.T) {
+	_, path := startSim(t)
+	code, out, _ := cli(t, "create", "--provider", "waffo", "--sim", path, "--id", "cli-w-unreachable", "--amount", "10.00", "--currency", "USD",
+		"--email", "a@b.example", "--customer-id", "c1", "--notify-url", "https://shop.example/n", "--base-url", "http://127.0.0.1:1/api/v1", "--timeout", "10s")
+	require.Equal(t, exitFailure, code)
+	assert.Equal(t, 0, out.Attempts)
+	assert.NotContains(t, out.Advice, "new request ids")
+	assert.Contains(t, out.Advice, "run the same command again")
+}

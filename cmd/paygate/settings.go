@@ -82,7 +82,13 @@ func missingSettings(name string, cfg providerConfig) error {
 // command's flags and environment variables.
 func configNames(name, msg string) string {
 	for _, s := range append(settings[name].required, settings[name].optional...) {
-		msg = regexp.MustCompile(`\bConfig\.`+s.field+`\b`).ReplaceAllString(msg, s.String())
+		// "Config.X (ENV, …)" already names the variable: it becomes "--flag (ENV, …)".
+		msg = regexp.MustCompile(`\bConfig\.`+s.field+`\b( \(`+s.env+`\b)?`).ReplaceAllStringFunc(msg, func(m string) string {
+			if strings.HasSuffix(m, s.env) {
+				return "--" + s.flag + " (" + s.env
+			}
+			return s.String()
+		})
 	}
 	return msg
 }
