@@ -17,6 +17,7 @@ import (
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/provider"
+	"github.com/paygate-go/paygate/provider/vai247"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
 )
@@ -69,7 +70,7 @@ func (c *callFlags) register(cmd string, fs *flag.FlagSet) {
 	fs.BoolVar(&c.noRetry, "no-retry", false, "send once: no resend and no inquiry to resolve an unknown outcome (the transport still retries what the provider dedupes)")
 	switch cmd {
 	case "create":
-		fs.StringVar(&c.paymentRequestID, "id", "", "the payment request id (idempotency key); empty makes one, printed in the output: resend with it after a U")
+		fs.StringVar(&c.paymentRequestID, "id", "", "the payment request id; empty makes one, printed in the output. Waffo and Antom deduplicate creates by it: after a U, resend with it. VAI247 does not: a second create with it makes a second order")
 		fs.StringVar(&c.amount, "amount", "", "the amount in major units, e.g. 10.50 (required)")
 		fs.StringVar(&c.currency, "currency", "", "the ISO 4217 currency, e.g. USD (required)")
 		fs.StringVar(&c.orderID, "order-id", "", "the merchant order id")
@@ -102,6 +103,26 @@ func (c *callFlags) register(cmd string, fs *flag.FlagSet) {
 	}
 }
 
+// createRequirements is what create -h adds to the flags: what each provider requires.
+const createRequirements = `
+Required by each provider (credentials from flags, from the environment variables named in the
+flags above, or from --sim FILE):
+  waffo   --amount --currency --notify-url --email --customer-id;
+          credentials --api-key --merchant-id --private-key --provider-public-key
+  antom   --amount --currency --return-url, and --method-name (e.g. ALIPAY_CN) unless
+          --payment-method-type or ANTOM_PAYMENT_METHOD_TYPE is set;
+          credentials --client-id --private-key --provider-public-key
+  vai247  --amount --currency; credentials --app-id --api-key --store-id
+          (VAI247 takes no notify or return URL: its webhooks go to the URL set in its dashboard)
+
+Resending after an unknown outcome (exit 3): Waffo and Antom deduplicate creates by --id, so the
+same command with the same --id is safe. VAI247 does not: a second create makes a second order, so
+inquire with --provider-payment-id, or look the order up in VAI247's merchant dashboard.
+
+Output: JSON with the outcome (S, F or U), the request, the payment or the error, and attempts:
+the HTTP requests that left this process (every try, resend and inquiry; 0 if none was sent).
+`
+
 // callOutput is what a single-call command prints.
 type callOutput struct {
 	Outcome status.Outcome   `json:"outcome"`
@@ -110,8 +131,9 @@ type callOutput struct {
 	Payment *paygate.Payment `json:"payment,omitempty"`
 	Refund  *paygate.Refund  `json:"refund,omitempty"`
 	Error   *errorOutput     `json:"error,omitempty"`
-	// Attempts and Inquiries are retry.Wrap's count of the calls it made (retry.Report); a call the
-	// adapter refused before sending still counts one attempt.
+	// Attempts counts the HTTP requests that left this process for the command: every try the
+	// transport made, every resend and every inquiry; 0 when the request was refused before sending.
+	// Inquiries is how many inquiries retry.Wrap made to resolve an unknown outcome (retry.Report).
 	Attempts  int    `json:"attempts"`
 	Inquiries int    `json:"inquiries"`
 	Advice    string `json:"advice,omitempty"`
@@ -123,6 +145,7 @@ type errorOutput struct {
 	Code            status.Code `json:"code"`
 	Message         string      `json:"message"`
 	Field           string      `json:"field,omitempty"`
+	Flag            string      `json:"flag,omitempty"` // the flag that sets Field
 	Provider        string      `json:"provider,omitempty"`
 	ProviderCode    string      `json:"provider_code,omitempty"`
 	ProviderMessage string      `json:"provider_message,omitempty"`
@@ -135,7 +158,12 @@ func errorJSON(err error) *errorOutput {
 	out := &errorOutput{Code: paygate.CodeOf(err), Detail: provider.Redact(err.Error())}
 	var pe *paygate.Error
 	if errors.As(err, &pe) {
-		out.Message, out.Field, out.Provider = provider.Redact(pe.Message), pe.Field, pe.Provider
+		// Our own texts name Go fields; a CLI user sets flags. The provider's texts stay as written.
+		out.Message, out.Field, out.Provider = flagNames(pe.Provider, provider.Redact(pe.Message)), pe.Field, pe.Provider
+		out.Detail = flagNames(pe.Provider, out.Detail)
+		if out.Flag = flagFor(pe.Field); out.Flag != "" && out.Message != "" {
+			out.Message = out.Flag + ": " + out.Message
+		}
 		out.ProviderCode, out.ProviderMessage, out.HTTPStatus = provider.Redact(pe.ProviderCode), provider.Redact(pe.ProviderMessage), pe.HTTPStatus
 		if pe.RetryAfter > 0 {
 			out.RetryAfter = pe.RetryAfter.String()
@@ -148,6 +176,16 @@ func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 	var c callFlags
 	fs := flag.NewFlagSet("paygate "+cmd, flag.ContinueOnError)
 	c.register(cmd, fs)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: paygate %s --provider waffo|antom|vai247 [flags]\n\n", cmd)
+		fs.PrintDefaults()
+		if cmd == "create" {
+			fmt.Fprint(fs.Output(), createRequirements)
+		} else {
+			fmt.Fprint(fs.Output(), "\nOutput: JSON with the outcome (S, F or U), the request, the result or the error, and attempts: the HTTP\n"+
+				"requests that left this process (every try, resend and inquiry; 0 if none was sent).\n")
+		}
+	}
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return exitUsage, err
 	}
@@ -155,11 +193,15 @@ func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 	if err != nil {
 		return exitUsage, err
 	}
-	_, gw, err := c.creds.open(getenv)
+	var sent sentCounter
+	name, gw, err := c.creds.open(getenv, buildOptions{client: sent.client()})
 	if err != nil {
 		return exitUsage, err
 	}
 	defer closeAdapter(gw)
+	if err := c.needIDs(cmd); err != nil {
+		return exitUsage, err
+	}
 	var call paygate.Gateway = gw
 	if !c.noRetry {
 		call = retry.Wrap(gw, retry.Default())
@@ -183,22 +225,23 @@ func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 		out.Refund, err = call.InquireRefund(ctx, r)
 	}
 	out.Outcome = paygate.OutcomeOf(err)
-	out.Attempts, out.Inquiries = report.Sends, report.Inquiries
-	if c.noRetry {
-		out.Attempts = 1
-	}
+	out.Attempts, out.Inquiries = sent.count(), report.Inquiries
 	code := exitOK
 	switch out.Outcome {
 	case status.Failure:
 		out.Error, code = errorJSON(err), exitFailure
 		out.Payment, out.Refund = nil, nil
-		if out.Op.Write() {
+		switch {
+		case errors.Is(err, retry.ErrNotSent) && out.Attempts == 0:
+			// Nothing left the process, so the same ids are still unused.
+			out.Advice = "nothing was sent: fix the cause (address, network), then run the same command again"
+		case out.Op.Write():
 			out.Advice = "definitely not performed: a new attempt needs new request ids"
 		}
 	case status.Unknown:
 		out.Error, code = errorJSON(err), exitUnknown
 		out.Payment, out.Refund = nil, nil
-		out.Advice = "the outcome is unknown: do not treat it as failed; run the same command again with the same ids, or inquire"
+		out.Advice = unknownAdvice(name, out.Op, gw)
 	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
@@ -206,6 +249,20 @@ func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 		return exitUnknown, fmt.Errorf("writing the result: %w", err)
 	}
 	return code, nil
+}
+
+// unknownAdvice says what to do after a U: resend with the same ids where the provider dedupes them,
+// otherwise what is safe instead.
+func unknownAdvice(name string, op paygate.Op, gw adapter) string {
+	const unknown = "the outcome is unknown: do not treat it as failed; "
+	if op == paygate.OpCreate && !gw.Idempotency(op).Dedupes {
+		return unknown + name + " does not deduplicate creates, so running create again makes a second order: " +
+			"inquire with --provider-payment-id if you have the provider's id, else look the order up in " + name + "'s merchant dashboard (its records carry the request id)"
+	}
+	if op.Write() && !gw.Idempotency(op).Resendable() {
+		return unknown + name + " does not deduplicate this request: do not run it again; inquire, or check " + name + "'s merchant dashboard"
+	}
+	return unknown + "run the same command again with the same ids, or inquire"
 }
 
 // request builds the call's request from the flags. Amounts are parsed exactly; a bad one is a
@@ -263,6 +320,27 @@ func (c *callFlags) request(cmd string) (any, error) {
 		return &paygate.InquireRefundRequest{RefundRequestID: c.refundRequestID, ProviderRefundID: c.providerRefundID}, nil
 	}
 	return nil, usageError{"unknown command " + cmd}
+}
+
+// needIDs checks that the flags name the payment or refund as the provider can find it.
+func (c *callFlags) needIDs(cmd string) error {
+	switch cmd {
+	case "inquire", "cancel", "refund":
+	case "inquire-refund":
+		if c.refundRequestID == "" && c.providerRefundID == "" {
+			return usageError{"name the refund: --refund-id REFUND_REQUEST_ID or --provider-refund-id ID"}
+		}
+		return nil
+	default:
+		return nil
+	}
+	if c.creds.provider == vai247.Name && c.providerPaymentID == "" {
+		return usageError{"vai247 finds orders only by its own order id: pass --provider-payment-id (provider_payment_id in create's output)"}
+	}
+	if c.paymentRequestID == "" && c.providerPaymentID == "" {
+		return usageError{"name the payment: --id PAYMENT_REQUEST_ID (create's --id) or --provider-payment-id ID (provider_payment_id in create's output)"}
+	}
+	return nil
 }
 
 // randomID is 16 random characters for request ids the command makes up.

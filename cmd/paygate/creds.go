@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -41,7 +42,7 @@ type credentialFlags struct {
 
 func (c *credentialFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.provider, "provider", "", "the provider: waffo, antom or vai247 (required)")
-	fs.StringVar(&c.simFile, "sim", "", "take base URL and credentials from the JSON file `paygate sim` wrote, instead of the environment")
+	fs.StringVar(&c.simFile, "sim", "", "take base URL and credentials from the JSON file that 'paygate sim --out FILE' wrote, instead of the environment")
 	fs.StringVar(&c.baseURL, "base-url", "", "the provider's API root (env WAFFO_BASE_URL, ANTOM_BASE_URL, VAI247_BASE_URL)")
 	fs.StringVar(&c.apiKey, "api-key", "", "waffo, vai247: the API key (env WAFFO_API_KEY, VAI247_API_KEY)")
 	fs.StringVar(&c.merchantID, "merchant-id", "", "waffo: the merchant id (env WAFFO_MERCHANT_ID)")
@@ -141,23 +142,33 @@ func (c *credentialFlags) config(getenv func(string) string) (string, providerCo
 		}
 	}
 	if len(errs) > 0 {
-		return "", cfg, errs[0]
+		return "", cfg, usageError{errors.Join(errs...).Error()}
 	}
 	return c.provider, cfg, nil
 }
 
 // open builds the adapter the flags name. A missing or malformed credential is a usage error: the
 // command line (or the environment) must change.
-func (c *credentialFlags) open(getenv func(string) string) (string, adapter, error) {
+func (c *credentialFlags) open(getenv func(string) string, opts buildOptions) (string, adapter, error) {
 	name, cfg, err := c.config(getenv)
 	if err != nil {
 		return "", nil, err
 	}
-	a, err := cfg.build(name, buildOptions{})
-	if err != nil {
-		return "", nil, usageError{err.Error()}
+	a, err := cfg.checkAndBuild(name, opts)
+	return name, a, err
+}
+
+// checkAndBuild is build after checking that every required setting is there; errors are usage
+// errors naming flags and environment variables.
+func (cfg providerConfig) checkAndBuild(name string, opts buildOptions) (adapter, error) {
+	if err := missingSettings(name, cfg); err != nil {
+		return nil, err
 	}
-	return name, a, nil
+	a, err := cfg.build(name, opts)
+	if err != nil {
+		return nil, usageError{configNames(name, err.Error())}
+	}
+	return a, nil
 }
 
 // build makes the named adapter.

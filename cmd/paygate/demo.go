@@ -55,6 +55,22 @@ type demoRow struct {
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("paygate demo", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: paygate demo
+
+Runs checkouts against the built-in Waffo, Antom and VAI247 simulators on loopback (real HTTP and
+signatures; no credentials needed, no money moves), then through a router, and prints a table:
+  - Waffo: a payment that is paid, partly refunded, then refunded in full
+  - Antom: a payment the channel declines; VAI247: one the customer abandons (it expires)
+  - Waffo: a payment cancelled before it is paid
+  - Antom: a create whose reply is lost, resolved by inquiry
+  - Router: a create that fails over to Antom when Waffo refuses it, and one whose outcome stays
+    unknown (U) and is not moved to another provider, then settled by resending the same id
+and the webhooks each adapter received and verified. Exit 0 when every step ends as it should.
+
+It takes no flags.
+`)
+	}
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return exitUsage, err
 	}
@@ -92,7 +108,10 @@ func newDemo() (d *demo, err error) {
 	if d.sims, err = startSimulators(simOptions{webhookSpeedup: 1000}); err != nil {
 		return nil, err
 	}
-	file := d.sims.file()
+	file, err := d.sims.file()
+	if err != nil {
+		return nil, err
+	}
 	client := &http.Client{Timeout: demoTimeout}
 	for _, name := range []string{waffo.Name, antom.Name, vai247.Name} {
 		cfg, err := file.config(name)

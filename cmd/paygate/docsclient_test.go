@@ -30,11 +30,12 @@ import (
 type docsSimFile struct {
 	ControlURL string `json:"control_url"`
 	Waffo      struct {
-		BaseURL            string `json:"base_url"`
-		APIKey             string `json:"api_key"`
-		MerchantID         string `json:"merchant_id"`
-		MerchantPrivateKey string `json:"merchant_private_key"`
-		WaffoPublicKey     string `json:"waffo_public_key"`
+		BaseURL    string `json:"base_url"`
+		APIKey     string `json:"api_key"`
+		MerchantID string `json:"merchant_id"`
+		// Waffo's docs and dashboard give keys as bare base64 DER, so the docs client reads that form.
+		MerchantPrivateKey string `json:"merchant_private_key_der_base64"`
+		WaffoPublicKey     string `json:"waffo_public_key_der_base64"`
 	} `json:"waffo"`
 	Antom struct {
 		BaseURL            string `json:"base_url"`

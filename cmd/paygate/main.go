@@ -49,6 +49,7 @@ commands:
   inquire-refund   inquire a refund           }
   webhook listen   verify a provider's webhooks and print them as normalized events
   soak             the routing chaos soak: payments through three faulty simulators, checked against their ledgers
+  version          print paygate's module version and the Go version it was built with
 
 Run 'paygate <command> -h' for a command's flags.
 `
@@ -72,11 +73,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv en
 	case "create", "inquire", "cancel", "refund", "inquire-refund":
 		code, err = runCall(ctx, cmd, rest, stdout, stderr, getenv)
 	case "webhook":
-		if len(rest) == 0 || rest[0] != "listen" {
-			fmt.Fprint(stderr, "usage: paygate webhook listen --provider waffo|antom|vai247 --addr 127.0.0.1:8080\n")
+		const webhookUsage = "usage: paygate webhook listen --provider waffo|antom|vai247 --addr 127.0.0.1:8080 (see 'paygate webhook listen -h')\n"
+		switch {
+		case len(rest) > 0 && (rest[0] == "-h" || rest[0] == "--help" || rest[0] == "-help" || rest[0] == "help"):
+			fmt.Fprint(stdout, webhookUsage)
+			return exitOK
+		case len(rest) == 0 || rest[0] != "listen":
+			fmt.Fprint(stderr, webhookUsage)
 			return exitUsage
 		}
 		code, err = runWebhookListen(ctx, rest[1:], stdout, stderr, getenv)
+	case "version":
+		code, err = runVersion(rest, stdout, stderr)
 	case "soak":
 		code, err = runSoak(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":

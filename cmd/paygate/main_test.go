@@ -111,7 +111,12 @@ func TestDemo(t *testing.T) {
 // startSim runs `paygate sim` until the test ends and returns what it wrote.
 func startSim(t *testing.T) (simFile, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "sim.json")
+	return startSimAt(t, filepath.Join(t.TempDir(), "sim.json"))
+}
+
+// startSimAt is startSim writing to path.
+func startSimAt(t *testing.T, path string) (simFile, string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr syncBuffer
 	done := make(chan int, 1)
@@ -229,12 +234,27 @@ func TestCallsAgainstSim(t *testing.T) {
 	})
 
 	t.Run("U exits 3 and says to resend with the same id", func(t *testing.T) {
-		control(t, f.ControlURL+"/fault", `{"provider":"vai247","op":"create","kind":"reply-status","status":503,"times":100}`)
-		code, out, _ := cli(t, "create", "--provider", "vai247", "--sim", path, "--id", "cli-v-u", "--amount", "12.50", "--currency", "USD", "--no-retry", "--timeout", "5s")
+		control(t, f.ControlURL+"/fault", `{"provider":"antom","op":"create","kind":"reply-status","status":503,"times":100}`)
+		code, out, _ := cli(t, "create", "--provider", "antom", "--sim", path, "--id", "cli-a-u", "--amount", "12.50", "--currency", "USD",
+			"--return-url", "https://shop.example/r", "--no-retry", "--timeout", "5s")
+		control(t, f.ControlURL+"/reset", `{"provider":"antom"}`)
 		require.Equal(t, exitUnknown, code)
 		assert.Equal(t, "U", string(out.Outcome))
 		assert.Contains(t, out.Advice, "same ids")
-		assert.Equal(t, "cli-v-u", out.Request.(map[string]any)["payment_request_id"])
+		assert.Equal(t, "cli-a-u", out.Request.(map[string]any)["payment_request_id"])
+	})
+
+	// VAI247 does not dedupe creates: after a U the advice must not be to create again.
+	t.Run("vai247 U create says a re-create makes a second order", func(t *testing.T) {
+		control(t, f.ControlURL+"/fault", `{"provider":"vai247","op":"create","kind":"reply-status","status":503,"times":100}`)
+		code, out, _ := cli(t, "create", "--provider", "vai247", "--sim", path, "--id", "cli-v-u", "--amount", "12.50", "--currency", "USD", "--no-retry", "--timeout", "5s")
+		control(t, f.ControlURL+"/reset", `{"provider":"vai247"}`)
+		require.Equal(t, exitUnknown, code)
+		assert.NotContains(t, out.Advice, "same ids")
+		assert.NotContains(t, out.Advice, "again with")
+		assert.Contains(t, out.Advice, "second order")
+		assert.Contains(t, out.Advice, "--provider-payment-id")
+		assert.Contains(t, out.Advice, "merchant dashboard")
 	})
 
 	t.Run("cancel", func(t *testing.T) {

@@ -1,18 +1,27 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
+	"strings"
+	"time"
 )
 
 func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("paygate sim", flag.ContinueOnError)
-	out := fs.String("out", "paygate-sim.json", "write the simulators' base URLs and credentials to this JSON file (removed on exit)")
-	hook := fs.String("vai247-webhook-url", "", "where the VAI247 simulator posts notifications (Waffo and Antom use each request's notify URL)")
+	out := fs.String("out", "paygate-sim.json", "write the simulators' base URLs and credentials to this JSON file (removed on exit); refused while another paygate sim runs with it")
+	hook := fs.String("vai247-webhook-url", "", "where the VAI247 simulator posts notifications: https://…, or http:// to a loopback host (Waffo and Antom use each request's notify URL)")
 	control := fs.String("control-addr", "", "the control API's loopback address, e.g. 127.0.0.1:12111 (default: a free port)")
 	speedup := fs.Int("webhook-speedup", 1, "divide the providers' webhook retry schedules by this factor")
 	if err := parseFlags(fs, args, stderr); err != nil {
@@ -21,30 +30,137 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	if *speedup < 1 {
 		return exitUsage, usageError{"--webhook-speedup must be 1 or more"}
 	}
+	if *hook != "" {
+		if err := checkWebhookURL(*hook); err != nil {
+			return exitUsage, err
+		}
+	}
+	if err := claimSimFile(ctx, *out, stderr); err != nil {
+		return exitUsage, err
+	}
 	s, err := startSimulators(simOptions{webhookSpeedup: *speedup, vai247WebhookURL: *hook, controlAddr: *control})
 	if err != nil {
 		return exitFailure, err
 	}
 	defer s.close()
-	f := s.file()
+	f, err := s.file()
+	if err != nil {
+		return exitFailure, err
+	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return exitFailure, err
 	}
-	// The file holds private keys (of throwaway test pairs): readable by its owner only. It appears
-	// whole (written aside, then renamed), so a client polling for it never reads half of it.
-	tmp := *out + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+	b = append(b, '\n')
+	if err := writeSimFile(*out, b); err != nil {
 		return exitFailure, fmt.Errorf("--out: %w", err)
 	}
-	if err := os.Rename(tmp, *out); err != nil {
-		_ = os.Remove(tmp)
-		return exitFailure, fmt.Errorf("--out: %w", err)
-	}
-	defer os.Remove(*out)
+	defer removeIfOurs(*out, b, stderr)
 	fmt.Fprintf(stdout, "paygate simulators running (test credentials in %s; Ctrl-C stops them)\n", *out)
 	fmt.Fprintf(stdout, "  waffo   %s\n  antom   %s\n  vai247  %s\n  control %s\n", f.Waffo.BaseURL, f.Antom.BaseURL, f.VAI247.BaseURL, f.ControlURL)
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "paygate simulators stopped")
 	return exitOK, nil
+}
+
+// checkWebhookURL applies the library's rule for URLs it sends to: https, or plain http to a
+// loopback host only.
+func checkWebhookURL(raw string) error {
+	u, err := url.Parse(raw)
+	const fix = "give https://HOST/PATH, or http://127.0.0.1:PORT/PATH for a listener on this machine"
+	if err != nil || u.Host == "" || u.Hostname() == "" {
+		return usageError{fmt.Sprintf("--vai247-webhook-url %q is not an absolute URL; %s", raw, fix)}
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopbackHost(u.Hostname()) {
+			return nil
+		}
+		return usageError{fmt.Sprintf("--vai247-webhook-url %q: plain http is allowed only to a loopback host (127.0.0.1, ::1, localhost); %s", raw, fix)}
+	}
+	return usageError{fmt.Sprintf("--vai247-webhook-url %q: scheme %q is not http or https; %s", raw, u.Scheme, fix)}
+}
+
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// claimSimFile checks that --out may be written: it does not exist, or it is a file a paygate sim
+// wrote whose simulators no longer answer (a killed run left it; it is replaced, and stderr says so).
+// A file of a running paygate sim, or any other file, is left alone.
+func claimSimFile(ctx context.Context, name string, stderr io.Writer) error {
+	b, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return usageError{fmt.Sprintf("--out %s: %v; choose another file with --out", name, err)}
+	}
+	var f simFile
+	if json.Unmarshal(b, &f) != nil || f.ControlURL == "" {
+		return usageError{fmt.Sprintf("--out %s exists and is not a file paygate sim wrote; it is left alone: remove it yourself or choose another file with --out", name)}
+	}
+	if controlAnswers(ctx, f.ControlURL) {
+		return usageError{fmt.Sprintf("--out %s belongs to a paygate sim that is running (its control API at %s answers); use its file as it is, stop it first (Ctrl-C), or give this one another file with --out", name, f.ControlURL)}
+	}
+	fmt.Fprintf(stderr, "paygate sim: replacing %s, left by a paygate sim that no longer runs (nothing answers at its control API %s)\n", name, f.ControlURL)
+	return nil
+}
+
+// controlAnswers reports whether a paygate sim's control API answers its health check.
+func controlAnswers(ctx context.Context, controlURL string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(controlURL, "/")+"/health", nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// writeSimFile writes the file whole: written aside, then renamed, so a client polling for it
+// never reads half of it. It holds private keys (of throwaway test pairs): readable by its owner
+// only.
+func writeSimFile(name string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
+
+// removeIfOurs removes the file on exit only if it still holds what this process wrote: another
+// paygate sim may have replaced it since.
+func removeIfOurs(name string, wrote []byte, stderr io.Writer) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return
+	}
+	if !bytes.Equal(b, wrote) {
+		fmt.Fprintf(stderr, "paygate sim: left %s in place: it no longer holds what this simulator wrote\n", name)
+		return
+	}
+	_ = os.Remove(name)
 }

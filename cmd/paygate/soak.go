@@ -18,7 +18,7 @@ func runSoak(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	var cfg soak.Config
 	fs.IntVar(&cfg.Payments, "payments", 5000, "how many payments")
 	fs.IntVar(&cfg.Concurrency, "concurrency", 16, "checkouts at once")
-	fs.Uint64Var(&cfg.Seed, "seed", 0, "the random seed (0 draws one; the details line tells it, to replay a run)")
+	fs.Uint64Var(&cfg.Seed, "seed", 0, "the random seed (0 draws one; the details line tells it). It fixes every payment's plan: its id, currency, amount and what the customer and merchant do. Which requests meet faults, the outages and the crash depend on timing too, so two runs with one seed do not give the same counts")
 	fs.IntVar(&cfg.FaultPerMille, "fault-per-mille", 100, "the chance per thousand requests that a request meets a fault")
 	pg := fs.String("postgres", "", "keep the journal in this PostgreSQL database (a URL) instead of memory; a table is created and left for inspection")
 	if err := parseFlags(fs, args, stderr); err != nil {

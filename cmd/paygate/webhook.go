@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/paygate-go/paygate"
@@ -40,9 +41,9 @@ func runWebhookListen(ctx context.Context, args []string, stdout, stderr io.Writ
 		return exitUsage, usageError{"--provider vai247 needs the webhook secret to verify notifications: pass --webhook-secret SECRET (or @FILE) or set " +
 			vai247.EnvWebhookSecret + " to the secret in VAI247's merchant dashboard"}
 	}
-	gw, err := cfg.build(name, buildOptions{})
+	gw, err := cfg.checkAndBuild(name, buildOptions{})
 	if err != nil {
-		return exitUsage, usageError{err.Error()}
+		return exitUsage, err
 	}
 	defer closeAdapter(gw)
 	hooks, ok := gw.(webhookHandlers)
@@ -51,7 +52,10 @@ func runWebhookListen(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return exitFailure, fmt.Errorf("--addr: %w", err)
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return exitUsage, usageError{fmt.Sprintf("--addr %s: the port is in use; stop what holds it or pick another port, e.g. --addr 127.0.0.1:0 for a free one", *addr)}
+		}
+		return exitUsage, usageError{fmt.Sprintf("--addr %s: cannot listen (%v); give HOST:PORT, e.g. 127.0.0.1:8080, or :8080 on every interface behind your TLS-terminating proxy", *addr, err)}
 	}
 	var mu sync.Mutex // one event per line, whole
 	enc := json.NewEncoder(stdout)

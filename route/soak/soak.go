@@ -8,14 +8,16 @@ package soak
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/paygate-go/paygate"
-	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/route"
@@ -24,9 +26,13 @@ import (
 
 // Config sets the size and the violence of a soak. Zero fields take the defaults.
 type Config struct {
-	Payments    int    // how many payments (default 5000)
-	Concurrency int    // checkouts running at once (default 16)
-	Seed        uint64 // the random seed; 0 draws one (Result.Seed tells which, to replay a run)
+	Payments    int // how many payments (default 5000)
+	Concurrency int // checkouts running at once (default 16)
+	// Seed fixes every payment's plan (ids, currency, amount, what the customer and the merchant do)
+	// and the sequence of fault draws; 0 draws one (Result.Seed tells which). Which request meets
+	// which fault, the outages and the crash depend on timing too, so the counts of two runs with
+	// one seed differ.
+	Seed uint64
 	// FaultPerMille is the chance, per thousand requests, that a request meets a fault (default 100).
 	FaultPerMille int
 	// CrashAfter is how many payments start before the process crashes (default Payments/2; negative:
@@ -95,8 +101,35 @@ func (r Result) Summary() string {
 
 // Details describes the run's traffic.
 func (r Result) Details() string {
-	return fmt.Sprintf("seed %d; creates %d S / %d F %v / %d U (merchant's view), %d failovers; %d paid, %d cancelled, %d refunds; %d faults injected, %d breaker trips, a crash that cut %d checkouts, %d entries reconciled, %d verified webhooks %v; %s",
-		r.Seed, r.Created, r.Refused, r.Refusals, r.Unknown, r.Failovers, r.Paid, r.Canceled, r.Refunds, r.Faults, r.BreakerTrips, r.CutByCrash, r.Reconciled, r.Webhooks, r.VerifiedWebhooks, r.Duration.Round(time.Millisecond))
+	refused := ""
+	if len(r.Refusals) > 0 {
+		refused = " (" + counts(r.Refusals) + ")"
+	}
+	hooks := ""
+	if len(r.VerifiedWebhooks) > 0 {
+		hooks = " (" + counts(r.VerifiedWebhooks) + ")"
+	}
+	return fmt.Sprintf("seed %d; creates: %d S, %d F%s, %d U (the merchant's view), %s; %d paid, %d cancelled, %s; %s injected, %s, a crash that cut %s, %s reconciled, %s%s; %s",
+		r.Seed, r.Created, r.Refused, refused, r.Unknown, plural(r.Failovers, "failover", "failovers"), r.Paid, r.Canceled, plural(r.Refunds, "refund", "refunds"),
+		plural(r.Faults, "fault", "faults"), plural(r.BreakerTrips, "breaker trip", "breaker trips"), plural(r.CutByCrash, "checkout", "checkouts"),
+		plural(r.Reconciled, "entry", "entries"), plural(r.Webhooks, "verified webhook", "verified webhooks"), hooks, r.Duration.Round(time.Millisecond))
+}
+
+// plural is n and the noun in the right number.
+func plural[N int | int64](n N, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// counts is "a 2, b 1": a map's counts by name, in name order.
+func counts[N int | int64](m map[string]N) string {
+	parts := make([]string, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // OK reports whether nothing went wrong.
@@ -345,16 +378,6 @@ func (s *soak) reconcileAll(ctx context.Context, r *route.Router) error {
 		}
 	}
 	return nil
-}
-
-// amountFor draws a payment amount: dollars with cents, or whole yen.
-func (s *soak) amountFor(currency string) money.Amount {
-	if currency == "JPY" {
-		a, _ := money.FromMinor(int64(100+s.intN(50_000)), "JPY")
-		return a
-	}
-	a, _ := money.FromMinor(int64(100+s.intN(50_000)), "USD") // 1.00 … 500.99
-	return a
 }
 
 var _ = status.Success
