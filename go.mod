@@ -3,6 +3,7 @@ module github.com/paygate-go/paygate
 go 1.26
 
 require (
+	github.com/biter777/countries v1.7.5
 	github.com/hashicorp/go-cleanhttp v0.5.2
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/jackc/pgx/v5 v5.9.2
@@ -14,7 +15,6 @@ require (
 )
 
 require (
-	github.com/biter777/countries v1.7.5 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
 	github.com/jackc/puddle/v2 v2.2.2 // indirect
