@@ -196,9 +196,12 @@ type Action struct {
 
 // Refund is a provider's answer about a refund, normalized.
 type Refund struct {
-	Provider          string        `json:"provider"`
-	RefundRequestID   string        `json:"refund_request_id,omitempty"`
-	ProviderRefundID  string        `json:"provider_refund_id,omitempty"`
+	Provider         string `json:"provider"`
+	RefundRequestID  string `json:"refund_request_id,omitempty"`
+	ProviderRefundID string `json:"provider_refund_id,omitempty"`
+	// PaymentRequestID and ProviderPaymentID name the refunded payment, where the provider's reply, its
+	// notification or the adapter's request tells them (README: "What an Event holds", per provider).
+	PaymentRequestID  string        `json:"payment_request_id,omitempty"`
 	ProviderPaymentID string        `json:"provider_payment_id,omitempty"`
 	Status            status.Refund `json:"status"`
 	ProviderStatus    string        `json:"provider_status,omitempty"`

@@ -404,6 +404,7 @@ func TestRefunds(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, status.RefundSucceeded, r.Status)
 	assert.Equal(t, p.ProviderPaymentID, r.ProviderPaymentID)
+	assert.Equal(t, req.PaymentRequestID, r.PaymentRequestID)
 	assert.True(t, r.Amount.Equal(first.Amount))
 	assert.Equal(t, "3000", srv.Ledger().Refunds(first.RefundRequestID)[0].WireAmount, "TWD in hundredths")
 
@@ -427,6 +428,7 @@ func TestRefunds(t *testing.T) {
 	assert.Equal(t, "SUCCESS", got.ProviderStatus)
 	assert.Equal(t, first.RefundRequestID, got.RefundRequestID)
 	assert.Equal(t, p.ProviderPaymentID, got.ProviderPaymentID, "from the metadata sent with the refund: inquiryRefund names no payment")
+	assert.Equal(t, req.PaymentRequestID, got.PaymentRequestID, "from the metadata too")
 	assert.True(t, got.Amount.Equal(first.Amount))
 
 	_, err = gw.Refund(ctx(t), &paygate.RefundRequest{RefundRequestID: id("r"), PaymentRequestID: "never-created", Amount: money.MustParse("1", "TWD")})

@@ -352,7 +352,7 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (r *pa
 	}
 	r = &paygate.Refund{
 		Provider: Name, RefundRequestID: firstNonEmpty(resp.RefundRequestID, req.RefundRequestID),
-		ProviderRefundID: resp.RefundID, ProviderPaymentID: firstNonEmpty(resp.PaymentID, paymentID),
+		ProviderRefundID: resp.RefundID, PaymentRequestID: paymentRequestID, ProviderPaymentID: firstNonEmpty(resp.PaymentID, paymentID),
 		Status: status.RefundSucceeded, ProviderStatus: "SUCCESS", Amount: req.Amount, UpdatedAt: parseTime(resp.RefundTime),
 	}
 	if resp.RefundAmount != nil {
@@ -417,7 +417,7 @@ func (g *Gateway) InquireRefund(ctx context.Context, req *paygate.InquireRefundR
 	// inquiryRefund names no payment: its paymentId is in the metadata the adapter sent with the refund.
 	return &paygate.Refund{
 		Provider: Name, RefundRequestID: resp.RefundRequestID, ProviderRefundID: resp.RefundID,
-		ProviderPaymentID: readRefundMetadata(resp.Metadata).PaymentID,
-		Status:            st, ProviderStatus: resp.RefundStatus, Amount: amt, UpdatedAt: parseTime(resp.RefundTime),
+		PaymentRequestID: readRefundMetadata(resp.Metadata).PaymentRequestID, ProviderPaymentID: readRefundMetadata(resp.Metadata).PaymentID,
+		Status: st, ProviderStatus: resp.RefundStatus, Amount: amt, UpdatedAt: parseTime(resp.RefundTime),
 	}, nil
 }

@@ -271,8 +271,8 @@ func refundEvent(n *notification) (*paygate.Event, error) {
 		Refund: &paygate.Refund{
 			// notifyRefund names no payment: its paymentId is in the metadata the adapter sent.
 			Provider: Name, RefundRequestID: n.RefundRequestID, ProviderRefundID: n.RefundID,
-			ProviderPaymentID: readRefundMetadata(n.Metadata).PaymentID,
-			Status:            st, ProviderStatus: n.RefundStatus, Amount: amt, UpdatedAt: parseTime(n.RefundTime),
+			PaymentRequestID: readRefundMetadata(n.Metadata).PaymentRequestID, ProviderPaymentID: readRefundMetadata(n.Metadata).PaymentID,
+			Status: st, ProviderStatus: n.RefundStatus, Amount: amt, UpdatedAt: parseTime(n.RefundTime),
 		},
 	}, nil
 }

@@ -35,7 +35,7 @@ func receiverEnv(t *testing.T, scfg antomtest.Config, edit ...func(*antom.Config
 
 func TestWebhooksPaymentAndRefund(t *testing.T) {
 	srv, gw, ev, base := receiverEnv(t, antomtest.Config{})
-	var paymentIDs, refundRequestIDs []string
+	var paymentIDs, paymentRequestIDs, refundRequestIDs []string
 	for _, notify := range []string{base + "/antom/notify", base + "/shop/antom/notify?shop=1"} {
 		req := createRequest("19.99", "USD")
 		req.NotifyURL = notify
@@ -47,6 +47,7 @@ func TestWebhooksPaymentAndRefund(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, srv.Webhooks().Wait(ctx(t)))
 		paymentIDs, refundRequestIDs = append(paymentIDs, p.ProviderPaymentID), append(refundRequestIDs, rid)
+		paymentRequestIDs = append(paymentRequestIDs, req.PaymentRequestID)
 	}
 	var pays, refs []*paygate.Event
 	for _, e := range ev.all() {
@@ -69,6 +70,7 @@ func TestWebhooksPaymentAndRefund(t *testing.T) {
 		assert.Equal(t, status.RefundSucceeded, ref.Refund.Status)
 		// notifyRefund has no paymentId: the payment's id comes back in the metadata the refund sent.
 		assert.Equal(t, paymentIDs[i], ref.Refund.ProviderPaymentID)
+		assert.Equal(t, paymentRequestIDs[i], ref.Refund.PaymentRequestID)
 		assert.Equal(t, paymentIDs[i], pay.Payment.ProviderPaymentID)
 		assert.NotEmpty(t, pay.Payment.PaymentRequestID)
 		assert.Equal(t, refundRequestIDs[i], ref.Refund.RefundRequestID)

@@ -448,7 +448,7 @@ func TestRefund(t *testing.T) {
 	r, err := g.Refund(ctx, refundRequest("ref-1", "pay-1", "4.00"))
 	require.NoError(t, err)
 	assert.Equal(t, &paygate.Refund{
-		Provider: "memory", RefundRequestID: "ref-1", ProviderRefundID: "mem_ref_1", ProviderPaymentID: "mem_pay_1",
+		Provider: "memory", RefundRequestID: "ref-1", ProviderRefundID: "mem_ref_1", PaymentRequestID: "pay-1", ProviderPaymentID: "mem_pay_1",
 		Status: status.RefundSucceeded, ProviderStatus: "succeeded", Amount: amount("4.00", "USD"),
 		UpdatedAt: start.Add(time.Minute),
 	}, r)

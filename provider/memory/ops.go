@@ -219,6 +219,7 @@ func (g *Gateway) refund(req *paygate.RefundRequest) (*paygate.Refund, error) {
 			Provider:          g.name,
 			RefundRequestID:   req.RefundRequestID,
 			ProviderRefundID:  rid,
+			PaymentRequestID:  p.p.PaymentRequestID,
 			ProviderPaymentID: p.p.ProviderPaymentID,
 			Status:            status.RefundSucceeded,
 			ProviderStatus:    refundProviderStatus[status.RefundSucceeded],

@@ -283,7 +283,7 @@ func refundAnswer(f fields, req *paygate.RefundRequest) (*paygate.Refund, error)
 	if err != nil {
 		return nil, err
 	}
-	return &paygate.Refund{Provider: Name, RefundRequestID: req.RefundRequestID, ProviderRefundID: id, ProviderPaymentID: oid,
+	return &paygate.Refund{Provider: Name, RefundRequestID: req.RefundRequestID, ProviderRefundID: id, PaymentRequestID: req.PaymentRequestID, ProviderPaymentID: oid,
 		Status: rs, ProviderStatus: st, Amount: amt, UpdatedAt: at}, nil
 }
 

@@ -440,6 +440,9 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*payg
 	if r.ProviderPaymentID == "" {
 		r.ProviderPaymentID = orderID
 	}
+	if r.PaymentRequestID == "" {
+		r.PaymentRequestID = order.PaymentRequestID
+	}
 	return r, nil
 }
 
@@ -506,6 +509,9 @@ func (g *Gateway) withRefundAmount(op paygate.Op, r *paygate.Refund, d refundDat
 	if r.ProviderPaymentID == "" {
 		r.ProviderPaymentID = order.ProviderPaymentID
 	}
+	if r.PaymentRequestID == "" {
+		r.PaymentRequestID = order.PaymentRequestID
+	}
 	if d.RefundAmount == "" {
 		return nil
 	}
@@ -531,7 +537,7 @@ func (g *Gateway) refund(op paygate.Op, d refundData, currency string) (*paygate
 	}
 	r := &paygate.Refund{
 		Provider: Name, RefundRequestID: d.RefundRequestID, ProviderRefundID: d.AcquiringRefundOrderID,
-		ProviderPaymentID: d.AcquiringOrderID, Status: st, ProviderStatus: d.RefundStatus,
+		PaymentRequestID: d.OrigPaymentRequestID, ProviderPaymentID: d.AcquiringOrderID, Status: st, ProviderStatus: d.RefundStatus,
 	}
 	if t, ok := parseTime(d.RefundUpdatedAt); ok {
 		r.UpdatedAt = t

@@ -365,6 +365,8 @@ func TestRefundAmountsCarryTheOrdersCurrency(t *testing.T) {
 			want := money.MustParse(refund[0], refund[1])
 			assert.True(t, q.Amount.Equal(want), "an exact amount with its currency: got %s, want %s", q.Amount, want)
 			assert.Equal(t, r.ProviderPaymentID, q.ProviderPaymentID)
+			assert.Equal(t, req.PaymentRequestID, r.PaymentRequestID)
+			assert.Equal(t, req.PaymentRequestID, q.PaymentRequestID)
 			assert.Equal(t, r.ProviderRefundID, q.ProviderRefundID)
 			assert.Equal(t, "rr-"+paid[1], q.RefundRequestID)
 		})
