@@ -325,6 +325,14 @@ func FuzzNotification(f *testing.F) {
 					t.Fatalf("%s with result %+v gave payment %+v", n.NotifyType, n.Result, p)
 				}
 				amt, w = p.Amount, n.PaymentAmount
+				if w == nil {
+					// A payment notification without paymentAmount (Antom's docs show a failed one so)
+					// decodes with no amount; the handler completes it by inquiry.
+					if !amt.IsZero() {
+						t.Fatalf("no paymentAmount, yet amount %v", amt)
+					}
+					break
+				}
 			case ev.Type == paygate.EventRefundUpdated && ev.Refund != nil && ev.Payment == nil:
 				r := ev.Refund
 				if !r.Status.Final() || r.ProviderRefundID == "" || r.ProviderStatus != n.RefundStatus {
@@ -334,7 +342,9 @@ func FuzzNotification(f *testing.F) {
 			default:
 				t.Fatalf("event %+v", ev)
 			}
-			checkWire(t, amt, w)
+			if w != nil || ev.Type == paygate.EventRefundUpdated {
+				checkWire(t, amt, w)
+			}
 		}
 
 		called = false
