@@ -2,7 +2,6 @@ package antom_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -153,30 +152,10 @@ func TestRequestFieldsAreDocumented(t *testing.T) {
 	assert.Len(t, rec.bodies, len(requestFields), "every endpoint the adapter calls has a table")
 }
 
-// keyPaths returns every key path in a JSON object: "a", "a.b", "a[].c".
+// keyPaths is antomtest.KeyPaths, failing the test on a body that is not JSON.
 func keyPaths(t *testing.T, body []byte) []string {
 	t.Helper()
-	var v any
-	require.NoError(t, json.Unmarshal(body, &v), string(body))
-	var out []string
-	var walk func(prefix string, v any)
-	walk = func(prefix string, v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, e := range x {
-				p := k
-				if prefix != "" {
-					p = prefix + "." + k
-				}
-				out = append(out, p)
-				walk(p, e)
-			}
-		case []any:
-			for _, e := range x {
-				walk(prefix+"[]", e)
-			}
-		}
-	}
-	walk("", v)
-	return out
+	paths, err := antomtest.KeyPaths(body)
+	require.NoError(t, err, string(body))
+	return paths
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -121,33 +120,12 @@ var replyFields = map[string]map[string]string{
 	}, amountFields("refundAmount", "notify.AlipayRefundNotify.RefundAmount"))),
 }
 
-// keyPaths returns every key path in a JSON object: "a", "a.b", "a[].c".
+// keyPaths is KeyPaths, failing the test on a body that is not JSON.
 func keyPaths(t *testing.T, body []byte) []string {
 	t.Helper()
-	var v any
-	require.NoError(t, json.Unmarshal(body, &v), string(body))
-	var out []string
-	var walk func(prefix string, v any)
-	walk = func(prefix string, v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, e := range x {
-				p := k
-				if prefix != "" {
-					p = prefix + "." + k
-				}
-				out = append(out, p)
-				walk(p, e)
-			}
-		case []any:
-			for _, e := range x {
-				walk(prefix+"[]", e)
-			}
-		}
-	}
-	walk("", v)
-	slices.Sort(out)
-	return out
+	paths, err := KeyPaths(body)
+	require.NoError(t, err, string(body))
+	return paths
 }
 
 // notifyReceiver records the notifications it gets and acknowledges each as Antom requires.
