@@ -1,0 +1,70 @@
+package provider
+
+import (
+	"slices"
+
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/retry"
+)
+
+// Capabilities is what an adapter offers, declared once in its folder (its Capabilities function)
+// and read by everything that needs to know: retry.Wrap and the router (through the Idempotency
+// each adapter derives from it), the conformance harness (which cases run) and `go generate` (the
+// README's capability table). An operation the adapter does not offer is F NOT_SUPPORTED and never
+// reaches the network.
+type Capabilities struct {
+	// Ops are the operations offered, in paygate.Op order.
+	Ops []paygate.Op
+	// Idempotency says, per write, how the provider treats the same request ids sent again (see
+	// retry.Idempotency). A write missing here is not trusted to dedupe.
+	Idempotency map[paygate.Op]retry.Idempotency
+	// InquireByRequestID: Inquire accepts PaymentRequestID (otherwise ProviderPaymentID only).
+	InquireByRequestID bool
+	PartialRefund      bool // a refund may be less than the payment
+	MultipleRefunds    bool // several refunds of one payment
+	CancelAfterPayment bool // a succeeded payment can be cancelled (voided)
+	RequiresAction     bool // create answers RequiresAction with an Action for the customer
+	Webhooks           bool // the provider sends signed notifications
+	// Currencies the adapter accepts; nil means whatever the provider accepts for the merchant.
+	Currencies []string
+	// Doc is the README's wording for each column of the capability table.
+	Doc CapabilityDoc
+}
+
+// Offers reports whether op is one of c.Ops.
+func (c Capabilities) Offers(op paygate.Op) bool { return slices.Contains(c.Ops, op) }
+
+// IdempotencyOf returns the declaration for op (the zero Idempotency when none is declared).
+func (c Capabilities) IdempotencyOf(op paygate.Op) retry.Idempotency { return c.Idempotency[op] }
+
+// CapabilityDoc is the text of one adapter's row in the README's capability table: each cell
+// says how the provider does it, in the reader's terms. A cell may be empty when a ✓ or ✗ says it
+// all.
+type CapabilityDoc struct {
+	Create, Inquire, Cancel, Refund, RefundInquiry string
+	PartialRefunds, IdempotentCreate, Webhooks     string
+	Currencies, AmountOnWire                       string
+}
+
+// Capable is implemented by every paygate adapter: it declares what it offers.
+type Capable interface {
+	Capabilities() Capabilities
+}
+
+// CapabilitiesOf returns gw's declaration, looking through decorators (retry.Unwrapper chains), and
+// false when no Gateway in the chain declares one.
+func CapabilitiesOf(gw paygate.Gateway) (Capabilities, bool) {
+	for range 32 { // a bound, in case a decorator unwraps to itself
+		if c, ok := gw.(Capable); ok {
+			return c.Capabilities(), true
+		}
+		u, ok := gw.(retry.Unwrapper)
+		if !ok {
+			break
+		}
+		if gw = u.Unwrap(); gw == nil {
+			break
+		}
+	}
+	return Capabilities{}, false
+}

@@ -1,0 +1,41 @@
+package sim
+
+import (
+	"context"
+
+	"github.com/paygate-go/paygate"
+)
+
+// Spec registers a simulator with the `paygate` command (`paygate sim`, the demo, the soak). Each
+// simulator package exports one (its Spec function); the registry lists them next to the adapters.
+type Spec struct {
+	Name string // the provider's name, as in provider.Spec
+	// DashboardWebhook: the provider's notification URL is set once in its dashboard, not sent with
+	// each payment; `paygate sim` then takes it as --<name>-webhook-url.
+	DashboardWebhook bool
+	// Start starts a simulator on loopback.
+	Start func(o StartOptions) (Instance, error)
+}
+
+// StartOptions shape a simulator started through its Spec.
+type StartOptions struct {
+	// WebhookSpeedup divides the provider's webhook retry schedule (0 or 1 keeps the real one).
+	WebhookSpeedup int
+	// WebhookURL is where a DashboardWebhook provider posts notifications.
+	WebhookURL string
+}
+
+// Instance is a running simulator as the command drives it.
+type Instance interface {
+	Settle(ctx context.Context, paymentRequestID string, st Settlement) error
+	Inject(f Fault)
+	SetChaos(fn func(op paygate.Op) (Fault, bool))
+	Ledger() *Ledger
+	// Env is the adapter's configuration for this simulator, keyed by the adapter's environment
+	// variable names (provider.Setting.Env): what the merchant would export.
+	Env() map[string]string
+	// File is this simulator's section of the JSON file `paygate sim --out` writes (base URL and
+	// credentials in the forms a client in any language reads).
+	File() (any, error)
+	Close()
+}
