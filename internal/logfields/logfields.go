@@ -1,0 +1,58 @@
+// Package logfields names a call's ids in log entries the same way everywhere: retry.Wrap's attempt
+// log, the adapters' call logs and the transport's try log all say payment_request_id,
+// provider_payment_id, refund_request_id and provider_refund_id, and leave out an id the caller did
+// not give.
+package logfields
+
+import (
+	"go.uber.org/zap"
+
+	"github.com/paygate-go/paygate"
+)
+
+// Payment names a payment by the ids given (either may be empty).
+func Payment(requestID, providerID string) []zap.Field {
+	fs := make([]zap.Field, 0, 3)
+	if requestID != "" {
+		fs = append(fs, zap.String("payment_request_id", requestID))
+	}
+	if providerID != "" {
+		fs = append(fs, zap.String("provider_payment_id", providerID))
+	}
+	return fs
+}
+
+// Refund names a refund by the ids given (either may be empty).
+func Refund(requestID, providerID string) []zap.Field {
+	fs := make([]zap.Field, 0, 2)
+	if requestID != "" {
+		fs = append(fs, zap.String("refund_request_id", requestID))
+	}
+	if providerID != "" {
+		fs = append(fs, zap.String("provider_refund_id", providerID))
+	}
+	return fs
+}
+
+// Create names the payment a create asks for.
+func Create(req *paygate.CreateRequest) []zap.Field { return Payment(req.PaymentRequestID, "") }
+
+// Inquire names the payment an inquiry asks about.
+func Inquire(req *paygate.InquireRequest) []zap.Field {
+	return Payment(req.PaymentRequestID, req.ProviderPaymentID)
+}
+
+// Cancel names the payment a cancel is for.
+func Cancel(req *paygate.CancelRequest) []zap.Field {
+	return Payment(req.PaymentRequestID, req.ProviderPaymentID)
+}
+
+// RefundRequest names the payment a refund is of, and the refund.
+func RefundRequest(req *paygate.RefundRequest) []zap.Field {
+	return append(Payment(req.PaymentRequestID, req.ProviderPaymentID), Refund(req.RefundRequestID, "")...)
+}
+
+// InquireRefund names the refund an inquiry asks about.
+func InquireRefund(req *paygate.InquireRefundRequest) []zap.Field {
+	return Refund(req.RefundRequestID, req.ProviderRefundID)
+}
