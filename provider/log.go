@@ -27,7 +27,7 @@ func Redact(s string, secrets ...string) string {
 	return redact.New(secrets...).String(s)
 }
 
-// ExcerptLen is the most of a text not verified yet that Excerpt quotes.
+// ExcerptLen is the most of a text not verified yet that Excerpt quotes: 64 bytes.
 const ExcerptLen = redact.ExcerptLen
 
 // Excerpt quotes s (as %q does) for a log line or an error text, when s comes from a request or an
