@@ -1,7 +1,16 @@
-// Package provider is what every paygate adapter shares: an HTTP transport whose retries follow
-// retry.Policy and draw from the caller's retry.Budget, response body limits, TLS and plain-HTTP rules,
-// RSA-SHA256 and HMAC-SHA256 signing, RSA key parsing, and a zap logger that redacts secrets, keys,
-// signatures, card numbers and CVVs.
+// Package provider is what paygate adapters call:
+//
+//   - the HTTP transport (NewTransport, Transport, Request, Response) whose retries follow
+//     retry.Policy and draw from the caller's retry.Budget, with response body limits and the TLS and
+//     plain-HTTP rules;
+//   - RSA-SHA256 and HMAC-SHA256 signing and verification, and RSA key parsing (ParsePrivateKey,
+//     ParsePublicKey) that accepts keys as merchants paste them;
+//   - the redacting logger (NewLogger) and the string scrubbers for text that does not go through it
+//     (Redact, and Excerpt and Bounded for text not verified yet); the rules live in internal/redact
+//     and the zap core in internal/redactlog;
+//   - webhook helpers (CheckWebhookContentType, WriteWebhookReply);
+//   - the declarations an adapter exports for the tools around it: its Capabilities, its Spec and the
+//     rows of its code and status tables (CodeMapping, PaymentStatusMapping, RefundStatusMapping).
 //
 // Adapters translate; this package makes sure they all send, sign, log and fail the same way.
 package provider

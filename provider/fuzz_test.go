@@ -99,7 +99,7 @@ func keySeeds(f *testing.F) []string {
 	}
 }
 
-// FuzzParsePrivateKey: whatever ParsePrivateKey accepts is an RSA key of at least MinRSABits that
+// FuzzParsePrivateKey: whatever ParsePrivateKey accepts is an RSA key of at least minRSABits that
 // signs, its public half verifies the signature, and its PKCS#8 encoding parses back to the same key.
 func FuzzParsePrivateKey(f *testing.F) {
 	var signed sync.Map // PKCS#8 DER of the keys that signed already: signing is slow
@@ -114,7 +114,7 @@ func FuzzParsePrivateKey(f *testing.F) {
 			}
 			return
 		}
-		if k.N.BitLen() < MinRSABits {
+		if k.N.BitLen() < minRSABits {
 			t.Fatalf("accepted a %d-bit key", k.N.BitLen())
 		}
 		der, err := x509.MarshalPKCS8PrivateKey(k)
@@ -139,7 +139,7 @@ func FuzzParsePrivateKey(f *testing.F) {
 	})
 }
 
-// FuzzParsePublicKey: whatever ParsePublicKey accepts is an RSA key of at least MinRSABits that
+// FuzzParsePublicKey: whatever ParsePublicKey accepts is an RSA key of at least minRSABits that
 // crypto/rsa takes for verification (a wrong signature is refused as wrong, not the key), and its PKIX
 // and PKCS#1 encodings parse back to the same key.
 func FuzzParsePublicKey(f *testing.F) {
@@ -154,7 +154,7 @@ func FuzzParsePublicKey(f *testing.F) {
 			}
 			return
 		}
-		if k.N.BitLen() < MinRSABits {
+		if k.N.BitLen() < minRSABits {
 			t.Fatalf("accepted a %d-bit key", k.N.BitLen())
 		}
 		sum := sha256.Sum256([]byte("payment 42"))

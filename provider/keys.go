@@ -13,9 +13,9 @@ import (
 	"strings"
 )
 
-// MinRSABits is the smallest RSA modulus ParsePrivateKey and ParsePublicKey accept: shorter keys are
+// minRSABits is the smallest RSA modulus ParsePrivateKey and ParsePublicKey accept: shorter keys are
 // no longer considered safe for signing payments.
-const MinRSABits = 2048
+const minRSABits = 2048
 
 const (
 	privateHint = "paste the key as PEM or as the base64 body of a PKCS#8/PKCS#1 key"
@@ -25,7 +25,7 @@ const (
 // ParsePrivateKey parses the merchant's RSA signing key, as configured by people who paste keys from
 // provider portals in every format: PEM ("PRIVATE KEY" PKCS#8 or "RSA PRIVATE KEY" PKCS#1) or the bare
 // base64 DER body (whitespace ignored), PKCS#8 tried before PKCS#1. It refuses non-RSA keys and keys
-// under [MinRSABits]. Errors say what to do and never contain the key material.
+// under 2048 bits. Errors say what to do and never contain the key material.
 func ParsePrivateKey(s string) (*rsa.PrivateKey, error) {
 	const what = "private key"
 	der, blockType, err := keyDER(what, s, privateHint)
@@ -50,7 +50,7 @@ func ParsePrivateKey(s string) (*rsa.PrivateKey, error) {
 	case "ENCRYPTED PRIVATE KEY":
 		return nil, errors.New("private key: the key is encrypted; decrypt it first (openssl pkcs8 -topk8 -nocrypt -in key.pem) and paste the unencrypted key")
 	case "EC PRIVATE KEY", "OPENSSH PRIVATE KEY", "DSA PRIVATE KEY":
-		return nil, fmt.Errorf("private key: PEM block is %q; an RSA key of at least %d bits is required", blockType, MinRSABits)
+		return nil, fmt.Errorf("private key: PEM block is %q; an RSA key of at least %d bits is required", blockType, minRSABits)
 	case "PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE":
 		return nil, fmt.Errorf("private key: PEM block is %q; a private key was expected (configure the merchant's private key here, and the provider's public key for verification)", blockType)
 	default:
@@ -58,7 +58,7 @@ func ParsePrivateKey(s string) (*rsa.PrivateKey, error) {
 	}
 	rk, ok := key.(*rsa.PrivateKey)
 	if !ok {
-		return nil, fmt.Errorf("private key: it is %s; an RSA key of at least %d bits is required", keyKind(key), MinRSABits)
+		return nil, fmt.Errorf("private key: it is %s; an RSA key of at least %d bits is required", keyKind(key), minRSABits)
 	}
 	if err := checkBits(what, rk.N.BitLen()); err != nil {
 		return nil, err
@@ -68,7 +68,7 @@ func ParsePrivateKey(s string) (*rsa.PrivateKey, error) {
 
 // ParsePublicKey parses a provider's RSA verification key: PEM ("PUBLIC KEY" PKIX, "RSA PUBLIC KEY"
 // PKCS#1 or a "CERTIFICATE" carrying the key) or the bare base64 DER body (whitespace ignored), PKIX
-// tried before PKCS#1 and then a certificate. It refuses non-RSA keys and keys under [MinRSABits].
+// tried before PKCS#1 and then a certificate. It refuses non-RSA keys and keys under 2048 bits.
 // Errors say what to do and never contain the key material.
 func ParsePublicKey(s string) (*rsa.PublicKey, error) {
 	const what = "public key"
@@ -102,7 +102,7 @@ func ParsePublicKey(s string) (*rsa.PublicKey, error) {
 	}
 	rk, ok := key.(*rsa.PublicKey)
 	if !ok {
-		return nil, fmt.Errorf("public key: it is %s; an RSA key of at least %d bits is required", keyKind(key), MinRSABits)
+		return nil, fmt.Errorf("public key: it is %s; an RSA key of at least %d bits is required", keyKind(key), minRSABits)
 	}
 	if err := checkBits(what, rk.N.BitLen()); err != nil {
 		return nil, err
@@ -145,8 +145,8 @@ func keyDER(what, s, hint string) (der []byte, blockType string, err error) {
 }
 
 func checkBits(what string, bits int) error {
-	if bits < MinRSABits {
-		return fmt.Errorf("%s: the RSA key is %d bits; at least %d bits are required (generate a new key pair of 2048 bits or more and register its public key with the provider)", what, bits, MinRSABits)
+	if bits < minRSABits {
+		return fmt.Errorf("%s: the RSA key is %d bits; at least %d bits are required (generate a new key pair of 2048 bits or more and register its public key with the provider)", what, bits, minRSABits)
 	}
 	return nil
 }

@@ -202,16 +202,3 @@ func assertNoMaterial(t *testing.T, msg, in string) {
 		require.NotContains(t, msg, s[i:i+12], "the error contains key material")
 	}
 }
-
-// nonLabelLines returns the base64 body lines of a PEM text.
-func nonLabelLines(in string) []string {
-	var out []string
-	for _, line := range strings.Split(in, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "-----") || strings.Contains(line, ": ") {
-			continue
-		}
-		out = append(out, line)
-	}
-	return out
-}

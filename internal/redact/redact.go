@@ -1,8 +1,9 @@
 // Package redact holds the string rules that keep secrets and card data out of log lines and error
-// texts: configured secrets, PEM blocks, secret key/value pairs, card numbers and CVVs.
+// texts: configured secrets, PEM blocks, secret key/value pairs, card numbers and CVVs; and Excerpt
+// and Bounded, which quote or cut text not verified yet before it reaches a log line or an error.
 //
 // It is a leaf (standard library only), so the root package can scrub Error.Error with it and package
-// provider can build its redacting logger on it. Every rule costs time linear in its input, since log
+// internal/redactlog can build the redacting zap logger on it; package provider hands both to adapters. Every rule costs time linear in its input, since log
 // lines carry unverified input and a slow redactor is a denial of service: a card number has at most 19
 // digits and a key at most 64 bytes, so no rule looks further than that, except over a value or block
 // it then replaces. Redacting twice gives what redacting once gave.
