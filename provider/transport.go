@@ -25,6 +25,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/internal/budget"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
 )
@@ -76,9 +77,9 @@ type TransportConfig struct {
 }
 
 // Transport is the HTTP client every adapter sends through: it enforces the URL and TLS rules, resends
-// only what S/F/U allows, draws its retries from the call's retry.Budget, caps response bodies and
-// turns network failures into F (nothing was sent) or U (it may have been processed). It is safe for
-// concurrent use.
+// only what S/F/U allows, draws its retries from the call's send budget (the one retry.Wrap sets), caps
+// response bodies and turns network failures into F (nothing was sent) or U (it may have been
+// processed). It is safe for concurrent use.
 type Transport struct {
 	provider   string
 	base       *url.URL
@@ -351,7 +352,7 @@ func (t *Transport) resolve(p string) (*url.URL, string, error) {
 
 // Do sends r and retries it as S/F/U allows: a try that never left the client (dial, DNS, TLS
 // handshake) is always retried; a try that failed after sending, or was answered 429 or 5xx, only when
-// r.Resendable. Every retry takes a unit of the call's retry.Budget (or of a budget of
+// r.Resendable. Every retry takes a unit of the call's budget, set by retry.Wrap (or of a budget of
 // Policy.MaxAttempts); the first send always happens. Any HTTP answer, whatever its status, is returned
 // as a *Response with a nil error: the adapter maps it. When no usable answer arrived, the error is a
 // *paygate.Error: outcome F with CodeUnavailable and retry.ErrNotSent in its chain when no try ever left
@@ -372,11 +373,11 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, t.notSent(r.Op, status.CodeUnavailable, "the context ended before the request was sent; nothing was sent", err)
 	}
-	budget := retry.BudgetFrom(ctx)
-	if budget == nil {
-		budget = retry.NewBudget(t.policy.MaxAttempts)
+	b := budget.From(ctx)
+	if b == nil {
+		b = budget.New(t.policy.MaxAttempts)
 	}
-	c := &call{t: t, r: r, ctx: ctx, budget: budget, method: method, path: logPath, url: u}
+	c := &call{t: t, r: r, ctx: ctx, budget: b, method: method, path: logPath, url: u}
 
 	var body any
 	if r.Body != nil {
@@ -402,7 +403,7 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	c.req = req
-	budget.Spend()
+	b.Spend()
 	resp, doErr := rc.Do(req)
 	if resp != nil && resp.Body != nil {
 		resp.Body.Close() // already read into c.last; this is an empty replacement
@@ -489,7 +490,7 @@ type call struct {
 	t      *Transport
 	r      *Request
 	ctx    context.Context
-	budget *retry.Budget
+	budget *budget.Budget
 	method string
 	path   string
 	url    *url.URL
