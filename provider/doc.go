@@ -1,5 +1,5 @@
 // Package provider is what every paygate adapter shares: an HTTP transport whose retries follow
-// retry.Policy and draw from the caller's send budget, response body limits, TLS and plain-HTTP rules,
+// retry.Policy and draw from the caller's retry.Budget, response body limits, TLS and plain-HTTP rules,
 // RSA-SHA256 and HMAC-SHA256 signing, RSA key parsing, and a zap logger that redacts secrets, keys,
 // signatures, card numbers and CVVs.
 //
