@@ -609,9 +609,9 @@ func (c *call) checkRetry(_ context.Context, resp *http.Response, err error) (bo
 // decide says whether to send the request again after the try just made, and why (the try log's
 // "decision"). The transport only ever decides "resend this HTTP try within the call's budget", never
 // an outcome: the adapter maps the answer and retry.Wrap decides the call. Whether the try's result
-// is unknown and may be sent again is retry.Decide's question, asked as for any send (see situation);
-// around it the transport keeps its own stops, which that table does not know about: stop before it,
-// and the pacing of the next try after it.
+// is unknown and may be sent again is retry.Decide's question, asked as for any send (see situation).
+// The transport's own stops, which that table does not know about, are named around it: stop, checked
+// first, and pace, whose stop leaves no attempts for Decide; whyNot gives the reason in the log's words.
 func (c *call) decide(res tryResult, resp *http.Response) (bool, string) {
 	if why := c.stop(res); why != "" {
 		return false, why
