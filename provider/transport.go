@@ -25,6 +25,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/internal/budget"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
 )
@@ -76,9 +77,9 @@ type TransportConfig struct {
 }
 
 // Transport is the HTTP client every adapter sends through: it enforces the URL and TLS rules, resends
-// only what S/F/U allows, draws its retries from the call's retry.Budget, caps response bodies and
-// turns network failures into F (nothing was sent) or U (it may have been processed). It is safe for
-// concurrent use.
+// only what S/F/U allows, draws its retries from the call's send budget (the one retry.Wrap sets), caps
+// response bodies and turns network failures into F (nothing was sent) or U (it may have been
+// processed). It is safe for concurrent use.
 type Transport struct {
 	provider   string
 	base       *url.URL
@@ -351,7 +352,7 @@ func (t *Transport) resolve(p string) (*url.URL, string, error) {
 
 // Do sends r and retries it as S/F/U allows: a try that never left the client (dial, DNS, TLS
 // handshake) is always retried; a try that failed after sending, or was answered 429 or 5xx, only when
-// r.Resendable. Every retry takes a unit of the call's retry.Budget (or of a budget of
+// r.Resendable. Every retry takes a unit of the call's budget, set by retry.Wrap (or of a budget of
 // Policy.MaxAttempts); the first send always happens. Any HTTP answer, whatever its status, is returned
 // as a *Response with a nil error: the adapter maps it. When no usable answer arrived, the error is a
 // *paygate.Error: outcome F with CodeUnavailable and retry.ErrNotSent in its chain when no try ever left
@@ -372,11 +373,11 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, t.notSent(r.Op, status.CodeUnavailable, "the context ended before the request was sent; nothing was sent", err)
 	}
-	budget := retry.BudgetFrom(ctx)
-	if budget == nil {
-		budget = retry.NewBudget(t.policy.MaxAttempts)
+	b := budget.From(ctx)
+	if b == nil {
+		b = budget.New(t.policy.MaxAttempts)
 	}
-	c := &call{t: t, r: r, ctx: ctx, budget: budget, method: method, path: logPath, url: u}
+	c := &call{t: t, r: r, ctx: ctx, budget: b, method: method, path: logPath, url: u}
 
 	var body any
 	if r.Body != nil {
@@ -402,7 +403,7 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*Response, error) {
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	c.req = req
-	budget.Spend()
+	b.Spend()
 	resp, doErr := rc.Do(req)
 	if resp != nil && resp.Body != nil {
 		resp.Body.Close() // already read into c.last; this is an empty replacement
@@ -489,7 +490,7 @@ type call struct {
 	t      *Transport
 	r      *Request
 	ctx    context.Context
-	budget *retry.Budget
+	budget *budget.Budget
 	method string
 	path   string
 	url    *url.URL
@@ -605,56 +606,129 @@ func (c *call) checkRetry(_ context.Context, resp *http.Response, err error) (bo
 	return again, nil
 }
 
-// decide applies the transport's S/F/U retry rules to the try just made.
+// decide says whether to send the request again after the try just made, and why (the try log's
+// "decision"). The transport only ever decides "resend this HTTP try within the call's budget", never
+// an outcome: the adapter maps the answer and retry.Wrap decides the call. Whether the try's result
+// is unknown and may be sent again is retry.Decide's question, asked as for any send (see situation).
+// The transport's own stops, which that table does not know about, are named around it: stop, checked
+// first, and pace, whose stop leaves no attempts for Decide; whyNot gives the reason in the log's words.
 func (c *call) decide(res tryResult, resp *http.Response) (bool, string) {
-	if c.ctx.Err() != nil {
-		return false, "context done"
+	if why := c.stop(res); why != "" {
+		return false, why
 	}
-	var retryAfter time.Duration
-	switch {
-	case res.overflow:
-		return false, "body over the cap"
-	case res.insecure != "":
-		return false, "answer not over TLS 1.2 or later" // another try would use the same RoundTripper
-	case res.err != nil && !res.sent:
-		// Nothing left the client: always safe to send again.
-	case res.err != nil:
-		if !c.r.Resendable {
-			return false, "failed after sending; not resendable"
-		}
-	case c.r.Definite != nil && c.r.Resendable && res.resp != nil && (res.status == http.StatusTooManyRequests || res.status >= 500) &&
-		c.r.Definite(res.status, res.resp.Body):
-		// Asked only about an answer that would otherwise be resent: for any other the decision is
-		// the same without it, and Definite may parse the whole body.
-		return false, "the provider's definite answer"
-	case res.status == http.StatusTooManyRequests, res.status == http.StatusBadGateway,
-		res.status == http.StatusServiceUnavailable, res.status == http.StatusGatewayTimeout:
-		if !c.r.Resendable {
-			return false, "not resendable"
-		}
-		retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-	case res.status >= 500:
-		if !c.r.Resendable {
-			return false, "not resendable"
-		}
-	default:
-		return false, "answered"
+	var next pacing
+	if tryOutcome(res) == status.Unknown {
+		next = c.pace(res, resp)
 	}
-	policy := c.t.policy
-	delay := policy.Backoff(c.retries + 1)
-	if retryAfter > policy.MaxDelay {
-		return false, "Retry-After beyond the policy's MaxDelay"
+	s := c.situation(res, next)
+	if d := retry.Decide(s); d.Step != retry.Resend {
+		return false, whyNot(s, next)
 	}
-	delay = max(delay, retryAfter)
-	if dl, ok := c.ctx.Deadline(); ok && time.Until(dl) < delay {
-		return false, "the context deadline comes before the next try"
-	}
-	if !c.budget.Take() {
+	if !c.budget.Take() { // Left was > 0; another user of the budget may have taken the last send
 		return false, "attempt budget spent"
 	}
 	c.retries++
-	c.nextDelay = delay
+	c.nextDelay = next.delay
 	return true, "retrying"
+}
+
+// stop is the transport's own reason to send no more after res, or "": the caller's context, checked
+// first since nothing else matters once it ended; answers that are not to be trusted or resent
+// whatever their status; and the adapter's word, which is stricter than retry.Decide's table. The
+// table resends any unknown read, while the transport resends a request that may have reached the
+// provider only when the adapter declared it Resendable, reads included.
+func (c *call) stop(res tryResult) string {
+	switch {
+	case c.ctx.Err() != nil:
+		return "context done"
+	case res.overflow:
+		return "body over the cap"
+	case res.insecure != "":
+		return "answer not over TLS 1.2 or later" // another try would use the same RoundTripper
+	case res.err != nil && res.sent && !c.r.Resendable:
+		return "failed after sending; not resendable"
+	case c.definite(res):
+		return "the provider's definite answer"
+	case res.err == nil && resendStatus(res.status) && !c.r.Resendable:
+		return "not resendable"
+	}
+	return ""
+}
+
+// definite asks the adapter's Request.Definite about an answer that would otherwise be resent. It
+// is asked about no other: for those the decision is the same without it, and Definite may parse the
+// whole body.
+func (c *call) definite(res tryResult) bool {
+	return c.r.Definite != nil && c.r.Resendable && res.resp != nil && resendStatus(res.status) &&
+		c.r.Definite(res.status, res.resp.Body)
+}
+
+// resendStatus reports an HTTP status the transport resends: 429 and 5xx.
+func resendStatus(code int) bool { return code == http.StatusTooManyRequests || code >= 500 }
+
+// tryOutcome is a try's result as retry.Decide sees it: unknown when the try failed (before or after
+// sending) or was answered with a status the transport resends; otherwise S, an answer to hand to the
+// adapter.
+func tryOutcome(res tryResult) status.Outcome {
+	if res.err != nil || resendStatus(res.status) {
+		return status.Unknown
+	}
+	return status.Success
+}
+
+// situation is the try as retry.Decide sees it: one send of the call. It is resendable when the
+// adapter declared it so or nothing left the client; attempts are left when the call's budget has a
+// send left and the next try may be paced. The transport never resolves by inquiry (TimeLeft stays
+// false): that is retry.Wrap's job.
+func (c *call) situation(res tryResult, next pacing) retry.Situation {
+	return retry.Situation{
+		Op:           c.r.Op,
+		Phase:        retry.PhaseSend,
+		Outcome:      tryOutcome(res),
+		Resendable:   c.r.Resendable || !res.sent,
+		AttemptsLeft: next.stop == "" && c.budget.Left() > 0,
+		CtxDone:      c.ctx.Err() != nil,
+	}
+}
+
+// pacing is when the next try may go: after delay, unless stop says why it may not.
+type pacing struct {
+	delay time.Duration
+	stop  string
+}
+
+// pace is the wait before the next try: the policy's backoff, or the provider's Retry-After on a
+// 429, 502, 503 or 504 when longer. A Retry-After beyond the policy's MaxDelay, or a context
+// deadline that comes before the wait ends, stops the tries.
+func (c *call) pace(res tryResult, resp *http.Response) pacing {
+	var retryAfter time.Duration
+	switch res.status {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		if res.err == nil {
+			retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		}
+	}
+	policy := c.t.policy
+	next := pacing{delay: max(policy.Backoff(c.retries+1), retryAfter)}
+	if retryAfter > policy.MaxDelay {
+		next.stop = "Retry-After beyond the policy's MaxDelay"
+	} else if dl, ok := c.ctx.Deadline(); ok && time.Until(dl) < next.delay {
+		next.stop = "the context deadline comes before the next try"
+	}
+	return next
+}
+
+// whyNot says, in the try log's words, why retry.Decide did not resend s.
+func whyNot(s retry.Situation, next pacing) string {
+	switch {
+	case s.CtxDone:
+		return "context done"
+	case s.Outcome != status.Unknown:
+		return "answered"
+	case next.stop != "":
+		return next.stop
+	}
+	return "attempt budget spent"
 }
 
 // logTry writes the one Debug entry of a try: no bodies, no header values.

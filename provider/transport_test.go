@@ -27,6 +27,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/internal/budget"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
 )
@@ -447,8 +448,8 @@ func TestDoRetryAfter(t *testing.T) {
 			w.WriteHeader(http.StatusTooManyRequests)
 		})
 		tr := newTestTransport(t, ts.URL, nil)
-		b := retry.NewBudget(3)
-		resp, err := tr.Do(retry.WithBudget(testCtx(t), b), &Request{Op: paygate.OpCreate, Path: "/p", Resendable: true})
+		b := budget.New(3)
+		resp, err := tr.Do(budget.With(testCtx(t), b), &Request{Op: paygate.OpCreate, Path: "/p", Resendable: true})
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
 		assert.Equal(t, 10*time.Second, resp.RetryAfter, "handed to the adapter for paygate.Error.RetryAfter")
@@ -491,11 +492,11 @@ func TestDoBudget(t *testing.T) {
 			rec := &recorder{}
 			ts := serve(t, rec, always503)
 			tr := newTestTransport(t, ts.URL, nil)
-			b := retry.NewBudget(tt.max)
+			b := budget.New(tt.max)
 			for range tt.used {
 				b.Spend()
 			}
-			resp, err := tr.Do(retry.WithBudget(testCtx(t), b), &Request{Op: paygate.OpCreate, Path: "/p", Resendable: true})
+			resp, err := tr.Do(budget.With(testCtx(t), b), &Request{Op: paygate.OpCreate, Path: "/p", Resendable: true})
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 			assert.Equal(t, tt.wantSends, rec.n.Load())
@@ -562,8 +563,8 @@ func TestDoConnectionRefused(t *testing.T) {
 	for _, resendable := range []bool{false, true} {
 		t.Run(fmt.Sprintf("resendable=%v", resendable), func(t *testing.T) {
 			tr := newTestTransport(t, closedURL(t), nil)
-			b := retry.NewBudget(3)
-			_, err := tr.Do(retry.WithBudget(testCtx(t), b), &Request{Op: paygate.OpCreate, Path: "/p?apiKey=QUERYSECRET", Resendable: resendable})
+			b := budget.New(3)
+			_, err := tr.Do(budget.With(testCtx(t), b), &Request{Op: paygate.OpCreate, Path: "/p?apiKey=QUERYSECRET", Resendable: resendable})
 			pe := asPaygateError(t, err)
 			assert.Equal(t, status.Failure, pe.Outcome)
 			assert.Equal(t, status.CodeUnavailable, pe.Code)
@@ -601,8 +602,8 @@ func TestDoDeliveredThenRefused(t *testing.T) {
 	t.Cleanup(func() { ln.Close(); <-done })
 
 	tr := newTestTransport(t, "http://"+ln.Addr().String(), nil)
-	b := retry.NewBudget(3)
-	_, err = tr.Do(retry.WithBudget(testCtx(t), b), &Request{Op: paygate.OpCreate, Path: "/p", Body: []byte("x"), Resendable: true})
+	b := budget.New(3)
+	_, err = tr.Do(budget.With(testCtx(t), b), &Request{Op: paygate.OpCreate, Path: "/p", Body: []byte("x"), Resendable: true})
 	pe := asPaygateError(t, err)
 	assert.Equal(t, status.Unknown, pe.Outcome)
 	assert.Equal(t, status.Unknown, paygate.OutcomeOf(err))
@@ -715,8 +716,8 @@ func TestDoContext(t *testing.T) {
 		tr := newTestTransport(t, ts.URL, nil)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		b := retry.NewBudget(3)
-		_, err := tr.Do(retry.WithBudget(ctx, b), &Request{Op: paygate.OpCreate, Path: "/p", Resendable: true})
+		b := budget.New(3)
+		_, err := tr.Do(budget.With(ctx, b), &Request{Op: paygate.OpCreate, Path: "/p", Resendable: true})
 		pe := asPaygateError(t, err)
 		assert.Equal(t, status.Failure, pe.Outcome)
 		assert.ErrorIs(t, err, retry.ErrNotSent)
@@ -1005,8 +1006,8 @@ func TestDoDeliveredThenNotSent(t *testing.T) {
 			tr := newTestTransport(t, ts.URL, func(c *TransportConfig) {
 				c.HTTPClient = &http.Client{Transport: ht, Timeout: 200 * time.Millisecond}
 			})
-			b := retry.NewBudget(3)
-			resp, err := tr.Do(retry.WithBudget(testCtx(t), b), &Request{Op: paygate.OpCreate, Path: "/p", Body: []byte("x"), Resendable: true})
+			b := budget.New(3)
+			resp, err := tr.Do(budget.With(testCtx(t), b), &Request{Op: paygate.OpCreate, Path: "/p", Body: []byte("x"), Resendable: true})
 			assert.Equal(t, int32(3), dials.Load(), "three tries")
 			assert.Equal(t, 3, b.Used())
 			if tt.lastAnswers {

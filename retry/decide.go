@@ -54,7 +54,7 @@ type Situation struct {
 	// Resendable: the provider dedupes this operation by request id, or the adapter declared why a
 	// resend is still safe. Reads are always resendable.
 	Resendable bool
-	// AttemptsLeft: in PhaseSend, the call's Budget has sends left; in PhaseResolve, the resends that
+	// AttemptsLeft: in PhaseSend, the call's budget has sends left; in PhaseResolve, the resends that
 	// resolution may make (at most Policy.MaxAttempts) are not used up.
 	AttemptsLeft bool
 	TimeLeft     bool // the resolve deadline has not passed (false when resolution is disabled)

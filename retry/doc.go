@@ -11,6 +11,7 @@
 //     Only when nothing resolves it is U returned. U never becomes F.
 //
 // [Decide] is the whole decision table as a pure function; [Wrap] applies it to a Gateway. Adapters'
-// HTTP transports take their retry decisions from the same [Policy] and draw from the same per-call
-// [Budget] (carried in the context), so transport retries and Wrap retries never multiply.
+// HTTP transports (provider.Transport) ask the same Decide whether to send an HTTP request again, take
+// their delays from the same [Policy], and draw from the same per-call budget of sends (which Wrap puts
+// in the context), so transport retries and Wrap retries never multiply.
 package retry

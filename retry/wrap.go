@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/internal/logfields"
 	"github.com/paygate-go/paygate/status"
 )
 
@@ -39,7 +40,7 @@ func (w *gateway) Create(ctx context.Context, req *paygate.CreateRequest) (*payg
 	}
 	return run(ctx, w, call[*paygate.Payment]{
 		op:  paygate.OpCreate,
-		ids: []zap.Field{zap.String("payment_request_id", req.PaymentRequestID)},
+		ids: logfields.Create(req),
 		send: func(ctx context.Context) (*paygate.Payment, error) {
 			return w.inner.Create(ctx, req)
 		},
@@ -71,7 +72,7 @@ func (w *gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (*pa
 	}
 	return run(ctx, w, call[*paygate.Payment]{
 		op:      paygate.OpInquire,
-		ids:     paymentIDs(req.PaymentRequestID, req.ProviderPaymentID),
+		ids:     logfields.Inquire(req),
 		send:    func(ctx context.Context) (*paygate.Payment, error) { return w.inner.Inquire(ctx, req) },
 		present: func(p *paygate.Payment) bool { return p != nil },
 	})
@@ -83,7 +84,7 @@ func (w *gateway) Cancel(ctx context.Context, req *paygate.CancelRequest) (*payg
 	}
 	return run(ctx, w, call[*paygate.Payment]{
 		op:   paygate.OpCancel,
-		ids:  paymentIDs(req.PaymentRequestID, req.ProviderPaymentID),
+		ids:  logfields.Cancel(req),
 		send: func(ctx context.Context) (*paygate.Payment, error) { return w.inner.Cancel(ctx, req) },
 		inquire: func(ctx context.Context) (*paygate.Payment, error) {
 			return w.inner.Inquire(ctx, &paygate.InquireRequest{
@@ -101,10 +102,9 @@ func (w *gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*payg
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	ids := append(paymentIDs(req.PaymentRequestID, req.ProviderPaymentID), zap.String("refund_request_id", req.RefundRequestID))
 	return run(ctx, w, call[*paygate.Refund]{
 		op:   paygate.OpRefund,
-		ids:  ids,
+		ids:  logfields.RefundRequest(req),
 		send: func(ctx context.Context) (*paygate.Refund, error) { return w.inner.Refund(ctx, req) },
 		inquire: func(ctx context.Context) (*paygate.Refund, error) {
 			return w.inner.InquireRefund(ctx, &paygate.InquireRefundRequest{RefundRequestID: req.RefundRequestID})
@@ -118,30 +118,12 @@ func (w *gateway) InquireRefund(ctx context.Context, req *paygate.InquireRefundR
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	var ids []zap.Field
-	if req.RefundRequestID != "" {
-		ids = append(ids, zap.String("refund_request_id", req.RefundRequestID))
-	}
-	if req.ProviderRefundID != "" {
-		ids = append(ids, zap.String("provider_refund_id", req.ProviderRefundID))
-	}
 	return run(ctx, w, call[*paygate.Refund]{
 		op:      paygate.OpInquireRefund,
-		ids:     ids,
+		ids:     logfields.InquireRefund(req),
 		send:    func(ctx context.Context) (*paygate.Refund, error) { return w.inner.InquireRefund(ctx, req) },
 		present: func(r *paygate.Refund) bool { return r != nil },
 	})
-}
-
-func paymentIDs(requestID, providerID string) []zap.Field {
-	var ids []zap.Field
-	if requestID != "" {
-		ids = append(ids, zap.String("payment_request_id", requestID))
-	}
-	if providerID != "" {
-		ids = append(ids, zap.String("provider_payment_id", providerID))
-	}
-	return ids
 }
 
 // call is one caller's operation: how to send it, and for writes how to inquire about it and
@@ -166,136 +148,30 @@ func errNoObject(op paygate.Op) error {
 		Message: fmt.Sprintf("the gateway answered the %s with success but no object (an adapter bug); inquire with the same id", op)}
 }
 
-func run[T any](ctx context.Context, w *gateway, c call[T]) (T, error) {
-	var zero T
-	if ctx.Value(insideKey{}) != nil {
-		res, err := c.send(ctx)
-		if err == nil && !c.present(res) {
-			return zero, errNoObject(c.op)
-		}
-		return res, err
-	}
-	ctx = context.WithValue(ctx, insideKey{}, true)
-	p := w.policy
-	report := reportFrom(ctx)
-	budget := NewBudget(p.MaxAttempts)
-	resendable := !c.op.Write() || IdempotencyOf(w.inner, c.op).Resendable()
-
-	var (
-		step         = Resend
-		resolving    bool
-		deadline     time.Time
-		waits        int   // backoff index, continued across both phases
-		lastUnknown  error // the latest U answer to the call itself
-		inquiryErr   error // the latest failed inquiry
-		priorUnknown bool
-		resends      int // resends made while resolving; at most MaxAttempts
-	)
-	for try := 1; ; try++ {
-		var (
-			res   T
-			err   error
-			phase = PhaseSend
-		)
-		if step == Resend {
-			b := budget
-			if resolving {
-				b = NewBudget(1) // the resolve loop does its own pacing; no transport retries inside it
-			}
-			before := b.Used()
-			res, err = c.send(WithBudget(ctx, b))
-			if b.Used() == before {
-				b.Spend() // a Gateway without a transport (memory) still spends one send
-			}
-			if resolving {
-				resends++
-			}
-			report.attempt()
-		} else {
-			phase = PhaseResolve
-			res, err = c.inquire(WithBudget(ctx, NewBudget(1)))
-			report.inquiry()
-		}
-		if err == nil && !c.present(res) {
-			err = errNoObject(c.op)
-		}
-		var retryAfter time.Duration
-		var pe *paygate.Error
-		if errors.As(err, &pe) {
-			retryAfter = pe.RetryAfter
-		}
-
-		outcome := paygate.OutcomeOf(err)
-		s := Situation{
-			Op:           c.op,
-			Phase:        phase,
-			Outcome:      outcome,
-			Code:         paygate.CodeOf(err),
-			Resendable:   resendable,
-			AttemptsLeft: (!resolving && budget.Left() > 0 && retryAfter <= p.MaxDelay) || (resolving && resends < p.MaxAttempts),
-			TimeLeft:     p.ResolveFor > 0 && (!resolving || time.Now().Before(deadline)),
-			CtxDone:      ctx.Err() != nil,
-			NotSent:      errors.Is(err, ErrNotSent),
-			PriorUnknown: priorUnknown,
-		}
-		if phase == PhaseResolve && outcome == status.Success {
-			s.Landed = c.landed(res)
-		}
-		d := Decide(s)
-
-		if phase == PhaseSend && outcome == status.Unknown {
-			lastUnknown, priorUnknown = err, true
-		}
-		if phase == PhaseResolve && d.Step == Resend {
-			// The inquiry shows the earlier tries did not land, so the answer to the resend speaks
-			// for the whole call, F included.
-			priorUnknown = false
-		}
-		if phase == PhaseResolve && err != nil {
-			inquiryErr = err
-		}
-
-		var delay time.Duration
-		if d.Step != Return && !(d.Step == Resend && phase == PhaseResolve) {
-			waits++
-			delay = max(p.Backoff(waits), retryAfter)
-			if d.Step == Inquire && !resolving {
-				resolving, deadline = true, time.Now().Add(p.ResolveFor)
-			}
-			if resolving {
-				delay = min(delay, max(0, time.Until(deadline)))
-			}
-		}
-		w.log(c.op, c.ids, try, err, s, d, delay)
-
-		switch {
-		case d.Step == Return && d.Outcome == status.Success:
-			if phase == PhaseResolve && c.refresh != nil {
-				res = c.refresh(WithBudget(ctx, NewBudget(1)), res)
-			}
-			report.finish(status.Success, resolving)
-			return res, nil
-		case d.Step == Return && d.Outcome == status.Failure:
-			report.finish(status.Failure, resolving)
-			return zero, err
-		case d.Step == Return:
-			report.finish(status.Unknown, resolving)
-			return zero, unknown(ctx, c.op, lastUnknown, inquiryErr, err)
-		}
-		if err := sleep(ctx, delay); err != nil {
-			report.finish(status.Unknown, resolving)
-			return zero, unknown(ctx, c.op, lastUnknown, inquiryErr, err)
-		}
-		step = d.Step
-	}
-}
-
 // unknown builds the U the caller gets: the latest unknown answer to the call itself when it is a
 // proper U, otherwise a U wrapping everything that was learned. It is never F.
 func unknown(ctx context.Context, op paygate.Op, lastUnknown, inquiryErr, last error) error {
 	if inquiryErr == nil && ctx.Err() == nil && lastUnknown != nil && paygate.OutcomeOf(lastUnknown) == status.Unknown {
 		return lastUnknown
 	}
+	u := &paygate.Error{
+		Provider: providerOf(lastUnknown, inquiryErr, last),
+		Op:       op,
+		Outcome:  status.Unknown,
+		Code:     unknownCode(ctx, lastUnknown),
+		Message:  unknownMessage(ctx, op, inquiryErr),
+		Err:      errors.Join(unknownCauses(ctx, lastUnknown, inquiryErr, last)...),
+	}
+	// Support staff need the provider's own answer on the error itself, not only deep in its causes.
+	var pe *paygate.Error
+	if errors.As(lastUnknown, &pe) {
+		u.ProviderCode, u.ProviderMessage, u.HTTPStatus, u.RetryAfter = pe.ProviderCode, pe.ProviderMessage, pe.HTTPStatus, pe.RetryAfter
+	}
+	return u
+}
+
+// unknownCode is the latest unknown answer's code, or CodeTimeout when the caller's deadline passed.
+func unknownCode(ctx context.Context, lastUnknown error) status.Code {
 	code := status.CodeUnknown
 	if lastUnknown != nil {
 		code = paygate.CodeOf(lastUnknown)
@@ -303,13 +179,22 @@ func unknown(ctx context.Context, op paygate.Op, lastUnknown, inquiryErr, last e
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		code = status.CodeTimeout
 	}
-	provider := ""
-	var pe *paygate.Error
-	for _, e := range []error{lastUnknown, inquiryErr, last} {
-		if provider == "" && errors.As(e, &pe) {
-			provider = pe.Provider
+	return code
+}
+
+// providerOf is the first provider named by errs.
+func providerOf(errs ...error) string {
+	for _, e := range errs {
+		var pe *paygate.Error
+		if errors.As(e, &pe) && pe.Provider != "" {
+			return pe.Provider
 		}
 	}
+	return ""
+}
+
+// unknownMessage says what is unknown, why it stayed so, and for a write what the caller may do.
+func unknownMessage(ctx context.Context, op paygate.Op, inquiryErr error) string {
 	msg := fmt.Sprintf("the %s may or may not have happened", op)
 	switch {
 	case ctx.Err() != nil:
@@ -320,6 +205,11 @@ func unknown(ctx context.Context, op paygate.Op, lastUnknown, inquiryErr, last e
 	if op.Write() {
 		msg += "; inquire later with the same id, or resend the identical request — never create a new one"
 	}
+	return msg
+}
+
+// unknownCauses lists each distinct thing learned, the latest unknown answer first.
+func unknownCauses(ctx context.Context, lastUnknown, inquiryErr, last error) []error {
 	causes := []error{lastUnknown}
 	if inquiryErr != nil && inquiryErr != last {
 		causes = append(causes, inquiryErr)
@@ -330,12 +220,7 @@ func unknown(ctx context.Context, op paygate.Op, lastUnknown, inquiryErr, last e
 	if ctx.Err() != nil {
 		causes = append(causes, ctx.Err())
 	}
-	u := &paygate.Error{Provider: provider, Op: op, Outcome: status.Unknown, Code: code, Message: msg, Err: errors.Join(causes...)}
-	// Support staff need the provider's own answer on the error itself, not only deep in its causes.
-	if errors.As(lastUnknown, &pe) {
-		u.ProviderCode, u.ProviderMessage, u.HTTPStatus, u.RetryAfter = pe.ProviderCode, pe.ProviderMessage, pe.HTTPStatus, pe.RetryAfter
-	}
-	return u
+	return causes
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/internal/budget"
 	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
@@ -53,7 +54,7 @@ func (g *scripted) next(ctx context.Context, op paygate.Op, req any) answer {
 		return answer{err: uerr(op, status.CodeUnavailable)}
 	}
 	a := as[min(n, len(as)-1)]
-	if b := retry.BudgetFrom(ctx); b != nil {
+	if b := budget.From(ctx); b != nil {
 		b.Spend()
 		for range a.spend {
 			b.Take()
@@ -355,12 +356,12 @@ func TestPolicy(t *testing.T) {
 		assert.GreaterOrEqual(t, d, want/2, "n=%d", n)
 		assert.LessOrEqual(t, d, want, "n=%d", n)
 	}
-	b := retry.NewBudget(2)
+	b := budget.New(2)
 	assert.True(t, b.Take())
 	assert.True(t, b.Take())
 	assert.False(t, b.Take())
 	assert.Equal(t, 0, b.Left())
-	assert.Nil(t, retry.BudgetFrom(context.Background()))
+	assert.Nil(t, budget.From(context.Background()))
 }
 
 // undeclared hides the fake's declaration, as a third-party Gateway that says nothing would.
