@@ -1,7 +1,7 @@
 // Package provider is what paygate adapters call:
 //
 //   - the HTTP transport (NewTransport, Transport, Request, Response) whose retries follow
-//     retry.Policy and draw from the caller's retry.Budget, with response body limits and the TLS and
+//     retry.Policy and draw from the call's send budget (set by retry.Wrap), with response body limits and the TLS and
 //     plain-HTTP rules;
 //   - RSA-SHA256 and HMAC-SHA256 signing and verification, and RSA key parsing (ParsePrivateKey,
 //     ParsePublicKey) that accepts keys as merchants paste them;

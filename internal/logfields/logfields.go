@@ -12,7 +12,21 @@ import (
 
 // Payment names a payment by the ids given (either may be empty).
 func Payment(requestID, providerID string) []zap.Field {
-	fs := make([]zap.Field, 0, 3)
+	return payment(requestID, providerID, 0)
+}
+
+// payment is Payment with room for extra more fields, so a caller appending them allocates once.
+func payment(requestID, providerID string, extra int) []zap.Field {
+	n := extra
+	for _, id := range []string{requestID, providerID} {
+		if id != "" {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	fs := make([]zap.Field, 0, n)
 	if requestID != "" {
 		fs = append(fs, zap.String("payment_request_id", requestID))
 	}
@@ -24,7 +38,10 @@ func Payment(requestID, providerID string) []zap.Field {
 
 // Refund names a refund by the ids given (either may be empty).
 func Refund(requestID, providerID string) []zap.Field {
-	fs := make([]zap.Field, 0, 2)
+	var fs []zap.Field
+	if requestID != "" && providerID != "" {
+		fs = make([]zap.Field, 0, 2)
+	}
 	if requestID != "" {
 		fs = append(fs, zap.String("refund_request_id", requestID))
 	}
@@ -49,7 +66,11 @@ func Cancel(req *paygate.CancelRequest) []zap.Field {
 
 // RefundRequest names the payment a refund is of, and the refund.
 func RefundRequest(req *paygate.RefundRequest) []zap.Field {
-	return append(Payment(req.PaymentRequestID, req.ProviderPaymentID), Refund(req.RefundRequestID, "")...)
+	fs := payment(req.PaymentRequestID, req.ProviderPaymentID, 1)
+	if req.RefundRequestID != "" {
+		fs = append(fs, zap.String("refund_request_id", req.RefundRequestID))
+	}
+	return fs
 }
 
 // InquireRefund names the refund an inquiry asks about.
