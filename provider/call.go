@@ -52,7 +52,7 @@ func (c *Call) Note(fs ...zap.Field) { c.notes = append(c.notes, fs...) }
 // INVALID_REQUEST naming the provider and never reaches the network), refuses an operation the
 // adapter does not offer (F NOT_SUPPORTED, nothing sent), names req's ids, runs translate, and logs
 // the call once, at Debug whatever the outcome (retry.Wrap logs what it retries at Info).
-func Run[R OpRequest, T any](ctx context.Context, cs Calls, req R, translate func(context.Context, *Call) (T, error)) (res T, err error) {
+func Run[R OpRequest, T any](ctx context.Context, cs Calls, req R, translate func(context.Context, *Call, R) (T, error)) (res T, err error) {
 	c := &Call{Op: opOf(req)}
 	defer func() { cs.log(c, err) }()
 	if err := req.Validate(); err != nil {
@@ -62,7 +62,7 @@ func Run[R OpRequest, T any](ctx context.Context, cs Calls, req R, translate fun
 		return res, NotSupported(cs.Provider, c.Op, "", notOffered(cs, c.Op))
 	}
 	c.IDs = idsOf(req)
-	return translate(ctx, c)
+	return translate(ctx, c, req)
 }
 
 func notOffered(cs Calls, op paygate.Op) string {

@@ -19,28 +19,30 @@ import (
 // NotifyURL, ReturnURL, Description, Customer, Method, Metadata and ExpiresAt are not sent: VAI247
 // takes none of them (webhooks go to the URL set in its dashboard; orders expire after 30 minutes).
 func (g *Gateway) Create(ctx context.Context, req *paygate.CreateRequest) (*paygate.Payment, error) {
-	return provider.Run(ctx, g.calls, req, func(ctx context.Context, c *provider.Call) (*paygate.Payment, error) {
-		amt, err := wireAmount(c.Op, "Amount", req.Amount, true)
-		if err != nil {
-			return nil, err
-		}
-		body := object(
-			member{wire.storeID, jstr(g.cfg.StoreID)},
-			member{wire.amount, amt},
-			member{wire.currency, jstr(req.Amount.Currency())},
-			member{wire.referenceID, jstr(req.PaymentRequestID)},
-		)
-		f, err := g.do(ctx, c, request{path: wire.pathCreate, body: body})
-		if err != nil {
-			return nil, err
-		}
-		p, err := g.createdPayment(f, req)
-		if err != nil {
-			return nil, malformed(c.Op, http.StatusOK, err)
-		}
-		c.Note(zap.String("provider_payment_id", p.ProviderPaymentID), zap.String("provider_status", p.ProviderStatus))
-		return p, nil
-	})
+	return provider.Run(ctx, g.calls, req, g.create)
+}
+
+func (g *Gateway) create(ctx context.Context, c *provider.Call, req *paygate.CreateRequest) (*paygate.Payment, error) {
+	amt, err := wireAmount(c.Op, "Amount", req.Amount, true)
+	if err != nil {
+		return nil, err
+	}
+	body := object(
+		member{wire.storeID, jstr(g.cfg.StoreID)},
+		member{wire.amount, amt},
+		member{wire.currency, jstr(req.Amount.Currency())},
+		member{wire.referenceID, jstr(req.PaymentRequestID)},
+	)
+	f, err := g.do(ctx, c, request{path: wire.pathCreate, body: body})
+	if err != nil {
+		return nil, err
+	}
+	p, err := g.createdPayment(f, req)
+	if err != nil {
+		return nil, malformed(c.Op, http.StatusOK, err)
+	}
+	c.Note(zap.String("provider_payment_id", p.ProviderPaymentID), zap.String("provider_status", p.ProviderStatus))
+	return p, nil
 }
 
 func (g *Gateway) createdPayment(f fields, req *paygate.CreateRequest) (*paygate.Payment, error) {
@@ -81,24 +83,26 @@ func (g *Gateway) createdPayment(f fields, req *paygate.CreateRequest) (*paygate
 // (DECISION: no order lookup is documented). VAI247 cannot look an order up by the merchant's
 // PaymentRequestID: a request with only that id is F NOT_SUPPORTED without a call.
 func (g *Gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (*paygate.Payment, error) {
-	return provider.Run(ctx, g.calls, req, func(ctx context.Context, c *provider.Call) (*paygate.Payment, error) {
-		if req.ProviderPaymentID == "" {
-			return nil, needOrderID(c.Op)
-		}
-		// One parameter: what url.Values.Encode writes, without building the map.
-		q := url.QueryEscape(wire.queryTransactionID) + "=" + url.QueryEscape(req.ProviderPaymentID)
-		f, err := g.do(ctx, c, request{method: http.MethodGet, path: wire.pathInquire + "?" + q})
-		if err != nil {
-			return nil, err
-		}
-		p, err := inquiredPayment(f, req.ProviderPaymentID)
-		if err != nil {
-			return nil, malformed(c.Op, http.StatusOK, err)
-		}
-		p.PaymentRequestID = req.PaymentRequestID
-		c.Note(zap.String("provider_status", p.ProviderStatus))
-		return p, nil
-	})
+	return provider.Run(ctx, g.calls, req, g.inquire)
+}
+
+func (g *Gateway) inquire(ctx context.Context, c *provider.Call, req *paygate.InquireRequest) (*paygate.Payment, error) {
+	if req.ProviderPaymentID == "" {
+		return nil, needOrderID(c.Op)
+	}
+	// One parameter: what url.Values.Encode writes, without building the map.
+	q := url.QueryEscape(wire.queryTransactionID) + "=" + url.QueryEscape(req.ProviderPaymentID)
+	f, err := g.do(ctx, c, request{method: http.MethodGet, path: wire.pathInquire + "?" + q})
+	if err != nil {
+		return nil, err
+	}
+	p, err := inquiredPayment(f, req.ProviderPaymentID)
+	if err != nil {
+		return nil, malformed(c.Op, http.StatusOK, err)
+	}
+	p.PaymentRequestID = req.PaymentRequestID
+	c.Note(zap.String("provider_status", p.ProviderStatus))
+	return p, nil
 }
 
 func inquiredPayment(f fields, orderID string) (*paygate.Payment, error) {
@@ -153,26 +157,28 @@ func readOrderState(f fields, orderID string) (id, st string, state orderState, 
 // Cancel cancels a pending or processing order (by ProviderPaymentID). VAI247 refuses to cancel any
 // other: F INVALID_STATE (refund a paid order instead). The answer carries no amount.
 func (g *Gateway) Cancel(ctx context.Context, req *paygate.CancelRequest) (*paygate.Payment, error) {
-	return provider.Run(ctx, g.calls, req, func(ctx context.Context, c *provider.Call) (*paygate.Payment, error) {
-		if req.ProviderPaymentID == "" {
-			return nil, needOrderID(c.Op)
-		}
-		ms := []member{{wire.orderID, jstr(req.ProviderPaymentID)}}
-		if req.Reason != "" {
-			ms = append(ms, member{wire.reason, jstr(req.Reason)})
-		}
-		f, err := g.do(ctx, c, request{path: wire.pathCancel, body: object(ms...)})
-		if err != nil {
-			return nil, err
-		}
-		p, err := cancelledPayment(f, req.ProviderPaymentID)
-		if err != nil {
-			return nil, malformed(c.Op, http.StatusOK, err)
-		}
-		p.PaymentRequestID = req.PaymentRequestID
-		c.Note(zap.String("provider_status", p.ProviderStatus))
-		return p, nil
-	})
+	return provider.Run(ctx, g.calls, req, g.cancel)
+}
+
+func (g *Gateway) cancel(ctx context.Context, c *provider.Call, req *paygate.CancelRequest) (*paygate.Payment, error) {
+	if req.ProviderPaymentID == "" {
+		return nil, needOrderID(c.Op)
+	}
+	ms := []member{{wire.orderID, jstr(req.ProviderPaymentID)}}
+	if req.Reason != "" {
+		ms = append(ms, member{wire.reason, jstr(req.Reason)})
+	}
+	f, err := g.do(ctx, c, request{path: wire.pathCancel, body: object(ms...)})
+	if err != nil {
+		return nil, err
+	}
+	p, err := cancelledPayment(f, req.ProviderPaymentID)
+	if err != nil {
+		return nil, malformed(c.Op, http.StatusOK, err)
+	}
+	p.PaymentRequestID = req.PaymentRequestID
+	c.Note(zap.String("provider_status", p.ProviderStatus))
+	return p, nil
 }
 
 func cancelledPayment(f fields, orderID string) (*paygate.Payment, error) {
@@ -191,41 +197,43 @@ func cancelledPayment(f fields, orderID string) (*paygate.Payment, error) {
 // DECISION: the body also carries reference_id = RefundRequestID, so VAI247's records carry the
 // merchant's reference; it is not an idempotency key. See Config.RefundSigning for resends.
 func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*paygate.Refund, error) {
-	return provider.Run(ctx, g.calls, req, func(ctx context.Context, c *provider.Call) (*paygate.Refund, error) {
-		if req.ProviderPaymentID == "" {
-			return nil, needOrderID(c.Op)
-		}
-		amt, err := wireAmount(c.Op, "Amount", req.Amount, false)
-		if err != nil {
-			return nil, err
-		}
-		// The refund body carries a bare number and no currency: VAI247 refunds in the order's
-		// currency, so 5 KHR sent against a USD order would refund 5 USD.
-		if _, err := g.calls.RefundablePayment(ctx, g.Inquire, req); err != nil {
-			return nil, err
-		}
-		ms := []member{{wire.orderID, jstr(req.ProviderPaymentID)}, {wire.amount, amt}}
-		if req.Reason != "" {
-			ms = append(ms, member{wire.reason, jstr(req.Reason)})
-		}
-		ms = append(ms, member{wire.referenceID, jstr(req.RefundRequestID)})
-		r := request{path: wire.pathRefund, body: object(ms...)}
-		if g.cfg.RefundSigning {
-			r.header = http.Header{}
-			r.header.Set(wire.hdrIdempotentKey, idempotentKey(g.cfg.StoreID, req.RefundRequestID))
-			r.sign = g.stampAndSign
-		}
-		f, err := g.do(ctx, c, r)
-		if err != nil {
-			return nil, err
-		}
-		ref, err := refundAnswer(f, req)
-		if err != nil {
-			return nil, malformed(c.Op, http.StatusOK, err)
-		}
-		c.Note(zap.String("provider_refund_id", ref.ProviderRefundID), zap.String("provider_status", ref.ProviderStatus))
-		return ref, nil
-	})
+	return provider.Run(ctx, g.calls, req, g.refund)
+}
+
+func (g *Gateway) refund(ctx context.Context, c *provider.Call, req *paygate.RefundRequest) (*paygate.Refund, error) {
+	if req.ProviderPaymentID == "" {
+		return nil, needOrderID(c.Op)
+	}
+	amt, err := wireAmount(c.Op, "Amount", req.Amount, false)
+	if err != nil {
+		return nil, err
+	}
+	// The refund body carries a bare number and no currency: VAI247 refunds in the order's
+	// currency, so 5 KHR sent against a USD order would refund 5 USD.
+	if _, err := g.calls.RefundablePayment(ctx, g.Inquire, req); err != nil {
+		return nil, err
+	}
+	ms := []member{{wire.orderID, jstr(req.ProviderPaymentID)}, {wire.amount, amt}}
+	if req.Reason != "" {
+		ms = append(ms, member{wire.reason, jstr(req.Reason)})
+	}
+	ms = append(ms, member{wire.referenceID, jstr(req.RefundRequestID)})
+	r := request{path: wire.pathRefund, body: object(ms...)}
+	if g.cfg.RefundSigning {
+		r.header = http.Header{}
+		r.header.Set(wire.hdrIdempotentKey, idempotentKey(g.cfg.StoreID, req.RefundRequestID))
+		r.sign = g.stampAndSign
+	}
+	f, err := g.do(ctx, c, r)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := refundAnswer(f, req)
+	if err != nil {
+		return nil, malformed(c.Op, http.StatusOK, err)
+	}
+	c.Note(zap.String("provider_refund_id", ref.ProviderRefundID), zap.String("provider_status", ref.ProviderStatus))
+	return ref, nil
 }
 
 func refundAnswer(f fields, req *paygate.RefundRequest) (*paygate.Refund, error) {
@@ -273,9 +281,12 @@ const noRefundInquiry = "VAI247 has no refund inquiry: watch for the refund.comp
 
 // InquireRefund is not offered by VAI247: it is F NOT_SUPPORTED, without a call.
 func (g *Gateway) InquireRefund(ctx context.Context, req *paygate.InquireRefundRequest) (*paygate.Refund, error) {
-	return provider.Run(ctx, g.calls, req, func(_ context.Context, c *provider.Call) (*paygate.Refund, error) {
-		return nil, provider.NotSupported(Name, c.Op, "", noRefundInquiry) // not reached: Run refuses it first
-	})
+	return provider.Run(ctx, g.calls, req, inquireRefund)
+}
+
+// inquireRefund is not reached: Run refuses the op first, as Capabilities().Ops leaves it out.
+func inquireRefund(_ context.Context, c *provider.Call, _ *paygate.InquireRefundRequest) (*paygate.Refund, error) {
+	return nil, provider.NotSupported(Name, c.Op, "", noRefundInquiry)
 }
 
 func needOrderID(op paygate.Op) error {
