@@ -10,6 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/internal/logfields"
 	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/status"
 )
@@ -41,7 +42,7 @@ func (g *Gateway) create(ctx context.Context, c *provider.Call, req *paygate.Cre
 	if err != nil {
 		return nil, malformed(c.Op, http.StatusOK, err)
 	}
-	c.Note(zap.String("provider_payment_id", p.ProviderPaymentID), zap.String("provider_status", p.ProviderStatus))
+	c.Note(append(logfields.Payment("", p.ProviderPaymentID), zap.String("provider_status", p.ProviderStatus))...)
 	return p, nil
 }
 
@@ -232,7 +233,7 @@ func (g *Gateway) refund(ctx context.Context, c *provider.Call, req *paygate.Ref
 	if err != nil {
 		return nil, malformed(c.Op, http.StatusOK, err)
 	}
-	c.Note(zap.String("provider_refund_id", ref.ProviderRefundID), zap.String("provider_status", ref.ProviderStatus))
+	c.Note(append(logfields.Refund("", ref.ProviderRefundID), zap.String("provider_status", ref.ProviderStatus))...)
 	return ref, nil
 }
 
