@@ -85,7 +85,8 @@ type Config struct {
 	Now func() time.Time
 }
 
-// CreateOptions are Antom settings for one payment, passed in CreateRequest.ProviderOptions.
+// CreateOptions are Antom settings for one payment. Put a CreateOptions or a *CreateOptions in
+// CreateRequest.ProviderOptions (provider.Option reads both); other adapters ignore it.
 type CreateOptions struct {
 	// PaymentMethodType is Antom's paymentMethodType ("ALIPAY_CN", "GCASH", "CARD", …). It wins over
 	// Method.Name, Method.Type and Config.PaymentMethodType.

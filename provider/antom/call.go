@@ -8,12 +8,19 @@ import (
 	"net/http"
 	"strconv"
 
-	"go.uber.org/zap"
-
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/status"
 )
+
+// offered are the operations Antom offers (all of them).
+var offered = Capabilities().Ops
+
+// calls is the per-call plumbing every operation runs through (provider.Run); g.log names the
+// provider already.
+func (g *Gateway) calls() provider.Calls {
+	return provider.Calls{Provider: Name, Log: g.log, Ops: offered}
+}
 
 // answer is a verified, decoded Antom response.
 type answer struct {
@@ -24,11 +31,13 @@ type answer struct {
 // post sends body to endpoint, signed, and returns Antom's answer once its signature is checked and
 // its result decoded. A transport failure, an HTTP status other than 200, a body that does not parse
 // and a response without a signature that verifies are all U errors.
-func (g *Gateway) post(ctx context.Context, op paygate.Op, endpoint string, body any, ids []zap.Field) (*answer, error) {
+func (g *Gateway) post(ctx context.Context, c *provider.Call, endpoint string, body any) (*answer, error) {
+	op := c.Op
 	raw, err := encodeJSON(body)
 	if err != nil {
-		return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeInvalidRequest,
-			Message: "the request could not be encoded (adapter bug); nothing was sent", Err: err}
+		e := provider.Invalid(Name, op, "", "the request could not be encoded (adapter bug); nothing was sent")
+		e.Err = err
+		return nil, e
 	}
 	rel, signed := g.path(endpoint)
 	resp, err := g.t.Do(ctx, &provider.Request{
@@ -48,7 +57,7 @@ func (g *Gateway) post(ctx context.Context, op paygate.Op, endpoint string, body
 			h.Set("signature", sig)
 			return nil
 		},
-		IDs: ids,
+		IDs: c.IDs,
 	})
 	if err != nil {
 		return nil, err
@@ -75,12 +84,11 @@ func (g *Gateway) read(op paygate.Op, signedPath string, resp *provider.Response
 		case resp.StatusCode >= 500:
 			code = status.CodeUnavailable
 		}
-		return nil, &paygate.Error{
-			Provider: Name, Op: op, Outcome: status.Unknown, Code: code, HTTPStatus: resp.StatusCode, RetryAfter: resp.RetryAfter,
-			// Unsigned (non-200 answers carry no signature to check): quoted short.
-			ProviderCode: provider.Bounded(a.result.ResultCode), ProviderMessage: provider.Bounded(a.result.ResultMessage),
-			Message: fmt.Sprintf("Antom answered HTTP %d instead of 200, so the request may or may not have been processed: resend it with the same ids or inquire", resp.StatusCode),
-		}
+		e := unknown(op, resp, code,
+			fmt.Sprintf("Antom answered HTTP %d instead of 200, so the request may or may not have been processed: resend it with the same ids or inquire", resp.StatusCode), nil)
+		// Unsigned (non-200 answers carry no signature to check): quoted short.
+		e.ProviderCode, e.ProviderMessage = provider.Bounded(a.result.ResultCode), provider.Bounded(a.result.ResultMessage)
+		return nil, e
 	}
 	// An answer whose signature is missing or wrong is not a result, whatever its resultStatus: an
 	// unsigned F (a RISK_REJECT, say) believed would let the router fail over while Antom may have
@@ -89,25 +97,25 @@ func (g *Gateway) read(op paygate.Op, signedPath string, resp *provider.Response
 	// CheckSignature: "empty notify signature").
 	h := resp.Header.Get("signature")
 	if h == "" {
-		return nil, g.unknown(op, resp, status.CodeProviderError,
+		return nil, unknown(op, resp, status.CodeProviderError,
 			"Antom's answer carries no signature, so it is not a result and the request may have been processed: resend it with the same ids or inquire. "+
 				"If no answer is signed, check that Config.BaseURL ("+EnvBaseURL+") is Antom's and that nothing on the way strips response headers, "+
 				"and check Config.ClientID ("+EnvClientID+") and Config.AntomPublicKey ("+EnvPublicKey+")", claimed(parseErr, a.result))
 	}
 	if err := g.verifyResponse(signedPath, resp, h); errors.Is(err, errOtherClient) {
-		return nil, g.unknown(op, resp, status.CodeProviderError,
+		return nil, unknown(op, resp, status.CodeProviderError,
 			"Antom's answer names another client id, so it is not a result and the request may have been processed: resend it with the same ids or inquire. "+
 				"When every answer names another client id, check Config.ClientID ("+EnvClientID+") against Antom Dashboard, "+
 				"and that Config.AntomPublicKey ("+EnvPublicKey+") is Antom's public key for it",
 			fmt.Errorf("%w (%w)", err, claimed(parseErr, a.result)))
 	} else if err != nil {
-		return nil, g.unknown(op, resp, status.CodeProviderError,
+		return nil, unknown(op, resp, status.CodeProviderError,
 			"Antom's answer signature does not verify, so it is not a result and the request may have been processed: resend it with the same ids or inquire. "+
 				"When no answer verifies, check Config.AntomPublicKey ("+EnvPublicKey+"): it must be Antom's public key for Config.ClientID ("+EnvClientID+")",
 			fmt.Errorf("%w (%w)", err, claimed(parseErr, a.result)))
 	}
 	if parseErr != nil {
-		return nil, g.unknown(op, resp, status.CodeProviderError,
+		return nil, unknown(op, resp, status.CodeProviderError,
 			"Antom's response did not parse, so the request may have been processed: resend it with the same ids or inquire", parseErr)
 	}
 	return a, nil
@@ -145,52 +153,30 @@ func (g *Gateway) verifyResponse(signedPath string, resp *provider.Response, hea
 // decodeInto decodes the answer's body into v (the endpoint's fields); failure is U.
 func (g *Gateway) decodeInto(op paygate.Op, a *answer, v any) error {
 	if err := json.Unmarshal(a.resp.Body, v); err != nil {
-		return g.unknown(op, a.resp, status.CodeProviderError,
+		return unknown(op, a.resp, status.CodeProviderError,
 			"Antom's response did not decode, so its result cannot be read: inquire or resend with the same ids", err)
 	}
 	return nil
 }
 
-// unknown is a U error about resp.
-func (g *Gateway) unknown(op paygate.Op, resp *provider.Response, code status.Code, msg string, cause error) *paygate.Error {
-	e := &paygate.Error{Provider: Name, Op: op, Outcome: status.Unknown, Code: code, Message: msg, Err: cause}
-	if resp != nil {
-		e.HTTPStatus = resp.StatusCode
-	}
-	return e
+// unknown is a U error about resp (nil: about no one answer).
+func unknown(op paygate.Op, resp *provider.Response, code status.Code, msg string, cause error) *paygate.Error {
+	return provider.Unknown(Name, op, resp, code, msg, cause)
 }
 
 // resultError is the error for a result that is not S, from the code table. An F is kept U when an
 // earlier try of the call may have landed.
 func (g *Gateway) resultError(op paygate.Op, a *answer) error {
 	outcome, code := classify(a.result.ResultCode, a.result.ResultStatus)
-	e := &paygate.Error{
-		Provider: Name, Op: op, Outcome: outcome, Code: code, Message: adviceFor(op, a.result.ResultCode, code, outcome),
-		ProviderCode: a.result.ResultCode, ProviderMessage: a.result.ResultMessage, HTTPStatus: a.resp.StatusCode,
-		RetryAfter: a.resp.RetryAfter,
-	}
+	advice := adviceFor(op, a.result.ResultCode, code, outcome)
 	if outcome == status.Success { // not reached: callers handle S
-		e.Outcome, e.Code = status.Unknown, status.CodeUnknown
+		outcome, code = status.Unknown, status.CodeUnknown
 	}
-	return a.resp.KeepUnknown(e)
+	return provider.Answered(Name, op, a.resp, outcome, code, advice, a.result.ResultCode, a.result.ResultMessage)
 }
 
-// invalid is the F INVALID_REQUEST for a request Antom would refuse; nothing is sent.
-func invalid(op paygate.Op, field, msg string) error {
-	return &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeInvalidRequest, Field: field, Message: msg}
-}
-
-// logCall writes the one Debug entry of a call: op, ids, outcome, codes. Never bodies or headers.
-func (g *Gateway) logCall(op paygate.Op, ids []zap.Field, err error) {
-	ce := g.log.Check(zap.DebugLevel, "antom call")
-	if ce == nil {
-		return
-	}
-	fs := append(append([]zap.Field{zap.String("op", string(op))}, ids...),
-		zap.String("outcome", string(paygate.OutcomeOf(err))), zap.String("code", string(paygate.CodeOf(err))))
-	var pe *paygate.Error
-	if errors.As(err, &pe) && pe.ProviderCode != "" {
-		fs = append(fs, zap.String("provider_code", pe.ProviderCode))
-	}
-	ce.Write(fs...)
+// unsupportedCurrency is the F for an amount Antom cannot take; nothing is sent.
+func unsupportedCurrency(op paygate.Op, err error, note string) *paygate.Error {
+	return &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeUnsupportedCurrency, Field: "Amount",
+		Message: err.Error() + note}
 }

@@ -2,16 +2,14 @@ package antom
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"go.uber.org/zap"
-
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/money"
+	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/status"
 )
 
@@ -22,18 +20,17 @@ const maxDescription = 256
 // with the cashier's URLs: the payment exists and the customer must act, so it is S with status
 // REQUIRES_ACTION and an Action. PAYMENT_IN_PROCESS without any URL is U; S SUCCESS is a payment that
 // succeeded at once.
-func (g *Gateway) Create(ctx context.Context, req *paygate.CreateRequest) (p *paygate.Payment, err error) {
-	const op = paygate.OpCreate
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
-	ids := []zap.Field{zap.String("payment_request_id", req.PaymentRequestID)}
-	defer func() { g.logCall(op, ids, err) }()
+func (g *Gateway) Create(ctx context.Context, req *paygate.CreateRequest) (*paygate.Payment, error) {
+	return provider.Run(ctx, g.calls(), req, g.create)
+}
+
+func (g *Gateway) create(ctx context.Context, c *provider.Call, req *paygate.CreateRequest) (*paygate.Payment, error) {
+	op := c.Op
 	body, terminal, err := g.payRequest(req)
 	if err != nil {
 		return nil, err
 	}
-	a, err := g.post(ctx, op, "pay", body, ids)
+	a, err := g.post(ctx, c, "pay", body)
 	if err != nil {
 		return nil, err
 	}
@@ -43,23 +40,23 @@ func (g *Gateway) Create(ctx context.Context, req *paygate.CreateRequest) (p *pa
 			return nil, err
 		}
 	}
-	p = &paygate.Payment{
+	p := &paygate.Payment{
 		Provider: Name, PaymentRequestID: req.PaymentRequestID, MerchantOrderID: req.MerchantOrderID,
 		ProviderPaymentID: resp.PaymentID, Amount: req.Amount, UpdatedAt: parseTime(resp.PaymentCreateTime),
 	}
 	if resp.PaymentAmount != nil {
 		amt, err := fromWire(resp.PaymentAmount)
 		if err != nil {
-			return nil, g.unknown(op, a.resp, status.CodeProviderError,
+			return nil, unknown(op, a.resp, status.CodeProviderError,
 				"Antom's paymentAmount does not read as an amount: inquire with the same PaymentRequestID", err)
 		}
 		if !amt.Equal(req.Amount) { // a signed answer to some other request is not ours
-			return nil, g.unknown(op, a.resp, status.CodeProviderError,
+			return nil, unknown(op, a.resp, status.CodeProviderError,
 				fmt.Sprintf("Antom's answer is for %s, not the %s asked: inquire with the same PaymentRequestID before acting", amt, req.Amount), nil)
 		}
 	}
 	if resp.PaymentRequestID != "" && resp.PaymentRequestID != req.PaymentRequestID {
-		return nil, g.unknown(op, a.resp, status.CodeProviderError,
+		return nil, unknown(op, a.resp, status.CodeProviderError,
 			"Antom's answer names another paymentRequestId: inquire with the same PaymentRequestID before acting", nil)
 	}
 	switch {
@@ -72,7 +69,7 @@ func (g *Gateway) Create(ctx context.Context, req *paygate.CreateRequest) (p *pa
 		return nil, g.resultError(op, a)
 	}
 	if p.ProviderPaymentID == "" {
-		return nil, g.unknown(op, a.resp, status.CodeProviderError,
+		return nil, unknown(op, a.resp, status.CodeProviderError,
 			"Antom accepted the payment but its response has no paymentId: inquire with the same PaymentRequestID", nil)
 	}
 	return p, nil
@@ -107,39 +104,28 @@ func (r *payResponse) action(terminal string, expires time.Time) *paygate.Action
 // payRequest builds pay's body, refusing what Antom would refuse. It returns the terminal type.
 func (g *Gateway) payRequest(req *paygate.CreateRequest) (*payRequest, string, error) {
 	const op = paygate.OpCreate
-	var opts CreateOptions
-	for _, o := range req.ProviderOptions {
-		switch v := o.(type) {
-		case *CreateOptions:
-			if v != nil {
-				opts = *v
-			}
-		case CreateOptions:
-			opts = v
-		}
-	}
+	opts, _ := provider.Option[CreateOptions](req.ProviderOptions)
 	amt, err := toWire(req.Amount)
 	if err != nil {
-		return nil, "", &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeUnsupportedCurrency, Field: "Amount",
-			Message: err.Error() + "; nothing was sent, so another provider may be tried"}
+		return nil, "", unsupportedCurrency(op, err, "; nothing was sent, so another provider may be tried")
 	}
 	if req.ReturnURL == "" {
-		return nil, "", invalid(op, "ReturnURL", "is required: Antom's cashier payment sends the customer back to it (paymentRedirectUrl)")
+		return nil, "", provider.Invalid(Name, op, "ReturnURL", "is required: Antom's cashier payment sends the customer back to it (paymentRedirectUrl)")
 	}
 	method := firstNonEmpty(opts.PaymentMethodType, strings.ToUpper(req.Method.Name), strings.ToUpper(req.Method.Type), g.cfg.PaymentMethodType)
 	if method == "" {
-		return nil, "", invalid(op, "Method.Name", `is required: Antom's cashier payment needs a paymentMethodType such as "ALIPAY_CN" or "GCASH" (or set CreateOptions.PaymentMethodType or Config.PaymentMethodType)`)
+		return nil, "", provider.Invalid(Name, op, "Method.Name", `is required: Antom's cashier payment needs a paymentMethodType such as "ALIPAY_CN" or "GCASH" (or set CreateOptions.PaymentMethodType or Config.PaymentMethodType)`)
 	}
 	terminal := strings.ToUpper(firstNonEmpty(opts.TerminalType, req.Customer.Terminal, "WEB"))
 	switch terminal {
 	case "WEB", "WAP", "APP", "MINI_APP":
 	default:
-		return nil, "", invalid(op, "Customer.Terminal", fmt.Sprintf("is %q: Antom takes WEB, WAP, APP or MINI_APP", terminal))
+		return nil, "", provider.Invalid(Name, op, "Customer.Terminal", fmt.Sprintf("is %q: Antom takes WEB, WAP, APP or MINI_APP", terminal))
 	}
 	ref := firstNonEmpty(req.MerchantOrderID, req.PaymentRequestID)
 	desc := firstNonEmpty(req.Description, "Order "+ref)
 	if utf8.RuneCountInString(desc) > maxDescription {
-		return nil, "", invalid(op, "Description", fmt.Sprintf("is longer than the %d characters Antom takes", maxDescription))
+		return nil, "", provider.Invalid(Name, op, "Description", fmt.Sprintf("is longer than the %d characters Antom takes", maxDescription))
 	}
 	body := &payRequest{
 		ProductCode:      "CASHIER_PAYMENT",
@@ -192,18 +178,13 @@ func firstNonEmpty(s ...string) string {
 // Inquire sends inquiryPayment (paymentId wins when both ids are given). Its result only says whether
 // the inquiry worked: the payment's state is paymentStatus, mapped by the status table.
 // ORDER_NOT_EXIST is F NOT_FOUND.
-func (g *Gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (p *paygate.Payment, err error) {
-	const op = paygate.OpInquire
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
-	ids := paymentIDs(req.PaymentRequestID, req.ProviderPaymentID)
-	defer func() { g.logCall(op, ids, err) }()
-	return g.inquire(ctx, op, req.PaymentRequestID, req.ProviderPaymentID, ids)
+func (g *Gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (*paygate.Payment, error) {
+	return provider.Run(ctx, g.calls(), req, g.inquire)
 }
 
-func (g *Gateway) inquire(ctx context.Context, op paygate.Op, requestID, paymentID string, ids []zap.Field) (*paygate.Payment, error) {
-	a, err := g.post(ctx, op, "inquiryPayment", paymentRef{PaymentRequestID: requestID, PaymentID: paymentID, MerchantAccountID: g.cfg.MerchantAccountID}, ids)
+func (g *Gateway) inquire(ctx context.Context, c *provider.Call, req *paygate.InquireRequest) (*paygate.Payment, error) {
+	op := c.Op
+	a, err := g.post(ctx, c, "inquiryPayment", paymentRef{PaymentRequestID: req.PaymentRequestID, PaymentID: req.ProviderPaymentID, MerchantAccountID: g.cfg.MerchantAccountID})
 	if err != nil {
 		return nil, err
 	}
@@ -216,13 +197,14 @@ func (g *Gateway) inquire(ctx context.Context, op paygate.Op, requestID, payment
 	}
 	st, ok := paymentStatus(resp.PaymentStatus, resp.PaymentResultCode)
 	if !ok {
-		return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Unknown, Code: status.CodeUnknown,
-			ProviderCode: resp.PaymentResultCode, ProviderMessage: resp.PaymentResultMessage, HTTPStatus: a.resp.StatusCode,
-			Message: fmt.Sprintf("Antom's paymentStatus %q is not one the adapter knows, so the payment's state is unknown: inquire again later", resp.PaymentStatus)}
+		e := unknown(op, a.resp, status.CodeUnknown,
+			fmt.Sprintf("Antom's paymentStatus %q is not one the adapter knows, so the payment's state is unknown: inquire again later", resp.PaymentStatus), nil)
+		e.ProviderCode, e.ProviderMessage = resp.PaymentResultCode, resp.PaymentResultMessage
+		return nil, e
 	}
 	amt, err := fromWire(resp.PaymentAmount)
 	if err != nil {
-		return nil, g.unknown(op, a.resp, status.CodeProviderError, "Antom's paymentAmount does not read as an amount: inquire again later", err)
+		return nil, unknown(op, a.resp, status.CodeProviderError, "Antom's paymentAmount does not read as an amount: inquire again later", err)
 	}
 	p := &paygate.Payment{
 		Provider: Name, PaymentRequestID: resp.PaymentRequestID, ProviderPaymentID: resp.PaymentID,
@@ -233,7 +215,7 @@ func (g *Gateway) inquire(ctx context.Context, op paygate.Op, requestID, payment
 		p.FailureReason = reason(resp.PaymentResultCode, resp.PaymentResultMessage)
 	}
 	if p.ProviderPaymentID == "" {
-		return nil, g.unknown(op, a.resp, status.CodeProviderError, "Antom's inquiry answer has no paymentId: inquire again later", nil)
+		return nil, unknown(op, a.resp, status.CodeProviderError, "Antom's inquiry answer has no paymentId: inquire again later", nil)
 	}
 	return p, nil
 }
@@ -257,29 +239,17 @@ func reason(code, message string) string {
 	return message
 }
 
-func paymentIDs(requestID, providerID string) []zap.Field {
-	var ids []zap.Field
-	if requestID != "" {
-		ids = append(ids, zap.String("payment_request_id", requestID))
-	}
-	if providerID != "" {
-		ids = append(ids, zap.String("provider_payment_id", providerID))
-	}
-	return ids
-}
-
 // Cancel sends cancel (paymentId wins when both ids are given). Antom cancels an unpaid payment, and a
 // paid one that was not refunded, inside the contract's cancel window; after it the answer is F
 // CANCEL_WINDOW_EXCEEDED. The Payment returned has status CANCELED and no amount (cancel does not
 // return one; Inquire does).
-func (g *Gateway) Cancel(ctx context.Context, req *paygate.CancelRequest) (p *paygate.Payment, err error) {
-	const op = paygate.OpCancel
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
-	ids := paymentIDs(req.PaymentRequestID, req.ProviderPaymentID)
-	defer func() { g.logCall(op, ids, err) }()
-	a, err := g.post(ctx, op, "cancel", paymentRef{PaymentRequestID: req.PaymentRequestID, PaymentID: req.ProviderPaymentID, MerchantAccountID: g.cfg.MerchantAccountID}, ids)
+func (g *Gateway) Cancel(ctx context.Context, req *paygate.CancelRequest) (*paygate.Payment, error) {
+	return provider.Run(ctx, g.calls(), req, g.cancel)
+}
+
+func (g *Gateway) cancel(ctx context.Context, c *provider.Call, req *paygate.CancelRequest) (*paygate.Payment, error) {
+	op := c.Op
+	a, err := g.post(ctx, c, "cancel", paymentRef{PaymentRequestID: req.PaymentRequestID, PaymentID: req.ProviderPaymentID, MerchantAccountID: g.cfg.MerchantAccountID})
 	if err != nil {
 		return nil, err
 	}
@@ -301,45 +271,28 @@ func (g *Gateway) Cancel(ctx context.Context, req *paygate.CancelRequest) (p *pa
 // PaymentRequestID, the adapter first inquires to learn it (one more call, in the same retry budget).
 // Several partial refunds are allowed up to the amount paid. S is a refund that succeeded;
 // REFUND_IN_PROCESS is U (inquire with the same RefundRequestID).
-func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (r *paygate.Refund, err error) {
-	const op = paygate.OpRefund
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
-	ids := append(paymentIDs(req.PaymentRequestID, req.ProviderPaymentID), zap.String("refund_request_id", req.RefundRequestID))
-	defer func() { g.logCall(op, ids, err) }()
+func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*paygate.Refund, error) {
+	return provider.Run(ctx, g.calls(), req, g.refund)
+}
+
+func (g *Gateway) refund(ctx context.Context, c *provider.Call, req *paygate.RefundRequest) (*paygate.Refund, error) {
+	op := c.Op
 	amt, err := toWire(req.Amount)
 	if err != nil {
-		return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeUnsupportedCurrency, Field: "Amount",
-			Message: err.Error() + "; nothing was sent"}
+		return nil, unsupportedCurrency(op, err, "; nothing was sent")
 	}
-	// The refund body names no currency the payment must match, so a refund in another currency
-	// could move the wrong money: the payment is looked up first (a read, safe to repeat), which also
-	// yields the paymentId when only a PaymentRequestID is given.
-	var paymentID, paymentRequestID string
-	{
-		p, err := g.inquire(ctx, op, req.PaymentRequestID, req.ProviderPaymentID, ids)
-		if err != nil {
-			var pe *paygate.Error
-			if errors.As(err, &pe) && pe.Outcome == status.Failure {
-				// The refund was never sent: an F of the inquiry is an F of the refund.
-				c := *pe
-				c.Message = "the payment to refund could not be found by its PaymentRequestID: " + pe.Message
-				return nil, &c
-			}
-			return nil, err
-		}
-		if p.Amount.Currency() != req.Amount.Currency() {
-			return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeInvalidRequest, Field: "Amount",
-				Message: fmt.Sprintf("is in %s but the payment is in %q: Antom refunds in the payment's currency; nothing was sent", req.Amount.Currency(), p.Amount.Currency())}
-		}
-		paymentID, paymentRequestID = p.ProviderPaymentID, p.PaymentRequestID
+	// The refund body names no currency the payment must match; the lookup also yields the
+	// paymentId when only a PaymentRequestID is given.
+	p, err := g.calls().RefundablePayment(ctx, g.Inquire, req)
+	if err != nil {
+		return nil, err
 	}
-	a, err := g.post(ctx, op, "refund", refundRequest{
+	paymentID, paymentRequestID := p.ProviderPaymentID, p.PaymentRequestID
+	a, err := g.post(ctx, c, "refund", refundRequest{
 		RefundRequestID: req.RefundRequestID, PaymentID: paymentID, RefundAmount: amt,
 		RefundReason: req.Reason, RefundNotifyURL: req.NotifyURL,
 		Metadata: refundMetadata{PaymentID: paymentID, PaymentRequestID: paymentRequestID}.encode(),
-	}, ids)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -350,25 +303,25 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (r *pa
 	if err := g.decodeInto(op, a, &resp); err != nil {
 		return nil, err
 	}
-	r = &paygate.Refund{
+	r := &paygate.Refund{
 		Provider: Name, RefundRequestID: firstNonEmpty(resp.RefundRequestID, req.RefundRequestID),
 		ProviderRefundID: resp.RefundID, PaymentRequestID: paymentRequestID, ProviderPaymentID: firstNonEmpty(resp.PaymentID, paymentID),
 		Status: status.RefundSucceeded, ProviderStatus: "SUCCESS", Amount: req.Amount, UpdatedAt: parseTime(resp.RefundTime),
 	}
 	if resp.RefundAmount != nil {
 		if r.Amount, err = fromWire(resp.RefundAmount); err != nil {
-			return nil, g.unknown(op, a.resp, status.CodeProviderError,
+			return nil, unknown(op, a.resp, status.CodeProviderError,
 				"Antom's refundAmount does not read as an amount: inquire with the same RefundRequestID", err)
 		}
 	}
 	// A signed answer about some other refund is not ours.
 	if !r.Amount.Equal(req.Amount) || r.RefundRequestID != req.RefundRequestID || r.ProviderPaymentID != paymentID {
-		return nil, g.unknown(op, a.resp, status.CodeProviderError,
+		return nil, unknown(op, a.resp, status.CodeProviderError,
 			fmt.Sprintf("Antom's refund answer (%s, %s, payment %s) does not match the refund sent: inquire with the same RefundRequestID before acting",
 				r.Amount, r.RefundRequestID, r.ProviderPaymentID), nil)
 	}
 	if r.ProviderRefundID == "" {
-		return nil, g.unknown(op, a.resp, status.CodeProviderError,
+		return nil, unknown(op, a.resp, status.CodeProviderError,
 			"Antom accepted the refund but its response has no refundId: inquire with the same RefundRequestID", nil)
 	}
 	return r, nil
@@ -376,20 +329,13 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (r *pa
 
 // InquireRefund sends inquiryRefund (refundId wins when both ids are given). As for payments, the
 // result is about the inquiry; the refund's state is refundStatus.
-func (g *Gateway) InquireRefund(ctx context.Context, req *paygate.InquireRefundRequest) (r *paygate.Refund, err error) {
-	const op = paygate.OpInquireRefund
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
-	var ids []zap.Field
-	if req.RefundRequestID != "" {
-		ids = append(ids, zap.String("refund_request_id", req.RefundRequestID))
-	}
-	if req.ProviderRefundID != "" {
-		ids = append(ids, zap.String("provider_refund_id", req.ProviderRefundID))
-	}
-	defer func() { g.logCall(op, ids, err) }()
-	a, err := g.post(ctx, op, "inquiryRefund", refundRef{RefundRequestID: req.RefundRequestID, RefundID: req.ProviderRefundID, MerchantAccountID: g.cfg.MerchantAccountID}, ids)
+func (g *Gateway) InquireRefund(ctx context.Context, req *paygate.InquireRefundRequest) (*paygate.Refund, error) {
+	return provider.Run(ctx, g.calls(), req, g.inquireRefund)
+}
+
+func (g *Gateway) inquireRefund(ctx context.Context, c *provider.Call, req *paygate.InquireRefundRequest) (*paygate.Refund, error) {
+	op := c.Op
+	a, err := g.post(ctx, c, "inquiryRefund", refundRef{RefundRequestID: req.RefundRequestID, RefundID: req.ProviderRefundID, MerchantAccountID: g.cfg.MerchantAccountID})
 	if err != nil {
 		return nil, err
 	}
@@ -402,17 +348,17 @@ func (g *Gateway) InquireRefund(ctx context.Context, req *paygate.InquireRefundR
 	}
 	st, ok := refundStatusTable[resp.RefundStatus]
 	if !ok {
-		return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Unknown, Code: status.CodeUnknown, HTTPStatus: a.resp.StatusCode,
-			Message: fmt.Sprintf("Antom's refundStatus %q is not one the adapter knows, so the refund's state is unknown: inquire again later", resp.RefundStatus)}
+		return nil, unknown(op, a.resp, status.CodeUnknown,
+			fmt.Sprintf("Antom's refundStatus %q is not one the adapter knows, so the refund's state is unknown: inquire again later", resp.RefundStatus), nil)
 	}
 	var amt money.Amount
 	if resp.RefundAmount != nil {
 		if amt, err = fromWire(resp.RefundAmount); err != nil {
-			return nil, g.unknown(op, a.resp, status.CodeProviderError, "Antom's refundAmount does not read as an amount: inquire again later", err)
+			return nil, unknown(op, a.resp, status.CodeProviderError, "Antom's refundAmount does not read as an amount: inquire again later", err)
 		}
 	}
 	if resp.RefundID == "" {
-		return nil, g.unknown(op, a.resp, status.CodeProviderError, "Antom's refund inquiry answer has no refundId: inquire again later", nil)
+		return nil, unknown(op, a.resp, status.CodeProviderError, "Antom's refund inquiry answer has no refundId: inquire again later", nil)
 	}
 	// inquiryRefund names no payment: its paymentId is in the metadata the adapter sent with the refund.
 	return &paygate.Refund{

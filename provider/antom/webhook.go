@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/internal/logfields"
 	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/status"
@@ -127,8 +128,8 @@ func (g *Gateway) complete(ctx context.Context, ev *paygate.Event) {
 	if p == nil || (!p.Amount.IsZero() && p.PaymentRequestID != "") {
 		return
 	}
-	ids := paymentIDs("", p.ProviderPaymentID)
-	got, err := g.inquire(ctx, paygate.OpInquire, "", p.ProviderPaymentID, ids)
+	ids := logfields.Payment("", p.ProviderPaymentID)
+	got, err := g.inquire(ctx, &provider.Call{Op: paygate.OpInquire, IDs: ids}, &paygate.InquireRequest{ProviderPaymentID: p.ProviderPaymentID})
 	if err != nil || got.ProviderPaymentID != p.ProviderPaymentID {
 		g.log.Debug("antom notification: the inquiry to complete it failed; sent as received", append(ids, zap.Error(err))...)
 		return

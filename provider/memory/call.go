@@ -2,7 +2,6 @@ package memory
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -10,75 +9,68 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
 )
 
-// callIDs are the ids a call names; they are logged and one of them keys the ledger.
-type callIDs struct {
-	paymentRequestID  string
-	providerPaymentID string
-	refundRequestID   string
-	providerRefundID  string
-}
-
-// ledgerKey is the request id the ledger counts the call under: the merchant's request id, or the
+// ledgerKey is the request id the ledger counts a call under: the merchant's request id, or the
 // provider's id when that is the only one.
-func (c callIDs) ledgerKey(op paygate.Op) string {
-	if op == paygate.OpRefund || op == paygate.OpInquireRefund {
-		if c.refundRequestID != "" {
-			return c.refundRequestID
-		}
-		return c.providerRefundID
+func ledgerKey(req any) string {
+	switch r := req.(type) {
+	case *paygate.CreateRequest:
+		return r.PaymentRequestID
+	case *paygate.InquireRequest:
+		return orProvider(r.PaymentRequestID, r.ProviderPaymentID)
+	case *paygate.CancelRequest:
+		return orProvider(r.PaymentRequestID, r.ProviderPaymentID)
+	case *paygate.RefundRequest:
+		return r.RefundRequestID
+	case *paygate.InquireRefundRequest:
+		return orProvider(r.RefundRequestID, r.ProviderRefundID)
 	}
-	if c.paymentRequestID != "" {
-		return c.paymentRequestID
-	}
-	return c.providerPaymentID
+	return ""
 }
 
-func (c callIDs) fields() []zap.Field {
-	var fs []zap.Field
-	add := func(k, v string) {
-		if v != "" {
-			fs = append(fs, zap.String(k, v))
-		}
+func orProvider(requestID, providerID string) string {
+	if requestID != "" {
+		return requestID
 	}
-	add("payment_request_id", c.paymentRequestID)
-	add("provider_payment_id", c.providerPaymentID)
-	add("refund_request_id", c.refundRequestID)
-	add("provider_refund_id", c.providerRefundID)
-	return fs
+	return providerID
 }
 
-// call runs one Gateway call: validate, record it in the ledger, refuse it when ctx is already done,
-// apply the next injected fault around process, and log the result. process runs under no lock; it
-// takes g.mu itself and returns copies.
-func call[T any](g *Gateway, ctx context.Context, op paygate.Op, ids callIDs, validate func() error, process func() (T, error)) (res T, err error) {
-	var (
-		fault   sim.Fault
-		faulted bool
-	)
-	defer func() { g.logCall(op, ids, fault, faulted, err) }()
-	if err = validate(); err != nil {
-		return res, err
-	}
-	g.ledger.Received(op, ids.ledgerKey(op))
-	if cerr := ctx.Err(); cerr != nil {
-		return res, &paygate.Error{
-			Provider: g.name, Op: op, Outcome: status.Failure, Code: status.CodeUnavailable,
-			Message: "the context was done before the call was sent; nothing was processed: send it again with a live context",
-			Err:     fmt.Errorf("%w: %w", retry.ErrNotSent, cerr),
+// call runs one Gateway call through provider.Run (validate, name the ids, log once) and, for a
+// valid request: records it in the ledger, refuses it when ctx is already done, and applies the next
+// injected fault around process. process runs under no lock; it takes g.mu itself and returns copies.
+func call[R provider.OpRequest, T any](g *Gateway, ctx context.Context, req R, process func() (T, error)) (T, error) {
+	calls := provider.Calls{Provider: g.name, Log: g.log}
+	return provider.Run(ctx, calls, req, func(ctx context.Context, c *provider.Call, req R) (res T, err error) {
+		op := c.Op
+		g.ledger.Received(op, ledgerKey(req))
+		if cerr := ctx.Err(); cerr != nil {
+			return res, &paygate.Error{
+				Provider: g.name, Op: op, Outcome: status.Failure, Code: status.CodeUnavailable,
+				Message: "the context was done before the call was sent; nothing was processed: send it again with a live context",
+				Err:     fmt.Errorf("%w: %w", retry.ErrNotSent, cerr),
+			}
 		}
-	}
-	if fault, faulted = g.faults.Next(op); faulted && !fault.Kind.Processes() {
-		return res, g.faultError(op, fault)
-	}
-	res, err = process()
-	if !faulted {
-		return res, err
-	}
+		fault, faulted := g.faults.Next(op)
+		if !faulted {
+			return process()
+		}
+		c.Note(zap.String("fault", fault.Kind.String()))
+		if !fault.Kind.Processes() {
+			return res, g.faultError(op, fault)
+		}
+		return strike(g, ctx, op, fault, process)
+	})
+}
+
+// strike runs process under a fault that lets the request be processed, and answers as the fault
+// says.
+func strike[T any](g *Gateway, ctx context.Context, op paygate.Op, fault sim.Fault, process func() (T, error)) (T, error) {
+	res, err := process()
 	var zero T
 	switch fault.Kind {
 	case sim.LoseReply:
@@ -151,24 +143,5 @@ func (g *Gateway) fail(op paygate.Op, code status.Code, field, providerMessage, 
 	return &paygate.Error{
 		Provider: g.name, Op: op, Outcome: outcome, Code: c, Field: field,
 		Message: message, ProviderCode: string(code), ProviderMessage: providerMessage,
-	}
-}
-
-// logCall logs one call at Debug: op, ids, outcome, code, fault. Never request contents.
-func (g *Gateway) logCall(op paygate.Op, ids callIDs, f sim.Fault, faulted bool, err error) {
-	if ce := g.log.Check(zap.DebugLevel, "call"); ce != nil {
-		fs := append(ids.fields(),
-			zap.String("op", string(op)),
-			zap.String("outcome", string(paygate.OutcomeOf(err))),
-			zap.String("code", string(paygate.CodeOf(err))),
-		)
-		if faulted {
-			fs = append(fs, zap.String("fault", f.Kind.String()))
-		}
-		var pe *paygate.Error
-		if errors.As(err, &pe) && pe.ProviderCode != "" {
-			fs = append(fs, zap.String("provider_code", pe.ProviderCode))
-		}
-		ce.Write(fs...)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/internal/logfields"
 	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/retry"
@@ -235,11 +236,11 @@ func (g *Gateway) SettleOrder(ctx context.Context, providerPaymentID string, s s
 
 func (g *Gateway) settle(id string, s sim.Settlement, reason string) error {
 	err := g.applySettlement(id, s, reason)
+	fs := append(logfields.Payment(id, ""), zap.Stringer("settlement", s))
 	if err != nil {
-		g.log.Debug("settle", zap.String("payment_request_id", id), zap.Stringer("settlement", s), zap.Error(err))
-	} else {
-		g.log.Debug("settle", zap.String("payment_request_id", id), zap.Stringer("settlement", s))
+		fs = append(fs, zap.Error(err))
 	}
+	g.log.Debug("settle", fs...)
 	return err
 }
 

@@ -15,11 +15,7 @@ import (
 // PaymentRequestID with an identical request returns the existing payment; with any field changed it
 // is F IDEMPOTENCY_CONFLICT.
 func (g *Gateway) Create(ctx context.Context, req *paygate.CreateRequest) (*paygate.Payment, error) {
-	var ids callIDs
-	if req != nil {
-		ids.paymentRequestID = req.PaymentRequestID
-	}
-	return call(g, ctx, paygate.OpCreate, ids, req.Validate, func() (*paygate.Payment, error) { return g.create(req) })
+	return call(g, ctx, req, func() (*paygate.Payment, error) { return g.create(req) })
 }
 
 func (g *Gateway) create(req *paygate.CreateRequest) (*paygate.Payment, error) {
@@ -103,11 +99,7 @@ func createDiff(a, b *paygate.CreateRequest) string {
 // Inquire returns the payment named by PaymentRequestID or ProviderPaymentID (both: they must name
 // the same payment). Unknown is F NOT_FOUND.
 func (g *Gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (*paygate.Payment, error) {
-	var ids callIDs
-	if req != nil {
-		ids = callIDs{paymentRequestID: req.PaymentRequestID, providerPaymentID: req.ProviderPaymentID}
-	}
-	return call(g, ctx, paygate.OpInquire, ids, req.Validate, func() (*paygate.Payment, error) {
+	return call(g, ctx, req, func() (*paygate.Payment, error) {
 		g.mu.Lock()
 		defer g.mu.Unlock()
 		p := g.lookupPayment(req.PaymentRequestID, req.ProviderPaymentID)
@@ -122,11 +114,7 @@ func (g *Gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (*pa
 // Cancel cancels an unpaid payment. Cancelling a canceled payment returns it again (S); a succeeded,
 // failed or expired payment is F INVALID_STATE.
 func (g *Gateway) Cancel(ctx context.Context, req *paygate.CancelRequest) (*paygate.Payment, error) {
-	var ids callIDs
-	if req != nil {
-		ids = callIDs{paymentRequestID: req.PaymentRequestID, providerPaymentID: req.ProviderPaymentID}
-	}
-	return call(g, ctx, paygate.OpCancel, ids, req.Validate, func() (*paygate.Payment, error) {
+	return call(g, ctx, req, func() (*paygate.Payment, error) {
 		const op = paygate.OpCancel
 		g.mu.Lock()
 		defer g.mu.Unlock()
@@ -158,11 +146,7 @@ func (g *Gateway) Cancel(ctx context.Context, req *paygate.CancelRequest) (*payg
 // refunds of one payment are allowed up to its amount. The same RefundRequestID with an identical
 // request returns the existing refund; with any field changed it is F IDEMPOTENCY_CONFLICT.
 func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*paygate.Refund, error) {
-	var ids callIDs
-	if req != nil {
-		ids = callIDs{refundRequestID: req.RefundRequestID, paymentRequestID: req.PaymentRequestID, providerPaymentID: req.ProviderPaymentID}
-	}
-	return call(g, ctx, paygate.OpRefund, ids, req.Validate, func() (*paygate.Refund, error) { return g.refund(req) })
+	return call(g, ctx, req, func() (*paygate.Refund, error) { return g.refund(req) })
 }
 
 func (g *Gateway) refund(req *paygate.RefundRequest) (*paygate.Refund, error) {
@@ -273,11 +257,7 @@ func refundDiff(a, b *paygate.RefundRequest) string {
 // InquireRefund returns the refund named by RefundRequestID or ProviderRefundID (both: they must name
 // the same refund). Unknown is F NOT_FOUND.
 func (g *Gateway) InquireRefund(ctx context.Context, req *paygate.InquireRefundRequest) (*paygate.Refund, error) {
-	var ids callIDs
-	if req != nil {
-		ids = callIDs{refundRequestID: req.RefundRequestID, providerRefundID: req.ProviderRefundID}
-	}
-	return call(g, ctx, paygate.OpInquireRefund, ids, req.Validate, func() (*paygate.Refund, error) {
+	return call(g, ctx, req, func() (*paygate.Refund, error) {
 		g.mu.Lock()
 		defer g.mu.Unlock()
 		r := g.lookupRefund(req.RefundRequestID, req.ProviderRefundID)

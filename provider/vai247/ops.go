@@ -10,6 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/internal/logfields"
 	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/status"
 )
@@ -19,10 +20,11 @@ import (
 // NotifyURL, ReturnURL, Description, Customer, Method, Metadata and ExpiresAt are not sent: VAI247
 // takes none of them (webhooks go to the URL set in its dashboard; orders expire after 30 minutes).
 func (g *Gateway) Create(ctx context.Context, req *paygate.CreateRequest) (*paygate.Payment, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
-	amt, err := wireAmount(paygate.OpCreate, "Amount", req.Amount, true)
+	return provider.Run(ctx, g.calls, req, g.create)
+}
+
+func (g *Gateway) create(ctx context.Context, c *provider.Call, req *paygate.CreateRequest) (*paygate.Payment, error) {
+	amt, err := wireAmount(c.Op, "Amount", req.Amount, true)
 	if err != nil {
 		return nil, err
 	}
@@ -32,16 +34,15 @@ func (g *Gateway) Create(ctx context.Context, req *paygate.CreateRequest) (*payg
 		member{wire.currency, jstr(req.Amount.Currency())},
 		member{wire.referenceID, jstr(req.PaymentRequestID)},
 	)
-	ids := []zap.Field{zap.String("payment_request_id", req.PaymentRequestID)}
-	f, err := g.do(ctx, request{op: paygate.OpCreate, path: wire.pathCreate, body: body, ids: ids})
+	f, err := g.do(ctx, c, request{path: wire.pathCreate, body: body})
 	if err != nil {
 		return nil, err
 	}
 	p, err := g.createdPayment(f, req)
 	if err != nil {
-		return nil, g.malformed(paygate.OpCreate, http.StatusOK, err, ids)
+		return nil, malformed(c.Op, http.StatusOK, err)
 	}
-	g.done(paygate.OpCreate, ids, zap.String("provider_payment_id", p.ProviderPaymentID), zap.String("provider_status", p.ProviderStatus))
+	c.Note(append(logfields.Payment("", p.ProviderPaymentID), zap.String("provider_status", p.ProviderStatus))...)
 	return p, nil
 }
 
@@ -83,25 +84,25 @@ func (g *Gateway) createdPayment(f fields, req *paygate.CreateRequest) (*paygate
 // (DECISION: no order lookup is documented). VAI247 cannot look an order up by the merchant's
 // PaymentRequestID: a request with only that id is F NOT_SUPPORTED without a call.
 func (g *Gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (*paygate.Payment, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
+	return provider.Run(ctx, g.calls, req, g.inquire)
+}
+
+func (g *Gateway) inquire(ctx context.Context, c *provider.Call, req *paygate.InquireRequest) (*paygate.Payment, error) {
 	if req.ProviderPaymentID == "" {
-		return nil, needOrderID(paygate.OpInquire)
+		return nil, needOrderID(c.Op)
 	}
-	ids := []zap.Field{zap.String("provider_payment_id", req.ProviderPaymentID)}
 	// One parameter: what url.Values.Encode writes, without building the map.
 	q := url.QueryEscape(wire.queryTransactionID) + "=" + url.QueryEscape(req.ProviderPaymentID)
-	f, err := g.do(ctx, request{op: paygate.OpInquire, method: http.MethodGet, path: wire.pathInquire + "?" + q, ids: ids})
+	f, err := g.do(ctx, c, request{method: http.MethodGet, path: wire.pathInquire + "?" + q})
 	if err != nil {
 		return nil, err
 	}
 	p, err := inquiredPayment(f, req.ProviderPaymentID)
 	if err != nil {
-		return nil, g.malformed(paygate.OpInquire, http.StatusOK, err, ids)
+		return nil, malformed(c.Op, http.StatusOK, err)
 	}
 	p.PaymentRequestID = req.PaymentRequestID
-	g.done(paygate.OpInquire, ids, zap.String("provider_status", p.ProviderStatus))
+	c.Note(zap.String("provider_status", p.ProviderStatus))
 	return p, nil
 }
 
@@ -157,27 +158,27 @@ func readOrderState(f fields, orderID string) (id, st string, state orderState, 
 // Cancel cancels a pending or processing order (by ProviderPaymentID). VAI247 refuses to cancel any
 // other: F INVALID_STATE (refund a paid order instead). The answer carries no amount.
 func (g *Gateway) Cancel(ctx context.Context, req *paygate.CancelRequest) (*paygate.Payment, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
+	return provider.Run(ctx, g.calls, req, g.cancel)
+}
+
+func (g *Gateway) cancel(ctx context.Context, c *provider.Call, req *paygate.CancelRequest) (*paygate.Payment, error) {
 	if req.ProviderPaymentID == "" {
-		return nil, needOrderID(paygate.OpCancel)
+		return nil, needOrderID(c.Op)
 	}
 	ms := []member{{wire.orderID, jstr(req.ProviderPaymentID)}}
 	if req.Reason != "" {
 		ms = append(ms, member{wire.reason, jstr(req.Reason)})
 	}
-	ids := []zap.Field{zap.String("provider_payment_id", req.ProviderPaymentID)}
-	f, err := g.do(ctx, request{op: paygate.OpCancel, path: wire.pathCancel, body: object(ms...), ids: ids})
+	f, err := g.do(ctx, c, request{path: wire.pathCancel, body: object(ms...)})
 	if err != nil {
 		return nil, err
 	}
 	p, err := cancelledPayment(f, req.ProviderPaymentID)
 	if err != nil {
-		return nil, g.malformed(paygate.OpCancel, http.StatusOK, err, ids)
+		return nil, malformed(c.Op, http.StatusOK, err)
 	}
 	p.PaymentRequestID = req.PaymentRequestID
-	g.done(paygate.OpCancel, ids, zap.String("provider_status", p.ProviderStatus))
+	c.Note(zap.String("provider_status", p.ProviderStatus))
 	return p, nil
 }
 
@@ -197,54 +198,42 @@ func cancelledPayment(f fields, orderID string) (*paygate.Payment, error) {
 // DECISION: the body also carries reference_id = RefundRequestID, so VAI247's records carry the
 // merchant's reference; it is not an idempotency key. See Config.RefundSigning for resends.
 func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*paygate.Refund, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
+	return provider.Run(ctx, g.calls, req, g.refund)
+}
+
+func (g *Gateway) refund(ctx context.Context, c *provider.Call, req *paygate.RefundRequest) (*paygate.Refund, error) {
 	if req.ProviderPaymentID == "" {
-		return nil, needOrderID(paygate.OpRefund)
+		return nil, needOrderID(c.Op)
 	}
-	amt, err := wireAmount(paygate.OpRefund, "Amount", req.Amount, false)
+	amt, err := wireAmount(c.Op, "Amount", req.Amount, false)
 	if err != nil {
 		return nil, err
 	}
-	// The refund body carries a bare number and no currency: VAI247 refunds in the order's currency,
-	// so 5 KHR sent against a USD order would refund 5 USD. The order is read first (safe to repeat)
-	// and a refund in another currency is refused before anything is sent.
-	order, err := g.Inquire(ctx, &paygate.InquireRequest{ProviderPaymentID: req.ProviderPaymentID})
-	if err != nil {
-		var pe *paygate.Error
-		if errors.As(err, &pe) {
-			c := *pe
-			c.Op, c.Message, c.Err = paygate.OpRefund, "the refund was not sent: looking up the order failed: "+pe.Message, pe
-			return nil, &c
-		}
+	// The refund body carries a bare number and no currency: VAI247 refunds in the order's
+	// currency, so 5 KHR sent against a USD order would refund 5 USD.
+	if _, err := g.calls.RefundablePayment(ctx, g.Inquire, req); err != nil {
 		return nil, err
-	}
-	if order.Amount.Currency() != req.Amount.Currency() {
-		return nil, &paygate.Error{Provider: Name, Op: paygate.OpRefund, Outcome: status.Failure, Code: status.CodeInvalidRequest, Field: "Amount",
-			Message: fmt.Sprintf("is in %s but the order is in %q: VAI247 refunds in the order's currency; nothing was sent", req.Amount.Currency(), order.Amount.Currency())}
 	}
 	ms := []member{{wire.orderID, jstr(req.ProviderPaymentID)}, {wire.amount, amt}}
 	if req.Reason != "" {
 		ms = append(ms, member{wire.reason, jstr(req.Reason)})
 	}
 	ms = append(ms, member{wire.referenceID, jstr(req.RefundRequestID)})
-	ids := []zap.Field{zap.String("refund_request_id", req.RefundRequestID), zap.String("provider_payment_id", req.ProviderPaymentID)}
-	r := request{op: paygate.OpRefund, path: wire.pathRefund, body: object(ms...), ids: ids}
+	r := request{path: wire.pathRefund, body: object(ms...)}
 	if g.cfg.RefundSigning {
 		r.header = http.Header{}
 		r.header.Set(wire.hdrIdempotentKey, idempotentKey(g.cfg.StoreID, req.RefundRequestID))
 		r.sign = g.stampAndSign
 	}
-	f, err := g.do(ctx, r)
+	f, err := g.do(ctx, c, r)
 	if err != nil {
 		return nil, err
 	}
 	ref, err := refundAnswer(f, req)
 	if err != nil {
-		return nil, g.malformed(paygate.OpRefund, http.StatusOK, err, ids)
+		return nil, malformed(c.Op, http.StatusOK, err)
 	}
-	g.done(paygate.OpRefund, ids, zap.String("provider_refund_id", ref.ProviderRefundID), zap.String("provider_status", ref.ProviderStatus))
+	c.Note(append(logfields.Refund("", ref.ProviderRefundID), zap.String("provider_status", ref.ProviderStatus))...)
 	return ref, nil
 }
 
@@ -287,33 +276,36 @@ func refundAnswer(f fields, req *paygate.RefundRequest) (*paygate.Refund, error)
 		Status: rs, ProviderStatus: st, Amount: amt, UpdatedAt: at}, nil
 }
 
+// noRefundInquiry is why InquireRefund is F NOT_SUPPORTED, without a call: it is not in
+// Capabilities().Ops.
+const noRefundInquiry = "VAI247 has no refund inquiry: watch for the refund.completed webhook, or inquire the payment (its status shows refunded or partially_refunded)"
+
 // InquireRefund is not offered by VAI247: it is F NOT_SUPPORTED, without a call.
-func (g *Gateway) InquireRefund(_ context.Context, req *paygate.InquireRefundRequest) (*paygate.Refund, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
-	return nil, &paygate.Error{Provider: Name, Op: paygate.OpInquireRefund, Outcome: status.Failure, Code: status.CodeNotSupported,
-		Message: "VAI247 has no refund inquiry: watch for the refund.completed webhook, or inquire the payment (its status shows refunded or partially_refunded)"}
+func (g *Gateway) InquireRefund(ctx context.Context, req *paygate.InquireRefundRequest) (*paygate.Refund, error) {
+	return provider.Run(ctx, g.calls, req, inquireRefund)
+}
+
+// inquireRefund is not reached: Run refuses the op first, as Capabilities().Ops leaves it out.
+func inquireRefund(_ context.Context, c *provider.Call, _ *paygate.InquireRefundRequest) (*paygate.Refund, error) {
+	return nil, provider.NotSupported(Name, c.Op, "", noRefundInquiry)
 }
 
 func needOrderID(op paygate.Op) error {
-	return &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeNotSupported, Field: "ProviderPaymentID",
-		Message: "VAI247 finds orders only by its own order id: pass ProviderPaymentID (Payment.ProviderPaymentID from Create)"}
+	return provider.NotSupported(Name, op, "ProviderPaymentID",
+		"VAI247 finds orders only by its own order id: pass ProviderPaymentID (Payment.ProviderPaymentID from Create)")
 }
 
 // request is one call to VAI247.
 type request struct {
-	op     paygate.Op
 	method string // empty: POST
 	path   string
 	header http.Header // extra headers
 	body   []byte
 	sign   func(http.Header, []byte) error // nil: the timestamp only
-	ids    []zap.Field
 }
 
-// do sends r and returns the 2xx body's fields, or the *paygate.Error the answer maps to.
-func (g *Gateway) do(ctx context.Context, r request) (fields, error) {
+// do sends r for call c and returns the 2xx body's fields, or the *paygate.Error the answer maps to.
+func (g *Gateway) do(ctx context.Context, c *provider.Call, r request) (fields, error) {
 	post := r.method == "" || r.method == http.MethodPost
 	h := g.staticHeaders(post)
 	if len(r.header) > 0 {
@@ -327,27 +319,24 @@ func (g *Gateway) do(ctx context.Context, r request) (fields, error) {
 		sign = g.stamp
 	}
 	resp, err := g.tr.Do(ctx, &provider.Request{
-		Op: r.op, Method: r.method, Path: r.path, Header: h, Body: r.body,
-		Resendable: g.Idempotency(r.op).Resendable(), Sign: sign, IDs: r.ids,
+		Op: c.Op, Method: r.method, Path: r.path, Header: h, Body: r.body,
+		Resendable: g.Idempotency(c.Op).Resendable(), Sign: sign, IDs: c.IDs,
 	})
 	if err != nil {
-		g.failed(r.op, r.ids, err)
 		return nil, err
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		f, perr := decodeObject(resp.Body)
 		if perr != nil {
-			return nil, g.malformed(r.op, resp.StatusCode, perr, r.ids)
+			return nil, malformed(c.Op, resp.StatusCode, perr)
 		}
 		return f, nil
 	}
-	e := g.errorAnswer(r.op, resp)
-	out := resp.KeepUnknown(e)
-	g.failed(r.op, r.ids, out)
-	return nil, out
+	return nil, g.errorAnswer(c.Op, resp)
 }
 
-// errorAnswer maps a non-2xx answer through the error table, keeping VAI247's code and message.
+// errorAnswer maps a non-2xx answer through the error table, keeping VAI247's code and message (an F
+// stays U when an earlier try may have landed).
 func (g *Gateway) errorAnswer(op paygate.Op, resp *provider.Response) *paygate.Error {
 	code, msg := "", ""
 	if f, err := decodeObject(resp.Body); err == nil {
@@ -358,38 +347,13 @@ func (g *Gateway) errorAnswer(op paygate.Op, resp *provider.Response) *paygate.E
 		}
 	}
 	row := classify(resp.StatusCode, code)
-	return &paygate.Error{
-		Provider: Name, Op: op, Outcome: row.outcome, Code: row.code, Message: row.advice,
-		ProviderCode: code, ProviderMessage: msg, HTTPStatus: resp.StatusCode, RetryAfter: resp.RetryAfter,
-	}
+	return provider.Answered(Name, op, resp, row.outcome, row.code, row.advice, code, msg)
 }
 
 // malformed is the U for a success answer the adapter cannot read: it may have been processed.
-func (g *Gateway) malformed(op paygate.Op, httpStatus int, cause error, ids []zap.Field) error {
-	e := &paygate.Error{
-		Provider: Name, Op: op, Outcome: status.Unknown, Code: status.CodeProviderError, HTTPStatus: httpStatus,
-		Message: fmt.Sprintf("VAI247's reply to the %s could not be read, so it may have been processed; inquire, or resend with the same ids", op),
-		Err:     cause,
-	}
-	g.failed(op, ids, e)
+func malformed(op paygate.Op, httpStatus int, cause error) error {
+	e := provider.Unknown(Name, op, nil, status.CodeProviderError,
+		fmt.Sprintf("VAI247's reply to the %s could not be read, so it may have been processed; inquire, or resend with the same ids", op), cause)
+	e.HTTPStatus = httpStatus
 	return e
-}
-
-func (g *Gateway) done(op paygate.Op, ids []zap.Field, more ...zap.Field) {
-	if ce := g.log.Check(zap.DebugLevel, "vai247 call"); ce != nil {
-		fs := append([]zap.Field{zap.String("op", string(op)), zap.String("outcome", string(status.Success))}, ids...)
-		ce.Write(append(fs, more...)...)
-	}
-}
-
-func (g *Gateway) failed(op paygate.Op, ids []zap.Field, err error) {
-	if ce := g.log.Check(zap.InfoLevel, "vai247 call"); ce != nil {
-		fs := append([]zap.Field{zap.String("op", string(op)), zap.String("outcome", string(paygate.OutcomeOf(err))),
-			zap.String("code", string(paygate.CodeOf(err)))}, ids...)
-		var pe *paygate.Error
-		if errors.As(err, &pe) && pe.ProviderCode != "" {
-			fs = append(fs, zap.String("provider_code", pe.ProviderCode))
-		}
-		ce.Write(fs...)
-	}
 }

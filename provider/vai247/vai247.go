@@ -75,6 +75,7 @@ type Gateway struct {
 	apiSecret []byte
 	whSecret  []byte
 	maxAge    time.Duration
+	calls     provider.Calls // validation, offered ops, ids and the call log, for every operation
 
 	postHeaders, getHeaders http.Header // see staticHeaders; never modified
 }
@@ -122,6 +123,10 @@ func New(cfg Config) (*Gateway, error) {
 		g.maxAge = DefaultWebhookMaxAge
 	}
 	g.postHeaders, g.getHeaders = g.headers(true), g.headers(false)
+	g.calls = provider.Calls{
+		Provider: Name, Log: log.With(zap.String("provider", Name)), Ops: capabilities(cfg.RefundSigning).Ops,
+		NotOffered: map[paygate.Op]string{paygate.OpInquireRefund: noRefundInquiry},
+	}
 	return g, nil
 }
 

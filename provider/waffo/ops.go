@@ -9,9 +9,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"go.uber.org/zap"
-
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/status"
 )
 
@@ -30,7 +29,7 @@ type limits struct {
 
 func (l *limits) fail(field, msg string) {
 	if l.err == nil {
-		l.err = &paygate.Error{Provider: Name, Op: l.op, Outcome: status.Failure, Code: status.CodeInvalidRequest, Field: field, Message: msg}
+		l.err = invalid(l.op, field, msg)
 	}
 }
 
@@ -58,24 +57,25 @@ func (l *limits) result() error {
 // Create starts a payment with /order/create. Waffo dedupes by PaymentRequestID, so a create resent
 // after U returns the same order.
 func (g *Gateway) Create(ctx context.Context, req *paygate.CreateRequest) (*paygate.Payment, error) {
-	if err := req.Validate(); err != nil {
-		return nil, withProvider(err)
-	}
+	return provider.Run(ctx, g.calls, req, g.create)
+}
+
+func (g *Gateway) create(ctx context.Context, c *provider.Call, req *paygate.CreateRequest) (*paygate.Payment, error) {
 	raw, err := g.createBody(req)
 	if err != nil {
 		return nil, err
 	}
-	data, err := g.callRaw(ctx, paygate.OpCreate, pathCreate, raw, paymentIDs(req.PaymentRequestID, ""))
+	data, err := g.sendRaw(ctx, c, pathCreate, raw)
 	if err != nil {
 		return nil, err
 	}
 	var d orderData
 	if err := json.Unmarshal(data, &d); err != nil {
-		return nil, g.unknown(paygate.OpCreate, nil, status.CodeProviderError, "Waffo's create reply does not parse: inquire with the same request id", err)
+		return nil, unknown(paygate.OpCreate, nil, status.CodeProviderError, "Waffo's create reply does not parse: inquire with the same request id", err)
 	}
 	if d.OrderAmount != "" { // the create reply usually has no amount; when it does, it must be ours
 		if a, err := ParseAmount(d.OrderAmount, orDefault(d.OrderCurrency, req.Amount.Currency())); err != nil || !a.Equal(req.Amount) {
-			return nil, g.unknown(paygate.OpCreate, nil, status.CodeProviderError,
+			return nil, unknown(paygate.OpCreate, nil, status.CodeProviderError,
 				fmt.Sprintf("Waffo's create reply has amount %q %s, not the %s sent: inquire with the same request id before acting", d.OrderAmount, d.OrderCurrency, req.Amount), err)
 		}
 	}
@@ -120,10 +120,7 @@ func merchantOrderID(req *paygate.CreateRequest) string {
 // set: merchantOrderId falls back to PaymentRequestID, orderDescription to "Order <merchantOrderId>",
 // userTerminal to WEB and productName to ONE_TIME_PAYMENT.
 func (g *Gateway) createBody(req *paygate.CreateRequest) ([]byte, error) {
-	opts := optionOf[CreateOptions](req.ProviderOptions)
-	if opts == nil {
-		opts = &CreateOptions{}
-	}
+	opts, _ := provider.Option[CreateOptions](req.ProviderOptions)
 	l := limits{op: paygate.OpCreate}
 	l.max("PaymentRequestID", req.PaymentRequestID, maxRequestIDLen)
 	orderID := merchantOrderID(req)
@@ -157,7 +154,7 @@ func (g *Gateway) createBody(req *paygate.CreateRequest) ([]byte, error) {
 		l.max("Metadata", extendInfo, maxExtendInfoLen)
 	}
 	l.max("ExtendInfo", extendInfo, maxExtendInfoLen)
-	checkOptionLimits(&l, opts, req.Method)
+	checkOptionLimits(&l, &opts, req.Method)
 	amount, err := FormatAmount(req.Amount)
 	if err != nil {
 		l.fail("Amount", err.Error())
@@ -191,7 +188,7 @@ func (g *Gateway) createBody(req *paygate.CreateRequest) ([]byte, error) {
 	}
 	raw, err := json.Marshal(b)
 	if err != nil {
-		return nil, g.invalid(paygate.OpCreate, "", "the request could not be encoded: "+err.Error())
+		return nil, invalid(paygate.OpCreate, "", "the request could not be encoded: "+err.Error())
 	}
 	if len(opts.Extra) == 0 {
 		return raw, nil
@@ -254,41 +251,41 @@ func checkOptionLimits(l *limits, o *CreateOptions, m paygate.Method) {
 func (g *Gateway) withExtra(raw []byte, extra map[string]json.RawMessage) ([]byte, error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil {
-		return nil, g.invalid(paygate.OpCreate, "", "the request could not be encoded: "+err.Error())
+		return nil, invalid(paygate.OpCreate, "", "the request could not be encoded: "+err.Error())
 	}
 	for _, k := range slices.Sorted(maps.Keys(extra)) {
 		if _, taken := fields[k]; taken {
-			return nil, g.invalid(paygate.OpCreate, "ProviderOptions", fmt.Sprintf("CreateOptions.Extra sets %q, which the adapter already sends: use the matching field instead", k))
+			return nil, invalid(paygate.OpCreate, "ProviderOptions", fmt.Sprintf("CreateOptions.Extra sets %q, which the adapter already sends: use the matching field instead", k))
 		}
 		if !json.Valid(extra[k]) {
-			return nil, g.invalid(paygate.OpCreate, "ProviderOptions", fmt.Sprintf("CreateOptions.Extra[%q] is not valid JSON", k))
+			return nil, invalid(paygate.OpCreate, "ProviderOptions", fmt.Sprintf("CreateOptions.Extra[%q] is not valid JSON", k))
 		}
 		fields[k] = extra[k]
 	}
 	out, err := json.Marshal(fields)
 	if err != nil {
-		return nil, g.invalid(paygate.OpCreate, "", "the request could not be encoded: "+err.Error())
+		return nil, invalid(paygate.OpCreate, "", "the request could not be encoded: "+err.Error())
 	}
 	return out, nil
 }
 
 // Inquire returns the order's current state from /order/inquiry.
 func (g *Gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (*paygate.Payment, error) {
-	if err := req.Validate(); err != nil {
-		return nil, withProvider(err)
-	}
+	return provider.Run(ctx, g.calls, req, g.inquire)
+}
+
+func (g *Gateway) inquire(ctx context.Context, c *provider.Call, req *paygate.InquireRequest) (*paygate.Payment, error) {
 	ref, err := orderRefOf(paygate.OpInquire, req.PaymentRequestID, req.ProviderPaymentID)
 	if err != nil {
 		return nil, err
 	}
-	data, err := g.call(ctx, paygate.OpInquire, pathInquire, inquireBody{orderRef: ref},
-		paymentIDs(req.PaymentRequestID, req.ProviderPaymentID))
+	data, err := g.send(ctx, c, pathInquire, inquireBody{orderRef: ref})
 	if err != nil {
 		return nil, err
 	}
 	var d orderData
 	if err := json.Unmarshal(data, &d); err != nil {
-		return nil, g.unknown(paygate.OpInquire, nil, status.CodeProviderError, "Waffo's inquiry reply does not parse: inquire again", err)
+		return nil, unknown(paygate.OpInquire, nil, status.CodeProviderError, "Waffo's inquiry reply does not parse: inquire again", err)
 	}
 	return g.payment(paygate.OpInquire, d, closeReason{})
 }
@@ -296,22 +293,22 @@ func (g *Gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (*pa
 // Cancel closes an unpaid order with /order/cancel. Waffo answers ORDER_CLOSE; a paid order is
 // refused with A0013 (refund it instead).
 func (g *Gateway) Cancel(ctx context.Context, req *paygate.CancelRequest) (*paygate.Payment, error) {
-	if err := req.Validate(); err != nil {
-		return nil, withProvider(err)
-	}
+	return provider.Run(ctx, g.calls, req, g.cancel)
+}
+
+func (g *Gateway) cancel(ctx context.Context, c *provider.Call, req *paygate.CancelRequest) (*paygate.Payment, error) {
 	ref, err := orderRefOf(paygate.OpCancel, req.PaymentRequestID, req.ProviderPaymentID)
 	if err != nil {
 		return nil, err
 	}
 	// Waffo's cancel has no reason field; the reason stays with the merchant.
-	data, err := g.call(ctx, paygate.OpCancel, pathCancel, cancelBody{orderRef: ref, MerchantID: g.merchantID, OrderRequestedAt: formatTime(g.now())},
-		paymentIDs(req.PaymentRequestID, req.ProviderPaymentID))
+	data, err := g.send(ctx, c, pathCancel, cancelBody{orderRef: ref, MerchantID: g.merchantID, OrderRequestedAt: formatTime(g.now())})
 	if err != nil {
 		return nil, err
 	}
 	var d orderData
 	if err := json.Unmarshal(data, &d); err != nil {
-		return nil, g.unknown(paygate.OpCancel, nil, status.CodeProviderError, "Waffo's cancel reply does not parse: inquire to learn whether the order closed", err)
+		return nil, unknown(paygate.OpCancel, nil, status.CodeProviderError, "Waffo's cancel reply does not parse: inquire to learn whether the order closed", err)
 	}
 	p, err := g.payment(paygate.OpCancel, d, closeReason{})
 	if err != nil {
@@ -334,7 +331,7 @@ func orderRefOf(op paygate.Op, requestID, providerID string) (orderRef, error) {
 // cannot say what happened.
 func (g *Gateway) payment(op paygate.Op, d orderData, why closeReason) (*paygate.Payment, error) {
 	if d.AcquiringOrderID == "" && d.PaymentRequestID == "" {
-		return nil, g.unknown(op, nil, status.CodeProviderError, "Waffo's reply names no order: inquire again", nil)
+		return nil, unknown(op, nil, status.CodeProviderError, "Waffo's reply names no order: inquire again", nil)
 	}
 	action, aerr := parseAction(d.OrderAction)
 	why.failed = failureReason(d.OrderFailedReason) != ""
@@ -342,11 +339,11 @@ func (g *Gateway) payment(op paygate.Op, d orderData, why closeReason) (*paygate
 	why.closedAt, _ = parseTime(d.OrderUpdatedAt)
 	st, ok := paymentStatus(d.OrderStatus, action != nil, why)
 	if !ok {
-		return nil, g.unknown(op, nil, status.CodeUnknown,
+		return nil, unknown(op, nil, status.CodeUnknown,
 			fmt.Sprintf("Waffo reported order status %q, which this adapter does not know: inquire again later, and report it", d.OrderStatus), nil)
 	}
 	if aerr != nil && !st.Final() {
-		return nil, g.unknown(op, nil, status.CodeProviderError, "Waffo's orderAction does not parse, so the user cannot be sent on: inquire again", aerr)
+		return nil, unknown(op, nil, status.CodeProviderError, "Waffo's orderAction does not parse, so the user cannot be sent on: inquire again", aerr)
 	}
 	p := &paygate.Payment{
 		Provider: Name, PaymentRequestID: d.PaymentRequestID, MerchantOrderID: d.MerchantOrderID,
@@ -364,7 +361,7 @@ func (g *Gateway) payment(op paygate.Op, d orderData, why closeReason) (*paygate
 	if d.OrderAmount != "" {
 		a, err := ParseAmount(d.OrderAmount, d.OrderCurrency)
 		if err != nil {
-			return nil, g.unknown(op, nil, status.CodeProviderError,
+			return nil, unknown(op, nil, status.CodeProviderError,
 				fmt.Sprintf("Waffo's order amount %q %s does not parse: inquire again, and report it", d.OrderAmount, d.OrderCurrency), err)
 		}
 		p.Amount = a
@@ -376,13 +373,11 @@ func (g *Gateway) payment(op paygate.Op, d orderData, why closeReason) (*paygate
 // Waffo names the order by acquiringOrderId only: given just a PaymentRequestID, the adapter first
 // inquires to learn it.
 func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*paygate.Refund, error) {
-	if err := req.Validate(); err != nil {
-		return nil, withProvider(err)
-	}
-	opts := optionOf[RefundOptions](req.ProviderOptions)
-	if opts == nil {
-		opts = &RefundOptions{}
-	}
+	return provider.Run(ctx, g.calls, req, g.requestRefund)
+}
+
+func (g *Gateway) requestRefund(ctx context.Context, c *provider.Call, req *paygate.RefundRequest) (*paygate.Refund, error) {
+	opts, _ := provider.Option[RefundOptions](req.ProviderOptions)
 	l := limits{op: paygate.OpRefund}
 	l.max("RefundRequestID", req.RefundRequestID, maxRequestIDLen)
 	l.max("PaymentRequestID", req.PaymentRequestID, maxRequestIDLen)
@@ -398,39 +393,31 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*payg
 	if err := l.result(); err != nil {
 		return nil, err
 	}
-	// Waffo refunds in the order's currency and its refund body names none, so a refund in another
-	// currency would move the wrong money. The order is looked up first (a read, safe to repeat); it
-	// also yields the acquiringOrderId Waffo needs when only a PaymentRequestID is given.
-	order, err := g.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID, ProviderPaymentID: req.ProviderPaymentID})
+	// Waffo refunds in the order's currency and its refund body names none. The lookup also yields
+	// the acquiringOrderId Waffo needs when only a PaymentRequestID is given.
+	order, err := g.calls.RefundablePayment(ctx, g.Inquire, req)
 	if err != nil {
-		return nil, asOp(err, paygate.OpRefund, "the refund was not sent: looking up the payment failed")
-	}
-	if order.Amount.Currency() != req.Amount.Currency() {
-		msg := fmt.Sprintf("is in %s but the payment is in %s; Waffo refunds in the payment's currency: send the amount in %[2]s", req.Amount.Currency(), order.Amount.Currency())
-		if order.Amount.IsZero() {
-			msg = "cannot be checked against the payment's currency: Waffo's inquiry returned no amount; nothing was sent, inquire the payment and try again"
-		}
-		return nil, g.invalid(paygate.OpRefund, "Amount", msg)
+		return nil, err
 	}
 	orderID := order.ProviderPaymentID
-	data, err := g.call(ctx, paygate.OpRefund, pathRefund, refundBody{
+	data, err := g.send(ctx, c, pathRefund, refundBody{
 		RefundRequestID: req.RefundRequestID, AcquiringOrderID: orderID, MerchantID: g.merchantID,
 		RequestedAt: formatTime(g.now()), RefundAmount: amount, RefundReason: orDefault(req.Reason, defaultRefundNote),
 		MerchantRefundOrderID: opts.MerchantRefundOrderID, RefundNotifyURL: req.NotifyURL, ExtendInfo: opts.ExtendInfo,
-	}, refundIDs(req.RefundRequestID, ""))
+	})
 	if err != nil {
 		return nil, err
 	}
 	var d refundData
 	if err := json.Unmarshal(data, &d); err != nil {
-		return nil, g.unknown(paygate.OpRefund, nil, status.CodeProviderError, "Waffo's refund reply does not parse: inquire the refund with the same id", err)
+		return nil, unknown(paygate.OpRefund, nil, status.CodeProviderError, "Waffo's refund reply does not parse: inquire the refund with the same id", err)
 	}
 	r, err := g.refund(paygate.OpRefund, d, req.Amount.Currency())
 	if err != nil {
 		return nil, err
 	}
 	if !r.Amount.IsZero() && !r.Amount.Equal(req.Amount) {
-		return nil, g.unknown(paygate.OpRefund, nil, status.CodeProviderError,
+		return nil, unknown(paygate.OpRefund, nil, status.CodeProviderError,
 			fmt.Sprintf("Waffo's refund reply has amount %s, not the %s sent: inquire the refund before acting", r.Amount, req.Amount), nil)
 	}
 	r.Amount = req.Amount
@@ -448,24 +435,25 @@ func (g *Gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*payg
 
 // InquireRefund returns a refund's current state from /refund/inquiry.
 func (g *Gateway) InquireRefund(ctx context.Context, req *paygate.InquireRefundRequest) (*paygate.Refund, error) {
-	if err := req.Validate(); err != nil {
-		return nil, withProvider(err)
-	}
+	return provider.Run(ctx, g.calls, req, g.inquireRefund)
+}
+
+func (g *Gateway) inquireRefund(ctx context.Context, c *provider.Call, req *paygate.InquireRefundRequest) (*paygate.Refund, error) {
 	l := limits{op: paygate.OpInquireRefund}
 	l.max("RefundRequestID", req.RefundRequestID, maxRequestIDLen)
 	l.max("ProviderRefundID", req.ProviderRefundID, maxRequestIDLen)
 	if err := l.result(); err != nil {
 		return nil, err
 	}
-	data, err := g.call(ctx, paygate.OpInquireRefund, pathInquireRefund, inquireRefundBody{
+	data, err := g.send(ctx, c, pathInquireRefund, inquireRefundBody{
 		RefundRequestID: req.RefundRequestID, AcquiringRefundOrderID: req.ProviderRefundID,
-	}, refundIDs(req.RefundRequestID, req.ProviderRefundID))
+	})
 	if err != nil {
 		return nil, err
 	}
 	var d refundData
 	if err := json.Unmarshal(data, &d); err != nil {
-		return nil, g.unknown(paygate.OpInquireRefund, nil, status.CodeProviderError, "Waffo's refund inquiry reply does not parse: inquire again", err)
+		return nil, unknown(paygate.OpInquireRefund, nil, status.CodeProviderError, "Waffo's refund inquiry reply does not parse: inquire again", err)
 	}
 	r, err := g.refund(paygate.OpInquireRefund, d, "")
 	if err != nil {
@@ -488,16 +476,16 @@ func (g *Gateway) InquireRefund(ctx context.Context, req *paygate.InquireRefundR
 // yet known, and asking again is safe.
 func (g *Gateway) refundOrder(ctx context.Context, d refundData) (*paygate.Payment, error) {
 	if d.AcquiringOrderID == "" && d.OrigPaymentRequestID == "" {
-		return nil, g.unknown(paygate.OpInquireRefund, nil, status.CodeProviderError,
+		return nil, unknown(paygate.OpInquireRefund, nil, status.CodeProviderError,
 			"Waffo's refund message names no order (acquiringOrderId, origPaymentRequestId), so its currency cannot be looked up: inquire the refund again", nil)
 	}
 	order, err := g.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: d.OrigPaymentRequestID, ProviderPaymentID: d.AcquiringOrderID})
 	if err != nil {
-		return nil, g.unknown(paygate.OpInquireRefund, nil, status.CodeProviderError,
+		return nil, unknown(paygate.OpInquireRefund, nil, status.CodeProviderError,
 			"Waffo named the refund's order, but looking it up for the refund's currency failed: inquire the refund again", err)
 	}
 	if order.Amount.IsZero() {
-		return nil, g.unknown(paygate.OpInquireRefund, nil, status.CodeProviderError,
+		return nil, unknown(paygate.OpInquireRefund, nil, status.CodeProviderError,
 			"Waffo's order inquiry returned no amount, so the refund's currency is not known: inquire the refund again", nil)
 	}
 	return order, nil
@@ -517,7 +505,7 @@ func (g *Gateway) withRefundAmount(op paygate.Op, r *paygate.Refund, d refundDat
 	}
 	a, err := ParseAmount(d.RefundAmount, order.Amount.Currency())
 	if err != nil {
-		return g.unknown(op, nil, status.CodeProviderError,
+		return unknown(op, nil, status.CodeProviderError,
 			fmt.Sprintf("Waffo's refund amount %q does not parse in the order's currency %s: inquire again, and report it", d.RefundAmount, order.Amount.Currency()), err)
 	}
 	r.Amount = a
@@ -528,11 +516,11 @@ func (g *Gateway) withRefundAmount(op paygate.Op, r *paygate.Refund, d refundDat
 // order's currency and names it in no refund message); without it the amount is left empty.
 func (g *Gateway) refund(op paygate.Op, d refundData, currency string) (*paygate.Refund, error) {
 	if d.AcquiringRefundOrderID == "" && d.RefundRequestID == "" {
-		return nil, g.unknown(op, nil, status.CodeProviderError, "Waffo's reply names no refund: inquire again", nil)
+		return nil, unknown(op, nil, status.CodeProviderError, "Waffo's reply names no refund: inquire again", nil)
 	}
 	st, ok := refundStatusTable[d.RefundStatus]
 	if !ok {
-		return nil, g.unknown(op, nil, status.CodeUnknown,
+		return nil, unknown(op, nil, status.CodeUnknown,
 			fmt.Sprintf("Waffo reported refund status %q, which this adapter does not know: inquire again later, and report it", d.RefundStatus), nil)
 	}
 	r := &paygate.Refund{
@@ -545,7 +533,7 @@ func (g *Gateway) refund(op paygate.Op, d refundData, currency string) (*paygate
 	if d.RefundAmount != "" && currency != "" {
 		a, err := ParseAmount(d.RefundAmount, currency)
 		if err != nil {
-			return nil, g.unknown(op, nil, status.CodeProviderError,
+			return nil, unknown(op, nil, status.CodeProviderError,
 				fmt.Sprintf("Waffo's refund amount %q %s does not parse: inquire again, and report it", d.RefundAmount, currency), err)
 		}
 		r.Amount = a
@@ -553,53 +541,9 @@ func (g *Gateway) refund(op paygate.Op, d refundData, currency string) (*paygate
 	return r, nil
 }
 
-// withProvider stamps the provider name on a validation error.
-func withProvider(err error) error {
-	if pe, ok := err.(*paygate.Error); ok && pe.Provider == "" {
-		c := *pe
-		c.Provider = Name
-		return &c
-	}
-	return err
-}
-
-// asOp re-labels an error from a helper call (the inquiry before a refund) as the caller's op, keeping
-// its outcome: nothing was sent for op, and the helper's U stays U.
-func asOp(err error, op paygate.Op, msg string) error {
-	pe, ok := err.(*paygate.Error)
-	if !ok {
-		return err
-	}
-	c := *pe
-	c.Op, c.Message, c.Err = op, msg+": "+pe.Message, pe
-	return &c
-}
-
 func orDefault(v, def string) string {
 	if v == "" {
 		return def
 	}
 	return v
-}
-
-func paymentIDs(requestID, providerID string) []zap.Field {
-	var fs []zap.Field
-	if requestID != "" {
-		fs = append(fs, zap.String("payment_request_id", requestID))
-	}
-	if providerID != "" {
-		fs = append(fs, zap.String("provider_payment_id", providerID))
-	}
-	return fs
-}
-
-func refundIDs(requestID, providerID string) []zap.Field {
-	var fs []zap.Field
-	if requestID != "" {
-		fs = append(fs, zap.String("refund_request_id", requestID))
-	}
-	if providerID != "" {
-		fs = append(fs, zap.String("provider_refund_id", providerID))
-	}
-	return fs
 }

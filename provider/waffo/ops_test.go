@@ -50,6 +50,9 @@ func TestWaffoLimitsRefuseBeforeSending(t *testing.T) {
 		{"extend info over 128", create(func(r *paygate.CreateRequest) {
 			r.ProviderOptions = []any{&CreateOptions{ExtendInfo: long(129)}}
 		}), "ExtendInfo"},
+		{"extend info over 128, options given as a value", create(func(r *paygate.CreateRequest) {
+			r.ProviderOptions = []any{CreateOptions{ExtendInfo: long(129)}}
+		}), "ExtendInfo"},
 		{"extra overrides an amount", create(func(r *paygate.CreateRequest) {
 			r.ProviderOptions = []any{&CreateOptions{Extra: map[string]json.RawMessage{"orderAmount": json.RawMessage(`"1.00"`)}}}
 		}), "ProviderOptions"},

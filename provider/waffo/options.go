@@ -3,7 +3,8 @@ package waffo
 import "encoding/json"
 
 // CreateOptions are Waffo order fields that paygate.CreateRequest has no common field for. Put a
-// *CreateOptions in CreateRequest.ProviderOptions; other adapters ignore it.
+// CreateOptions or a *CreateOptions in CreateRequest.ProviderOptions (provider.Option reads both);
+// other adapters ignore it.
 type CreateOptions struct {
 	// ProductName is paymentInfo.productName: ONE_TIME_PAYMENT (the default) or DIRECT_PAYMENT.
 	ProductName string
@@ -64,21 +65,11 @@ type Address struct {
 	AddressCountryCode string `json:"addressCountryCode,omitempty"`
 }
 
-// RefundOptions are Waffo refund fields without a common paygate field. Put a *RefundOptions in
-// RefundRequest.ProviderOptions.
+// RefundOptions are Waffo refund fields without a common paygate field. Put a RefundOptions or a
+// *RefundOptions in RefundRequest.ProviderOptions.
 type RefundOptions struct {
 	// MerchantRefundOrderID is the merchant's own refund reference.
 	MerchantRefundOrderID string
 	// ExtendInfo is Waffo's reserved JSON string.
 	ExtendInfo string
-}
-
-// optionOf returns the first value of type *T in opts, or nil.
-func optionOf[T any](opts []any) *T {
-	for _, o := range opts {
-		if v, ok := o.(*T); ok && v != nil {
-			return v
-		}
-	}
-	return nil
 }

@@ -96,6 +96,7 @@ type Gateway struct {
 	log           *zap.Logger
 	now           func() time.Time
 	maxAge        time.Duration
+	calls         provider.Calls // validation, ids and the call log, for every operation
 }
 
 var (
@@ -151,6 +152,7 @@ func New(cfg Config) (*Gateway, error) {
 	return &Gateway{
 		tr: tr, merchantID: cfg.MerchantID, apiKey: cfg.APIKey, key: key, waffoKey: waffoKey,
 		allowUnsigned: cfg.AllowUnsignedResponses, log: log, now: now, maxAge: cfg.WebhookMaxAge,
+		calls: provider.Calls{Provider: Name, Log: log.With(zap.String("provider", Name)), Ops: Capabilities().Ops},
 	}, nil
 }
 
@@ -167,20 +169,20 @@ func (g *Gateway) Idempotency(op paygate.Op) retry.Idempotency {
 // CloseIdleConnections closes the HTTP connections kept for reuse.
 func (g *Gateway) CloseIdleConnections() { g.tr.CloseIdleConnections() }
 
-// call is one Waffo API call: encode, sign, send through the transport, verify the reply's signature,
-// read the envelope and map a result code. It returns the envelope's data on code "0".
-func (g *Gateway) call(ctx context.Context, op paygate.Op, path string, body any, ids []zap.Field) (json.RawMessage, error) {
+// send is one Waffo API call for c: encode, sign, send through the transport, verify the reply's
+// signature, read the envelope and map a result code. It returns the envelope's data on code "0".
+func (g *Gateway) send(ctx context.Context, c *provider.Call, path string, body any) (json.RawMessage, error) {
 	raw, err := json.Marshal(body)
 	if err != nil {
-		return nil, g.invalid(op, "", "the request could not be encoded: "+err.Error())
+		return nil, invalid(c.Op, "", "the request could not be encoded: "+err.Error())
 	}
-	return g.callRaw(ctx, op, path, raw, ids)
+	return g.sendRaw(ctx, c, path, raw)
 }
 
-// callRaw is call for a body already encoded; it signs exactly these bytes.
-func (g *Gateway) callRaw(ctx context.Context, op paygate.Op, path string, raw []byte, ids []zap.Field) (data json.RawMessage, err error) {
-	var resp *provider.Response
-	defer func() { g.logCall(op, ids, resp, err) }()
+// sendRaw is send for a body already encoded; it signs exactly these bytes. The call's log entry
+// notes the last answer's HTTP status and how many tries it took.
+func (g *Gateway) sendRaw(ctx context.Context, c *provider.Call, path string, raw []byte) (json.RawMessage, error) {
+	op := c.Op
 	sig, err := signBody(g.key, raw)
 	if err != nil {
 		return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeAuthentication,
@@ -191,12 +193,13 @@ func (g *Gateway) callRaw(ctx context.Context, op paygate.Op, path string, raw [
 	h.Set(headerAPIKey, g.apiKey)
 	h.Set(headerSignature, sig)
 	h.Set(headerAPIVersion, apiVersion)
-	resp, err = g.tr.Do(ctx, &provider.Request{
-		Op: op, Path: path, Header: h, Body: raw, Resendable: g.Idempotency(op).Resendable(), IDs: ids, Definite: definite,
+	resp, err := g.tr.Do(ctx, &provider.Request{
+		Op: op, Path: path, Header: h, Body: raw, Resendable: g.Idempotency(op).Resendable(), IDs: c.IDs, Definite: definite,
 	})
 	if err != nil {
 		return nil, err // the transport's F (never sent) or U
 	}
+	c.Note(zap.Int("http_status", resp.StatusCode), zap.Int("attempts", resp.Attempts))
 	return g.read(op, resp)
 }
 
@@ -221,7 +224,7 @@ func (g *Gateway) read(op paygate.Op, resp *provider.Response) (json.RawMessage,
 	switch sig := resp.Header.Get(headerSignature); {
 	case sig != "":
 		if err := verifyWith(g.waffoKey, sig, resp.Body); err != nil {
-			return nil, g.unknown(op, resp, status.CodeProviderError,
+			return nil, unknown(op, resp, status.CodeProviderError,
 				"Waffo's reply signature did not verify, so the reply is not a result: the request may have been processed — inquire or resend with the same ids. "+
 					"When no reply verifies, the usual cause is a wrong Config.WaffoPublicKey ("+EnvPublicKey+"): it must be Waffo's public key from the merchant dashboard, not your own", err)
 		}
@@ -230,7 +233,7 @@ func (g *Gateway) read(op paygate.Op, resp *provider.Response) (json.RawMessage,
 	default:
 		// Waffo signs its replies (its SDK verifies X-SIGNATURE whenever present); an envelope without
 		// one cannot be told from a forgery, so whatever it says is not a result.
-		return nil, g.unknown(op, resp, status.CodeProviderError,
+		return nil, unknown(op, resp, status.CodeProviderError,
 			"Waffo's reply carries no X-SIGNATURE, so it is not a result: the request may have been processed — inquire or resend with the same ids. "+
 				"If no reply is signed, check that Config.BaseURL ("+EnvBaseURL+") is Waffo's and that nothing on the way strips response headers "+
 				"(Config.AllowUnsignedResponses reads unsigned replies, unsafely)",
@@ -244,22 +247,19 @@ func (g *Gateway) read(op paygate.Op, resp *provider.Response) (json.RawMessage,
 		case resp.StatusCode >= 500:
 			code = status.CodeUnavailable
 		}
-		return nil, g.unknown(op, resp, code,
+		return nil, unknown(op, resp, code,
 			fmt.Sprintf("Waffo answered HTTP %d with a body that is not its JSON envelope: the request may have been processed — inquire or resend with the same ids", resp.StatusCode), parseErr)
 	}
 	if env.Code != codeSuccess {
 		row := classify(env.Code)
-		return nil, resp.KeepUnknown(&paygate.Error{
-			Provider: Name, Op: op, Outcome: row.outcome, Code: row.code, Message: row.advice,
-			ProviderCode: env.Code, ProviderMessage: env.Msg, HTTPStatus: resp.StatusCode, RetryAfter: resp.RetryAfter,
-		})
+		return nil, provider.Answered(Name, op, resp, row.outcome, row.code, row.advice, env.Code, env.Msg)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, g.unknown(op, resp, status.CodeProviderError,
+		return nil, unknown(op, resp, status.CodeProviderError,
 			fmt.Sprintf("Waffo answered success with HTTP %d, which contradicts itself: inquire or resend with the same ids", resp.StatusCode), nil)
 	}
 	if d := strings.TrimSpace(string(env.Data)); d == "" || d == "null" {
-		return nil, g.unknown(op, resp, status.CodeProviderError,
+		return nil, unknown(op, resp, status.CodeProviderError,
 			"Waffo answered success without data: inquire or resend with the same ids", nil)
 	}
 	return env.Data, nil
@@ -274,37 +274,12 @@ func verifyWith(key *rsa.PublicKey, sig string, body []byte) error {
 	return provider.VerifyRSASHA256(key, body, raw)
 }
 
-// unknown is a U error about a reply the adapter cannot take as a result.
-func (g *Gateway) unknown(op paygate.Op, resp *provider.Response, code status.Code, msg string, cause error) *paygate.Error {
-	e := &paygate.Error{Provider: Name, Op: op, Outcome: status.Unknown, Code: code, Message: msg, Err: cause}
-	if resp != nil {
-		e.HTTPStatus, e.RetryAfter = resp.StatusCode, resp.RetryAfter
-	}
-	return e
+// unknown is a U error about a reply the adapter cannot take as a result (resp nil: the reply's data).
+func unknown(op paygate.Op, resp *provider.Response, code status.Code, msg string, cause error) *paygate.Error {
+	return provider.Unknown(Name, op, resp, code, msg, cause)
 }
 
 // invalid is an F INVALID_REQUEST for a request Waffo would refuse; nothing is sent.
-func (g *Gateway) invalid(op paygate.Op, field, msg string) *paygate.Error {
-	return &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeInvalidRequest, Field: field, Message: msg}
-}
-
-// logCall logs one call at Debug: op, ids, outcome, codes, tries. Never bodies or headers.
-func (g *Gateway) logCall(op paygate.Op, ids []zap.Field, resp *provider.Response, err error) {
-	ce := g.log.Check(zap.DebugLevel, "waffo call")
-	if ce == nil {
-		return
-	}
-	fs := append([]zap.Field{
-		zap.String("op", string(op)),
-		zap.String("outcome", string(paygate.OutcomeOf(err))),
-		zap.String("code", string(paygate.CodeOf(err))),
-	}, ids...)
-	if resp != nil {
-		fs = append(fs, zap.Int("http_status", resp.StatusCode), zap.Int("attempts", resp.Attempts))
-	}
-	var pe *paygate.Error
-	if errors.As(err, &pe) && pe.ProviderCode != "" {
-		fs = append(fs, zap.String("provider_code", pe.ProviderCode))
-	}
-	ce.Write(fs...)
+func invalid(op paygate.Op, field, msg string) *paygate.Error {
+	return provider.Invalid(Name, op, field, msg)
 }
