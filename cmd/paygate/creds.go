@@ -78,8 +78,8 @@ func (c *credentialFlags) config(getenv func(string) string) (string, providerCo
 			return "", cfg, err
 		}
 	} else {
-		cfg.waffo = waffo.ConfigFromEnv(getenv)
-		cfg.antom = antom.ConfigFromEnv(getenv)
+		cfg.waffo, _ = waffo.ConfigFromEnv(getenv) // never fails
+		cfg.antom, _ = antom.ConfigFromEnv(getenv) // never fails
 		v, err := vai247.ConfigFromEnv(getenv)
 		if err != nil {
 			return "", cfg, err
