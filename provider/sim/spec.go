@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"time"
 
 	"github.com/paygate-go/paygate"
 )
@@ -13,6 +14,12 @@ type Spec struct {
 	// DashboardWebhook: the provider's notification URL is set once in its dashboard, not sent with
 	// each payment; `paygate sim` then takes it as --<name>-webhook-url.
 	DashboardWebhook bool
+	// FailoverCode is a result code that, answered to a create (a ReplyCode fault), the adapter maps to
+	// a definite F that route.Failover moves to the next provider: nothing was created. The demo
+	// injects it to show a failover.
+	FailoverCode string
+	// UnknownCode is a result code whose outcome is unknown (U): a router keeps the payment where it is.
+	UnknownCode string
 	// Start starts a simulator on loopback.
 	Start func(o StartOptions) (Instance, error)
 }
@@ -25,12 +32,24 @@ type StartOptions struct {
 	WebhookURL string
 }
 
+// Schedule is a provider's webhook retry schedule divided by WebhookSpeedup.
+func (o StartOptions) Schedule(real []time.Duration) []time.Duration {
+	if o.WebhookSpeedup > 1 {
+		return Compress(real, o.WebhookSpeedup)
+	}
+	return real
+}
+
 // Instance is a running simulator as the command drives it.
 type Instance interface {
 	Settle(ctx context.Context, paymentRequestID string, st Settlement) error
 	Inject(f Fault)
+	// ClearFaults drops every fault Inject queued.
+	ClearFaults()
 	SetChaos(fn func(op paygate.Op) (Fault, bool))
 	Ledger() *Ledger
+	// BaseURL is the simulator's API root: the adapter's base URL.
+	BaseURL() string
 	// Env is the adapter's configuration for this simulator, keyed by the adapter's environment
 	// variable names (provider.Setting.Env): what the merchant would export.
 	Env() map[string]string
