@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -165,7 +163,7 @@ func newDemo() (d *demo, err error) {
 			perRequest = append(perRequest, a.WebhookHandler(count(e.Name())))
 		}
 	}
-	mux.Handle("/notify", oneNotifyURL(perRequest))
+	mux.Handle("/notify", sim.FirstAccepting(perRequest...))
 
 	providers := map[string]paygate.Gateway{}
 	for name, a := range d.adapters {
@@ -182,32 +180,6 @@ func newDemo() (d *demo, err error) {
 		return nil, fmt.Errorf("router: %w", err)
 	}
 	return d, nil
-}
-
-// oneNotifyURL serves one notify URL for the providers that take it per request, as a router's
-// payments may land at any of them: each adapter's handler in turn verifies the notification, and
-// the first that accepts it answers (the others refuse what they cannot verify).
-func oneNotifyURL(handlers []http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-		if err != nil {
-			http.Error(w, "unreadable body", http.StatusBadRequest)
-			return
-		}
-		rec := httptest.NewRecorder()
-		for _, h := range handlers {
-			rec = httptest.NewRecorder()
-			try := r.Clone(r.Context())
-			try.Body, try.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
-			h.ServeHTTP(rec, try)
-			if rec.Code < 300 {
-				break
-			}
-		}
-		maps.Copy(w.Header(), rec.Header())
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
-	})
 }
 
 func (d *demo) close() {

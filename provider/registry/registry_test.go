@@ -84,13 +84,23 @@ func TestEntriesAgree(t *testing.T) {
 			assert.Equal(t, status.PaymentRequiresAction, p.Status)
 			require.Len(t, inst.Ledger().Orders(req.PaymentRequestID), 1)
 
-			// The codes the demo injects mean what sim.Spec says.
-			inst.Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.ReplyCode, Code: s.FailoverCode})
-			_, err = gw.Create(t.Context(), checkout("reg-failover-"+a.Name, s.DashboardWebhook))
-			assert.True(t, route.Failover(err), "%s: %v moves to the next provider", s.FailoverCode, err)
-			inst.Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.ReplyCode, Code: s.UnknownCode, Times: 100})
-			_, err = gw.Create(t.Context(), checkout("reg-unknown-"+a.Name, s.DashboardWebhook))
-			assert.Equal(t, status.Unknown, paygate.OutcomeOf(err), "%s: %v", s.UnknownCode, err)
+			// The codes the demo and the soak inject mean what sim.Spec says.
+			assert.Contains(t, s.Chaos.RejectCodes, s.FailoverCode)
+			assert.Contains(t, s.Chaos.UnknownCodes, s.UnknownCode)
+			assert.NotEmpty(t, s.Chaos.Settlements)
+			assert.NotEmpty(t, s.Chaos.Faults)
+			for _, code := range s.Chaos.RejectCodes {
+				inst.Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.ReplyCode, Code: code})
+				_, err = gw.Create(t.Context(), checkout("reg-failover-"+a.Name+"-"+code, s.DashboardWebhook))
+				assert.True(t, route.Failover(err), "%s: %v moves to the next provider", code, err)
+			}
+			for _, code := range s.Chaos.UnknownCodes {
+				inst.Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.ReplyCode, Code: code, Times: 100})
+				_, err = gw.Create(t.Context(), checkout("reg-unknown-"+a.Name+"-"+code, s.DashboardWebhook))
+				assert.Equal(t, status.Unknown, paygate.OutcomeOf(err), "%s: %v", code, err)
+				inst.ClearFaults()
+			}
+			require.NoError(t, inst.SettleOrder(t.Context(), p.ProviderPaymentID, sim.Pay), "settled by the provider's id")
 			inst.ClearFaults()
 			_, err = gw.Create(t.Context(), checkout("reg-cleared-"+a.Name, s.DashboardWebhook))
 			assert.NoError(t, err, "ClearFaults drops the queued faults")

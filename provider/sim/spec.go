@@ -20,8 +20,18 @@ type Spec struct {
 	FailoverCode string
 	// UnknownCode is a result code whose outcome is unknown (U): a router keeps the payment where it is.
 	UnknownCode string
+	// Chaos is what the routing soak may do to the simulator's payments and calls.
+	Chaos Chaos
 	// Start starts a simulator on loopback.
 	Start func(o StartOptions) (Instance, error)
+}
+
+// Chaos is what the routing soak (route/soak) may do to a simulator.
+type Chaos struct {
+	Settlements  []Settlement // what a customer may do to a payment (final at the provider)
+	Faults       []FaultKind  // the fault kinds the simulator implements
+	UnknownCodes []string     // result codes whose outcome is unknown (U)
+	RejectCodes  []string     // result codes a create may be refused with, each one route.Failover moves on
 }
 
 // StartOptions shape a simulator started through its Spec.
@@ -43,6 +53,8 @@ func (o StartOptions) Schedule(real []time.Duration) []time.Duration {
 // Instance is a running simulator as the command drives it.
 type Instance interface {
 	Settle(ctx context.Context, paymentRequestID string, st Settlement) error
+	// SettleOrder is Settle for the payment the provider knows by its own id.
+	SettleOrder(ctx context.Context, providerPaymentID string, st Settlement) error
 	Inject(f Fault)
 	// ClearFaults drops every fault Inject queued.
 	ClearFaults()

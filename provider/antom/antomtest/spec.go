@@ -20,6 +20,13 @@ func Spec() sim.Spec {
 		Name:         "antom",
 		FailoverCode: "RISK_REJECT", // F RISK_REJECTED
 		UnknownCode:  "UNKNOWN_EXCEPTION",
+		Chaos: sim.Chaos{
+			Settlements: []sim.Settlement{sim.Pay, sim.Fail, sim.Expire},
+			Faults: []sim.FaultKind{sim.DropBeforeProcessing, sim.LoseReply, sim.DelayReply, sim.ReplyStatus,
+				sim.ReplyCode, sim.CorruptBody, sim.CorruptSignature},
+			UnknownCodes: []string{"UNKNOWN_EXCEPTION"},
+			RejectCodes:  []string{"RISK_REJECT"},
+		},
 		Start: func(o sim.StartOptions) (sim.Instance, error) {
 			s, err := NewServer(Config{WebhookSchedule: o.Schedule(WebhookSchedule())})
 			if err != nil {

@@ -12,6 +12,13 @@ func Spec() sim.Spec {
 		DashboardWebhook: true,
 		FailoverCode:     "unsupported_currency", // HTTP 400: F UNSUPPORTED_CURRENCY
 		UnknownCode:      "internal_error",
+		Chaos: sim.Chaos{
+			// VAI247's failed is not final (the adapter reports it Pending), so customers pay or abandon.
+			Settlements:  []sim.Settlement{sim.Pay, sim.Expire},
+			Faults:       []sim.FaultKind{sim.DropBeforeProcessing, sim.LoseReply, sim.DelayReply, sim.ReplyStatus, sim.ReplyCode, sim.CorruptBody},
+			UnknownCodes: []string{"internal_error", "service_unavailable"},
+			RejectCodes:  []string{"unsupported_currency"},
+		},
 		Start: func(o sim.StartOptions) (sim.Instance, error) {
 			s := NewServer(Config{ // its webhook secret is generated
 				RefundSigning:   true,

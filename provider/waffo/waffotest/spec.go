@@ -14,6 +14,12 @@ func Spec() sim.Spec {
 		Name:         "waffo",
 		FailoverCode: "C0001", // system unavailable: F UNAVAILABLE
 		UnknownCode:  "E0001", // unknown error: U
+		Chaos: sim.Chaos{
+			Settlements:  []sim.Settlement{sim.Pay, sim.Fail, sim.Expire},
+			Faults:       Faults(),
+			UnknownCodes: []string{"E0001"},
+			RejectCodes:  []string{"C0005", "C0001"},
+		},
 		Start: func(o sim.StartOptions) (sim.Instance, error) {
 			return instance{NewServer(Config{Webhooks: o.Schedule(Schedule())})}, nil
 		},
