@@ -165,6 +165,8 @@ func (g *Gateway) Idempotency(op paygate.Op) retry.Idempotency {
 }
 
 // CloseIdleConnections closes the HTTP connections kept for reuse.
+//
+// Deprecated: use Close, the name every adapter has (provider.Adapter).
 func (g *Gateway) CloseIdleConnections() { g.tr.CloseIdleConnections() }
 
 // call is one Waffo API call: encode, sign, send through the transport, verify the reply's signature,
