@@ -31,7 +31,7 @@ type Adapter interface {
 // reads and the `paygate` command's flag for it.
 type Setting struct {
 	Env      string // e.g. WAFFO_API_KEY
-	Flag     string // without dashes, e.g. api-key; flags shared by providers have one name
+	Flag     string // without dashes, e.g. api-key; flags shared by providers have one name; "" for none (environment only)
 	Help     string // what it is, for the flag's help (without the provider's name)
 	Required bool   // New fails without it
 	Secret   bool   // a key or secret: never printed
