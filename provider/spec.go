@@ -31,11 +31,20 @@ type Adapter interface {
 // reads and the `paygate` command's flag for it.
 type Setting struct {
 	Env      string // e.g. WAFFO_API_KEY
-	Flag     string // without dashes, e.g. api-key; flags shared by providers have one name
+	Flag     string // without dashes, e.g. api-key; flags shared by providers have one name; "" for none (environment only)
 	Help     string // what it is, for the flag's help (without the provider's name)
 	Required bool   // New fails without it
 	Secret   bool   // a key or secret: never printed
 	File     bool   // the flag also takes @FILE (keys and secrets)
+	// Field is the Config field the setting fills, as New's errors name it ("APIKey"), so a tool
+	// can translate those errors into its own names.
+	Field string
+	// Bool: the value is true or false (the command takes true, false, 1 or 0).
+	Bool bool
+	// RequiredWith names (by Env) a Bool setting that, when true, makes this one required.
+	RequiredWith string
+	// Webhook: notifications cannot be verified without it.
+	Webhook bool
 }
 
 // Common are the settings every adapter's Config has, given by the program that builds it.
@@ -56,8 +65,15 @@ type Spec struct {
 	Open func(getenv func(string) string, c Common) (Adapter, error)
 	// Capabilities is the adapter's declaration (the same as its Gateway's Capabilities()).
 	Capabilities Capabilities
-	// Tables are the adapter's code and status tables, for the README.
+	// Tables are the adapter's code and status tables, for the README; Heads name their columns.
+	Heads    TableHeads
 	Codes    []CodeMapping
 	Payments []PaymentStatusMapping
 	Refunds  []RefundStatusMapping
+}
+
+// TableHeads are the README's headers for an adapter's columns: its code column, and its column in
+// the payment-status and refund-status tables ("" when it has none).
+type TableHeads struct {
+	Code, Payment, Refund string
 }

@@ -66,7 +66,7 @@ func TestNoFailoverOnUnsignedRejection(t *testing.T) {
 				PrivateKey: srv.Keys.MerchantPrivateKey, WaffoPublicKey: srv.Keys.WaffoPublicKey, Retry: retry.Policy{MaxAttempts: 1},
 			})
 			require.NoError(t, err)
-			t.Cleanup(gw.CloseIdleConnections)
+			t.Cleanup(gw.Close)
 			return gw, srv.Inject, srv.Ledger()
 		}},
 	}

@@ -8,16 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"time"
-
-	"go.uber.org/zap"
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/provider"
-	"github.com/paygate-go/paygate/provider/vai247"
+	"github.com/paygate-go/paygate/provider/registry"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
 )
@@ -38,13 +35,6 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 		return usageError{fmt.Sprintf("unexpected argument %q (flags go before nothing else; see -h)", fs.Arg(0))}
 	}
 	return nil
-}
-
-// buildOptions are what the command sets on every adapter it builds.
-type buildOptions struct {
-	client *http.Client
-	logger *zap.Logger
-	retry  retry.Policy
 }
 
 // callFlags are the flags of the single-call commands.
@@ -177,7 +167,7 @@ func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 	fs := flag.NewFlagSet("paygate "+cmd, flag.ContinueOnError)
 	c.register(cmd, fs)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: paygate %s --provider waffo|antom|vai247 [flags]\n\n", cmd)
+		fmt.Fprintf(fs.Output(), "usage: paygate %s --provider %s [flags]\n\n", cmd, providerChoices())
 		fs.PrintDefaults()
 		if cmd == "create" {
 			fmt.Fprint(fs.Output(), createRequirements)
@@ -194,12 +184,12 @@ func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 		return exitUsage, err
 	}
 	var sent sentCounter
-	name, gw, err := c.creds.open(getenv, buildOptions{client: sent.client()})
+	name, gw, err := c.creds.open(getenv, provider.Common{HTTPClient: sent.client()})
 	if err != nil {
 		return exitUsage, err
 	}
-	defer closeAdapter(gw)
-	if err := c.needIDs(cmd); err != nil {
+	defer gw.Close()
+	if err := c.needIDs(cmd, name, gw.Capabilities()); err != nil {
 		return exitUsage, err
 	}
 	var call paygate.Gateway = gw
@@ -253,7 +243,7 @@ func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 
 // unknownAdvice says what to do after a U: resend with the same ids where the provider dedupes them,
 // otherwise what is safe instead.
-func unknownAdvice(name string, op paygate.Op, gw adapter) string {
+func unknownAdvice(name string, op paygate.Op, gw retry.Declarer) string {
 	const unknown = "the outcome is unknown: do not treat it as failed; "
 	if op == paygate.OpCreate && !gw.Idempotency(op).Dedupes {
 		return unknown + name + " does not deduplicate creates, so running create again makes a second order: " +
@@ -323,7 +313,7 @@ func (c *callFlags) request(cmd string) (any, error) {
 }
 
 // needIDs checks that the flags name the payment or refund as the provider can find it.
-func (c *callFlags) needIDs(cmd string) error {
+func (c *callFlags) needIDs(cmd, name string, caps provider.Capabilities) error {
 	switch cmd {
 	case "inquire", "cancel", "refund":
 	case "inquire-refund":
@@ -334,8 +324,8 @@ func (c *callFlags) needIDs(cmd string) error {
 	default:
 		return nil
 	}
-	if c.creds.provider == vai247.Name && c.providerPaymentID == "" {
-		return usageError{"vai247 finds orders only by its own order id: pass --provider-payment-id (provider_payment_id in create's output)"}
+	if !caps.InquireByRequestID && c.providerPaymentID == "" {
+		return usageError{name + " finds orders only by its own order id: pass --provider-payment-id (provider_payment_id in create's output)"}
 	}
 	if c.paymentRequestID == "" && c.providerPaymentID == "" {
 		return usageError{"name the payment: --id PAYMENT_REQUEST_ID (create's --id) or --provider-payment-id ID (provider_payment_id in create's output)"}
@@ -346,12 +336,5 @@ func (c *callFlags) needIDs(cmd string) error {
 // randomID is 16 random characters for request ids the command makes up.
 func randomID() string { return strings.ToLower(rand.Text()[:16]) }
 
-// closeAdapter releases an adapter's idle connections.
-func closeAdapter(gw any) {
-	switch c := gw.(type) {
-	case interface{ CloseIdleConnections() }:
-		c.CloseIdleConnections()
-	case interface{ Close() }:
-		c.Close()
-	}
-}
+// providerChoices are the registered providers for a usage line: "waffo|antom|vai247".
+func providerChoices() string { return strings.Join(registry.Names(), "|") }

@@ -6,192 +6,185 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
-	"github.com/paygate-go/paygate"
-	"github.com/paygate-go/paygate/provider/antom"
-	"github.com/paygate-go/paygate/provider/vai247"
-	"github.com/paygate-go/paygate/provider/waffo"
-	"github.com/paygate-go/paygate/retry"
+	"github.com/paygate-go/paygate/provider"
+	"github.com/paygate-go/paygate/provider/registry"
 )
 
-// providerConfig is one adapter's configuration; the field named by the provider is the one in use.
-type providerConfig struct {
-	waffo  waffo.Config
-	antom  antom.Config
-	vai247 vai247.Config
-}
-
-// adapter is what the command needs of an adapter beyond paygate.Gateway.
-type adapter interface {
-	paygate.Gateway
-	retry.Declarer
-}
-
-// credentialFlags are the flags every provider command takes. Which ones a provider uses is in
-// its env variables' names (waffo.Env…, antom.Env…, vai247.Env…).
+// credentialFlags are the flags every provider command takes: --provider, --sim, and one flag per
+// setting name across the registered adapters (provider.Setting.Flag; providers share a name).
 type credentialFlags struct {
-	provider                             string
-	simFile                              string
-	baseURL, apiKey, merchantID, privKey string
-	publicKey, clientID, keyVersion      string
-	paymentMethodType                    string
-	appID, apiSecret, storeID, whSecret  string
-	refundSigning                        string
+	provider string
+	simFile  string
+	values   map[string]*string // by flag name
+}
+
+// settingFlag is one credential flag and the providers that read it.
+type settingFlag struct {
+	name      string
+	providers []string
+	envs      []string
+	help      string // the first provider's Setting.Help
+	file      bool
+}
+
+// settingFlags are the registered adapters' flags, in the order they first appear.
+func settingFlags() []*settingFlag {
+	var flags []*settingFlag
+	byName := map[string]*settingFlag{}
+	for _, e := range registry.All() {
+		for _, s := range e.Adapter.Settings {
+			if s.Flag == "" {
+				continue // read from the environment only
+			}
+			f := byName[s.Flag]
+			if f == nil {
+				f = &settingFlag{name: s.Flag, help: s.Help, file: s.File}
+				byName[s.Flag] = f
+				flags = append(flags, f)
+			}
+			f.providers = append(f.providers, e.Name())
+			f.envs = append(f.envs, s.Env)
+		}
+	}
+	return flags
+}
+
+// usage is the flag's help: "waffo, antom: what it is, or @FILE (env WAFFO_X, ANTOM_X)"; a flag
+// every provider reads names none.
+func (f *settingFlag) usage() string {
+	s := f.help
+	if f.file {
+		s += ", or @FILE"
+	}
+	if len(f.providers) < len(registry.Names()) {
+		s = strings.Join(f.providers, ", ") + ": " + s
+	}
+	return s + " (env " + strings.Join(f.envs, ", ") + ")"
 }
 
 func (c *credentialFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.provider, "provider", "", "the provider: waffo, antom or vai247 (required)")
+	fs.StringVar(&c.provider, "provider", "", "the provider: "+registry.Choice(registry.Names(), "or")+" (required)")
 	fs.StringVar(&c.simFile, "sim", "", "take base URL and credentials from the JSON file that 'paygate sim --out FILE' wrote, instead of the environment")
-	fs.StringVar(&c.baseURL, "base-url", "", "the provider's API root (env WAFFO_BASE_URL, ANTOM_BASE_URL, VAI247_BASE_URL)")
-	fs.StringVar(&c.apiKey, "api-key", "", "waffo, vai247: the API key (env WAFFO_API_KEY, VAI247_API_KEY)")
-	fs.StringVar(&c.merchantID, "merchant-id", "", "waffo: the merchant id (env WAFFO_MERCHANT_ID)")
-	fs.StringVar(&c.privKey, "private-key", "", "waffo, antom: the merchant's private key, PEM or base64, or @FILE (env WAFFO_PRIVATE_KEY, ANTOM_PRIVATE_KEY)")
-	fs.StringVar(&c.publicKey, "provider-public-key", "", "waffo, antom: the provider's public key, PEM or base64, or @FILE (env WAFFO_PUBLIC_KEY, ANTOM_PUBLIC_KEY)")
-	fs.StringVar(&c.clientID, "client-id", "", "antom: the client id (env ANTOM_CLIENT_ID)")
-	fs.StringVar(&c.keyVersion, "key-version", "", "antom: the key version (env ANTOM_KEY_VERSION)")
-	fs.StringVar(&c.paymentMethodType, "payment-method-type", "", "antom: the payment method when a create names none (env ANTOM_PAYMENT_METHOD_TYPE)")
-	fs.StringVar(&c.appID, "app-id", "", "vai247: the app id (env VAI247_APP_ID)")
-	fs.StringVar(&c.apiSecret, "api-secret", "", "vai247: the API secret, or @FILE (env VAI247_API_SECRET)")
-	fs.StringVar(&c.storeID, "store-id", "", "vai247: the store id (env VAI247_STORE_ID)")
-	fs.StringVar(&c.whSecret, "webhook-secret", "", "vai247: the webhook secret, or @FILE (env VAI247_WEBHOOK_SECRET)")
-	fs.StringVar(&c.refundSigning, "refund-signing", "", "vai247: true to sign and deduplicate refunds (env VAI247_REFUND_SIGNING)")
+	c.values = map[string]*string{}
+	for _, f := range settingFlags() {
+		c.values[f.name] = fs.String(f.name, "", f.usage())
+	}
 }
 
-// config resolves the provider's configuration: the simulator file when --sim is given, else the
-// environment; then any flag given overrides.
-func (c *credentialFlags) config(getenv func(string) string) (string, providerConfig, error) {
-	var cfg providerConfig
-	switch c.provider {
-	case waffo.Name, antom.Name, vai247.Name:
-	case "":
-		return "", cfg, usageError{"--provider is required: waffo, antom or vai247"}
-	default:
-		return "", cfg, usageError{unknownProvider(c.provider).Error()}
+// resolved is the provider the flags name and its settings: getenv answers by the adapter's
+// environment variable names.
+type resolved struct {
+	spec   provider.Spec
+	getenv func(string) string
+}
+
+// config resolves the provider's settings: the simulator file's env section when --sim is given,
+// else the environment; then any flag given overrides.
+func (c *credentialFlags) config(getenv func(string) string) (resolved, error) {
+	if c.provider == "" {
+		return resolved{}, usageError{"--provider is required: " + registry.Choice(registry.Names(), "or")}
 	}
+	e, ok := registry.Lookup(c.provider)
+	if !ok {
+		return resolved{}, usageError{registry.UnknownError(c.provider).Error()}
+	}
+	base := getenv
 	if c.simFile != "" {
 		f, err := readSimFile(c.simFile)
 		if err != nil {
-			return "", cfg, err
+			return resolved{}, err
 		}
-		if cfg, err = f.config(c.provider); err != nil {
-			return "", cfg, err
-		}
-	} else {
-		cfg.waffo = waffo.ConfigFromEnv(getenv)
-		cfg.antom = antom.ConfigFromEnv(getenv)
-		v, err := vai247.ConfigFromEnv(getenv)
+		env, err := f.env(c.provider)
 		if err != nil {
-			return "", cfg, err
+			return resolved{}, fmt.Errorf("--sim %s: not a file `paygate sim` wrote: %w", c.simFile, err)
 		}
-		cfg.vai247 = v
+		base = func(k string) string { return env[k] }
 	}
-	set := func(dst *string, v string) error {
+	flags := map[string]string{} // by environment variable
+	var errs []error
+	for _, s := range e.Adapter.Settings {
+		v := c.flagValue(s.Flag)
 		if v == "" {
-			return nil
+			continue
 		}
-		if name, ok := strings.CutPrefix(v, "@"); ok {
+		if name, ok := strings.CutPrefix(v, "@"); ok && s.File {
 			b, err := os.ReadFile(name)
 			if err != nil {
-				return fmt.Errorf("reading %s: %w", name, err)
+				errs = append(errs, fmt.Errorf("reading %s: %w", name, err))
+				continue
 			}
 			v = strings.TrimSpace(string(b))
 		}
-		*dst = v
-		return nil
-	}
-	var errs []error
-	add := func(err error) {
-		if err != nil {
-			errs = append(errs, err)
+		if s.Bool && v != "true" && v != "1" && v != "false" && v != "0" {
+			errs = append(errs, usageError{fmt.Sprintf("--%s %q: use true or false", s.Flag, v)})
+			continue
 		}
-	}
-	switch c.provider {
-	case waffo.Name:
-		w := &cfg.waffo
-		add(set(&w.BaseURL, c.baseURL))
-		add(set(&w.APIKey, c.apiKey))
-		add(set(&w.MerchantID, c.merchantID))
-		add(set(&w.PrivateKey, c.privKey))
-		add(set(&w.WaffoPublicKey, c.publicKey))
-	case antom.Name:
-		a := &cfg.antom
-		add(set(&a.BaseURL, c.baseURL))
-		add(set(&a.ClientID, c.clientID))
-		add(set(&a.PrivateKey, c.privKey))
-		add(set(&a.AntomPublicKey, c.publicKey))
-		add(set(&a.KeyVersion, c.keyVersion))
-		add(set(&a.PaymentMethodType, c.paymentMethodType))
-	case vai247.Name:
-		v := &cfg.vai247
-		add(set(&v.BaseURL, c.baseURL))
-		add(set(&v.AppID, c.appID))
-		add(set(&v.APIKey, c.apiKey))
-		add(set(&v.APISecret, c.apiSecret))
-		add(set(&v.StoreID, c.storeID))
-		add(set(&v.WebhookSecret, c.whSecret))
-		if c.refundSigning != "" {
-			switch c.refundSigning {
-			case "true", "1":
-				v.RefundSigning = true
-			case "false", "0":
-				v.RefundSigning = false
-			default:
-				add(usageError{fmt.Sprintf("--refund-signing %q: use true or false", c.refundSigning)})
-			}
-		}
+		flags[s.Env] = v
 	}
 	if len(errs) > 0 {
-		return "", cfg, usageError{errors.Join(errs...).Error()}
+		return resolved{}, usageError{errors.Join(errs...).Error()}
 	}
-	return c.provider, cfg, nil
+	return resolved{spec: e.Adapter, getenv: func(k string) string {
+		if v, ok := flags[k]; ok {
+			return v
+		}
+		return base(k)
+	}}, nil
+}
+
+func (c *credentialFlags) flagValue(name string) string {
+	if p := c.values[name]; p != nil && name != "" {
+		return *p
+	}
+	return ""
 }
 
 // open builds the adapter the flags name. A missing or malformed credential is a usage error: the
 // command line (or the environment) must change.
-func (c *credentialFlags) open(getenv func(string) string, opts buildOptions) (string, adapter, error) {
-	name, cfg, err := c.config(getenv)
+func (c *credentialFlags) open(getenv func(string) string, common provider.Common) (string, provider.Adapter, error) {
+	r, err := c.config(getenv)
 	if err != nil {
 		return "", nil, err
 	}
-	a, err := cfg.checkAndBuild(name, opts)
-	return name, a, err
+	a, err := r.checkAndOpen(common)
+	return r.spec.Name, a, err
 }
 
-// checkAndBuild is build after checking that every required setting is there; errors are usage
+// checkAndOpen is Spec.Open after checking that every required setting is there; errors are usage
 // errors naming flags and environment variables.
-func (cfg providerConfig) checkAndBuild(name string, opts buildOptions) (adapter, error) {
-	if err := missingSettings(name, cfg); err != nil {
+func (r resolved) checkAndOpen(common provider.Common) (provider.Adapter, error) {
+	if err := r.malformed(); err != nil {
 		return nil, err
 	}
-	a, err := cfg.build(name, opts)
+	if err := r.missing(); err != nil {
+		return nil, err
+	}
+	a, err := r.spec.Open(r.getenv, common)
 	if err != nil {
-		return nil, usageError{configNames(name, err.Error())}
+		return nil, usageError{configNames(r.spec, err.Error())}
 	}
 	return a, nil
 }
 
-// build makes the named adapter.
-func (cfg providerConfig) build(name string, opts buildOptions) (adapter, error) {
-	switch name {
-	case waffo.Name:
-		c := cfg.waffo
-		c.HTTPClient, c.Logger, c.Retry = opts.client, opts.logger, opts.retry
-		return waffo.New(c)
-	case antom.Name:
-		c := cfg.antom
-		c.HTTPClient, c.Logger, c.Retry = opts.client, opts.logger, opts.retry
-		return antom.New(c)
-	case vai247.Name:
-		c := cfg.vai247
-		c.HTTPClient, c.Logger, c.Retry = opts.client, opts.logger, opts.retry
-		return vai247.New(c)
+// malformed reports a Bool setting whose environment value is not a boolean, as the adapter's
+// ConfigFromEnv would, before the missing settings: guessing would change what the adapter does.
+func (r resolved) malformed() error {
+	for _, s := range r.spec.Settings {
+		if v := r.getenv(s.Env); s.Bool && v != "" {
+			if _, err := strconv.ParseBool(v); err != nil {
+				return usageError{fmt.Sprintf("%s: %s=%q is not a boolean: set it to true or false", r.spec.Name, s.Env, v)}
+			}
+		}
 	}
-	return nil, unknownProvider(name)
+	return nil
 }
 
-func readSimFile(name string) (simFile, error) {
-	var f simFile
+// readSimFile reads the file `paygate sim` wrote.
+func readSimFile(name string) (simFileIn, error) {
+	var f simFileIn
 	b, err := os.ReadFile(name)
 	if err != nil {
 		return f, fmt.Errorf("--sim: %w (start the simulators with: paygate sim --out %s)", err, name)

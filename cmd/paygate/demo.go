@@ -15,10 +15,9 @@ import (
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/money"
-	"github.com/paygate-go/paygate/provider/antom"
+	"github.com/paygate-go/paygate/provider"
+	"github.com/paygate-go/paygate/provider/registry"
 	"github.com/paygate-go/paygate/provider/sim"
-	"github.com/paygate-go/paygate/provider/vai247"
-	"github.com/paygate-go/paygate/provider/waffo"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/route"
 	"github.com/paygate-go/paygate/status"
@@ -30,11 +29,22 @@ var (
 	demoTimeout = 3 * time.Second
 )
 
+// demoCast are the registered providers the scripted story features, by the part they play: data
+// the steps read (each step uses its provider's methods and currencies). Every registered provider
+// is set up, routed to and receives webhooks; the story needs only these.
+var demoCast = struct {
+	wallet   string // an e-wallet payment paid then refunded in two parts; a QRIS payment cancelled
+	cashier  string // a cashier payment the wallet declines; a create whose replies are lost
+	qr       string // a KHQR payment the customer abandons, found by the provider's id only
+	primary  string // the router's first target for USD: down, then unknown
+	fallback string // the router's second target
+}{wallet: "waffo", cashier: "antom", qr: "vai247", primary: "waffo", fallback: "antom"}
+
 // demo is one run of the checkout demo: the simulators, an adapter per provider built from the
 // simulators' credentials (as a merchant builds them), a router over them and a webhook receiver.
 type demo struct {
 	sims     *simulators
-	adapters map[string]adapter
+	adapters map[string]provider.Adapter
 	direct   map[string]paygate.Gateway // each adapter under retry.Wrap
 	router   *route.Router
 	hooks    *httptest.Server
@@ -79,7 +89,11 @@ It takes no flags.
 		return exitFailure, err
 	}
 	defer d.close()
-	fmt.Fprintln(stdout, "paygate demo: checkouts against the Waffo, Antom and VAI247 simulators (real HTTP and signatures on loopback), then through a router.")
+	var titles []string
+	for _, e := range registry.All() {
+		titles = append(titles, e.Adapter.Title)
+	}
+	fmt.Fprintf(stdout, "paygate demo: checkouts against the %s simulators (real HTTP and signatures on loopback), then through a router.\n", registry.Choice(titles, "and"))
 	fmt.Fprintln(stdout)
 	for _, step := range []func(context.Context) error{d.waffoPaidAndRefunded, d.antomFails, d.vai247Abandoned, d.waffoCancelled, d.antomLostReply, d.routedFailover, d.routedUnknownStays} {
 		if err := step(ctx); err != nil {
@@ -99,30 +113,30 @@ It takes no flags.
 }
 
 func newDemo() (d *demo, err error) {
-	d = &demo{adapters: map[string]adapter{}, direct: map[string]paygate.Gateway{}, events: map[string]int{}}
+	for _, name := range []string{demoCast.wallet, demoCast.cashier, demoCast.qr, demoCast.primary, demoCast.fallback} {
+		if _, ok := registry.Lookup(name); !ok {
+			return nil, fmt.Errorf("the demo features %s, which is not registered", name)
+		}
+	}
+	d = &demo{adapters: map[string]provider.Adapter{}, direct: map[string]paygate.Gateway{}, events: map[string]int{}}
 	defer func() {
 		if err != nil {
 			d.close()
 		}
 	}()
-	if d.sims, err = startSimulators(simOptions{webhookSpeedup: 1000}); err != nil {
-		return nil, err
-	}
-	file, err := d.sims.file()
-	if err != nil {
-		return nil, err
-	}
-	client := &http.Client{Timeout: demoTimeout}
-	for _, name := range []string{waffo.Name, antom.Name, vai247.Name} {
-		cfg, err := file.config(name)
-		if err != nil {
-			return nil, err
+	// The webhook receiver first: providers whose notification URL is set in their dashboard get
+	// theirs when their simulator starts. Its routes are added once the adapters exist.
+	mux := http.NewServeMux()
+	d.hooks = httptest.NewServer(mux)
+	d.notify = d.hooks.URL + "/notify"
+	urls := map[string]string{}
+	for _, e := range registry.All() {
+		if e.Simulator.DashboardWebhook {
+			urls[e.Name()] = d.hooks.URL + "/" + e.Name()
 		}
-		a, err := cfg.build(name, buildOptions{client: client, retry: demoPolicy})
-		if err != nil {
-			return nil, fmt.Errorf("%s adapter: %w", name, err)
-		}
-		d.adapters[name], d.direct[name] = a, retry.Wrap(a, demoPolicy)
+	}
+	if d.sims, err = startSimulators(simOptions{webhookSpeedup: 1000, webhookURLs: urls}); err != nil {
+		return nil, err
 	}
 
 	// Webhooks: each adapter's own handler verifies the signature before the demo counts the event.
@@ -134,22 +148,22 @@ func newDemo() (d *demo, err error) {
 			return nil
 		}
 	}
-	waffoHook := d.adapters[waffo.Name].(webhookHandlers).WebhookHandler(count(waffo.Name))
-	antomHook := d.adapters[antom.Name].(webhookHandlers).WebhookHandler(count(antom.Name))
-	mux := http.NewServeMux()
-	// One notify URL for Waffo and Antom, as a router's payments may land at either: Antom's
-	// notifications name the client (Client-Id), Waffo's do not.
-	mux.Handle("/notify", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Client-Id") != "" {
-			antomHook.ServeHTTP(w, r)
-			return
+	client := &http.Client{Timeout: demoTimeout}
+	var perRequest []http.Handler
+	for _, e := range registry.All() {
+		env := d.sims.running[e.Name()].Env()
+		a, err := e.Adapter.Open(func(k string) string { return env[k] }, provider.Common{HTTPClient: client, Retry: demoPolicy})
+		if err != nil {
+			return nil, fmt.Errorf("%s adapter: %w", e.Name(), err)
 		}
-		waffoHook.ServeHTTP(w, r)
-	}))
-	mux.Handle("/vai247", d.adapters[vai247.Name].(webhookHandlers).WebhookHandler(count(vai247.Name)))
-	d.hooks = httptest.NewServer(mux)
-	d.notify = d.hooks.URL + "/notify"
-	d.sims.vai247.SetWebhookURL(d.hooks.URL + "/vai247")
+		d.adapters[e.Name()], d.direct[e.Name()] = a, retry.Wrap(a, demoPolicy)
+		if e.Simulator.DashboardWebhook {
+			mux.Handle("/"+e.Name(), a.WebhookHandler(count(e.Name())))
+		} else {
+			perRequest = append(perRequest, a.WebhookHandler(count(e.Name())))
+		}
+	}
+	mux.Handle("/notify", sim.FirstAccepting(perRequest...))
 
 	providers := map[string]paygate.Gateway{}
 	for name, a := range d.adapters {
@@ -158,7 +172,7 @@ func newDemo() (d *demo, err error) {
 	d.router, err = route.New(route.Config{
 		Providers: providers,
 		Rules: []route.Rule{{Name: "usd", Currencies: []string{"USD"}, Targets: []route.Target{
-			{Provider: waffo.Name, Priority: 0}, {Provider: antom.Name, Priority: 1}}}},
+			{Provider: demoCast.primary, Priority: 0}, {Provider: demoCast.fallback, Priority: 1}}}},
 		Retry:   demoPolicy,
 		Breaker: route.BreakerSettings{Failures: 50},
 	})
@@ -170,7 +184,7 @@ func newDemo() (d *demo, err error) {
 
 func (d *demo) close() {
 	for _, a := range d.adapters {
-		closeAdapter(a)
+		a.Close()
 	}
 	if d.hooks != nil {
 		d.hooks.Close()
@@ -313,31 +327,31 @@ func (d *demo) checkout(id, value, currency string) *paygate.CreateRequest {
 	}
 }
 
-// waffoPaidAndRefunded: an e-wallet payment at Waffo, paid, then refunded in two parts.
+// waffoPaidAndRefunded: an e-wallet payment at the wallet provider, paid, then refunded in two parts.
 func (d *demo) waffoPaidAndRefunded(ctx context.Context) error {
-	gw := d.direct[waffo.Name]
+	gw := d.direct[demoCast.wallet]
 	req := d.checkout("demo-waffo-paid", "149000", "IDR")
 	req.Method = paygate.Method{Type: "EWALLET", Name: "DANA"}
-	if _, err := d.create(ctx, gw, "create (e-wallet)", waffo.Name, req, status.PaymentRequiresAction); err != nil {
+	if _, err := d.create(ctx, gw, "create (e-wallet)", demoCast.wallet, req, status.PaymentRequiresAction); err != nil {
 		return nil // recorded as a problem
 	}
-	if err := d.settle(ctx, waffo.Name, req.PaymentRequestID, sim.Pay); err != nil {
+	if err := d.settle(ctx, demoCast.wallet, req.PaymentRequestID, sim.Pay); err != nil {
 		return err
 	}
-	if _, err := d.inquire(ctx, gw, "customer pays; inquire", waffo.Name, &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID}, status.PaymentSucceeded); err != nil {
+	if _, err := d.inquire(ctx, gw, "customer pays; inquire", demoCast.wallet, &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID}, status.PaymentSucceeded); err != nil {
 		return nil
 	}
 	first := &paygate.RefundRequest{RefundRequestID: "demo-waffo-refund-1", PaymentRequestID: req.PaymentRequestID,
 		Amount: mustAmount("49000", "IDR"), Reason: "one item returned", NotifyURL: d.notify}
-	if _, err := d.refund(ctx, gw, "partial refund 49000 IDR", waffo.Name, first); err != nil {
+	if _, err := d.refund(ctx, gw, "partial refund 49000 IDR", demoCast.wallet, first); err != nil {
 		return nil
 	}
 	rest := &paygate.RefundRequest{RefundRequestID: "demo-waffo-refund-2", PaymentRequestID: req.PaymentRequestID,
 		Amount: mustAmount("100000", "IDR"), Reason: "order cancelled", NotifyURL: d.notify}
-	if _, err := d.refund(ctx, gw, "refund the rest 100000", waffo.Name, rest); err != nil {
+	if _, err := d.refund(ctx, gw, "refund the rest 100000", demoCast.wallet, rest); err != nil {
 		return nil
 	}
-	_, _ = d.call(ctx, "inquire the first refund", waffo.Name, first.RefundRequestID, string(status.RefundSucceeded), func(ctx context.Context) (string, error) {
+	_, _ = d.call(ctx, "inquire the first refund", demoCast.wallet, first.RefundRequestID, string(status.RefundSucceeded), func(ctx context.Context) (string, error) {
 		f, err := gw.InquireRefund(ctx, &paygate.InquireRefundRequest{RefundRequestID: first.RefundRequestID})
 		if err != nil {
 			return "", err
@@ -347,46 +361,46 @@ func (d *demo) waffoPaidAndRefunded(ctx context.Context) error {
 	return nil
 }
 
-// antomFails: a cashier payment at Antom that the customer's wallet declines.
+// antomFails: a cashier payment at the cashier provider that the customer's wallet declines.
 func (d *demo) antomFails(ctx context.Context) error {
-	gw := d.direct[antom.Name]
+	gw := d.direct[demoCast.cashier]
 	req := d.checkout("demo-antom-failed", "25.00", "USD")
-	if _, err := d.create(ctx, gw, "create (cashier)", antom.Name, req, status.PaymentRequiresAction); err != nil {
+	if _, err := d.create(ctx, gw, "create (cashier)", demoCast.cashier, req, status.PaymentRequiresAction); err != nil {
 		return nil
 	}
-	if err := d.settle(ctx, antom.Name, req.PaymentRequestID, sim.Fail); err != nil {
+	if err := d.settle(ctx, demoCast.cashier, req.PaymentRequestID, sim.Fail); err != nil {
 		return err
 	}
-	_, _ = d.inquire(ctx, gw, "payment fails; inquire", antom.Name, &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID}, status.PaymentFailed)
+	_, _ = d.inquire(ctx, gw, "payment fails; inquire", demoCast.cashier, &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID}, status.PaymentFailed)
 	return nil
 }
 
-// vai247Abandoned: a KHQR payment at VAI247 that the customer never scans.
+// vai247Abandoned: a KHQR payment at the QR provider that the customer never scans.
 func (d *demo) vai247Abandoned(ctx context.Context) error {
-	gw := d.direct[vai247.Name]
+	gw := d.direct[demoCast.qr]
 	req := d.checkout("demo-vai247-abandoned", "12.50", "USD")
 	req.NotifyURL = ""
-	p, err := d.create(ctx, gw, "create (KHQR)", vai247.Name, req, status.PaymentRequiresAction)
+	p, err := d.create(ctx, gw, "create (KHQR)", demoCast.qr, req, status.PaymentRequiresAction)
 	if err != nil {
 		return nil
 	}
-	if err := d.settle(ctx, vai247.Name, req.PaymentRequestID, sim.Expire); err != nil {
+	if err := d.settle(ctx, demoCast.qr, req.PaymentRequestID, sim.Expire); err != nil {
 		return err
 	}
-	// VAI247 finds orders by its own id only.
-	_, _ = d.inquire(ctx, gw, "abandons; inquire by VAI247 id", vai247.Name, &paygate.InquireRequest{ProviderPaymentID: p.ProviderPaymentID}, status.PaymentExpired)
+	// The QR provider finds orders by its own id only.
+	_, _ = d.inquire(ctx, gw, "abandons; inquire by "+title(demoCast.qr)+" id", demoCast.qr, &paygate.InquireRequest{ProviderPaymentID: p.ProviderPaymentID}, status.PaymentExpired)
 	return nil
 }
 
-// waffoCancelled: the merchant cancels an unpaid Waffo order.
+// waffoCancelled: the merchant cancels an unpaid order at the wallet provider.
 func (d *demo) waffoCancelled(ctx context.Context) error {
-	gw := d.direct[waffo.Name]
+	gw := d.direct[demoCast.wallet]
 	req := d.checkout("demo-waffo-cancel", "75000", "IDR")
 	req.Method = paygate.Method{Type: "QR", Name: "QRIS"}
-	if _, err := d.create(ctx, gw, "create (QRIS)", waffo.Name, req, status.PaymentRequiresAction); err != nil {
+	if _, err := d.create(ctx, gw, "create (QRIS)", demoCast.wallet, req, status.PaymentRequiresAction); err != nil {
 		return nil
 	}
-	_, _ = d.call(ctx, "merchant cancels", waffo.Name, req.PaymentRequestID, string(status.PaymentCanceled), func(ctx context.Context) (string, error) {
+	_, _ = d.call(ctx, "merchant cancels", demoCast.wallet, req.PaymentRequestID, string(status.PaymentCanceled), func(ctx context.Context) (string, error) {
 		p, err := gw.Cancel(ctx, &paygate.CancelRequest{PaymentRequestID: req.PaymentRequestID, Reason: "customer changed their mind"})
 		if err != nil {
 			return "", err
@@ -396,34 +410,37 @@ func (d *demo) waffoCancelled(ctx context.Context) error {
 	return nil
 }
 
-// antomLostReply: Antom creates the payment but its replies are lost, to the first send and to the
-// transport's resends; retry.Wrap then resolves the create by inquiry with the same id, and Antom's
+// antomLostReply: the cashier provider creates the payment but its replies are lost, to the first send and to the
+// transport's resends; retry.Wrap then resolves the create by inquiry with the same id, and its
 // ledger shows one payment, not several.
 func (d *demo) antomLostReply(ctx context.Context) error {
-	gw := d.direct[antom.Name]
+	gw := d.direct[demoCast.cashier]
 	req := d.checkout("demo-antom-lost-reply", "40.00", "USD")
-	d.sims.antom.Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.LoseReply, Times: demoPolicy.MaxAttempts})
-	if _, err := d.create(ctx, gw, "create; replies lost", antom.Name, req, status.PaymentRequiresAction); err != nil {
+	d.sims.running[demoCast.cashier].Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.LoseReply, Times: demoPolicy.MaxAttempts})
+	if _, err := d.create(ctx, gw, "create; replies lost", demoCast.cashier, req, status.PaymentRequiresAction); err != nil {
 		return nil
 	}
-	ledger := d.sims.antom.Ledger()
+	ledger := d.sims.running[demoCast.cashier].Ledger()
 	n := len(ledger.Orders(req.PaymentRequestID))
 	row := &d.rows[len(d.rows)-1]
 	if row.outcome == string(status.Success) {
-		row.how = fmt.Sprintf("%d replies lost, same id resent; %s; Antom holds %d payment for %d requests",
-			demoPolicy.MaxAttempts, row.how, n, ledger.Requests(paygate.OpCreate, req.PaymentRequestID))
+		row.how = fmt.Sprintf("%d replies lost, same id resent; %s; %s holds %d payment for %d requests",
+			demoPolicy.MaxAttempts, row.how, title(demoCast.cashier), n, ledger.Requests(paygate.OpCreate, req.PaymentRequestID))
 	}
 	if n != 1 {
-		d.problems = append(d.problems, fmt.Sprintf("antom: %d payments for %s after lost replies, want exactly 1", n, req.PaymentRequestID))
+		d.problems = append(d.problems, fmt.Sprintf("%s: %d payments for %s after lost replies, want exactly 1", demoCast.cashier, n, req.PaymentRequestID))
 	}
 	return nil
 }
 
-// routedFailover: the router sends a USD payment to Waffo first; Waffo is down (C0001, a definite
-// F UNAVAILABLE), so the router moves it, with the same id, to Antom.
+// routedFailover: the router sends a USD payment to its primary first; the primary refuses it with
+// its simulator's FailoverCode (Waffo's C0001, a definite F UNAVAILABLE), so the router moves it,
+// with the same id, to the fallback.
 func (d *demo) routedFailover(ctx context.Context) error {
 	req := d.checkout("demo-routed-failover", "30.00", "USD")
-	d.sims.waffo.Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.ReplyCode, Code: "C0001"})
+	primary, _ := registry.Lookup(demoCast.primary)
+	code := primary.Simulator.FailoverCode
+	d.sims.running[demoCast.primary].Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.ReplyCode, Code: code})
 	_, cands := d.router.Candidates(req)
 	p, err := d.create(ctx, d.router, "routed create", "router", req, status.PaymentRequiresAction)
 	if err != nil {
@@ -432,44 +449,47 @@ func (d *demo) routedFailover(ctx context.Context) error {
 	row := &d.rows[len(d.rows)-1]
 	row.provider = p.Provider
 	if len(cands) > 0 && p.Provider != cands[0] {
-		row.how = fmt.Sprintf("%s refused it (F UNAVAILABLE, C0001); failed over to %s", cands[0], p.Provider)
+		row.how = fmt.Sprintf("%s refused it (%s, %s); failed over to %s", cands[0], meaning(primary.Adapter, code), code, p.Provider)
 	} else {
 		d.problems = append(d.problems, fmt.Sprintf("router: the payment stayed at %s although it was down", p.Provider))
 	}
-	if n := len(d.sims.waffo.Ledger().Orders(req.PaymentRequestID)); n != 0 {
-		d.problems = append(d.problems, fmt.Sprintf("router: waffo holds %d orders for the failed-over payment, want 0", n))
+	if n := len(d.sims.running[demoCast.primary].Ledger().Orders(req.PaymentRequestID)); n != 0 {
+		d.problems = append(d.problems, fmt.Sprintf("router: %s holds %d orders for the failed-over payment, want 0", demoCast.primary, n))
 	}
 	return nil
 }
 
-// routedUnknownStays: Waffo answers only E0001 (outcome unknown). A U never moves to another provider
-// (the first may have taken the payment): the router returns U, and the same request later lands at
-// Waffo, the only place it was sent.
+// routedUnknownStays: the primary answers only its UnknownCode (Waffo's E0001: outcome unknown). A U
+// never moves to another provider (the first may have taken the payment): the router returns U, and
+// the same request later lands at the primary, the only place it was sent.
 func (d *demo) routedUnknownStays(ctx context.Context) error {
 	req := d.checkout("demo-routed-unknown", "18.00", "USD")
-	d.sims.waffo.Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.ReplyCode, Code: "E0001", Times: 100})
-	d.sims.waffo.Inject(sim.Fault{Op: paygate.OpInquire, Kind: sim.ReplyCode, Code: "E0001", Times: 100})
+	primary, _ := registry.Lookup(demoCast.primary)
+	code := primary.Simulator.UnknownCode
+	psim := d.sims.running[demoCast.primary]
+	psim.Inject(sim.Fault{Op: paygate.OpCreate, Kind: sim.ReplyCode, Code: code, Times: 100})
+	psim.Inject(sim.Fault{Op: paygate.OpInquire, Kind: sim.ReplyCode, Code: code, Times: 100})
 	_, err := d.create(ctx, d.router, "routed create", "router", req, "")
 	row := &d.rows[len(d.rows)-1]
-	row.provider = waffo.Name
+	row.provider = demoCast.primary
 	if paygate.OutcomeOf(err) != status.Unknown {
-		d.problems = append(d.problems, fmt.Sprintf("router: E0001 everywhere gave %s, want U", paygate.OutcomeOf(err)))
+		d.problems = append(d.problems, fmt.Sprintf("router: %s everywhere gave %s, want U", code, paygate.OutcomeOf(err)))
 		return nil
 	}
-	row.how = "E0001 on every try: U returned, not moved"
-	if n := len(d.sims.antom.Ledger().Orders(req.PaymentRequestID)); n != 0 {
-		d.problems = append(d.problems, "router: an unknown create moved to antom")
+	row.how = code + " on every try: U returned, not moved"
+	if n := len(d.sims.running[demoCast.fallback].Ledger().Orders(req.PaymentRequestID)); n != 0 {
+		d.problems = append(d.problems, "router: an unknown create moved to "+demoCast.fallback)
 	}
-	d.sims.waffo.ClearFaults()
+	psim.ClearFaults()
 	p, err := d.create(ctx, d.router, "same id, resent later", "router", req, status.PaymentRequiresAction)
 	if err == nil {
 		row := &d.rows[len(d.rows)-1]
 		row.provider = p.Provider
-		if p.Provider != waffo.Name {
-			d.problems = append(d.problems, fmt.Sprintf("router: the unknown create was resolved at %s, want waffo", p.Provider))
+		if p.Provider != demoCast.primary {
+			d.problems = append(d.problems, fmt.Sprintf("router: the unknown create was resolved at %s, want %s", p.Provider, demoCast.primary))
 		}
-		if n := len(d.sims.waffo.Ledger().Orders(req.PaymentRequestID)); n != 1 {
-			d.problems = append(d.problems, fmt.Sprintf("router: waffo holds %d orders for %s, want 1", n, req.PaymentRequestID))
+		if n := len(psim.Ledger().Orders(req.PaymentRequestID)); n != 1 {
+			d.problems = append(d.problems, fmt.Sprintf("router: %s holds %d orders for %s, want 1", demoCast.primary, n, req.PaymentRequestID))
 		}
 	}
 	return nil
@@ -513,6 +533,26 @@ func (d *demo) print(w io.Writer) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	fmt.Fprintf(w, "\nWebhooks received and verified: waffo %d, antom %d, vai247 %d.\n", d.events[waffo.Name], d.events[antom.Name], d.events[vai247.Name])
+	var counts []string
+	for _, name := range registry.Names() {
+		counts = append(counts, fmt.Sprintf("%s %d", name, d.events[name]))
+	}
+	fmt.Fprintf(w, "\nWebhooks received and verified: %s.\n", strings.Join(counts, ", "))
 	fmt.Fprintln(w, "Outcomes: S = done, F = definitely not done, U = unknown (resend with the same id or inquire; never treat as failed).")
+}
+
+// title is a registered provider's name in prose ("VAI247").
+func title(name string) string {
+	e, _ := registry.Lookup(name)
+	return e.Adapter.Title
+}
+
+// meaning is what the adapter makes of a provider code, from its code table: "F UNAVAILABLE".
+func meaning(spec provider.Spec, code string) string {
+	for _, m := range spec.Codes {
+		if m.ProviderCode == code {
+			return string(m.Outcome) + " " + string(m.Code)
+		}
+	}
+	return "F"
 }

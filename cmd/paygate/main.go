@@ -19,7 +19,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	"github.com/paygate-go/paygate/provider/registry"
 )
 
 func main() {
@@ -37,14 +40,15 @@ const (
 	exitUnknown = 3 // U: the outcome is not known
 )
 
-const usage = `usage: paygate <command> [flags]
+// usage is the command's help; the providers and their environment variables come from the registry.
+var usage = strings.NewReplacer("{providers}", providerChoices(), "{envs}", envPrefixes()).Replace(`usage: paygate <command> [flags]
 
 commands:
   demo             a checkout against each provider and through the router, on the built-in simulators
   sim              run the provider simulators on loopback and write their URLs and credentials to a JSON file
-  create           create a payment           } at --provider waffo|antom|vai247, with credentials
+  create           create a payment           } at --provider {providers}, with credentials
   inquire          inquire a payment          } from flags, the provider's environment variables
-  cancel           cancel a payment           } (WAFFO_*, ANTOM_*, VAI247_*) or --sim FILE;
+  cancel           cancel a payment           } ({envs}) or --sim FILE;
   refund           refund a payment           } prints JSON; exit 0 S, 1 F, 3 U, 2 usage
   inquire-refund   inquire a refund           }
   webhook listen   verify a provider's webhooks and print them as normalized events
@@ -52,7 +56,19 @@ commands:
   version          print paygate's module version and the Go version it was built with
 
 Run 'paygate <command> -h' for a command's flags.
-`
+`)
+
+// envPrefixes are the providers' environment variables as a pattern each: "WAFFO_*, ANTOM_*, VAI247_*".
+func envPrefixes() string {
+	var prefixes []string
+	for _, e := range registry.All() {
+		if len(e.Adapter.Settings) > 0 {
+			env := e.Adapter.Settings[0].Env
+			prefixes = append(prefixes, env[:strings.Index(env, "_")+1]+"*")
+		}
+	}
+	return strings.Join(prefixes, ", ")
+}
 
 // env reads an environment variable; tests pass their own.
 type env func(string) string
@@ -73,7 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv en
 	case "create", "inquire", "cancel", "refund", "inquire-refund":
 		code, err = runCall(ctx, cmd, rest, stdout, stderr, getenv)
 	case "webhook":
-		const webhookUsage = "usage: paygate webhook listen --provider waffo|antom|vai247 --addr 127.0.0.1:8080 (see 'paygate webhook listen -h')\n"
+		webhookUsage := "usage: paygate webhook listen --provider " + providerChoices() + " --addr 127.0.0.1:8080 (see 'paygate webhook listen -h')\n"
 		switch {
 		case len(rest) > 0 && (rest[0] == "-h" || rest[0] == "--help" || rest[0] == "-help" || rest[0] == "help"):
 			fmt.Fprint(stdout, webhookUsage)

@@ -3,91 +3,61 @@ package main
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
-	"github.com/paygate-go/paygate/provider/antom"
-	"github.com/paygate-go/paygate/provider/vai247"
-	"github.com/paygate-go/paygate/provider/waffo"
+	"github.com/paygate-go/paygate/provider"
+	"github.com/paygate-go/paygate/provider/registry"
 )
 
-// setting is one credential a provider needs, as the command line and the environment name it.
-type setting struct {
-	field string // the adapter's Config field, as its errors name it
-	flag  string
-	env   string
-	value func(providerConfig) string
-}
+// settingName is how the command names a setting: "--flag (or ENV)".
+func settingName(s provider.Setting) string { return "--" + s.Flag + " (or " + s.Env + ")" }
 
-func (s setting) String() string { return "--" + s.flag + " (or " + s.env + ")" }
-
-// settings are each provider's credentials; required ones first. What New requires is in each
-// adapter's New; the command checks them itself so it can name every missing one as a flag and an
-// environment variable, not as a Go field.
-var settings = map[string]struct{ required, optional []setting }{
-	waffo.Name: {
-		required: []setting{
-			{"APIKey", "api-key", waffo.EnvAPIKey, func(c providerConfig) string { return c.waffo.APIKey }},
-			{"MerchantID", "merchant-id", waffo.EnvMerchantID, func(c providerConfig) string { return c.waffo.MerchantID }},
-			{"PrivateKey", "private-key", waffo.EnvPrivateKey, func(c providerConfig) string { return c.waffo.PrivateKey }},
-			{"WaffoPublicKey", "provider-public-key", waffo.EnvPublicKey, func(c providerConfig) string { return c.waffo.WaffoPublicKey }},
-		},
-		optional: []setting{{"BaseURL", "base-url", waffo.EnvBaseURL, nil}},
-	},
-	antom.Name: {
-		required: []setting{
-			{"ClientID", "client-id", antom.EnvClientID, func(c providerConfig) string { return c.antom.ClientID }},
-			{"PrivateKey", "private-key", antom.EnvPrivateKey, func(c providerConfig) string { return c.antom.PrivateKey }},
-			{"AntomPublicKey", "provider-public-key", antom.EnvPublicKey, func(c providerConfig) string { return c.antom.AntomPublicKey }},
-		},
-		optional: []setting{
-			{"BaseURL", "base-url", antom.EnvBaseURL, nil},
-			{"KeyVersion", "key-version", antom.EnvKeyVersion, nil},
-			{"PaymentMethodType", "payment-method-type", antom.EnvPaymentMethodType, nil},
-		},
-	},
-	vai247.Name: {
-		required: []setting{
-			{"AppID", "app-id", vai247.EnvAppID, func(c providerConfig) string { return c.vai247.AppID }},
-			{"APIKey", "api-key", vai247.EnvAPIKey, func(c providerConfig) string { return c.vai247.APIKey }},
-			{"StoreID", "store-id", vai247.EnvStoreID, func(c providerConfig) string { return c.vai247.StoreID }},
-		},
-		optional: []setting{
-			{"BaseURL", "base-url", vai247.EnvBaseURL, nil},
-			{"APISecret", "api-secret", vai247.EnvAPISecret, nil},
-			{"WebhookSecret", "webhook-secret", vai247.EnvWebhookSecret, nil},
-			{"RefundSigning", "refund-signing", vai247.EnvRefundSigning, nil},
-		},
-	},
-}
-
-// missingSettings is a usage error naming every required setting that is empty, or nil.
-func missingSettings(name string, cfg providerConfig) error {
+// missing is a usage error naming every required setting that is empty, or nil. What New requires
+// is in each adapter's New; the command checks the adapter's Required settings itself so it can name
+// every missing one as a flag and an environment variable, not as a Go field.
+func (r resolved) missing() error {
 	var missing []string
-	for _, s := range settings[name].required {
-		if strings.TrimSpace(s.value(cfg)) == "" {
-			missing = append(missing, s.String())
+	for _, s := range r.spec.Settings {
+		if s.Required && strings.TrimSpace(r.getenv(s.Env)) == "" {
+			missing = append(missing, settingName(s))
 		}
 	}
-	if name == vai247.Name && cfg.vai247.RefundSigning && strings.TrimSpace(cfg.vai247.APISecret) == "" {
-		missing = append(missing, "--api-secret (or "+vai247.EnvAPISecret+"), as refund signing is on")
+	for _, s := range r.spec.Settings {
+		if s.RequiredWith == "" || strings.TrimSpace(r.getenv(s.Env)) != "" {
+			continue
+		}
+		if on, _ := strconv.ParseBool(r.getenv(s.RequiredWith)); !on {
+			continue
+		}
+		because := s.RequiredWith
+		for _, w := range r.spec.Settings {
+			if w.Env == s.RequiredWith && w.Flag != "" {
+				because = strings.ReplaceAll(w.Flag, "-", " ") // "refund signing"
+			}
+		}
+		missing = append(missing, settingName(s)+", as "+because+" is on")
 	}
 	if len(missing) == 0 {
 		return nil
 	}
 	return usageError{fmt.Sprintf("%s needs %s: pass the flags, set the environment variables (the provider's merchant dashboard shows the values), or use --sim FILE from `paygate sim`",
-		name, strings.Join(missing, ", "))}
+		r.spec.Name, strings.Join(missing, ", "))}
 }
 
 // configNames translates an adapter's configuration error, which names Config fields, into the
 // command's flags and environment variables.
-func configNames(name, msg string) string {
-	for _, s := range append(settings[name].required, settings[name].optional...) {
+func configNames(spec provider.Spec, msg string) string {
+	for _, s := range spec.Settings {
+		if s.Flag == "" {
+			continue
+		}
 		// "Config.X (ENV, …)" already names the variable: it becomes "--flag (ENV, …)".
-		msg = regexp.MustCompile(`\bConfig\.`+s.field+`\b( \(`+s.env+`\b)?`).ReplaceAllStringFunc(msg, func(m string) string {
-			if strings.HasSuffix(m, s.env) {
-				return "--" + s.flag + " (" + s.env
+		msg = regexp.MustCompile(`\bConfig\.`+s.Field+`\b( \(`+s.Env+`\b)?`).ReplaceAllStringFunc(msg, func(m string) string {
+			if strings.HasSuffix(m, s.Env) {
+				return "--" + s.Flag + " (" + s.Env
 			}
-			return s.String()
+			return settingName(s)
 		})
 	}
 	return msg
@@ -128,18 +98,30 @@ var goNames = regexp.MustCompile(`\b(Payment\.ProviderPaymentID from Create|Crea
 	`Config\.[A-Za-z]+|Customer\.[A-Za-z]+|Method\.[A-Za-z]+|[A-Z][A-Za-z]*(?:RequestID|PaymentID|RefundID|OrderID|URL)|ExpiresAt)\b`)
 
 // flagNames rewrites the Go names in an adapter's message about a request into the command's flags.
-func flagNames(provider, msg string) string {
-	msg = configNames(provider, msg)
+func flagNames(providerName, msg string) string {
+	spec, _ := registry.Lookup(providerName)
+	msg = configNames(spec.Adapter, msg)
 	return goNames.ReplaceAllStringFunc(msg, func(m string) string {
 		switch m {
 		case "Payment.ProviderPaymentID from Create":
 			return "provider_payment_id in create's output"
 		case "CreateOptions.PaymentMethodType or Config.PaymentMethodType":
-			return "--payment-method-type or " + antom.EnvPaymentMethodType
+			return "--payment-method-type or " + envOf(spec.Adapter, "PaymentMethodType")
 		}
 		if f := flagFor(m); f != "" {
 			return f
 		}
 		return m
 	})
+}
+
+// envOf is the environment variable of the adapter's setting for a Config field, or the field's
+// Go name when it has none.
+func envOf(spec provider.Spec, field string) string {
+	for _, s := range spec.Settings {
+		if s.Field == field {
+			return s.Env
+		}
+	}
+	return "Config." + field
 }

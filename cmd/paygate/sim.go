@@ -16,12 +16,14 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/paygate-go/paygate/provider/registry"
 )
 
 func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("paygate sim", flag.ContinueOnError)
 	out := fs.String("out", "paygate-sim.json", "write the simulators' base URLs and credentials to this JSON file (removed on exit); refused while another paygate sim runs with it")
-	hook := fs.String("vai247-webhook-url", "", "where the VAI247 simulator posts notifications: https://…, or http:// to a loopback host (Waffo and Antom use each request's notify URL)")
+	hooks := webhookURLFlags(fs)
 	control := fs.String("control-addr", "", "the control API's loopback address, e.g. 127.0.0.1:12111 (default: a free port)")
 	speedup := fs.Int("webhook-speedup", 1, "divide the providers' webhook retry schedules by this factor")
 	if err := parseFlags(fs, args, stderr); err != nil {
@@ -30,15 +32,19 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	if *speedup < 1 {
 		return exitUsage, usageError{"--webhook-speedup must be 1 or more"}
 	}
-	if *hook != "" {
-		if err := checkWebhookURL(*hook); err != nil {
-			return exitUsage, err
+	urls := map[string]string{}
+	for _, name := range registry.Names() {
+		if hook := hooks[name]; hook != nil && *hook != "" {
+			if err := checkWebhookURL("--"+name+"-webhook-url", *hook); err != nil {
+				return exitUsage, err
+			}
+			urls[name] = *hook
 		}
 	}
 	if err := claimSimFile(ctx, *out, stderr); err != nil {
 		return exitUsage, err
 	}
-	s, err := startSimulators(simOptions{webhookSpeedup: *speedup, vai247WebhookURL: *hook, controlAddr: *control})
+	s, err := startSimulators(simOptions{webhookSpeedup: *speedup, webhookURLs: urls, controlAddr: *control})
 	if err != nil {
 		return exitFailure, err
 	}
@@ -57,19 +63,45 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 	}
 	defer removeIfOurs(*out, b, stderr)
 	fmt.Fprintf(stdout, "paygate simulators running (test credentials in %s; Ctrl-C stops them)\n", *out)
-	fmt.Fprintf(stdout, "  waffo   %s\n  antom   %s\n  vai247  %s\n  control %s\n", f.Waffo.BaseURL, f.Antom.BaseURL, f.VAI247.BaseURL, f.ControlURL)
+	for _, name := range s.names {
+		fmt.Fprintf(stdout, "  %-7s %s\n", name, s.running[name].BaseURL())
+	}
+	fmt.Fprintf(stdout, "  control %s\n", f.ControlURL)
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "paygate simulators stopped")
 	return exitOK, nil
 }
 
+// webhookURLFlags registers --NAME-webhook-url for each simulator whose provider takes its
+// notification URL from its dashboard (sim.Spec.DashboardWebhook), by provider name.
+func webhookURLFlags(fs *flag.FlagSet) map[string]*string {
+	var perRequest []string // the others' titles: they use each request's notify URL
+	for _, e := range registry.All() {
+		if !e.Simulator.DashboardWebhook {
+			perRequest = append(perRequest, e.Adapter.Title)
+		}
+	}
+	hooks := map[string]*string{}
+	for _, e := range registry.All() {
+		if !e.Simulator.DashboardWebhook {
+			continue
+		}
+		help := "where the " + e.Adapter.Title + " simulator posts notifications: https://…, or http:// to a loopback host"
+		if len(perRequest) > 0 {
+			help += " (" + registry.Choice(perRequest, "and") + " use each request's notify URL)"
+		}
+		hooks[e.Name()] = fs.String(e.Name()+"-webhook-url", "", help)
+	}
+	return hooks
+}
+
 // checkWebhookURL applies the library's rule for URLs it sends to: https, or plain http to a
-// loopback host only.
-func checkWebhookURL(raw string) error {
+// loopback host only. flagName names the flag in errors.
+func checkWebhookURL(flagName, raw string) error {
 	u, err := url.Parse(raw)
 	const fix = "give https://HOST/PATH, or http://127.0.0.1:PORT/PATH for a listener on this machine"
 	if err != nil || u.Host == "" || u.Hostname() == "" {
-		return usageError{fmt.Sprintf("--vai247-webhook-url %q is not an absolute URL; %s", raw, fix)}
+		return usageError{fmt.Sprintf("%s %q is not an absolute URL; %s", flagName, raw, fix)}
 	}
 	switch u.Scheme {
 	case "https":
@@ -78,9 +110,9 @@ func checkWebhookURL(raw string) error {
 		if isLoopbackHost(u.Hostname()) {
 			return nil
 		}
-		return usageError{fmt.Sprintf("--vai247-webhook-url %q: plain http is allowed only to a loopback host (127.0.0.1, ::1, localhost); %s", raw, fix)}
+		return usageError{fmt.Sprintf("%s %q: plain http is allowed only to a loopback host (127.0.0.1, ::1, localhost); %s", flagName, raw, fix)}
 	}
-	return usageError{fmt.Sprintf("--vai247-webhook-url %q: scheme %q is not http or https; %s", raw, u.Scheme, fix)}
+	return usageError{fmt.Sprintf("%s %q: scheme %q is not http or https; %s", flagName, raw, u.Scheme, fix)}
 }
 
 func isLoopbackHost(host string) bool {
@@ -102,7 +134,7 @@ func claimSimFile(ctx context.Context, name string, stderr io.Writer) error {
 	if err != nil {
 		return usageError{fmt.Sprintf("--out %s: %v; choose another file with --out", name, err)}
 	}
-	var f simFile
+	var f simFileIn
 	if json.Unmarshal(b, &f) != nil || f.ControlURL == "" {
 		return usageError{fmt.Sprintf("--out %s exists and is not a file paygate sim wrote; it is left alone: remove it yourself or choose another file with --out", name)}
 	}

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
-	"crypto/x509"
-	"encoding/base64"
+	"bytes"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -16,22 +13,15 @@ import (
 	"time"
 
 	"github.com/paygate-go/paygate"
-	"github.com/paygate-go/paygate/provider"
-	"github.com/paygate-go/paygate/provider/antom"
-	"github.com/paygate-go/paygate/provider/antom/antomtest"
+	"github.com/paygate-go/paygate/provider/registry"
 	"github.com/paygate-go/paygate/provider/sim"
-	"github.com/paygate-go/paygate/provider/vai247"
-	"github.com/paygate-go/paygate/provider/vai247/vai247test"
-	"github.com/paygate-go/paygate/provider/waffo"
-	"github.com/paygate-go/paygate/provider/waffo/waffotest"
 )
 
-// simulators are the three provider simulators and the control API that lets a client in any
-// language play the customer (pay, fail, abandon) and inject faults.
+// simulators are the registered providers' simulators and the control API that lets a client in
+// any language play the customer (pay, fail, abandon) and inject faults.
 type simulators struct {
-	waffo   *waffotest.Server
-	antom   *antomtest.Server
-	vai247  *vai247test.Server
+	names   []string                // in the registry's order
+	running map[string]sim.Instance // by provider name
 	control *http.Server
 	ctlURL  string
 	faults  map[string]*sim.Faults // the control API's fault queue per simulator (see startControl)
@@ -41,37 +31,29 @@ type simulators struct {
 type simOptions struct {
 	// webhookSpeedup divides the providers' webhook retry schedules (1 or 0 keeps the real ones).
 	webhookSpeedup int
-	// vai247WebhookURL is where VAI247 posts notifications; VAI247 has no per-order notify URL.
-	vai247WebhookURL string
+	// webhookURLs are where the simulators of providers without a per-order notify URL
+	// (sim.Spec.DashboardWebhook) post notifications, by provider name.
+	webhookURLs map[string]string
 	// controlAddr is the control API's listen address; empty means a random loopback port.
 	controlAddr string
 }
 
 func startSimulators(o simOptions) (s *simulators, err error) {
-	speed := func(d []time.Duration) []time.Duration {
-		if o.webhookSpeedup > 1 {
-			return sim.Compress(d, o.webhookSpeedup)
-		}
-		return d
-	}
 	// The deferred close uses its own variable: the error returns below set the result s to nil.
-	started := &simulators{}
+	started := &simulators{running: map[string]sim.Instance{}}
 	defer func() {
 		if err != nil {
 			started.close()
 		}
 	}()
 	s = started
-	s.waffo = waffotest.NewServer(waffotest.Config{Webhooks: speed(waffotest.Schedule())})
-	if s.antom, err = antomtest.NewServer(antomtest.Config{WebhookSchedule: speed(antomtest.WebhookSchedule())}); err != nil {
-		return nil, fmt.Errorf("antom simulator: %w", err)
-	}
-	s.vai247 = vai247test.NewServer(vai247test.Config{ // its webhook secret is generated
-		RefundSigning:   true,
-		WebhookSchedule: speed(vai247test.DefaultWebhookSchedule()),
-	})
-	if o.vai247WebhookURL != "" {
-		s.vai247.SetWebhookURL(o.vai247WebhookURL)
+	for _, e := range registry.All() {
+		inst, err := e.Simulator.Start(sim.StartOptions{WebhookSpeedup: o.webhookSpeedup, WebhookURL: o.webhookURLs[e.Name()]})
+		if err != nil {
+			return nil, err
+		}
+		s.names = append(s.names, e.Name())
+		s.running[e.Name()] = inst
 	}
 	if err := s.startControl(o.controlAddr); err != nil {
 		return nil, err
@@ -83,65 +65,96 @@ func (s *simulators) close() {
 	if s.control != nil {
 		_ = s.control.Close()
 	}
-	if s.waffo != nil {
-		s.waffo.Close()
-	}
-	if s.antom != nil {
-		s.antom.Close()
-	}
-	if s.vai247 != nil {
-		s.vai247.Close()
+	for _, name := range s.names {
+		s.running[name].Close()
 	}
 }
 
-// simFile is the JSON file `paygate sim` writes: every provider's base URL and credentials, as a
-// client written from the providers' own docs (or their official SDKs) needs them.
-type simFile struct {
-	About      string      `json:"about"`
-	ControlURL string      `json:"control_url"`
-	Waffo      waffoSim    `json:"waffo"`
-	Antom      antomSim    `json:"antom"`
-	VAI247     vai247Sim   `json:"vai247"`
-	Control    controlDocs `json:"control"`
+// simFileAbout opens the simulator file.
+const simFileAbout = "paygate provider simulators (test credentials only; they move no money). " +
+	"Point a client at each base_url with these credentials; use control_url to play the customer or inject faults. " +
+	"Each key is given as PEM and as bare base64 DER (PKCS#8 private, X.509 SubjectPublicKeyInfo public; the fields ending _der_base64, and Antom's plain ones): use the form your client reads."
+
+// simFileOut is the JSON file `paygate sim` writes: about, control_url, then every provider's base
+// URL and credentials (its simulator's sim.Instance.File, under its name), as a client written from
+// the providers' own docs (or their official SDKs) needs them, then the control API's help.
+type simFileOut struct {
+	About      string
+	ControlURL string
+	Sections   []simSection
+	Control    controlDocs
 }
 
-// Keys are given twice: as PEM, and as bare base64 DER (PKCS#8 private, X.509 SubjectPublicKeyInfo
-// public), the form Waffo's and Antom's dashboards and SDKs use; a client takes whichever its
-// language reads. The adapters accept both.
-type waffoSim struct {
-	BaseURL                     string            `json:"base_url"`
-	APIKey                      string            `json:"api_key"`
-	MerchantID                  string            `json:"merchant_id"`
-	MerchantPrivateKey          string            `json:"merchant_private_key"`            // PEM: signs requests (X-SIGNATURE)
-	MerchantPrivateKeyDERBase64 string            `json:"merchant_private_key_der_base64"` // the same, base64 PKCS#8 DER
-	MerchantPublicKey           string            `json:"merchant_public_key"`             // PEM: what Waffo holds for the merchant
-	MerchantPublicKeyDERBase64  string            `json:"merchant_public_key_der_base64"`  // the same, base64 X.509 DER
-	WaffoPublicKey              string            `json:"waffo_public_key"`                // PEM: verifies responses and webhooks
-	WaffoPublicKeyDERBase64     string            `json:"waffo_public_key_der_base64"`     // the same, base64 X.509 DER
-	Env                         map[string]string `json:"env"`
+type simSection struct {
+	name    string
+	content any
 }
 
-type antomSim struct {
-	BaseURL               string            `json:"base_url"`
-	ClientID              string            `json:"client_id"`
-	MerchantPrivateKey    string            `json:"merchant_private_key"`     // base64 PKCS#8 DER, as Antom's portal shows it
-	MerchantPrivateKeyPEM string            `json:"merchant_private_key_pem"` // the same, PEM
-	AntomPublicKey        string            `json:"antom_public_key"`         // base64 X.509 DER
-	AntomPublicKeyPEM     string            `json:"antom_public_key_pem"`     // the same, PEM
-	KeyVersion            string            `json:"key_version"`
-	PaymentMethodType     string            `json:"payment_method_type"` // sent when a request names no method
-	Env                   map[string]string `json:"env"`
+// MarshalJSON writes the keys in the file's order (a map would sort them).
+func (f simFileOut) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	put := func(key string, v any) error {
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(key)
+		val, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(val)
+		return nil
+	}
+	if err := put("about", f.About); err != nil {
+		return nil, err
+	}
+	if err := put("control_url", f.ControlURL); err != nil {
+		return nil, err
+	}
+	for _, sec := range f.Sections {
+		if err := put(sec.name, sec.content); err != nil {
+			return nil, err
+		}
+	}
+	if err := put("control", f.Control); err != nil {
+		return nil, err
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
-type vai247Sim struct {
-	BaseURL       string            `json:"base_url"`
-	AppID         string            `json:"app_id"`
-	APIKey        string            `json:"api_key"`
-	APISecret     string            `json:"api_secret"`
-	StoreID       string            `json:"store_id"`
-	WebhookSecret string            `json:"webhook_secret"`
-	RefundSigning bool              `json:"refund_signing"`
-	Env           map[string]string `json:"env"`
+// simFileIn is what the command reads back from a simulator file: the control URL and each
+// provider's section, whose env holds the adapter's settings.
+type simFileIn struct {
+	ControlURL string
+	sections   map[string]json.RawMessage
+}
+
+func (f *simFileIn) UnmarshalJSON(b []byte) error {
+	if err := json.Unmarshal(b, &f.sections); err != nil {
+		return err
+	}
+	if raw, ok := f.sections["control_url"]; ok {
+		return json.Unmarshal(raw, &f.ControlURL)
+	}
+	return nil
+}
+
+// env is the provider's section's env: its settings by environment variable name (none when the
+// file has no section for it).
+func (f simFileIn) env(name string) (map[string]string, error) {
+	var sec struct {
+		Env map[string]string `json:"env"`
+	}
+	if raw, ok := f.sections[name]; ok {
+		if err := json.Unmarshal(raw, &sec); err != nil {
+			return nil, fmt.Errorf("its %s section: %w", name, err)
+		}
+	}
+	return sec.Env, nil
 }
 
 type controlDocs struct {
@@ -150,115 +163,24 @@ type controlDocs struct {
 	Reset  string `json:"reset"`
 }
 
-func (s *simulators) file() (simFile, error) {
-	w := waffoSim{BaseURL: s.waffo.URL, APIKey: s.waffo.APIKey, MerchantID: s.waffo.MerchantID,
-		MerchantPrivateKey: s.waffo.Keys.MerchantPrivateKey, MerchantPublicKey: s.waffo.Keys.MerchantPublicKey,
-		WaffoPublicKey: s.waffo.Keys.WaffoPublicKey}
-	var err error
-	if w.MerchantPrivateKeyDERBase64, _, err = privateKeyForms(w.MerchantPrivateKey); err != nil {
-		return simFile{}, fmt.Errorf("waffo simulator's merchant key: %w", err)
+func (s *simulators) file() (simFileOut, error) {
+	f := simFileOut{About: simFileAbout, ControlURL: s.ctlURL, Control: controlHelp()}
+	for _, name := range s.names {
+		sec, err := s.running[name].File()
+		if err != nil {
+			return simFileOut{}, err
+		}
+		f.Sections = append(f.Sections, simSection{name, sec})
 	}
-	if w.MerchantPublicKeyDERBase64, _, err = publicKeyForms(w.MerchantPublicKey); err != nil {
-		return simFile{}, fmt.Errorf("waffo simulator's merchant public key: %w", err)
-	}
-	if w.WaffoPublicKeyDERBase64, _, err = publicKeyForms(w.WaffoPublicKey); err != nil {
-		return simFile{}, fmt.Errorf("waffo simulator's public key: %w", err)
-	}
-	w.Env = map[string]string{waffo.EnvBaseURL: w.BaseURL, waffo.EnvAPIKey: w.APIKey, waffo.EnvMerchantID: w.MerchantID,
-		waffo.EnvPrivateKey: w.MerchantPrivateKey, waffo.EnvPublicKey: w.WaffoPublicKey}
-	a := antomSim{BaseURL: s.antom.URL, ClientID: s.antom.ClientID, MerchantPrivateKey: s.antom.MerchantPrivateKey,
-		AntomPublicKey: s.antom.AntomPublicKey, KeyVersion: "1", PaymentMethodType: "ALIPAY_CN"}
-	if _, a.MerchantPrivateKeyPEM, err = privateKeyForms(a.MerchantPrivateKey); err != nil {
-		return simFile{}, fmt.Errorf("antom simulator's merchant key: %w", err)
-	}
-	if _, a.AntomPublicKeyPEM, err = publicKeyForms(a.AntomPublicKey); err != nil {
-		return simFile{}, fmt.Errorf("antom simulator's public key: %w", err)
-	}
-	a.Env = map[string]string{antom.EnvBaseURL: a.BaseURL, antom.EnvClientID: a.ClientID, antom.EnvPrivateKey: a.MerchantPrivateKey,
-		antom.EnvPublicKey: a.AntomPublicKey, antom.EnvKeyVersion: a.KeyVersion, antom.EnvPaymentMethodType: a.PaymentMethodType}
-	v := vai247Sim{BaseURL: s.vai247.URL, AppID: s.vai247.AppID, APIKey: s.vai247.APIKey, APISecret: s.vai247.APISecret,
-		StoreID: s.vai247.StoreID, WebhookSecret: s.vai247.WebhookSecret, RefundSigning: true}
-	v.Env = map[string]string{vai247.EnvBaseURL: v.BaseURL, vai247.EnvAppID: v.AppID, vai247.EnvAPIKey: v.APIKey,
-		vai247.EnvAPISecret: v.APISecret, vai247.EnvStoreID: v.StoreID, vai247.EnvWebhookSecret: v.WebhookSecret,
-		vai247.EnvRefundSigning: "true"}
-	return simFile{
-		About: "paygate provider simulators (test credentials only; they move no money). " +
-			"Point a client at each base_url with these credentials; use control_url to play the customer or inject faults. " +
-			"Each key is given as PEM and as bare base64 DER (PKCS#8 private, X.509 SubjectPublicKeyInfo public; the fields ending _der_base64, and Antom's plain ones): use the form your client reads.",
-		ControlURL: s.ctlURL, Waffo: w, Antom: a, VAI247: v,
-		Control: controlHelp(),
-	}, nil
+	return f, nil
 }
 
-// privateKeyForms gives an RSA private key (PEM or base64 DER) in both forms: bare base64 PKCS#8
-// DER and PKCS#8 PEM.
-func privateKeyForms(key string) (derBase64, pemText string, err error) {
-	k, err := provider.ParsePrivateKey(key)
-	if err != nil {
-		return "", "", err
+func (s *simulators) byName(name string) (sim.Instance, error) {
+	if inst, ok := s.running[name]; ok {
+		return inst, nil
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		return "", "", err
-	}
-	return base64.StdEncoding.EncodeToString(der), string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), nil
+	return nil, registry.UnknownError(name)
 }
-
-// publicKeyForms gives an RSA public key (PEM or base64 DER) in both forms: bare base64 X.509
-// SubjectPublicKeyInfo DER and PEM.
-func publicKeyForms(key string) (derBase64, pemText string, err error) {
-	k, err := provider.ParsePublicKey(key)
-	if err != nil {
-		return "", "", err
-	}
-	der, err := x509.MarshalPKIXPublicKey(k)
-	if err != nil {
-		return "", "", err
-	}
-	return base64.StdEncoding.EncodeToString(der), string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})), nil
-}
-
-// gateways builds the three adapters from a simulator file, exactly as a merchant would from their
-// credentials.
-func (f simFile) config(provider string) (providerConfig, error) {
-	switch provider {
-	case waffo.Name:
-		return providerConfig{waffo: waffo.Config{BaseURL: f.Waffo.BaseURL, APIKey: f.Waffo.APIKey, MerchantID: f.Waffo.MerchantID,
-			PrivateKey: f.Waffo.MerchantPrivateKey, WaffoPublicKey: f.Waffo.WaffoPublicKey}}, nil
-	case antom.Name:
-		return providerConfig{antom: antom.Config{BaseURL: f.Antom.BaseURL, ClientID: f.Antom.ClientID, PrivateKey: f.Antom.MerchantPrivateKey,
-			AntomPublicKey: f.Antom.AntomPublicKey, KeyVersion: f.Antom.KeyVersion, PaymentMethodType: f.Antom.PaymentMethodType}}, nil
-	case vai247.Name:
-		return providerConfig{vai247: vai247.Config{BaseURL: f.VAI247.BaseURL, AppID: f.VAI247.AppID, APIKey: f.VAI247.APIKey,
-			APISecret: f.VAI247.APISecret, StoreID: f.VAI247.StoreID, WebhookSecret: f.VAI247.WebhookSecret, RefundSigning: f.VAI247.RefundSigning}}, nil
-	}
-	return providerConfig{}, unknownProvider(provider)
-}
-
-func unknownProvider(name string) error {
-	return fmt.Errorf("unknown provider %q: use waffo, antom or vai247", name)
-}
-
-// settler is what the control API needs of a simulator.
-type settler interface {
-	Settle(ctx context.Context, paymentRequestID string, st sim.Settlement) error
-	SetChaos(fn func(op paygate.Op) (sim.Fault, bool))
-}
-
-func (s *simulators) byName(name string) (settler, error) {
-	switch name {
-	case waffo.Name:
-		return s.waffo, nil
-	case antom.Name:
-		return s.antom, nil
-	case vai247.Name:
-		return s.vai247, nil
-	}
-	return nil, unknownProvider(name)
-}
-
-// providerNames are the simulators, in the order the command prints them.
-var providerNames = []string{waffo.Name, antom.Name, vai247.Name}
 
 // maxControlBody caps a control request's body.
 const maxControlBody = 64 << 10
@@ -286,7 +208,7 @@ func (s *simulators) startControl(addr string) error {
 		return usageError{fmt.Sprintf("--control-addr %s: cannot listen: %v; %s", addr, err, fix)}
 	}
 	s.faults = map[string]*sim.Faults{}
-	for _, name := range providerNames {
+	for _, name := range s.names {
 		q := &sim.Faults{}
 		s.faults[name] = q
 		p, _ := s.byName(name)
@@ -311,7 +233,7 @@ func (s *simulators) startControl(addr string) error {
 // controlHelp describes the control API: in the simulator file and at GET {control_url}/.
 func controlHelp() controlDocs {
 	return controlDocs{
-		Settle: `POST {control_url}/settle {"provider":"waffo|antom|vai247","payment_request_id":"…","result":"pay|fail|expire"}`,
+		Settle: `POST {control_url}/settle {"provider":"` + strings.Join(registry.Names(), "|") + `","payment_request_id":"…","result":"pay|fail|expire"}`,
 		Fault: `POST {control_url}/fault {"provider":"…","op":"create|inquire|cancel|refund|inquire-refund","kind":"` + strings.Join(faultKindNames(), "|") +
 			`","code":"…","status":503,"times":1,"delay_ms":0}`,
 		Reset: `POST {control_url}/reset {"provider":"…"} drops the faults still queued for that simulator; an empty body or {} drops every simulator's`,
@@ -390,7 +312,7 @@ func (s *simulators) handleFault(w http.ResponseWriter, r *http.Request) {
 	}
 	q, ok := s.faults[req.Provider]
 	if !ok {
-		writeControl(w, http.StatusBadRequest, unknownProvider(req.Provider).Error())
+		writeControl(w, http.StatusBadRequest, registry.UnknownError(req.Provider).Error())
 		return
 	}
 	op, ok := ops[req.Op]
@@ -444,7 +366,7 @@ func (s *simulators) handleReset(w http.ResponseWriter, r *http.Request) {
 	}
 	q, ok := s.faults[req.Provider]
 	if !ok {
-		writeControl(w, http.StatusBadRequest, unknownProvider(req.Provider).Error())
+		writeControl(w, http.StatusBadRequest, registry.UnknownError(req.Provider).Error())
 		return
 	}
 	q.Clear()

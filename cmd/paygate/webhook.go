@@ -9,19 +9,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/paygate-go/paygate"
-	"github.com/paygate-go/paygate/provider/vai247"
+	"github.com/paygate-go/paygate/provider"
 )
-
-// webhookHandlers is implemented by every adapter: it verifies a notification and hands fn the
-// normalized event.
-type webhookHandlers interface {
-	WebhookHandler(fn func(context.Context, *paygate.Event) error) http.Handler
-}
 
 func runWebhookListen(ctx context.Context, args []string, stdout, stderr io.Writer, getenv env) (int, error) {
 	fs := flag.NewFlagSet("paygate webhook listen", flag.ContinueOnError)
@@ -32,24 +27,19 @@ func runWebhookListen(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return exitUsage, err
 	}
-	name, cfg, err := creds.config(getenv)
+	r, err := creds.config(getenv)
 	if err != nil {
 		return exitUsage, err
 	}
-	if name == vai247.Name && cfg.vai247.WebhookSecret == "" {
-		// The handler would refuse every notification: nothing can be verified without the secret.
-		return exitUsage, usageError{"--provider vai247 needs the webhook secret to verify notifications: pass --webhook-secret SECRET (or @FILE) or set " +
-			vai247.EnvWebhookSecret + " to the secret in VAI247's merchant dashboard"}
+	name := r.spec.Name
+	if err := r.webhookSettings(); err != nil {
+		return exitUsage, err
 	}
-	gw, err := cfg.checkAndBuild(name, buildOptions{})
+	gw, err := r.checkAndOpen(provider.Common{})
 	if err != nil {
 		return exitUsage, err
 	}
-	defer closeAdapter(gw)
-	hooks, ok := gw.(webhookHandlers)
-	if !ok {
-		return exitFailure, fmt.Errorf("%s has no webhook handler", name)
-	}
+	defer gw.Close()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
@@ -64,7 +54,7 @@ func runWebhookListen(ctx context.Context, args []string, stdout, stderr io.Writ
 		defer mu.Unlock()
 		return enc.Encode(ev)
 	}
-	inner := hooks.WebhookHandler(print)
+	inner := gw.WebhookHandler(print)
 	mux := http.NewServeMux()
 	mux.Handle(*path, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
@@ -103,4 +93,22 @@ type statusRecorder struct {
 func (r *statusRecorder) WriteHeader(code int) {
 	r.status = code
 	r.ResponseWriter.WriteHeader(code)
+}
+
+// webhookSettings is a usage error when a setting notifications are verified with is empty
+// (provider.Setting.Webhook): the handler would refuse every notification.
+func (r resolved) webhookSettings() error {
+	for _, s := range r.spec.Settings {
+		if !s.Webhook || r.getenv(s.Env) != "" {
+			continue
+		}
+		what := s.Help[strings.LastIndex(s.Help, " ")+1:] // "the webhook secret": "secret"
+		how := "--" + s.Flag + " " + strings.ToUpper(what)
+		if s.File {
+			how += " (or @FILE)"
+		}
+		return usageError{fmt.Sprintf("--provider %s needs %s to verify notifications: pass %s or set %s to the %s in %s's merchant dashboard",
+			r.spec.Name, s.Help, how, s.Env, what, r.spec.Title)}
+	}
+	return nil
 }

@@ -7,10 +7,8 @@ import (
 	"strings"
 
 	"github.com/paygate-go/paygate/provider"
-	"github.com/paygate-go/paygate/provider/antom"
 	"github.com/paygate-go/paygate/provider/memory"
-	"github.com/paygate-go/paygate/provider/vai247"
-	"github.com/paygate-go/paygate/provider/waffo"
+	"github.com/paygate-go/paygate/provider/registry"
 	"github.com/paygate-go/paygate/status"
 )
 
@@ -26,29 +24,22 @@ type source struct {
 	refunds     []provider.RefundStatusMapping
 }
 
-// sources are the providers in the README's order.
+// sources are the providers in the README's order: the registered ones (provider/registry), then
+// the in-memory provider, which is not registered (it has no settings, simulator or statuses).
 func sources() []source {
-	return []source{
-		{
-			name: "Waffo", pkg: "provider/waffo", codeLabel: "Waffo code",
-			paymentHead: "Waffo `orderStatus`", refundHead: "Waffo `refundStatus`",
-			codes: waffo.CodeTable(), payments: waffo.PaymentStatusTable(), refunds: waffo.RefundStatusTable(),
-		},
-		{
-			name: "Antom", pkg: "provider/antom", codeLabel: "`resultCode`",
-			paymentHead: "Antom `paymentStatus`", refundHead: "Antom `refundStatus`",
-			codes: antom.CodeTable(), payments: antom.PaymentStatusTable(), refunds: antom.RefundStatusTable(),
-		},
-		{
-			name: "VAI247", pkg: "provider/vai247", codeLabel: "`error.code`",
-			paymentHead: "VAI247 `status`", refundHead: "VAI247 refund `status`",
-			codes: vai247.CodeTable(), payments: vai247.PaymentStatusTable(), refunds: vai247.RefundStatusTable(),
-		},
-		{
-			name: "The in-memory provider", pkg: "provider/memory", codeLabel: "Its code",
-			codes: memory.CodeTable(),
-		},
+	var srcs []source
+	for _, e := range registry.All() {
+		a := e.Adapter
+		srcs = append(srcs, source{
+			name: a.Title, pkg: "provider/" + a.Name, codeLabel: a.Heads.Code,
+			paymentHead: a.Heads.Payment, refundHead: a.Heads.Refund,
+			codes: a.Codes, payments: a.Payments, refunds: a.Refunds,
+		})
 	}
+	return append(srcs, source{
+		name: "The in-memory provider", pkg: "provider/memory", codeLabel: "Its code",
+		codes: memory.CodeTable(),
+	})
 }
 
 // The normalized statuses, in the order the README lists them.

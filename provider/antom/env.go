@@ -14,8 +14,9 @@ const (
 
 // ConfigFromEnv returns the credentials and settings in the ANTOM_* environment variables, read with
 // getenv (os.Getenv in production; nil means an empty environment). Fields without a variable keep
-// their zero value, and New reports what is missing.
-func ConfigFromEnv(getenv func(string) string) Config {
+// their zero value, and New reports what is missing. The error is always nil: the signature is every
+// adapter's (provider.Spec.Open calls it), and only some settings can be malformed before New.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
@@ -27,5 +28,5 @@ func ConfigFromEnv(getenv func(string) string) Config {
 		KeyVersion:        getenv(EnvKeyVersion),
 		MerchantAccountID: getenv(EnvMerchantAccountID),
 		PaymentMethodType: getenv(EnvPaymentMethodType),
-	}
+	}, nil
 }

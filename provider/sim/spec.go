@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"time"
 
 	"github.com/paygate-go/paygate"
 )
@@ -13,8 +14,24 @@ type Spec struct {
 	// DashboardWebhook: the provider's notification URL is set once in its dashboard, not sent with
 	// each payment; `paygate sim` then takes it as --<name>-webhook-url.
 	DashboardWebhook bool
+	// FailoverCode is a result code that, answered to a create (a ReplyCode fault), the adapter maps to
+	// a definite F that route.Failover moves to the next provider: nothing was created. The demo
+	// injects it to show a failover.
+	FailoverCode string
+	// UnknownCode is a result code whose outcome is unknown (U): a router keeps the payment where it is.
+	UnknownCode string
+	// Chaos is what the routing soak may do to the simulator's payments and calls.
+	Chaos Chaos
 	// Start starts a simulator on loopback.
 	Start func(o StartOptions) (Instance, error)
+}
+
+// Chaos is what the routing soak (route/soak) may do to a simulator.
+type Chaos struct {
+	Settlements  []Settlement // what a customer may do to a payment (final at the provider)
+	Faults       []FaultKind  // the fault kinds the simulator implements
+	UnknownCodes []string     // result codes whose outcome is unknown (U)
+	RejectCodes  []string     // result codes a create may be refused with, each one route.Failover moves on
 }
 
 // StartOptions shape a simulator started through its Spec.
@@ -25,12 +42,26 @@ type StartOptions struct {
 	WebhookURL string
 }
 
+// Schedule is a provider's webhook retry schedule divided by WebhookSpeedup.
+func (o StartOptions) Schedule(real []time.Duration) []time.Duration {
+	if o.WebhookSpeedup > 1 {
+		return Compress(real, o.WebhookSpeedup)
+	}
+	return real
+}
+
 // Instance is a running simulator as the command drives it.
 type Instance interface {
 	Settle(ctx context.Context, paymentRequestID string, st Settlement) error
+	// SettleOrder is Settle for the payment the provider knows by its own id.
+	SettleOrder(ctx context.Context, providerPaymentID string, st Settlement) error
 	Inject(f Fault)
+	// ClearFaults drops every fault Inject queued.
+	ClearFaults()
 	SetChaos(fn func(op paygate.Op) (Fault, bool))
 	Ledger() *Ledger
+	// BaseURL is the simulator's API root: the adapter's base URL.
+	BaseURL() string
 	// Env is the adapter's configuration for this simulator, keyed by the adapter's environment
 	// variable names (provider.Setting.Env): what the merchant would export.
 	Env() map[string]string

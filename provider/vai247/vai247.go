@@ -131,6 +131,8 @@ func New(cfg Config) (*Gateway, error) {
 }
 
 // CloseIdleConnections closes idle HTTP connections (for tests that check for leaked goroutines).
+//
+// Deprecated: use Close, the name every adapter has (provider.Adapter).
 func (g *Gateway) CloseIdleConnections() { g.tr.CloseIdleConnections() }
 
 // Orphan is why re-creating a VAI247 order after an unknown create is safe, as declared to retry.Wrap.

@@ -167,6 +167,8 @@ func (g *Gateway) Idempotency(op paygate.Op) retry.Idempotency {
 }
 
 // CloseIdleConnections closes the HTTP connections kept for reuse.
+//
+// Deprecated: use Close, the name every adapter has (provider.Adapter).
 func (g *Gateway) CloseIdleConnections() { g.tr.CloseIdleConnections() }
 
 // send is one Waffo API call for c: encode, sign, send through the transport, verify the reply's

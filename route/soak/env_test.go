@@ -25,7 +25,10 @@ func TestSoakVerifiesVAI247Webhooks(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	p := e.byName[vai247.Name]
-	vs := p.sim.(*vai247test.Server)
+	vs, ok := p.sim.(interface { // the registry's sim.Instance wraps a *vai247test.Server
+		DeliverWebhook(ctx context.Context, url, orderID string, tw vai247test.TestWebhook) (int, []byte, error)
+	})
+	require.True(t, ok)
 	pay, err := p.gateway.Create(ctx, &paygate.CreateRequest{PaymentRequestID: "soak-env-1", Amount: money.MustParse("3.00", "USD")})
 	require.NoError(t, err)
 	url := e.hooks.URL + "/vai247"

@@ -1,4 +1,4 @@
-// Package soak runs the chaos soak: many payments through a route.Router over the three provider
+// Package soak runs the chaos soak: many payments through a route.Router over the registered provider
 // simulators, with random faults on every operation, provider outages that trip the circuit breakers,
 // and a process crash mid-run followed by Reconcile. At the end it compares the router's journal and
 // what every call returned with the simulators' ledgers, and counts double charges, lost payments
