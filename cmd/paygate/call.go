@@ -179,6 +179,9 @@ func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return exitUsage, err
 	}
+	if _, err := c.creds.lookup(); err != nil { // the provider first: the other flags' help depends on it
+		return exitUsage, err
+	}
 	req, err := c.request(cmd)
 	if err != nil {
 		return exitUsage, err

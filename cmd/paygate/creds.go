@@ -84,12 +84,9 @@ type resolved struct {
 // config resolves the provider's settings: the simulator file's env section when --sim is given,
 // else the environment; then any flag given overrides.
 func (c *credentialFlags) config(getenv func(string) string) (resolved, error) {
-	if c.provider == "" {
-		return resolved{}, usageError{"--provider is required: " + registry.Choice(registry.Names(), "or")}
-	}
-	e, ok := registry.Lookup(c.provider)
-	if !ok {
-		return resolved{}, usageError{registry.UnknownError(c.provider).Error()}
+	e, err := c.lookup()
+	if err != nil {
+		return resolved{}, err
 	}
 	base := getenv
 	if c.simFile != "" {
@@ -199,3 +196,16 @@ func readSimFile(name string) (simFileIn, error) {
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+// lookup returns the registered provider --provider names; a missing or unknown name is a usage
+// error, reported before anything else about the command line.
+func (c *credentialFlags) lookup() (registry.Entry, error) {
+	if c.provider == "" {
+		return registry.Entry{}, usageError{"--provider is required: " + registry.Choice(registry.Names(), "or")}
+	}
+	e, ok := registry.Lookup(c.provider)
+	if !ok {
+		return registry.Entry{}, usageError{registry.UnknownError(c.provider).Error()}
+	}
+	return e, nil
+}

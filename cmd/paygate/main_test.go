@@ -63,6 +63,7 @@ func TestRunUsage(t *testing.T) {
 		{"unknown provider", []string{"inquire", "--provider", "paypal"}, exitUsage, "", `unknown provider "paypal"`},
 		{"stray argument", []string{"inquire", "--provider", "waffo", "extra"}, exitUsage, "", `unexpected argument "extra"`},
 		{"create without amount", []string{"create", "--provider", "waffo"}, exitUsage, "", "--amount and --currency are required"},
+		{"create at an unknown provider names the provider first", []string{"create", "--provider", "nope"}, exitUsage, "", `unknown provider "nope"`},
 		{"amount beyond the currency's digits", []string{"create", "--provider", "waffo", "--amount", "10.505", "--currency", "USD"}, exitUsage, "", "--amount 10.505"},
 		{"amount in exponent form", []string{"refund", "--provider", "antom", "--amount", "1e3", "--currency", "USD"}, exitUsage, "", "--amount 1e3"},
 		{"missing sim file", []string{"inquire", "--provider", "waffo", "--sim", "/nonexistent/sim.json"}, exitUsage, "", "paygate sim --out"},
