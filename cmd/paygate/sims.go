@@ -62,13 +62,11 @@ func startSimulators(o simOptions) (s *simulators, err error) {
 		}
 	}()
 	s = started
-	s.waffo = waffotest.NewServer(waffotest.Config{Webhooks: speed(waffotest.Schedule())})
-	if s.antom, err = antomtest.NewServer(antomtest.Config{WebhookSchedule: speed(antomtest.WebhookSchedule())}); err != nil {
-		return nil, fmt.Errorf("antom simulator: %w", err)
-	}
+	s.waffo = waffotest.NewServer(waffotest.Config{WebhookSchedule: speed(waffotest.WebhookSchedule())})
+	s.antom = antomtest.NewServer(antomtest.Config{WebhookSchedule: speed(antomtest.WebhookSchedule())})
 	s.vai247 = vai247test.NewServer(vai247test.Config{ // its webhook secret is generated
 		RefundSigning:   true,
-		WebhookSchedule: speed(vai247test.DefaultWebhookSchedule()),
+		WebhookSchedule: speed(vai247test.WebhookSchedule()),
 	})
 	if o.vai247WebhookURL != "" {
 		s.vai247.SetWebhookURL(o.vai247WebhookURL)

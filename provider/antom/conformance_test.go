@@ -30,8 +30,7 @@ func capabilities() conformance.Capabilities {
 // harness gives each case a fresh simulator on the live paths and an adapter pointed at it.
 func harness(sandbox bool) conformance.HarnessFunc {
 	return func(t *testing.T, opts conformance.Options) *conformance.Env {
-		srv, err := antomtest.NewServer(antomtest.Config{WebhookSchedule: sim.Compress(antomtest.WebhookSchedule(), 1_000_000)})
-		require.NoError(t, err)
+		srv := antomtest.NewServer(antomtest.Config{WebhookSchedule: sim.Compress(antomtest.WebhookSchedule(), 1_000_000)})
 		t.Cleanup(srv.Close)
 		gw, err := antom.New(antom.Config{
 			BaseURL: srv.URL, ClientID: srv.ClientID, PrivateKey: srv.MerchantPrivateKey, AntomPublicKey: srv.AntomPublicKey,

@@ -72,7 +72,7 @@ func newPair(t *testing.T, cfg vai247.Config, scfg vai247test.Config) (*vai247te
 	clock := sim.NewManualClock(time.Now())
 	scfg.Clock = clock
 	if scfg.WebhookSchedule == nil {
-		scfg.WebhookSchedule = sim.Compress(vai247test.DefaultWebhookSchedule(), 1_000_000) // 60 µs … 21.6 ms
+		scfg.WebhookSchedule = sim.Compress(vai247test.WebhookSchedule(), 1_000_000) // 60 µs … 21.6 ms
 	}
 	srv := vai247test.NewServer(scfg)
 	t.Cleanup(srv.Close)

@@ -26,8 +26,8 @@ func capabilities() conformance.Capabilities {
 // newEnv starts a simulator and an adapter pointed at it.
 func newEnv(t *testing.T, opts conformance.Options, cfg waffotest.Config) (*waffo.Gateway, *waffotest.Server) {
 	t.Helper()
-	if cfg.Webhooks == nil {
-		cfg.Webhooks = sim.Compress(waffotest.Schedule(), 100_000) // 0.3 ms … 288 ms
+	if cfg.WebhookSchedule == nil {
+		cfg.WebhookSchedule = sim.Compress(waffotest.WebhookSchedule(), 100_000) // 0.3 ms … 288 ms
 	}
 	srv := waffotest.NewServer(cfg)
 	t.Cleanup(srv.Close)

@@ -26,8 +26,8 @@ import (
 // setup starts a simulator and an adapter pointed at it.
 func setup(t *testing.T, cfg waffotest.Config, adjust ...func(*Config)) (*Gateway, *waffotest.Server) {
 	t.Helper()
-	if cfg.Webhooks == nil {
-		cfg.Webhooks = sim.Compress(waffotest.Schedule(), 100_000)
+	if cfg.WebhookSchedule == nil {
+		cfg.WebhookSchedule = sim.Compress(waffotest.WebhookSchedule(), 100_000)
 	}
 	srv := waffotest.NewServer(cfg)
 	t.Cleanup(srv.Close)

@@ -63,7 +63,7 @@ func newEnv(log *zap.Logger) (*env, error) {
 	client := &http.Client{Timeout: clientTimeout}
 	policy := retry.Policy{MaxAttempts: 3, BaseDelay: 5 * time.Millisecond, MaxDelay: 40 * time.Millisecond, ResolveFor: 600 * time.Millisecond}
 
-	ws := waffotest.NewServer(waffotest.Config{Webhooks: sim.Compress(waffotest.Schedule(), 1_000_000)})
+	ws := waffotest.NewServer(waffotest.Config{WebhookSchedule: sim.Compress(waffotest.WebhookSchedule(), 1_000_000)})
 	wgw, err := waffo.New(waffo.Config{
 		BaseURL: ws.URL, APIKey: ws.APIKey, MerchantID: ws.MerchantID, PrivateKey: ws.Keys.MerchantPrivateKey,
 		WaffoPublicKey: ws.Keys.WaffoPublicKey, HTTPClient: client, Logger: log, Retry: policy,
@@ -78,11 +78,7 @@ func newEnv(log *zap.Logger) (*env, error) {
 		unknown:  []string{"E0001"},
 		rejected: []string{"C0005", "C0001"}})
 
-	as, err := antomtest.NewServer(antomtest.Config{WebhookSchedule: sim.Compress(antomtest.WebhookSchedule(), 1_000_000)})
-	if err != nil {
-		e.close()
-		return nil, fmt.Errorf("soak: antom simulator: %w", err)
-	}
+	as := antomtest.NewServer(antomtest.Config{WebhookSchedule: sim.Compress(antomtest.WebhookSchedule(), 1_000_000)})
 	agw, err := antom.New(antom.Config{
 		BaseURL: as.URL, ClientID: as.ClientID, PrivateKey: as.MerchantPrivateKey, AntomPublicKey: as.AntomPublicKey,
 		PaymentMethodType: "ALIPAY_CN", HTTPClient: client, Logger: log, Retry: policy,
@@ -99,7 +95,7 @@ func newEnv(log *zap.Logger) (*env, error) {
 		unknown:  []string{"UNKNOWN_EXCEPTION"},
 		rejected: []string{"RISK_REJECT"}})
 
-	vs := vai247test.NewServer(vai247test.Config{RefundSigning: true, WebhookSchedule: sim.Compress(vai247test.DefaultWebhookSchedule(), 1_000_000)})
+	vs := vai247test.NewServer(vai247test.Config{RefundSigning: true, WebhookSchedule: sim.Compress(vai247test.WebhookSchedule(), 1_000_000)})
 	vgw, err := vai247.New(vai247.Config{
 		BaseURL: vs.URL, AppID: vs.AppID, APIKey: vs.APIKey, APISecret: vs.APISecret, StoreID: vs.StoreID,
 		WebhookSecret: vs.WebhookSecret, RefundSigning: true, HTTPClient: client, Logger: log, Retry: policy,
