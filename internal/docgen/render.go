@@ -24,6 +24,8 @@ type source struct {
 	codes       []provider.CodeMapping
 	payments    []provider.PaymentStatusMapping
 	refunds     []provider.RefundStatusMapping
+
+	caps provider.Capabilities // its declaration, for the capability table (no Ops: no row)
 }
 
 // sources are the providers in the README's order.
@@ -33,16 +35,19 @@ func sources() []source {
 			name: "Waffo", pkg: "provider/waffo", codeLabel: "Waffo code",
 			paymentHead: "Waffo `orderStatus`", refundHead: "Waffo `refundStatus`",
 			codes: waffo.CodeTable(), payments: waffo.PaymentStatusTable(), refunds: waffo.RefundStatusTable(),
+			caps: waffo.Capabilities(),
 		},
 		{
 			name: "Antom", pkg: "provider/antom", codeLabel: "`resultCode`",
 			paymentHead: "Antom `paymentStatus`", refundHead: "Antom `refundStatus`",
 			codes: antom.CodeTable(), payments: antom.PaymentStatusTable(), refunds: antom.RefundStatusTable(),
+			caps: antom.Capabilities(),
 		},
 		{
 			name: "VAI247", pkg: "provider/vai247", codeLabel: "`error.code`",
 			paymentHead: "VAI247 `status`", refundHead: "VAI247 refund `status`",
 			codes: vai247.CodeTable(), payments: vai247.PaymentStatusTable(), refunds: vai247.RefundStatusTable(),
+			caps: vai247.Capabilities(),
 		},
 		{
 			name: "The in-memory provider", pkg: "provider/memory", codeLabel: "Its code",
@@ -70,7 +75,11 @@ func render(srcs []source) ([]block, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []block{{"status-mapping", statuses}, {"result-codes", codes}}, nil
+	caps, err := renderCapabilities(srcs)
+	if err != nil {
+		return nil, err
+	}
+	return []block{{"capabilities", caps}, {"status-mapping", statuses}, {"result-codes", codes}}, nil
 }
 
 // renderStatuses is the status-mapping block: a row per normalized status, a column per provider
