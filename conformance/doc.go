@@ -5,25 +5,35 @@
 // # Plugging in an adapter
 //
 // An adapter ships a simulator (package …test, built on provider/sim) and, in its own tests, a
-// [Harness] that builds a fresh simulator and an adapter pointed at it:
+// [Harness] that builds a fresh simulator and an adapter pointed at it. Waffo's, for example (this
+// code is compiled as the package's Example, so it cannot drift from the API):
 //
 //	func TestConformance(t *testing.T) {
 //		conformance.Run(t, conformance.HarnessFunc(func(t *testing.T, opts conformance.Options) *conformance.Env {
-//			srv := acmetest.NewServer(acmetest.Config{Webhooks: sim.Compress(acmetest.Schedule, 1000)})
+//			srv := waffotest.NewServer(waffotest.Config{WebhookSchedule: sim.Compress(waffotest.WebhookSchedule(), 100_000)})
 //			t.Cleanup(srv.Close)
-//			gw, err := acme.New(acme.Config{BaseURL: srv.URL, APIKey: srv.APIKey, …, Logger: opts.Logger})
+//			gw, err := waffo.New(waffo.Config{
+//				BaseURL: srv.URL, APIKey: srv.APIKey, MerchantID: srv.MerchantID,
+//				PrivateKey: srv.Keys.MerchantPrivateKey, WaffoPublicKey: srv.Keys.WaffoPublicKey,
+//				Logger: opts.Logger,
+//			})
 //			require.NoError(t, err)
+//			t.Cleanup(gw.Close)
+//			caps := conformance.CapabilitiesFrom(waffo.Capabilities()) // what the adapter declares
+//			caps.Settlements = []sim.Settlement{sim.Pay, sim.Fail, sim.Expire, sim.RequireAction}
+//			caps.Faults = waffotest.Faults()                       // what the simulator can inject
+//			caps.Currencies = []string{"USD", "JPY", "IDR", "VND"} // Waffo declares "any it accepts"
 //			return &conformance.Env{
 //				Gateway: gw,
-//				Sim:     srv,                    // Settle, Inject, Ledger, Webhooks
-//				Caps:    acme.Capabilities(),    // what the provider offers
+//				Sim:     srv, // Settle, Inject, Ledger, Webhooks
+//				Caps:    caps,
 //				FaultCodes: []conformance.FaultCode{
-//					{Op: paygate.OpCreate, ProviderCode: "DECLINED_BY_ISSUER", Outcome: status.Failure, Code: status.CodeDeclined},
-//					{Op: paygate.OpCreate, ProviderCode: "SYSTEM_BUSY", Outcome: status.Unknown, Code: status.CodeUnavailable},
+//					{Op: paygate.OpCreate, ProviderCode: "C0005", Outcome: status.Failure, Code: status.CodeDeclined},
+//					{Op: paygate.OpCreate, ProviderCode: "E0001", Outcome: status.Unknown, Code: status.CodeUnknown},
 //				},
-//				Secrets:        []string{srv.APIKey, srv.MerchantPrivateKey},
+//				Secrets:        []string{srv.APIKey, srv.Keys.MerchantPrivateKey, srv.Keys.WaffoPrivateKey},
 //				WebhookHandler: gw.WebhookHandler,
-//				WebhookAcked:   acmetest.Acked,
+//				WebhookAcked:   waffo.WebhookAcked,
 //			}
 //		}))
 //	}
@@ -36,8 +46,12 @@
 //     one order, to try paying an orphan); Inject
 //     queues faults (provider/sim.Fault) for the next calls of an operation; Ledger counts what
 //     really arrived and what was really created — the suite's proof that there was no duplicate.
-//   - Caps: a missing capability skips its cases with a message naming it, so `go test -v` shows
-//     what the provider does not offer. Do not switch a capability off to hide a failure.
+//   - Caps: build them with [CapabilitiesFrom] from the adapter's declaration (provider.Capabilities,
+//     which the router and the README's capability table read too) and add what only the simulator
+//     knows. A missing capability skips its cases with a message naming it, so `go test -v` shows
+//     what the provider does not offer. Do not switch a capability off to hide a failure. When the
+//     Gateway declares its capabilities (provider.Capable), Caps may leave one out (the run logs it)
+//     but never claim one the declaration does not: that fails the run.
 //   - FaultCodes: list the provider's codes that matter most (at least one F and one U on create).
 //     The suite injects each and checks the outcome, the normalized code, that the raw code is kept,
 //     that an F reached the simulator exactly once, and that retry.Wrap resolves a single U.
@@ -48,7 +62,7 @@
 //
 //   - harness: the simulator can inject drop-before-processing, lose-reply and reply-code faults, and
 //     FaultCodes hold an F and a U on create. Without them the S/F/U cases would skip, so their
-//     absence fails the run.
+//     absence fails the run. Caps claim nothing the Gateway's declaration does not.
 //   - lifecycle: create → action → settle → inquire (by request id and provider id); every
 //     settlement; NOT_FOUND for an unknown payment; cancel a pending payment; cancel after payment.
 //   - refund: full, partial and multiple, over-refund (F, nothing created), refund before payment,
@@ -80,5 +94,6 @@
 // The suite's own test (mutants_test.go) runs it against broken variants of the memory provider —
 // U reported as F, a retry with a new id, an F resent, a call made before validating, a logged request,
 // NOT_FOUND reported as U, an unverified webhook handler, an amount through float64, a harness that
-// declares no faults — and checks that each one fails, for the right reason.
+// declares no faults, a harness that claims a capability the adapter does not declare — and checks
+// that each one fails, for the right reason.
 package conformance

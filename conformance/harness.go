@@ -3,12 +3,14 @@ package conformance
 import (
 	"context"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/status"
 )
@@ -39,7 +41,10 @@ type Env struct {
 	Gateway paygate.Gateway
 	// Sim drives the simulator behind Gateway.
 	Sim Simulator
-	// Caps says what the provider offers; cases that need a missing capability skip, saying why.
+	// Caps says what the provider offers; cases that need a missing capability skip, saying why. Build
+	// it with CapabilitiesFrom(the adapter's declaration). When Gateway declares its capabilities
+	// (provider.Capable), the suite fails if Caps claims one the declaration does not, and logs those
+	// it leaves out.
 	Caps Capabilities
 	// FaultCodes are provider result codes the simulator can be made to answer, each with the outcome
 	// and normalized code the adapter must report for it. The suite injects every one.
@@ -109,4 +114,22 @@ type WebhookURLSetter interface {
 // check that the orphan orders of a provider without idempotent create expire, and says so.
 type ClockAdvancer interface {
 	AdvanceClock(d time.Duration)
+}
+
+// CapabilitiesFrom is the suite's view of an adapter's declaration: the offers it copies, RefundInquiry
+// from whether InquireRefund is one of decl.Ops, IdempotentCreate from whether create is deduped. The
+// harness adds what only its simulator knows (Settlements, Faults) and may narrow Currencies to those
+// it wants tested; with decl.Currencies nil (whatever the provider accepts) it must set them.
+func CapabilitiesFrom(decl provider.Capabilities) Capabilities {
+	return Capabilities{
+		PartialRefund:      decl.PartialRefund,
+		MultipleRefunds:    decl.MultipleRefunds,
+		CancelAfterPayment: decl.CancelAfterPayment,
+		RefundInquiry:      decl.Offers(paygate.OpInquireRefund),
+		IdempotentCreate:   decl.IdempotencyOf(paygate.OpCreate).Dedupes,
+		InquireByRequestID: decl.InquireByRequestID,
+		RequiresAction:     decl.RequiresAction,
+		Webhooks:           decl.Webhooks,
+		Currencies:         slices.Clone(decl.Currencies),
+	}
 }

@@ -40,6 +40,7 @@ var mutants = []mutanttest.Mutant{
 	{Name: "webhook-unverified", Group: "webhooks", Want: "tampered notification is rejected"},
 	{Name: "amount-through-float", Group: "amounts", Want: "sent 19.99 USD"},
 	{Name: "declares-no-faults", Group: "harness", Want: "Capabilities.Faults must include"},
+	{Name: "claims-undeclared", Group: "harness", Want: "the adapter does not declare it"},
 }
 
 func TestSuiteFailsOnBrokenAdapters(t *testing.T) {
@@ -69,6 +70,7 @@ func TestMutant(t *testing.T) {
 			},
 			FaultCodes: []conformance.FaultCode{
 				{Op: paygate.OpCreate, ProviderCode: "DECLINED", Outcome: status.Failure, Code: status.CodeDeclined},
+				{Op: paygate.OpCreate, ProviderCode: "UNKNOWN", Outcome: status.Unknown, Code: status.CodeUnknown},
 			},
 			WebhookHandler: g.WebhookHandler,
 			WebhookAcked:   memory.WebhookAcked,
@@ -89,6 +91,10 @@ func TestMutant(t *testing.T) {
 		case "declares-no-faults":
 			env.Caps.Faults = nil
 			env.FaultCodes = nil
+		case "claims-undeclared":
+			// The memory provider refuses to cancel a paid payment; a harness that claims otherwise
+			// would test a promise the router and the README do not make.
+			env.Caps.CancelAfterPayment = true
 		}
 		return env
 	}))

@@ -22,6 +22,7 @@ import (
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/money"
+	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
@@ -302,4 +303,50 @@ var harnessCases = []testCase{
 			assert.NotNil(t, s.WebhookAcked, "Caps.Webhooks but no Env.WebhookAcked")
 		}
 	}},
+	{"agrees-with-the-declaration", func(t *testing.T, h Harness) {
+		// The harness tests what the adapter declares (the declaration the router and the README
+		// read): it may leave a capability out, saying why, but never claim one the adapter does not
+		// declare, or the suite would hold the adapter to a promise no one else relies on.
+		s := newSuite(t, h)
+		decl, ok := provider.CapabilitiesOf(s.Gateway)
+		if !ok {
+			t.Skip("skipped: Env.Gateway declares no capabilities (provider.Capable)")
+		}
+		checkAgainstDeclaration(t, s.Caps, decl)
+	}},
+}
+
+// checkAgainstDeclaration fails t for each capability the harness claims and decl does not declare,
+// and logs each one decl declares that the harness leaves out.
+func checkAgainstDeclaration(t *testing.T, c Capabilities, decl provider.Capabilities) {
+	t.Helper()
+	d := CapabilitiesFrom(decl)
+	for _, f := range []struct {
+		name              string
+		claimed, declared bool
+	}{
+		{"PartialRefund", c.PartialRefund, d.PartialRefund},
+		{"MultipleRefunds", c.MultipleRefunds, d.MultipleRefunds},
+		{"CancelAfterPayment", c.CancelAfterPayment, d.CancelAfterPayment},
+		{"RefundInquiry", c.RefundInquiry, d.RefundInquiry},
+		{"IdempotentCreate", c.IdempotentCreate, d.IdempotentCreate},
+		{"InquireByRequestID", c.InquireByRequestID, d.InquireByRequestID},
+		{"RequiresAction", c.RequiresAction, d.RequiresAction},
+		{"Webhooks", c.Webhooks, d.Webhooks},
+	} {
+		switch {
+		case f.claimed && !f.declared:
+			t.Errorf("Capabilities.%s: the harness claims it, but the adapter does not declare it (its provider.Capabilities); build Env.Caps with CapabilitiesFrom", f.name)
+		case !f.claimed && f.declared:
+			t.Logf("Capabilities.%s: the adapter declares it, but this harness does not test it", f.name)
+		}
+	}
+	if len(decl.Currencies) == 0 {
+		return // whatever the provider accepts
+	}
+	for _, cur := range c.Currencies {
+		if !slices.Contains(decl.Currencies, cur) {
+			t.Errorf("Capabilities.Currencies: the harness claims %s, but the adapter does not declare it (its provider.Capabilities.Currencies)", cur)
+		}
+	}
 }

@@ -34,8 +34,15 @@ type Capabilities struct {
 // Offers reports whether op is one of c.Ops.
 func (c Capabilities) Offers(op paygate.Op) bool { return slices.Contains(c.Ops, op) }
 
-// IdempotencyOf returns the declaration for op (the zero Idempotency when none is declared).
-func (c Capabilities) IdempotencyOf(op paygate.Op) retry.Idempotency { return c.Idempotency[op] }
+// IdempotencyOf returns the declaration for op: for a write, what Idempotency declares (the zero
+// Idempotency, not trusted to dedupe, when it declares nothing); a read changes nothing, so it is
+// always Dedupes. An adapter's retry.Declarer is this method on its declaration.
+func (c Capabilities) IdempotencyOf(op paygate.Op) retry.Idempotency {
+	if !op.Write() {
+		return retry.Idempotency{Dedupes: true}
+	}
+	return c.Idempotency[op]
+}
 
 // CapabilityDoc is the text of one adapter's row in the README's capability table: each cell
 // says how the provider does it, in the reader's terms. A cell may be empty when a ✓ or ✗ says it

@@ -73,6 +73,11 @@ func (r *Router) tryCandidates(ctx context.Context, h *hold, req *paygate.Create
 			r.log.Info("route: provider skipped, its circuit breaker is open",
 				zap.String("payment_request_id", req.PaymentRequestID), zap.String("provider", name))
 			continue
+		case !sent && errors.Is(err, errNotOffered):
+			refusals = append(refusals, err)
+			r.log.Info("route: provider skipped, it does not offer create",
+				zap.String("payment_request_id", req.PaymentRequestID), zap.String("provider", name))
+			continue
 		case !sent:
 			return nil, err // raced, or the journal write failed: nothing was sent
 		case err == nil && p != nil:

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
 )
@@ -74,10 +75,16 @@ type Config struct {
 // providers whose circuit breaker is open. A create moves to the next candidate only after an F listed
 // in FailoverCodes, always with the same PaymentRequestID; a U never moves. Every other call goes to the
 // provider the journal names as the payment's owner.
+//
+// The router reads each provider's capability declaration (provider.CapabilitiesOf, see
+// ProviderCapabilities): an operation a provider does not offer is never sent to it. A create skips
+// that candidate; any other call is F NOT_SUPPORTED at once, without touching the journal or the
+// provider's breaker. A provider that declares nothing is sent every operation.
 type Router struct {
 	cfg      Config
 	store    Store
-	gateways map[string]paygate.Gateway // retry.Wrap'd
+	gateways map[string]paygate.Gateway       // retry.Wrap'd
+	caps     map[string]provider.Capabilities // the declarations of the providers that declare theirs
 	breakers map[string]*gobreaker.TwoStepCircuitBreaker[struct{}]
 	picker   *picker
 	log      *zap.Logger
@@ -101,7 +108,7 @@ func New(cfg Config) (*Router, error) {
 		return nil, errors.New("route: Config.Providers is empty")
 	}
 	r := &Router{
-		cfg: cfg, store: cfg.Store, gateways: map[string]paygate.Gateway{},
+		cfg: cfg, store: cfg.Store, gateways: map[string]paygate.Gateway{}, caps: map[string]provider.Capabilities{},
 		breakers: map[string]*gobreaker.TwoStepCircuitBreaker[struct{}]{},
 		log:      cfg.Logger, now: cfg.Now, lease: cfg.Lease,
 	}
@@ -138,6 +145,9 @@ func New(cfg Config) (*Router, error) {
 			return nil, fmt.Errorf("route: provider %q has no name or a nil Gateway", name)
 		}
 		r.gateways[name] = retry.Wrap(gw, cfg.Retry)
+		if c, ok := provider.CapabilitiesOf(gw); ok {
+			r.caps[name] = c
+		}
 		r.breakers[name] = newBreaker(name, bs)
 	}
 	if len(cfg.Rules) == 0 {
@@ -161,6 +171,34 @@ func (r *Router) Providers() []string {
 	return names
 }
 
+// ProviderCapabilities returns what provider declares it offers (provider.CapabilitiesOf), and false
+// for an unknown provider or one that declares nothing. The router sends a provider no operation its
+// declaration leaves out: such a call is F NOT_SUPPORTED with nothing sent.
+func (r *Router) ProviderCapabilities(name string) (provider.Capabilities, bool) {
+	c, ok := r.caps[name]
+	return c, ok
+}
+
+// offers reports whether provider name may be sent op: it declares op, or declares nothing.
+func (r *Router) offers(name string, op paygate.Op) bool {
+	c, ok := r.caps[name]
+	return !ok || c.Offers(op)
+}
+
+// errNotOffered marks the F for an operation a provider does not offer (see notOffered).
+var errNotOffered = errors.New("route: the provider does not offer this operation")
+
+// notOffered is the F for op at a provider whose declaration leaves it out: nothing was sent, the
+// journal was not touched, and the provider's breaker was not asked (a probe slot must go to a call
+// that tests the provider).
+func notOffered(name string, op paygate.Op) *paygate.Error {
+	return &paygate.Error{
+		Provider: name, Op: op, Outcome: status.Failure, Code: status.CodeNotSupported,
+		Message: fmt.Sprintf("provider %q does not offer %s (its declared capabilities), so nothing was sent", name, op),
+		Err:     errors.Join(retry.ErrNotSent, errNotOffered),
+	}
+}
+
 // BreakerState returns the state of a provider's circuit breaker: "closed", "half-open" or "open"
 // ("" for an unknown provider).
 func (r *Router) BreakerState(provider string) string {
@@ -182,10 +220,11 @@ func (r *Router) Candidates(req *paygate.CreateRequest) (rule string, providers 
 	return "", nil
 }
 
-// call runs fn against provider name through its breaker. Journal writes that must precede the send
-// (taking the entry's lease) go in before; if before fails, fn is not called and its error is returned.
-// sent reports whether fn was called: when it is false, nothing reached the provider (breakerRefused
-// tells which). While h holds a lease, fn's context ends before the lease does.
+// call runs fn against provider name through its breaker. An op the provider does not offer is F
+// NOT_SUPPORTED at once (notOffered), before the journal or the breaker. Journal writes that must
+// precede the send (taking the entry's lease) go in before; if before fails, fn is not called and its
+// error is returned. sent reports whether fn was called: when it is false, nothing reached the provider
+// (breakerRefused tells which). While h holds a lease, fn's context ends before the lease does.
 func call[T any](ctx context.Context, r *Router, h *hold, name string, op paygate.Op, before func() error, fn func(ctx context.Context, gw paygate.Gateway) (T, error)) (v T, sent bool, err error) {
 	b, ok := r.breakers[name]
 	if !ok {
@@ -194,6 +233,9 @@ func call[T any](ctx context.Context, r *Router, h *hold, name string, op paygat
 			Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeUnavailable, Err: retry.ErrNotSent,
 			Message: fmt.Sprintf("provider %q, which the journal names for this call, is not in Config.Providers, so nothing was sent; add it back", name),
 		}
+	}
+	if !r.offers(name, op) {
+		return v, false, notOffered(name, op)
 	}
 	done, err := b.Allow()
 	if err != nil {

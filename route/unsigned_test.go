@@ -47,8 +47,7 @@ func TestNoFailoverOnUnsignedRejection(t *testing.T) {
 		start              func(t *testing.T, strip bool) (paygate.Gateway, func(sim.Fault), *sim.Ledger)
 	}{
 		{antom.Name, "RISK_REJECT", "signature", func(t *testing.T, strip bool) (paygate.Gateway, func(sim.Fault), *sim.Ledger) {
-			srv, err := antomtest.NewServer(antomtest.Config{})
-			require.NoError(t, err)
+			srv := antomtest.NewServer(antomtest.Config{})
 			t.Cleanup(srv.Close)
 			gw, err := antom.New(antom.Config{
 				BaseURL: stripping(t, srv.URL, "signature", strip), ClientID: srv.ClientID, PrivateKey: srv.MerchantPrivateKey,

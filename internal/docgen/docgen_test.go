@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -9,7 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/provider"
+	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
 )
 
@@ -48,6 +51,16 @@ func TestChangedTableMakesREADMEStale(t *testing.T) {
 			s[1].payments = append(s[1].payments, provider.PaymentStatusMapping{ProviderStatus: "AUTHED", Status: status.PaymentAuthorized})
 		}, "status-mapping"},
 		{"a refund status's mapping", func(s []source) { s[0].refunds[0].Status = status.RefundFailed }, "status-mapping"},
+		{"a declared capability", func(s []source) { s[2].caps.PartialRefund = false }, "capabilities"},
+		{"an operation no longer offered", func(s []source) {
+			s[0].caps.Ops = slices.DeleteFunc(slices.Clone(s[0].caps.Ops), func(op paygate.Op) bool { return op == paygate.OpInquireRefund })
+		}, "capabilities"},
+		{"a refund inquiry offered", func(s []source) { s[2].caps.Ops = append(slices.Clone(s[2].caps.Ops), paygate.OpInquireRefund) }, "capabilities"},
+		{"create no longer deduped", func(s []source) {
+			s[1].caps.Idempotency = maps.Clone(s[1].caps.Idempotency)
+			s[1].caps.Idempotency[paygate.OpCreate] = retry.Idempotency{}
+		}, "capabilities"},
+		{"a capability's wording", func(s []source) { s[0].caps.Doc.Webhooks += "!" }, "capabilities"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,6 +95,14 @@ func TestRenderRefusesWhatItCannotShow(t *testing.T) {
 		{"an invalid outcome", func(s []source) { s[0].codes[0].Outcome = "X" }},
 		{"an invalid code", func(s []source) { s[0].codes[0].Code = "NOPE" }},
 		{"no code table", func(s []source) { s[3].codes = nil }},
+		{"a write declared without idempotency", func(s []source) { s[0].caps.Idempotency = nil }},
+		{"no create", func(s []source) { s[1].caps.Ops = s[1].caps.Ops[1:] }},
+		{"a currency count the list does not have", func(s []source) { s[1].caps.Currencies = s[1].caps.Currencies[1:] }},
+		{"no provider declares capabilities", func(s []source) {
+			for i := range s {
+				s[i].caps = provider.Capabilities{}
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -149,6 +170,19 @@ func TestEscape(t *testing.T) {
 	var b strings.Builder
 	writeRow(&b, []string{"x|y", "z"})
 	assert.Equal(t, "| x\\|y | z |\n", b.String())
+}
+
+// Each cell of the capability table is the declaration's ✓ or ✗ and then its wording.
+func TestCapabilityCells(t *testing.T) {
+	assert.Equal(t, "✓", capCell(true, ""))
+	assert.Equal(t, "✗", capCell(false, ""))
+	assert.Equal(t, "✓ by refund id", capCell(true, "by refund id"))
+	assert.Equal(t, "✗: `NOT_SUPPORTED`, no call", capCell(false, "`NOT_SUPPORTED`, no call"))
+	assert.Equal(t, "USD, KHR", currencies(provider.Capabilities{Currencies: []string{"USD", "KHR"}}))
+	assert.Equal(t, "any the provider accepts", currencies(provider.Capabilities{}))
+	body, err := renderCapabilities(sources())
+	require.NoError(t, err)
+	assert.Equal(t, 2+3, strings.Count(body, "\n"), "a header, its rule and a row per adapter (the memory provider has none)")
 }
 
 func TestProviderCode(t *testing.T) {

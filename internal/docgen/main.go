@@ -1,8 +1,9 @@
-// Command docgen writes the README's generated blocks from the adapters' own tables: how each provider's
-// payment and refund statuses map (block "status-mapping") and each provider's result codes with their
-// outcome, normalized code and advice (block "result-codes"). The tables are the adapters' CodeTable,
-// PaymentStatusTable and RefundStatusTable, which read the maps the adapters classify with, so the README
-// says what the code does.
+// Command docgen writes the README's generated blocks from the adapters' own tables: what each provider
+// offers (block "capabilities", from its Capabilities declaration), how each provider's payment and
+// refund statuses map (block "status-mapping") and each provider's result codes with their outcome,
+// normalized code and advice (block "result-codes"). The tables are the adapters' Capabilities,
+// CodeTable, PaymentStatusTable and RefundStatusTable, which read what the adapters decide with, so the
+// README says what the code does.
 //
 // Run it with `go generate ./...` (the directive is in the module root's generate.go). A block sits
 // between the lines

@@ -22,6 +22,8 @@ type source struct {
 	codes       []provider.CodeMapping
 	payments    []provider.PaymentStatusMapping
 	refunds     []provider.RefundStatusMapping
+
+	caps provider.Capabilities // its declaration, for the capability table (no Ops: no row)
 }
 
 // sources are the providers in the README's order: the registered ones (provider/registry), then
@@ -34,6 +36,7 @@ func sources() []source {
 			name: a.Title, pkg: "provider/" + a.Name, codeLabel: a.Heads.Code,
 			paymentHead: a.Heads.Payment, refundHead: a.Heads.Refund,
 			codes: a.Codes, payments: a.Payments, refunds: a.Refunds,
+			caps: a.Capabilities,
 		})
 	}
 	return append(srcs, source{
@@ -61,7 +64,11 @@ func render(srcs []source) ([]block, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []block{{"status-mapping", statuses}, {"result-codes", codes}}, nil
+	caps, err := renderCapabilities(srcs)
+	if err != nil {
+		return nil, err
+	}
+	return []block{{"capabilities", caps}, {"status-mapping", statuses}, {"result-codes", codes}}, nil
 }
 
 // renderStatuses is the status-mapping block: a row per normalized status, a column per provider

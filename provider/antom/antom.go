@@ -185,13 +185,14 @@ func (g *Gateway) Sandbox() bool {
 // Close closes idle connections.
 func (g *Gateway) Close() { g.t.CloseIdleConnections() }
 
-// Idempotency declares how Antom treats a resent request: pay is deduped by paymentRequestId and
-// refund by refundRequestId (the same id answers the original result; another amount is
-// REPEAT_REQ_INCONSISTENT), and Antom's cancel documents retrying with the same request parameters
-// after U or no answer. Inquiries are reads.
-func (g *Gateway) Idempotency(op paygate.Op) retry.Idempotency {
-	return retry.Idempotency{Dedupes: true}
-}
+// Idempotency declares how Antom treats a resent request (retry.Declarer), as Capabilities declares
+// it: pay is deduped by paymentRequestId and refund by refundRequestId (the same id answers the
+// original result; another amount is REPEAT_REQ_INCONSISTENT), and Antom's cancel documents retrying
+// with the same request parameters after U or no answer. Inquiries are reads.
+func (g *Gateway) Idempotency(op paygate.Op) retry.Idempotency { return declared.IdempotencyOf(op) }
+
+// declared is Capabilities(), built once: Idempotency is asked on every call.
+var declared = Capabilities()
 
 // path is the API path of an endpoint, relative to BaseURL, and the full path Antom signs.
 func (g *Gateway) path(endpoint string) (rel, signed string) {

@@ -24,8 +24,7 @@ import (
 )
 
 func TestNewRefusesBadConfig(t *testing.T) {
-	srv, err := antomtest.NewServer(antomtest.Config{})
-	require.NoError(t, err)
+	srv := antomtest.NewServer(antomtest.Config{})
 	defer srv.Close()
 	good := antom.Config{ClientID: "c", PrivateKey: srv.MerchantPrivateKey, AntomPublicKey: srv.AntomPublicKey}
 	for name, edit := range map[string]func(*antom.Config){
@@ -49,8 +48,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 }
 
 func TestNewListsEveryMissingSetting(t *testing.T) {
-	srv, err := antomtest.NewServer(antomtest.Config{})
-	require.NoError(t, err)
+	srv := antomtest.NewServer(antomtest.Config{})
 	defer srv.Close()
 	for _, c := range []struct {
 		name string
@@ -87,8 +85,7 @@ func pathRecorder(t *testing.T) (*httptest.Server, func() []string) {
 }
 
 func TestSandboxPaths(t *testing.T) {
-	keys, err := antomtest.NewServer(antomtest.Config{})
-	require.NoError(t, err)
+	keys := antomtest.NewServer(antomtest.Config{})
 	defer keys.Close()
 	for _, c := range []struct {
 		name     string

@@ -58,10 +58,7 @@ type benchEnv struct {
 
 func newBenchEnv(b *testing.B) *benchEnv {
 	b.Helper()
-	srv, err := antomtest.NewServer(antomtest.Config{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv := antomtest.NewServer(antomtest.Config{})
 	b.Cleanup(srv.Close)
 	gw, err := antom.New(antom.Config{
 		BaseURL: srv.URL, ClientID: srv.ClientID, PrivateKey: srv.MerchantPrivateKey, AntomPublicKey: srv.AntomPublicKey,

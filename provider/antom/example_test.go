@@ -15,10 +15,7 @@ import (
 // A checkout against the simulator: create (the customer is sent to Antom's cashier), the customer
 // pays, the merchant inquires, then refunds part of it.
 func Example() {
-	srv, err := antomtest.NewServer(antomtest.Config{})
-	if err != nil {
-		panic(err)
-	}
+	srv := antomtest.NewServer(antomtest.Config{})
 	defer srv.Close()
 	gw, err := antom.New(antom.Config{
 		BaseURL:        srv.URL, // omit for Antom's Asia domain

@@ -24,8 +24,7 @@ func newEnv(t *testing.T, scfg antomtest.Config, edit ...func(*antom.Config)) (*
 	if scfg.WebhookSchedule == nil {
 		scfg.WebhookSchedule = sim.Compress(antomtest.WebhookSchedule(), 1_000_000)
 	}
-	srv, err := antomtest.NewServer(scfg)
-	require.NoError(t, err)
+	srv := antomtest.NewServer(scfg)
 	t.Cleanup(srv.Close)
 	cfg := antom.Config{
 		BaseURL: srv.URL, ClientID: srv.ClientID, PrivateKey: srv.MerchantPrivateKey, AntomPublicKey: srv.AntomPublicKey,

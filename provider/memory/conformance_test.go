@@ -23,22 +23,7 @@ var harness = conformance.HarnessFunc(func(t *testing.T, opts conformance.Option
 	return &conformance.Env{
 		Gateway: g,
 		Sim:     g,
-		Caps: conformance.Capabilities{
-			PartialRefund:      true,
-			MultipleRefunds:    true,
-			CancelAfterPayment: false,
-			RefundInquiry:      true,
-			IdempotentCreate:   true,
-			InquireByRequestID: true,
-			RequiresAction:     true,
-			Webhooks:           true,
-			Settlements:        []sim.Settlement{sim.Pay, sim.Fail, sim.Expire, sim.RequireAction},
-			Faults: []sim.FaultKind{
-				sim.DropBeforeProcessing, sim.LoseReply, sim.DelayReply, sim.ReplyStatus,
-				sim.ReplyCode, sim.CorruptBody, sim.CorruptSignature,
-			},
-			Currencies: []string{"USD", "JPY", "KRW", "IDR", "KWD", "EUR"},
-		},
+		Caps:    capabilities(),
 		FaultCodes: []conformance.FaultCode{
 			{Op: paygate.OpCreate, ProviderCode: "DECLINED", Outcome: status.Failure, Code: status.CodeDeclined},
 			{Op: paygate.OpCreate, ProviderCode: "UNKNOWN", Outcome: status.Unknown, Code: status.CodeUnknown},
@@ -53,3 +38,17 @@ var harness = conformance.HarnessFunc(func(t *testing.T, opts conformance.Option
 })
 
 func TestConformance(t *testing.T) { conformance.Run(t, harness) }
+
+// capabilities are what the memory provider declares (memory.Capabilities), as the suite reads them,
+// with what its simulator controls can do and the currencies to test (it declares every ISO 4217
+// currency).
+func capabilities() conformance.Capabilities {
+	caps := conformance.CapabilitiesFrom(memory.Capabilities())
+	caps.Settlements = []sim.Settlement{sim.Pay, sim.Fail, sim.Expire, sim.RequireAction}
+	caps.Faults = []sim.FaultKind{
+		sim.DropBeforeProcessing, sim.LoseReply, sim.DelayReply, sim.ReplyStatus,
+		sim.ReplyCode, sim.CorruptBody, sim.CorruptSignature,
+	}
+	caps.Currencies = []string{"USD", "JPY", "KRW", "IDR", "KWD", "EUR"}
+	return caps
+}

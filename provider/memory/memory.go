@@ -161,10 +161,9 @@ func (g *Gateway) Close() {
 	})
 }
 
-// Idempotency declares that the memory provider dedupes every operation by its request id.
-func (g *Gateway) Idempotency(op paygate.Op) retry.Idempotency {
-	return retry.Idempotency{Dedupes: true}
-}
+// Idempotency declares that the memory provider dedupes every operation by its request id
+// (retry.Declarer), as Capabilities declares it.
+func (g *Gateway) Idempotency(op paygate.Op) retry.Idempotency { return declared.IdempotencyOf(op) }
 
 // Inject queues a fault for the next call(s) of f.Op. See the package doc for what each kind does.
 func (g *Gateway) Inject(f sim.Fault) { g.faults.Inject(f) }

@@ -60,7 +60,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(gw.CloseIdleConnections)
+	b.Cleanup(gw.Close)
 	base := &baseClient{baseURL: srv.URL, appID: srv.AppID, apiKey: srv.APIKey, secret: []byte(srv.APISecret), storeID: srv.StoreID, hc: baseHTTPClient()}
 	b.Cleanup(base.hc.CloseIdleConnections)
 	return &benchEnv{srv: srv, gw: gw, base: base}

@@ -22,25 +22,7 @@ var harness = conformance.HarnessFunc(func(t *testing.T, opts conformance.Option
 	return &conformance.Env{
 		Gateway: gw,
 		Sim:     srv,
-		Caps: conformance.Capabilities{
-			PartialRefund:      true,
-			MultipleRefunds:    true,
-			CancelAfterPayment: false, // completed orders must be refunded (the seed)
-			RefundInquiry:      false, // not offered by VAI247
-			IdempotentCreate:   false, // no idempotency key on create; see vai247.Orphan
-			InquireByRequestID: false, // orders are found by VAI247's order id only
-			RequiresAction:     true,  // a new order waits for its QR code to be scanned
-			Webhooks:           true,
-			// Fail is not listed: VAI247's failed is not final (the customer may try again), so the
-			// adapter reports it Pending, not the final FAILED the suite's Fail case expects.
-			// RequireAction is not a VAI247 move.
-			Settlements: []sim.Settlement{sim.Pay, sim.Expire},
-			// CorruptSignature is not listed: VAI247 does not sign its responses.
-			Faults: []sim.FaultKind{
-				sim.DropBeforeProcessing, sim.LoseReply, sim.DelayReply, sim.ReplyStatus, sim.ReplyCode, sim.CorruptBody,
-			},
-			Currencies: vai247.Currencies(),
-		},
+		Caps:    capabilities(),
 		FaultCodes: []conformance.FaultCode{
 			{Op: paygate.OpCreate, ProviderCode: "invalid_request", Outcome: status.Failure, Code: status.CodeInvalidRequest},
 			{Op: paygate.OpCreate, ProviderCode: "unsupported_currency", Outcome: status.Failure, Code: status.CodeUnsupportedCurrency},
@@ -66,6 +48,23 @@ var harness = conformance.HarnessFunc(func(t *testing.T, opts conformance.Option
 
 func TestConformance(t *testing.T) { conformance.Run(t, harness) }
 
+// capabilities are what VAI247 declares (vai247.Capabilities: no refund inquiry, no idempotent create
+// — see vai247.Orphan —, orders found by VAI247's id only), as the suite reads them, with what the
+// simulator can do. RefundSigning changes only whether refunds are deduped, which the suite does not
+// read from Caps.
+func capabilities() conformance.Capabilities {
+	caps := conformance.CapabilitiesFrom(vai247.Capabilities())
+	// Fail is not listed: VAI247's failed is not final (the customer may try again), so the adapter
+	// reports it Pending, not the final FAILED the suite's Fail case expects. RequireAction is not a
+	// VAI247 move.
+	caps.Settlements = []sim.Settlement{sim.Pay, sim.Expire}
+	// CorruptSignature is not listed: VAI247 does not sign its responses.
+	caps.Faults = []sim.FaultKind{
+		sim.DropBeforeProcessing, sim.LoseReply, sim.DelayReply, sim.ReplyStatus, sim.ReplyCode, sim.CorruptBody,
+	}
+	return caps
+}
+
 // newPair starts a simulator on a manual clock with a fast webhook schedule and returns it with an
 // adapter pointed at it; credentials and the clock are filled in from the simulator.
 func newPair(t *testing.T, cfg vai247.Config, scfg vai247test.Config) (*vai247test.Server, *vai247.Gateway) {
@@ -73,7 +72,7 @@ func newPair(t *testing.T, cfg vai247.Config, scfg vai247test.Config) (*vai247te
 	clock := sim.NewManualClock(time.Now())
 	scfg.Clock = clock
 	if scfg.WebhookSchedule == nil {
-		scfg.WebhookSchedule = sim.Compress(vai247test.DefaultWebhookSchedule(), 1_000_000) // 60 µs … 21.6 ms
+		scfg.WebhookSchedule = sim.Compress(vai247test.WebhookSchedule(), 1_000_000) // 60 µs … 21.6 ms
 	}
 	srv := vai247test.NewServer(scfg)
 	t.Cleanup(srv.Close)

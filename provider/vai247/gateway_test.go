@@ -87,7 +87,7 @@ func newStub(t *testing.T, status int, body string, cfg vai247.Config) (*stub, *
 	cfg.Retry = retry.Policy{MaxAttempts: 1}
 	gw, err := vai247.New(cfg)
 	require.NoError(t, err)
-	t.Cleanup(gw.CloseIdleConnections)
+	t.Cleanup(gw.Close)
 	return st, gw
 }
 

@@ -42,7 +42,7 @@ func TestStaticHeadersSharedByConcurrentCalls(t *testing.T) {
 	g, err := New(Config{BaseURL: srv.URL, AppID: "app-1", APIKey: "key-1", APISecret: "secret-1", StoreID: "store-1",
 		RefundSigning: true, Retry: retry.Policy{MaxAttempts: 1}})
 	require.NoError(t, err)
-	t.Cleanup(g.CloseIdleConnections)
+	t.Cleanup(g.Close)
 	wantPost, wantGet := g.headers(true), g.headers(false)
 
 	ctx := context.Background()

@@ -144,20 +144,17 @@ const Orphan = "VAI247 does not dedupe create, but an order whose create reply w
 const cancelSafe = "a second cancel of a cancelled order changes nothing (VAI247 answers 409, and the " +
 	"inquiry then shows the order cancelled)"
 
-// Idempotency declares how VAI247 treats a write sent again (retry.Declarer). Create is not deduped
-// but may be resent (see Orphan); cancel may be resent; refund is deduped only with RefundSigning (by
-// X-Idempotent-Key) and otherwise must not be resent.
+// Idempotency declares how VAI247 treats a write sent again (retry.Declarer), as its capabilities
+// declare it for this Config. Create is not deduped but may be resent (see Orphan); cancel may be
+// resent; refund is deduped only with RefundSigning (by X-Idempotent-Key) and otherwise must not be
+// resent. Inquiries are reads.
 func (g *Gateway) Idempotency(op paygate.Op) retry.Idempotency {
-	switch op {
-	case paygate.OpCreate:
-		return retry.Idempotency{ResendSafe: Orphan}
-	case paygate.OpCancel:
-		return retry.Idempotency{ResendSafe: cancelSafe}
-	case paygate.OpRefund:
-		return retry.Idempotency{Dedupes: g.cfg.RefundSigning}
-	}
-	return retry.Idempotency{Dedupes: true} // reads
+	return declared[g.cfg.RefundSigning].IdempotencyOf(op)
 }
+
+// declared are the capabilities without and with RefundSigning, built once: Idempotency is asked on
+// every call.
+var declared = map[bool]provider.Capabilities{false: capabilities(false), true: capabilities(true)}
 
 // idempotentKey is the X-Idempotent-Key of a refund: a name-based UUID (version 5, SHA-1) of the
 // store and the merchant's refund request id, so every resend of the same refund carries the same key

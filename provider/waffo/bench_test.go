@@ -66,7 +66,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(gw.CloseIdleConnections)
+	b.Cleanup(gw.Close)
 	base, err := newBaseClient(srv)
 	if err != nil {
 		b.Fatal(err)

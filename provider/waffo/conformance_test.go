@@ -13,28 +13,21 @@ import (
 	"github.com/paygate-go/paygate/status"
 )
 
-// capabilities are what Waffo offers, as the suite reads them.
+// capabilities are what Waffo declares (waffo.Capabilities), as the suite reads them, with what the
+// simulator can do and the currencies to test (Waffo declares whatever it accepts for the merchant).
 func capabilities() conformance.Capabilities {
-	return conformance.Capabilities{
-		PartialRefund:      true,
-		MultipleRefunds:    true,
-		CancelAfterPayment: false, // a paid order is A0013: refund it instead
-		RefundInquiry:      true,
-		IdempotentCreate:   true,
-		InquireByRequestID: true,
-		RequiresAction:     true,
-		Webhooks:           true,
-		Settlements:        []sim.Settlement{sim.Pay, sim.Fail, sim.Expire, sim.RequireAction},
-		Faults:             waffotest.Faults(),
-		Currencies:         []string{"USD", "EUR", "JPY", "KRW", "IDR", "VND", "CLP"},
-	}
+	caps := conformance.CapabilitiesFrom(waffo.Capabilities())
+	caps.Settlements = []sim.Settlement{sim.Pay, sim.Fail, sim.Expire, sim.RequireAction}
+	caps.Faults = waffotest.Faults()
+	caps.Currencies = []string{"USD", "EUR", "JPY", "KRW", "IDR", "VND", "CLP"}
+	return caps
 }
 
 // newEnv starts a simulator and an adapter pointed at it.
 func newEnv(t *testing.T, opts conformance.Options, cfg waffotest.Config) (*waffo.Gateway, *waffotest.Server) {
 	t.Helper()
-	if cfg.Webhooks == nil {
-		cfg.Webhooks = sim.Compress(waffotest.Schedule(), 100_000) // 0.3 ms … 288 ms
+	if cfg.WebhookSchedule == nil {
+		cfg.WebhookSchedule = sim.Compress(waffotest.WebhookSchedule(), 100_000) // 0.3 ms … 288 ms
 	}
 	srv := waffotest.NewServer(cfg)
 	t.Cleanup(srv.Close)
@@ -44,7 +37,7 @@ func newEnv(t *testing.T, opts conformance.Options, cfg waffotest.Config) (*waff
 		Logger: opts.Logger,
 	})
 	require.NoError(t, err)
-	t.Cleanup(gw.CloseIdleConnections)
+	t.Cleanup(gw.Close)
 	return gw, srv
 }
 

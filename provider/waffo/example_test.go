@@ -75,7 +75,7 @@ func Example_webhook() {
 		fmt.Println(err)
 		return
 	}
-	defer gw.CloseIdleConnections()
+	defer gw.Close()
 
 	// The merchant's endpoint. Deliveries can repeat and arrive out of order: dedupe on ev.ID and
 	// compare states. Returning an error makes Waffo deliver the notification again later.

@@ -54,7 +54,7 @@ func TestSandboxChecksAgainstSimulator(t *testing.T) {
 func sandboxChecks(t *testing.T, cfg waffo.Config) {
 	gw, err := waffo.New(cfg)
 	require.NoError(t, err)
-	defer gw.CloseIdleConnections()
+	defer gw.Close()
 	currency, value := orElse(os.Getenv("WAFFO_CURRENCY"), "USD"), orElse(os.Getenv("WAFFO_AMOUNT"), "10.00")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

@@ -26,8 +26,8 @@ import (
 // setup starts a simulator and an adapter pointed at it.
 func setup(t *testing.T, cfg waffotest.Config, adjust ...func(*Config)) (*Gateway, *waffotest.Server) {
 	t.Helper()
-	if cfg.Webhooks == nil {
-		cfg.Webhooks = sim.Compress(waffotest.Schedule(), 100_000)
+	if cfg.WebhookSchedule == nil {
+		cfg.WebhookSchedule = sim.Compress(waffotest.WebhookSchedule(), 100_000)
 	}
 	srv := waffotest.NewServer(cfg)
 	t.Cleanup(srv.Close)
@@ -41,7 +41,7 @@ func setup(t *testing.T, cfg waffotest.Config, adjust ...func(*Config)) (*Gatewa
 	}
 	gw, err := New(c)
 	require.NoError(t, err)
-	t.Cleanup(gw.CloseIdleConnections)
+	t.Cleanup(gw.Close)
 	return gw, srv
 }
 
@@ -415,7 +415,7 @@ func TestReplyHandling(t *testing.T) {
 				Retry: retry.Policy{MaxAttempts: 1},
 			})
 			require.NoError(t, err)
-			defer gw.CloseIdleConnections()
+			defer gw.Close()
 			p, err := gw.Inquire(ctx(t), &paygate.InquireRequest{PaymentRequestID: "p1"})
 			assert.Equal(t, tt.outcome, paygate.OutcomeOf(err), "%v", err)
 			assert.Equal(t, tt.code, paygate.CodeOf(err))

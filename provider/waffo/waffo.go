@@ -156,15 +156,14 @@ func New(cfg Config) (*Gateway, error) {
 	}, nil
 }
 
-// Idempotency declares what Waffo dedupes: create by paymentRequestId and refund by refundRequestId
-// (same id and parameters give the same result; changed parameters give A0011). A repeated cancel
-// finds the order already closed, so resending it is safe. Inquiries are reads.
-func (g *Gateway) Idempotency(op paygate.Op) retry.Idempotency {
-	if op == paygate.OpCancel {
-		return retry.Idempotency{ResendSafe: "cancelling an order twice leaves it closed; Waffo answers the second with the closed order or a refusal about its state"}
-	}
-	return retry.Idempotency{Dedupes: true}
-}
+// Idempotency declares what Waffo dedupes (retry.Declarer), as Capabilities declares it: create by
+// paymentRequestId and refund by refundRequestId (same id and parameters give the same result; changed
+// parameters give A0011). A repeated cancel finds the order already closed, so resending it is safe.
+// Inquiries are reads.
+func (g *Gateway) Idempotency(op paygate.Op) retry.Idempotency { return declared.IdempotencyOf(op) }
+
+// declared is Capabilities(), built once: Idempotency is asked on every call.
+var declared = Capabilities()
 
 // CloseIdleConnections closes the HTTP connections kept for reuse.
 //

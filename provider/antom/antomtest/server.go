@@ -143,11 +143,13 @@ type refund struct {
 	sandbox                  bool
 }
 
-// NewServer starts a simulator on a loopback port.
-func NewServer(cfg Config) (*Server, error) {
+// NewServer starts a simulator on a loopback port. Like httptest.NewServer (and waffotest's and
+// vai247test's NewServer) it panics when it cannot start: here, when Config.MerchantPublicKey or
+// Config.AntomPrivateKey does not parse, or the built-in keys cannot be made.
+func NewServer(cfg Config) *Server {
 	merchant, antom, err := builtinKeys()
 	if err != nil {
-		return nil, err
+		panic(fmt.Sprintf("antomtest: the built-in keys: %v", err))
 	}
 	s := &Server{
 		cfg: cfg, clock: cfg.Clock, ClientID: cfg.ClientID, keyVersion: cfg.KeyVersion,
@@ -176,17 +178,17 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.MerchantPublicKey == "" {
 		s.merchantPub, s.MerchantPrivateKey = &merchant.priv.PublicKey, merchant.privateB64
 	} else if s.merchantPub, err = parsePublic(cfg.MerchantPublicKey); err != nil {
-		return nil, fmt.Errorf("antomtest: Config.MerchantPublicKey: %w", err)
+		panic(fmt.Sprintf("antomtest: Config.MerchantPublicKey: %v", err))
 	}
 	if cfg.AntomPrivateKey == "" {
 		s.antomKey, s.AntomPublicKey = antom.priv, antom.publicB64
 	} else {
 		if s.antomKey, err = parsePrivate(cfg.AntomPrivateKey); err != nil {
-			return nil, fmt.Errorf("antomtest: Config.AntomPrivateKey: %w", err)
+			panic(fmt.Sprintf("antomtest: Config.AntomPrivateKey: %v", err))
 		}
 		kp, err := newKeyPair(s.antomKey)
 		if err != nil {
-			return nil, err
+			panic(fmt.Sprintf("antomtest: Config.AntomPrivateKey: %v", err))
 		}
 		s.AntomPublicKey = kp.publicB64
 	}
@@ -222,7 +224,7 @@ func NewServer(cfg Config) (*Server, error) {
 	mux.HandleFunc("/", s.noInterface)
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL
-	return s, nil
+	return s
 }
 
 // Close stops the server, releases delayed replies and stops notification retries. Idempotent.

@@ -23,8 +23,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func newServer(t *testing.T, cfg Config) *Server {
 	t.Helper()
-	s, err := NewServer(cfg)
-	require.NoError(t, err)
+	s := NewServer(cfg)
 	t.Cleanup(s.Close)
 	return s
 }
@@ -233,4 +232,20 @@ func TestNotificationSignature(t *testing.T) {
 	assert.Len(t, WebhookSchedule(), 8)
 	assert.Equal(t, 2, Currencies()["IDR"])
 	assert.Equal(t, 0, Currencies()["KRW"])
+}
+
+// NewServer has the shape of httptest.NewServer (and of the other simulators'): a key it cannot use
+// panics, naming the field.
+func TestNewServerPanicsOnAKeyItCannotUse(t *testing.T) {
+	assert.PanicsWithValue(t, "antomtest: Config.MerchantPublicKey: "+badKeyError(t), func() {
+		NewServer(Config{MerchantPublicKey: "not a key"})
+	})
+	assert.Panics(t, func() { NewServer(Config{AntomPrivateKey: "not a key"}) })
+}
+
+func badKeyError(t *testing.T) string {
+	t.Helper()
+	_, err := parsePublic("not a key")
+	require.Error(t, err)
+	return err.Error()
 }

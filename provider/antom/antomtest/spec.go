@@ -28,11 +28,7 @@ func Spec() sim.Spec {
 			RejectCodes:  []string{"RISK_REJECT"},
 		},
 		Start: func(o sim.StartOptions) (sim.Instance, error) {
-			s, err := NewServer(Config{WebhookSchedule: o.Schedule(WebhookSchedule())})
-			if err != nil {
-				return nil, fmt.Errorf("antom simulator: %w", err)
-			}
-			return instance{s}, nil
+			return instance{NewServer(Config{WebhookSchedule: o.Schedule(WebhookSchedule())})}, nil
 		},
 	}
 }

@@ -95,11 +95,17 @@ const DefaultOrderTTL = 30 * time.Minute
 // TimestampWindow is how far X-Timestamp may be from the server's clock.
 const TimestampWindow = 5 * time.Minute
 
-// DefaultWebhookSchedule is the simulator's retry schedule for webhooks (VAI247 documents none):
-// 1 minute, 5 minutes, 30 minutes, 2 hours and 6 hours after the tries before.
-func DefaultWebhookSchedule() []time.Duration {
+// WebhookSchedule is the simulator's retry schedule for webhooks (VAI247 documents none): 1 minute,
+// 5 minutes, 30 minutes, 2 hours and 6 hours after the tries before. Compress it with sim.Compress in
+// tests.
+func WebhookSchedule() []time.Duration {
 	return []time.Duration{time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 6 * time.Hour}
 }
+
+// DefaultWebhookSchedule is WebhookSchedule.
+//
+// Deprecated: use WebhookSchedule, the name every simulator uses.
+func DefaultWebhookSchedule() []time.Duration { return WebhookSchedule() }
 
 // Codes are the error codes the simulator answers, with their HTTP status (DECISION: VAI247's docs
 // name only insufficient_funds). A ReplyCode fault with a code not listed here answers HTTP 500.
@@ -130,8 +136,8 @@ type Config struct {
 	Clock sim.Clock
 	// OrderTTL is how long an order stays payable; 0 means 30 minutes.
 	OrderTTL time.Duration
-	// WebhookSchedule is the wait before each webhook retry; nil means DefaultWebhookSchedule
-	// (compress it with sim.Compress in tests).
+	// WebhookSchedule is the wait before each webhook retry; nil means WebhookSchedule() (compress it
+	// with sim.Compress in tests).
 	WebhookSchedule []time.Duration
 }
 
@@ -200,7 +206,7 @@ func NewServer(cfg Config) *Server {
 	}
 	schedule := cfg.WebhookSchedule
 	if schedule == nil {
-		schedule = DefaultWebhookSchedule()
+		schedule = WebhookSchedule()
 	}
 	s.webhooks = sim.NewWebhooks(sim.WebhookConfig{Schedule: schedule, Accept: Acked})
 	hc := sim.HTTPConfig{Faults: &s.faults, Ledger: &s.ledger, CodeReply: s.codeReply, Done: s.done}

@@ -312,3 +312,9 @@ func TestWebhooksAreAlwaysSigned(t *testing.T) {
 	defer cancel()
 	require.NoError(t, c.srv.Webhooks().Wait(ctx))
 }
+
+func TestWebhookScheduleNames(t *testing.T) {
+	s := vai247test.WebhookSchedule()
+	assert.Equal(t, []time.Duration{time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 6 * time.Hour}, s)
+	assert.Equal(t, s, vai247test.DefaultWebhookSchedule(), "the deprecated name is the same schedule")
+}

@@ -22,7 +22,7 @@ func Spec() sim.Spec {
 		Start: func(o sim.StartOptions) (sim.Instance, error) {
 			s := NewServer(Config{ // its webhook secret is generated
 				RefundSigning:   true,
-				WebhookSchedule: o.Schedule(DefaultWebhookSchedule()),
+				WebhookSchedule: o.Schedule(WebhookSchedule()),
 			})
 			if o.WebhookURL != "" {
 				s.SetWebhookURL(o.WebhookURL)

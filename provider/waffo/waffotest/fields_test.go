@@ -127,7 +127,7 @@ func TestRepliesCarryOnlyDocumentedFields(t *testing.T) {
 				_, _ = w.Write(body)
 			}))
 			defer hook.Close()
-			c = newClient(t, waffotest.Config{FlatWebhooks: flat, Webhooks: sim.Compress(waffotest.Schedule(), 100_000)})
+			c = newClient(t, waffotest.Config{FlatWebhooks: flat, WebhookSchedule: sim.Compress(waffotest.WebhookSchedule(), 100_000)})
 			seen := map[string][][]byte{}
 			send := func(kind, path string, body map[string]any) map[string]any {
 				raw := c.rawPost(path, body)

@@ -32,11 +32,16 @@ import (
 	"github.com/paygate-go/paygate/provider/sim"
 )
 
-// Schedule is Waffo's webhook retry schedule: after the first try, retries after 30 s, 1 min, 4 min,
-// 30 min, 4 h, 8 h and 8 h (8 tries in all). Compress it with sim.Compress in tests.
-func Schedule() []time.Duration {
+// WebhookSchedule is Waffo's webhook retry schedule: after the first try, retries after 30 s, 1 min,
+// 4 min, 30 min, 4 h, 8 h and 8 h (8 tries in all). Compress it with sim.Compress in tests.
+func WebhookSchedule() []time.Duration {
 	return []time.Duration{30 * time.Second, time.Minute, 4 * time.Minute, 30 * time.Minute, 4 * time.Hour, 8 * time.Hour, 8 * time.Hour}
 }
+
+// Schedule is WebhookSchedule.
+//
+// Deprecated: use WebhookSchedule, the name every simulator uses.
+func Schedule() []time.Duration { return WebhookSchedule() }
 
 // Config configures a Server. The zero value works.
 type Config struct {
@@ -44,7 +49,12 @@ type Config struct {
 	Clock sim.Clock
 	// OrderTTL is how long an order stays payable when the merchant sets no orderExpiredAt; 0 means 30 min.
 	OrderTTL time.Duration
-	// Webhooks is the retry schedule after the first try; nil means Schedule().
+	// WebhookSchedule is the retry schedule after the first try; nil means Webhooks, and when that is
+	// nil too, WebhookSchedule(). An empty non-nil slice means a single try.
+	WebhookSchedule []time.Duration
+	// Webhooks is the old name of WebhookSchedule, still read when WebhookSchedule is nil.
+	//
+	// Deprecated: use WebhookSchedule, the name every simulator uses.
 	Webhooks []time.Duration
 	// WebhookClient sends notifications; nil uses a client with a 10 s timeout.
 	WebhookClient *http.Client
@@ -154,9 +164,12 @@ func NewServer(cfg Config) *Server {
 	if s.waffoKey, err = parsePrivate(keys.WaffoPrivateKey); err != nil {
 		panic(fmt.Sprintf("waffotest: Keys.WaffoPrivateKey: %v", err))
 	}
-	schedule := cfg.Webhooks
+	schedule := cfg.WebhookSchedule
 	if schedule == nil {
-		schedule = Schedule()
+		schedule = cfg.Webhooks
+	}
+	if schedule == nil {
+		schedule = WebhookSchedule()
 	}
 	s.webhooks = sim.NewWebhooks(sim.WebhookConfig{Client: cfg.WebhookClient, Schedule: schedule, AcceptReply: s.acked})
 	s.srv = httptest.NewServer(s.routes())

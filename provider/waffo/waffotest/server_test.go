@@ -218,7 +218,7 @@ func TestWebhookRepliesMustBeSigned(t *testing.T) {
 		_, _ = w.Write(body)
 	}))
 	defer hook.Close()
-	c = newClient(t, waffotest.Config{Webhooks: sim.Compress(waffotest.Schedule(), 100_000)})
+	c = newClient(t, waffotest.Config{WebhookSchedule: sim.Compress(waffotest.WebhookSchedule(), 100_000)})
 	body := c.createBody("wh1", "10.00", "USD")
 	body["notifyUrl"] = hook.URL
 	require.Equal(t, "0", c.post("/order/create", body, nil).Code)
@@ -243,8 +243,9 @@ func TestWebhookRepliesMustBeSigned(t *testing.T) {
 }
 
 func TestSchedule(t *testing.T) {
-	s := waffotest.Schedule()
+	s := waffotest.WebhookSchedule()
 	assert.Len(t, s, 7, "8 tries in all")
 	assert.Equal(t, 30*time.Second, s[0])
 	assert.Equal(t, 8*time.Hour, s[6])
+	assert.Equal(t, s, waffotest.Schedule(), "the deprecated name is the same schedule")
 }

@@ -21,7 +21,7 @@ func Spec() sim.Spec {
 			RejectCodes:  []string{"C0005", "C0001"},
 		},
 		Start: func(o sim.StartOptions) (sim.Instance, error) {
-			return instance{NewServer(Config{Webhooks: o.Schedule(Schedule())})}, nil
+			return instance{NewServer(Config{WebhookSchedule: o.Schedule(WebhookSchedule())})}, nil
 		},
 	}
 }

@@ -1,0 +1,44 @@
+package memory
+
+import (
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider"
+	"github.com/paygate-go/paygate/retry"
+)
+
+// Capabilities is what the memory provider offers; it is the same for every Config. Every write is
+// deduped by its request id (see the package doc's Idempotency).
+func Capabilities() provider.Capabilities {
+	return provider.Capabilities{
+		Ops: []paygate.Op{paygate.OpCreate, paygate.OpInquire, paygate.OpCancel, paygate.OpRefund, paygate.OpInquireRefund},
+		Idempotency: map[paygate.Op]retry.Idempotency{
+			paygate.OpCreate: {Dedupes: true},
+			paygate.OpCancel: {Dedupes: true},
+			paygate.OpRefund: {Dedupes: true},
+		},
+		InquireByRequestID: true,
+		PartialRefund:      true,
+		MultipleRefunds:    true,
+		CancelAfterPayment: false, // a succeeded payment is INVALID_STATE: refund it instead
+		RequiresAction:     true,
+		Webhooks:           true,
+		// Currencies nil: every ISO 4217 currency.
+		Doc: provider.CapabilityDoc{
+			Create:           "redirect or QR action",
+			Inquire:          "by request id or its own id",
+			Cancel:           "unpaid payments (a paid one is INVALID_STATE: refund it)",
+			Refund:           "deduped by refund id",
+			IdempotentCreate: "by `PaymentRequestID` (IDEMPOTENCY_CONFLICT on changed parameters)",
+			Webhooks:         "HMAC-SHA256 `Memory-Signature`",
+			Currencies:       "any ISO 4217 currency",
+			AmountOnWire:     "none: it is in memory",
+		},
+	}
+}
+
+// Capabilities returns the package's Capabilities (provider.Capable), so the conformance suite and
+// the router can read what this Gateway offers.
+func (g *Gateway) Capabilities() provider.Capabilities { return Capabilities() }
+
+// declared is Capabilities(), built once: Idempotency is asked on every call.
+var declared = Capabilities()
