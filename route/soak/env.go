@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -131,13 +132,21 @@ const (
 )
 
 // rules route the soak's payments: Cambodian customers to VAI247 first, other dollars mostly to Waffo,
-// yen to Antom first.
+// yen to Antom first. Every other registered provider that takes dollars shares the first tier of the
+// dollar rule, so a provider joins the soak by registering.
 func rules() []route.Rule {
+	usd := []route.Target{{Provider: walletProvider, Priority: 0, Weight: 2}, {Provider: yenProvider, Priority: 0, Weight: 1}, {Provider: khqrProvider, Priority: 1}}
+	for _, e := range registry.All() {
+		named := slices.ContainsFunc(usd, func(t route.Target) bool { return t.Provider == e.Name() })
+		cur := e.Adapter.Capabilities.Currencies
+		if !named && (cur == nil || slices.Contains(cur, "USD")) {
+			usd = append(usd, route.Target{Provider: e.Name(), Priority: 0, Weight: 1})
+		}
+	}
 	return []route.Rule{
 		{Name: "cambodia", Currencies: []string{"USD"}, Countries: []string{"KH"}, Targets: []route.Target{
 			{Provider: khqrProvider, Priority: 0}, {Provider: walletProvider, Priority: 1}, {Provider: yenProvider, Priority: 2}}},
-		{Name: "usd", Currencies: []string{"USD"}, Targets: []route.Target{
-			{Provider: walletProvider, Priority: 0, Weight: 2}, {Provider: yenProvider, Priority: 0, Weight: 1}, {Provider: khqrProvider, Priority: 1}}},
+		{Name: "usd", Currencies: []string{"USD"}, Targets: usd},
 		{Name: "jpy", Currencies: []string{"JPY"}, Targets: []route.Target{
 			{Provider: yenProvider, Priority: 0}, {Provider: walletProvider, Priority: 1}}},
 	}
