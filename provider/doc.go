@@ -8,6 +8,10 @@
 //   - the redacting logger (NewLogger) and the string scrubbers for text that does not go through it
 //     (Redact, and Excerpt and Bounded for text not verified yet); the rules live in internal/redact
 //     and the zap core in internal/redactlog;
+//   - the per-call plumbing every operation goes through (Run with the adapter's Calls: validation,
+//     the NOT_SUPPORTED refusal, id log fields, one log entry per call; the error builders Invalid,
+//     NotSupported, Unknown and Answered; Calls.RefundablePayment, the look-up before a refund; and
+//     Option, which reads a provider option given as T or *T);
 //   - webhook helpers (CheckWebhookContentType, WriteWebhookReply);
 //   - the declarations an adapter exports for the tools around it: its Capabilities, its Spec and the
 //     rows of its code and status tables (CodeMapping, PaymentStatusMapping, RefundStatusMapping).
