@@ -9,29 +9,22 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/pem"
 	"math/big"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/paygate-go/paygate/internal/testkeys"
 )
 
-// testKey is generated once per test binary: RSA key generation is slow.
-var testKey = sync.OnceValue(func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
-	}
-	return k
-})
-
-func pemOf(typ string, der []byte) string {
-	return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}))
-}
+// The key helpers shared with the redaction tests (internal/testkeys).
+var (
+	testKey = testkeys.RSA
+	pemOf   = testkeys.PEM
+)
 
 func b64(der []byte) string { return base64.StdEncoding.EncodeToString(der) }
 

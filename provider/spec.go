@@ -77,3 +77,20 @@ type Spec struct {
 type TableHeads struct {
 	Code, Payment, Refund string
 }
+
+// OpenFunc makes a Spec.Open from an adapter's ConfigFromEnv and New: it reads the Config, lets apply
+// put the program's Common settings into it, and builds the adapter.
+func OpenFunc[C any, A Adapter](fromEnv func(getenv func(string) string) (C, error), apply func(*C, Common), build func(C) (A, error)) func(func(string) string, Common) (Adapter, error) {
+	return func(getenv func(string) string, c Common) (Adapter, error) {
+		cfg, err := fromEnv(getenv)
+		if err != nil {
+			return nil, err
+		}
+		apply(&cfg, c)
+		a, err := build(cfg)
+		if err != nil {
+			return nil, err // not a typed nil in the interface
+		}
+		return a, nil
+	}
+}

@@ -23,18 +23,9 @@ func Spec() provider.Spec {
 			{Env: EnvPaymentMethodType, Flag: "payment-method-type", Field: "PaymentMethodType", Help: "the payment method when a create names none"},
 			{Env: EnvMerchantAccountID, Field: "MerchantAccountID", Help: "the merchant account id"}, // environment only: the command has no flag
 		},
-		Open: func(getenv func(string) string, c provider.Common) (provider.Adapter, error) {
-			cfg, err := ConfigFromEnv(getenv)
-			if err != nil {
-				return nil, err
-			}
+		Open: provider.OpenFunc(ConfigFromEnv, func(cfg *Config, c provider.Common) {
 			cfg.HTTPClient, cfg.Logger, cfg.Retry = c.HTTPClient, c.Logger, c.Retry
-			g, err := New(cfg)
-			if err != nil {
-				return nil, err // not a typed nil in the interface
-			}
-			return g, nil
-		},
+		}, New),
 		Capabilities: Capabilities(),
 		Heads:        provider.TableHeads{Code: "`resultCode`", Payment: "Antom `paymentStatus`", Refund: "Antom `refundStatus`"},
 		Codes:        CodeTable(),

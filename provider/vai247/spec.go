@@ -28,18 +28,9 @@ func Spec() provider.Spec {
 			{Env: EnvWebhookSecret, Flag: "webhook-secret", Field: "WebhookSecret", Help: "the webhook secret", Secret: true, File: true, Webhook: true},
 			{Env: EnvRefundSigning, Flag: "refund-signing", Field: "RefundSigning", Help: "true to sign and deduplicate refunds", Bool: true},
 		},
-		Open: func(getenv func(string) string, c provider.Common) (provider.Adapter, error) {
-			cfg, err := ConfigFromEnv(getenv)
-			if err != nil {
-				return nil, err
-			}
+		Open: provider.OpenFunc(ConfigFromEnv, func(cfg *Config, c provider.Common) {
 			cfg.HTTPClient, cfg.Logger, cfg.Retry = c.HTTPClient, c.Logger, c.Retry
-			g, err := New(cfg)
-			if err != nil {
-				return nil, err // not a typed nil in the interface
-			}
-			return g, nil
-		},
+		}, New),
 		Capabilities: Capabilities(),
 		Heads:        provider.TableHeads{Code: "`error.code`", Payment: "VAI247 `status`", Refund: "VAI247 refund `status`"},
 		Codes:        CodeTable(),

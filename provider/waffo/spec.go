@@ -24,18 +24,9 @@ func Spec() provider.Spec {
 			{Env: EnvPublicKey, Flag: "provider-public-key", Field: "WaffoPublicKey", Help: "the provider's public key, PEM or base64", Required: true, File: true},
 			{Env: EnvBaseURL, Flag: "base-url", Field: "BaseURL", Help: "the provider's API root"},
 		},
-		Open: func(getenv func(string) string, c provider.Common) (provider.Adapter, error) {
-			cfg, err := ConfigFromEnv(getenv)
-			if err != nil {
-				return nil, err
-			}
+		Open: provider.OpenFunc(ConfigFromEnv, func(cfg *Config, c provider.Common) {
 			cfg.HTTPClient, cfg.Logger, cfg.Retry = c.HTTPClient, c.Logger, c.Retry
-			g, err := New(cfg)
-			if err != nil {
-				return nil, err // not a typed nil in the interface
-			}
-			return g, nil
-		},
+		}, New),
 		Capabilities: Capabilities(),
 		Heads:        provider.TableHeads{Code: "Waffo code", Payment: "Waffo `orderStatus`", Refund: "Waffo `refundStatus`"},
 		Codes:        CodeTable(),
