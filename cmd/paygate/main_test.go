@@ -143,7 +143,9 @@ func startSimAt(t *testing.T, path string) (simFile, string) {
 	st, err := os.Stat(path)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm(), "the file holds private keys")
-	assert.Contains(t, stdout.String(), f.Waffo.BaseURL)
+	// The file appears before the banner is printed: wait for the banner too.
+	assert.Eventually(t, func() bool { return strings.Contains(stdout.String(), f.Waffo.BaseURL) },
+		5*time.Second, 10*time.Millisecond, "the banner names the base URLs; stdout: %s", stdout.String())
 	return f, path
 }
 
