@@ -1,6 +1,6 @@
 // Package paygate takes payments through several acquirers behind one provider-neutral interface.
 //
-// A Gateway creates, inquires, cancels and refunds payments. Every adapter (provider/waffo,
+// A Gateway creates, inquires, captures, cancels and refunds payments. Every adapter (provider/waffo,
 // provider/antom, provider/vai247, and the in-memory provider/memory) implements it, translating the
 // provider's statuses and result codes into the normalized ones of package status, so merchant code is
 // written once.
@@ -49,6 +49,11 @@ type Gateway interface {
 	Refund(ctx context.Context, req *RefundRequest) (*Refund, error)
 	// InquireRefund returns the refund's current status.
 	InquireRefund(ctx context.Context, req *InquireRefundRequest) (*Refund, error)
+	// Capture takes all or part of the money an AUTHORIZED payment holds (one created with
+	// CaptureManual). A capture is a write like the others: after U resend it with the same
+	// CaptureRequestID, or inquire the payment, whose Captured shows whether it took effect.
+	// Providers without manual capture answer F NOT_SUPPORTED without sending anything.
+	Capture(ctx context.Context, req *CaptureRequest) (*Payment, error)
 }
 
 // Op names a Gateway operation, for errors, logs and capability tables.
@@ -66,11 +71,50 @@ const (
 	OpRefund Op = "refund"
 	// OpInquireRefund is Gateway.InquireRefund.
 	OpInquireRefund Op = "inquire_refund"
+	// OpCapture is Gateway.Capture.
+	OpCapture Op = "capture"
 )
 
-// Write reports whether the operation changes state at the provider (create, cancel, refund). A write
-// with outcome U must be resolved — resent with the same ids or inquired — before anything else is done.
-func (o Op) Write() bool { return o == OpCreate || o == OpCancel || o == OpRefund }
+// Ops lists every Gateway operation, in the order tables show them.
+func Ops() []Op {
+	return []Op{OpCreate, OpInquire, OpCapture, OpCancel, OpRefund, OpInquireRefund}
+}
+
+// Write reports whether the operation changes state at the provider (create, capture, cancel,
+// refund). A write with outcome U must be resolved — resent with the same ids or inquired — before
+// anything else is done.
+func (o Op) Write() bool { return o == OpCreate || o == OpCapture || o == OpCancel || o == OpRefund }
+
+// CaptureMode says when an authorized payment's money is taken.
+type CaptureMode string
+
+const (
+	// CaptureAutomatic (the zero value): the provider takes the money as soon as the customer pays.
+	CaptureAutomatic CaptureMode = ""
+	// CaptureManual: the customer's payment only authorizes the amount; the payment ends AUTHORIZED
+	// and the money stays held until Capture takes it or Cancel releases it (the void). Providers
+	// release an uncaptured hold on their own after a while (Capabilities say how long where known).
+	CaptureManual CaptureMode = "manual"
+)
+
+// String returns the mode's name: "automatic" or "manual".
+func (m CaptureMode) String() string {
+	if m == CaptureAutomatic {
+		return "automatic"
+	}
+	return string(m)
+}
+
+// ParseCaptureMode reads a mode's name as String writes it ("automatic" or "" and "manual").
+func ParseCaptureMode(s string) (CaptureMode, bool) {
+	switch s {
+	case "", "automatic":
+		return CaptureAutomatic, true
+	case "manual":
+		return CaptureManual, true
+	}
+	return "", false
+}
 
 // CreateRequest asks for a new payment.
 type CreateRequest struct {
@@ -96,6 +140,10 @@ type CreateRequest struct {
 	Method Method `json:"method,omitzero"`
 	// Metadata is passed to providers that keep merchant data, and ignored by the others.
 	Metadata map[string]string `json:"metadata,omitempty"`
+	// CaptureMode: CaptureAutomatic (the zero value) takes the money when the customer pays;
+	// CaptureManual only authorizes it, for a later Capture or Cancel. An adapter whose provider has
+	// no manual capture refuses CaptureManual with F NOT_SUPPORTED before sending anything.
+	CaptureMode CaptureMode `json:"capture_mode,omitempty"`
 	// ProviderOptions carries provider-specific settings the common fields cannot express, as values of
 	// the adapters' own types (for example *waffo.CreateOptions). Each adapter uses the types it defines
 	// and ignores the rest, so one request can carry options for every provider a router may choose.
@@ -126,7 +174,23 @@ type InquireRequest struct {
 	ProviderPaymentID string `json:"provider_payment_id,omitempty"`
 }
 
-// CancelRequest cancels an unpaid payment, identified by either id.
+// CaptureRequest takes the money an AUTHORIZED payment holds.
+type CaptureRequest struct {
+	// CaptureRequestID is the merchant's unique id for this capture. Providers that dedupe captures
+	// use it as the idempotency key; it also keys the capture in logs and in the router's journal.
+	// Reuse it when resending after U. Printable ASCII, ≤ 64.
+	CaptureRequestID string `json:"capture_request_id"`
+	// PaymentRequestID or ProviderPaymentID identifies the payment (at least one).
+	PaymentRequestID  string `json:"payment_request_id,omitempty"`
+	ProviderPaymentID string `json:"provider_payment_id,omitempty"`
+	// Amount is how much to capture, in the payment's currency; zero captures the whole authorized
+	// amount. Less than that is a partial capture, where the provider allows one (the rest of the
+	// hold is released).
+	Amount money.Amount `json:"amount,omitzero"`
+}
+
+// CancelRequest cancels an unpaid payment, identified by either id. Cancelling an AUTHORIZED payment
+// is the void: the hold on the customer's money is released and the payment ends CANCELED.
 type CancelRequest struct {
 	PaymentRequestID  string `json:"payment_request_id,omitempty"`
 	ProviderPaymentID string `json:"provider_payment_id,omitempty"`
@@ -166,6 +230,11 @@ type Payment struct {
 	// Refunded is the total refunded so far, when the provider reports it (zero otherwise). A refunded
 	// payment keeps Status Succeeded: the payment itself did succeed.
 	Refunded money.Amount `json:"refunded,omitzero"`
+	// Captured is the money taken so far: the whole Amount once an automatically captured payment
+	// succeeded; for a manual-capture payment, what Capture took (zero while it is only AUTHORIZED).
+	// A capture the provider accepted but still processes already counts (Status is then Pending).
+	// Refunds apply to captured money only.
+	Captured money.Amount `json:"captured,omitzero"`
 	// Action is what the customer must do next when Status is RequiresAction (or Pending at providers
 	// that show a QR code at once).
 	Action *Action `json:"action,omitempty"`

@@ -57,6 +57,22 @@ func (r *CreateRequest) Validate() error {
 	v.customer(r.Customer)
 	v.method(r.Method)
 	v.metadata(r.Metadata)
+	v.captureMode(r.CaptureMode)
+	return v.result()
+}
+
+// Validate checks the capture id, the payment reference and the amount, which is either the zero
+// Amount (capture everything authorized) or positive. See CreateRequest.Validate.
+func (r *CaptureRequest) Validate() error {
+	if r == nil {
+		return nilRequest(OpCapture)
+	}
+	v := validator{op: OpCapture}
+	v.requestID("CaptureRequestID", r.CaptureRequestID, true)
+	v.paymentRef(r.PaymentRequestID, r.ProviderPaymentID)
+	if !r.Amount.IsZero() {
+		v.amount("Amount", r.Amount)
+	}
 	return v.result()
 }
 
@@ -203,6 +219,13 @@ func (v *validator) amount(field string, a money.Amount) {
 		v.fail(field, "is missing: build it with money.Parse, e.g. money.Parse(\"10.50\", \"USD\")")
 	case !a.IsPositive():
 		v.fail(field, fmt.Sprintf("is %s; it must be greater than zero", a))
+	}
+}
+
+// captureMode accepts the two modes and nothing else.
+func (v *validator) captureMode(m CaptureMode) {
+	if m != CaptureAutomatic && m != CaptureManual {
+		v.fail("CaptureMode", fmt.Sprintf("is %q; use CaptureAutomatic (the zero value) or CaptureManual", string(m)))
 	}
 }
 

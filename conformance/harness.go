@@ -88,6 +88,8 @@ type Capabilities struct {
 	PartialRefund      bool // a refund may be less than the payment
 	MultipleRefunds    bool // several refunds of one payment
 	CancelAfterPayment bool // a succeeded payment can be cancelled (voided)
+	ManualCapture      bool // Create accepts paygate.CaptureManual and Capture is offered
+	PartialCapture     bool // a capture may take less than the authorized amount
 	RefundInquiry      bool // InquireRefund is offered
 	IdempotentCreate   bool // the provider dedupes create by PaymentRequestID
 	InquireByRequestID bool // Inquire accepts PaymentRequestID (otherwise ProviderPaymentID only)
@@ -125,6 +127,8 @@ func CapabilitiesFrom(decl provider.Capabilities) Capabilities {
 		PartialRefund:      decl.PartialRefund,
 		MultipleRefunds:    decl.MultipleRefunds,
 		CancelAfterPayment: decl.CancelAfterPayment,
+		ManualCapture:      decl.Captures(paygate.CaptureManual) && decl.Offers(paygate.OpCapture),
+		PartialCapture:     decl.PartialCapture,
 		RefundInquiry:      decl.Offers(paygate.OpInquireRefund),
 		IdempotentCreate:   decl.IdempotencyOf(paygate.OpCreate).Dedupes,
 		InquireByRequestID: decl.InquireByRequestID,

@@ -27,11 +27,14 @@ type Calls struct {
 	// NotOffered is, per operation missing from Ops, what the caller should do instead; Run puts it
 	// in the NOT_SUPPORTED error's message.
 	NotOffered map[paygate.Op]string
+	// CaptureModes are the capture modes Create accepts besides automatic (Capabilities().CaptureModes).
+	// A create asking for another is F NOT_SUPPORTED and the translation never runs.
+	CaptureModes []paygate.CaptureMode
 }
 
 // OpRequest is what a Gateway operation takes; its type decides the operation.
 type OpRequest interface {
-	*paygate.CreateRequest | *paygate.InquireRequest | *paygate.CancelRequest | *paygate.RefundRequest | *paygate.InquireRefundRequest
+	*paygate.CreateRequest | *paygate.InquireRequest | *paygate.CancelRequest | *paygate.RefundRequest | *paygate.InquireRefundRequest | *paygate.CaptureRequest
 	Validate() error
 }
 
@@ -61,6 +64,10 @@ func Run[R OpRequest, T any](ctx context.Context, cs Calls, req R, translate fun
 	if cs.Ops != nil && !slices.Contains(cs.Ops, c.Op) {
 		return res, NotSupported(cs.Provider, c.Op, "", notOffered(cs, c.Op))
 	}
+	if cr, ok := any(req).(*paygate.CreateRequest); ok && cr.CaptureMode != paygate.CaptureAutomatic && !slices.Contains(cs.CaptureModes, cr.CaptureMode) {
+		return res, NotSupported(cs.Provider, c.Op, "", cs.Provider+" does not offer "+cr.CaptureMode.String()+
+			" capture; nothing was sent: create the payment with automatic capture, or at a provider that offers it")
+	}
 	c.IDs = idsOf(req)
 	return translate(ctx, c, req)
 }
@@ -83,7 +90,9 @@ func opOf(req any) paygate.Op {
 		return paygate.OpCancel
 	case *paygate.RefundRequest:
 		return paygate.OpRefund
-	default: // *paygate.InquireRefundRequest, the last type OpRequest allows
+	case *paygate.CaptureRequest:
+		return paygate.OpCapture
+	default: // *paygate.InquireRefundRequest, the one type OpRequest allows not listed above
 		return paygate.OpInquireRefund
 	}
 }
@@ -101,6 +110,8 @@ func idsOf(req any) []zap.Field {
 		return logfields.RefundRequest(r)
 	case *paygate.InquireRefundRequest:
 		return logfields.InquireRefund(r)
+	case *paygate.CaptureRequest:
+		return logfields.Capture(r)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"slices"
+	"time"
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/retry"
@@ -23,8 +24,18 @@ type Capabilities struct {
 	PartialRefund      bool // a refund may be less than the payment
 	MultipleRefunds    bool // several refunds of one payment
 	CancelAfterPayment bool // a succeeded payment can be cancelled (voided)
-	RequiresAction     bool // create answers RequiresAction with an Action for the customer
-	Webhooks           bool // the provider sends signed notifications
+	// CaptureModes are the modes Create accepts besides paygate.CaptureAutomatic, which every adapter
+	// accepts. paygate.CaptureManual here needs paygate.OpCapture in Ops; a create asking for a mode
+	// missing here is F NOT_SUPPORTED and never reaches the network.
+	CaptureModes []paygate.CaptureMode
+	// PartialCapture: a capture may take less than the authorized amount (the rest is released).
+	// Without it a capture amount other than the whole authorization is F NOT_SUPPORTED, unsent.
+	PartialCapture bool
+	// AuthorizationHold is how long the provider holds an uncaptured authorization before releasing
+	// it on its own (the payment then ends CANCELED); zero when the provider does not say.
+	AuthorizationHold time.Duration
+	RequiresAction    bool // create answers RequiresAction with an Action for the customer
+	Webhooks          bool // the provider sends signed notifications
 	// Currencies the adapter accepts; nil means whatever the provider accepts for the merchant.
 	Currencies []string
 	// Doc is the README's wording for each column of the capability table.
@@ -33,6 +44,11 @@ type Capabilities struct {
 
 // Offers reports whether op is one of c.Ops.
 func (c Capabilities) Offers(op paygate.Op) bool { return slices.Contains(c.Ops, op) }
+
+// Captures reports whether Create accepts mode m: automatic always, others when declared.
+func (c Capabilities) Captures(m paygate.CaptureMode) bool {
+	return m == paygate.CaptureAutomatic || slices.Contains(c.CaptureModes, m)
+}
 
 // IdempotencyOf returns the declaration for op: for a write, what Idempotency declares (the zero
 // Idempotency, not trusted to dedupe, when it declares nothing); a read changes nothing, so it is
@@ -48,9 +64,9 @@ func (c Capabilities) IdempotencyOf(op paygate.Op) retry.Idempotency {
 // says how the provider does it, in the reader's terms. A cell may be empty when a ✓ or ✗ says it
 // all.
 type CapabilityDoc struct {
-	Create, Inquire, Cancel, Refund, RefundInquiry string
-	PartialRefunds, IdempotentCreate, Webhooks     string
-	Currencies, AmountOnWire                       string
+	Create, Inquire, Capture, Cancel, Refund, RefundInquiry string
+	PartialRefunds, IdempotentCreate, Webhooks              string
+	Currencies, AmountOnWire                                string
 }
 
 // Capable is implemented by every paygate adapter: it declares what it offers.

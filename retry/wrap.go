@@ -98,6 +98,31 @@ func (w *gateway) Cancel(ctx context.Context, req *paygate.CancelRequest) (*payg
 	})
 }
 
+func (w *gateway) Capture(ctx context.Context, req *paygate.CaptureRequest) (*paygate.Payment, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	return run(ctx, w, call[*paygate.Payment]{
+		op:   paygate.OpCapture,
+		ids:  logfields.Capture(req),
+		send: func(ctx context.Context) (*paygate.Payment, error) { return w.inner.Capture(ctx, req) },
+		inquire: func(ctx context.Context) (*paygate.Payment, error) {
+			return w.inner.Inquire(ctx, &paygate.InquireRequest{
+				PaymentRequestID: req.PaymentRequestID, ProviderPaymentID: req.ProviderPaymentID,
+			})
+		},
+		landed:  CaptureLanded,
+		present: func(p *paygate.Payment) bool { return p != nil },
+	})
+}
+
+// CaptureLanded reports whether an inquired payment shows that a capture took effect: money was
+// captured (the provider may still be processing it) or the payment succeeded. A payment holds one
+// capture at most, so any captured money is that capture's.
+func CaptureLanded(p *paygate.Payment) bool {
+	return p != nil && (p.Captured.IsPositive() || p.Status == status.PaymentSucceeded)
+}
+
 func (w *gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*paygate.Refund, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err

@@ -483,3 +483,12 @@ func TestWrapUnknownKeepsTheProvidersAnswer(t *testing.T) {
 	assert.Equal(t, "unknown status", pe.ProviderMessage)
 	assert.Equal(t, 500, pe.HTTPStatus)
 }
+
+func (g *scripted) Capture(ctx context.Context, r *paygate.CaptureRequest) (*paygate.Payment, error) {
+	a := g.next(ctx, paygate.OpCapture, r)
+	return a.pay, a.err
+}
+
+func (u undeclared) Capture(ctx context.Context, r *paygate.CaptureRequest) (*paygate.Payment, error) {
+	return u.g.Capture(ctx, r)
+}

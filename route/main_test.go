@@ -397,3 +397,8 @@ func (s *flakyStore) Unresolved(ctx context.Context) ([]*route.Entry, error) {
 	}
 	return s.Store.Unresolved(ctx)
 }
+
+func (f *fake) Capture(ctx context.Context, req *paygate.CaptureRequest) (*paygate.Payment, error) {
+	f.count(paygate.OpCapture)
+	return nil, &paygate.Error{Provider: f.name, Op: paygate.OpCapture, Outcome: status.Failure, Code: status.CodeNotSupported}
+}

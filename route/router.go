@@ -397,3 +397,11 @@ func (r *Router) Idempotency(op paygate.Op) retry.Idempotency {
 	}
 	return retry.Idempotency{Dedupes: true}
 }
+
+// Capture is not routed yet.
+func (r *Router) Capture(ctx context.Context, req *paygate.CaptureRequest) (*paygate.Payment, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	return nil, &paygate.Error{Op: paygate.OpCapture, Outcome: status.Failure, Code: status.CodeNotSupported, Message: "the router does not route captures yet"}
+}

@@ -1,6 +1,6 @@
 // Package logfields names a call's ids in log entries the same way everywhere: retry.Wrap's attempt
 // log, the adapters' call logs and the transport's try log all say payment_request_id,
-// provider_payment_id, refund_request_id and provider_refund_id, and leave out an id the caller did
+// provider_payment_id, refund_request_id, provider_refund_id and capture_request_id, and leave out an id the caller did
 // not give.
 package logfields
 
@@ -69,6 +69,15 @@ func RefundRequest(req *paygate.RefundRequest) []zap.Field {
 	fs := payment(req.PaymentRequestID, req.ProviderPaymentID, 1)
 	if req.RefundRequestID != "" {
 		fs = append(fs, zap.String("refund_request_id", req.RefundRequestID))
+	}
+	return fs
+}
+
+// Capture names the payment a capture is of, and the capture.
+func Capture(req *paygate.CaptureRequest) []zap.Field {
+	fs := payment(req.PaymentRequestID, req.ProviderPaymentID, 1)
+	if req.CaptureRequestID != "" {
+		fs = append(fs, zap.String("capture_request_id", req.CaptureRequestID))
 	}
 	return fs
 }

@@ -367,3 +367,10 @@ func (g *Gateway) inquireRefund(ctx context.Context, c *provider.Call, req *payg
 		Status: st, ProviderStatus: resp.RefundStatus, Amount: amt, UpdatedAt: parseTime(resp.RefundTime),
 	}, nil
 }
+
+// Capture is not offered yet: Run refuses it (F NOT_SUPPORTED) before anything is sent.
+func (g *Gateway) Capture(ctx context.Context, req *paygate.CaptureRequest) (*paygate.Payment, error) {
+	return provider.Run(ctx, g.calls(), req, func(context.Context, *provider.Call, *paygate.CaptureRequest) (*paygate.Payment, error) {
+		return nil, provider.NotSupported(Name, paygate.OpCapture, "", Name+" does not offer capture; nothing was sent")
+	})
+}

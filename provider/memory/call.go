@@ -29,6 +29,8 @@ func ledgerKey(req any) string {
 		return r.RefundRequestID
 	case *paygate.InquireRefundRequest:
 		return orProvider(r.RefundRequestID, r.ProviderRefundID)
+	case *paygate.CaptureRequest:
+		return r.CaptureRequestID
 	}
 	return ""
 }

@@ -323,3 +323,10 @@ func describeIDs(requestField, requestID, providerField, providerID string) stri
 	}
 	return fmt.Sprintf("has %s %q", providerField, providerID)
 }
+
+// Capture is not offered yet.
+func (g *Gateway) Capture(ctx context.Context, req *paygate.CaptureRequest) (*paygate.Payment, error) {
+	return call(g, ctx, req, func() (*paygate.Payment, error) {
+		return nil, &paygate.Error{Provider: g.name, Op: paygate.OpCapture, Outcome: status.Failure, Code: status.CodeNotSupported, Message: "memory does not offer capture yet"}
+	})
+}

@@ -152,7 +152,8 @@ func (q *Faults) Clear() {
 type Settlement int
 
 const (
-	// Pay: the user pays; the payment succeeds.
+	// Pay: the user pays; the payment succeeds. A manual-capture payment (paygate.CaptureManual) is
+	// authorized instead: it ends AUTHORIZED, its amount held until the merchant captures or voids it.
 	Pay Settlement = iota + 1
 	// Fail: the payment fails (declined by the channel).
 	Fail

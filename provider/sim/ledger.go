@@ -18,7 +18,25 @@ type Order struct {
 	WireAmount string         // the amount exactly as it appeared on the wire
 	Status     status.Payment // its current status
 	Refunded   money.Amount   // refunded so far (zero when nothing)
-	CreatedAt  time.Time
+	// CaptureMode is how the order was asked to capture: paygate.CaptureManual orders end AUTHORIZED
+	// when paid and wait for a capture.
+	CaptureMode paygate.CaptureMode
+	// Captured is what captures took from a manual-capture order so far (AddCapture adds to it);
+	// zero for automatic orders, whose money is taken when they are paid.
+	Captured  money.Amount
+	CreatedAt time.Time
+}
+
+// Capture is what the simulator really captured from an authorized order.
+type Capture struct {
+	// RequestID is the capture request id as it arrived on the wire; empty at providers whose capture
+	// carries none (Waffo).
+	RequestID         string
+	ProviderID        string // the provider's capture id, where it issues one
+	ProviderPaymentID string // the captured order
+	Amount            money.Amount
+	WireAmount        string
+	CreatedAt         time.Time
 }
 
 // Refund is what the simulator really created for a refund request.
@@ -46,6 +64,7 @@ type Ledger struct {
 	total    int
 	orders   []*Order
 	refunds  []*Refund
+	captures []*Capture
 }
 
 // Received records one request of op for the request id id (empty when the request carried none),
@@ -103,6 +122,71 @@ func (l *Ledger) SetOrderStatus(providerID string, st status.Payment, refunded m
 			o.Status, o.Refunded = st, refunded
 		}
 	}
+}
+
+// AddCapture records a capture the simulator performed and adds its amount to the order's Captured.
+func (l *Ledger) AddCapture(c Capture) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.captures = append(l.captures, &c)
+	for _, o := range l.orders {
+		if o.ProviderID != c.ProviderPaymentID {
+			continue
+		}
+		if o.Captured.IsZero() {
+			o.Captured = c.Amount
+		} else if sum, err := o.Captured.Add(c.Amount); err == nil {
+			o.Captured = sum
+		}
+	}
+}
+
+// Captures returns copies of the captures of the order with providerPaymentID, oldest first.
+func (l *Ledger) Captures(providerPaymentID string) []Capture {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []Capture
+	for _, c := range l.captures {
+		if c.ProviderPaymentID == providerPaymentID {
+			out = append(out, *c)
+		}
+	}
+	return out
+}
+
+// AllCaptures returns copies of every capture, oldest first.
+func (l *Ledger) AllCaptures() []Capture {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]Capture, len(l.captures))
+	for i, c := range l.captures {
+		out[i] = *c
+	}
+	return out
+}
+
+// OverCaptured returns the provider ids of orders that were captured more than once or for more than
+// their amount, sorted: each one is a double capture.
+func (l *Ledger) OverCaptured() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := map[string]int{}
+	for _, c := range l.captures {
+		n[c.ProviderPaymentID]++
+	}
+	var out []string
+	for _, o := range l.orders {
+		over := false
+		if !o.Captured.IsZero() {
+			cmp, err := o.Captured.Cmp(o.Amount)
+			over = err != nil || cmp > 0
+		}
+		if n[o.ProviderID] > 1 || over {
+			out = append(out, o.ProviderID)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // AddRefund records a created refund.

@@ -357,3 +357,10 @@ func malformed(op paygate.Op, httpStatus int, cause error) error {
 	e.HTTPStatus = httpStatus
 	return e
 }
+
+// Capture is not offered yet: Run refuses it (F NOT_SUPPORTED) before anything is sent.
+func (g *Gateway) Capture(ctx context.Context, req *paygate.CaptureRequest) (*paygate.Payment, error) {
+	return provider.Run(ctx, g.calls, req, func(context.Context, *provider.Call, *paygate.CaptureRequest) (*paygate.Payment, error) {
+		return nil, provider.NotSupported(Name, paygate.OpCapture, "", Name+" does not offer capture; nothing was sent")
+	})
+}

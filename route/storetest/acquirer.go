@@ -189,3 +189,8 @@ func (a *acquirer) InquireRefund(context.Context, *paygate.InquireRefundRequest)
 	return nil, &paygate.Error{Provider: a.name, Op: paygate.OpInquireRefund, Outcome: status.Failure, Code: status.CodeNotSupported,
 		Message: "refunds cannot be looked up"}
 }
+
+// Capture: the acquirer, like VAI247, has no manual capture.
+func (a *acquirer) Capture(context.Context, *paygate.CaptureRequest) (*paygate.Payment, error) {
+	return nil, &paygate.Error{Provider: a.name, Op: paygate.OpCapture, Outcome: status.Failure, Code: status.CodeNotSupported, Message: "no capture"}
+}
