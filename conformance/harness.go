@@ -90,6 +90,7 @@ type Capabilities struct {
 	CancelAfterPayment bool // a succeeded payment can be cancelled (voided)
 	ManualCapture      bool // Create accepts paygate.CaptureManual and Capture is offered
 	PartialCapture     bool // a capture may take less than the authorized amount
+	Void               bool // Cancel of an AUTHORIZED payment releases the hold (CANCELED)
 	RefundInquiry      bool // InquireRefund is offered
 	IdempotentCreate   bool // the provider dedupes create by PaymentRequestID
 	InquireByRequestID bool // Inquire accepts PaymentRequestID (otherwise ProviderPaymentID only)
@@ -129,6 +130,7 @@ func CapabilitiesFrom(decl provider.Capabilities) Capabilities {
 		CancelAfterPayment: decl.CancelAfterPayment,
 		ManualCapture:      decl.Captures(paygate.CaptureManual) && decl.Offers(paygate.OpCapture),
 		PartialCapture:     decl.PartialCapture,
+		Void:               decl.Void,
 		RefundInquiry:      decl.Offers(paygate.OpInquireRefund),
 		IdempotentCreate:   decl.IdempotencyOf(paygate.OpCreate).Dedupes,
 		InquireByRequestID: decl.InquireByRequestID,

@@ -28,6 +28,8 @@ type Capabilities struct {
 	// accepts. paygate.CaptureManual here needs paygate.OpCapture in Ops; a create asking for a mode
 	// missing here is F NOT_SUPPORTED and never reaches the network.
 	CaptureModes []paygate.CaptureMode
+	// Void: Cancel of an AUTHORIZED payment releases the hold (the payment ends CANCELED).
+	Void bool
 	// PartialCapture: a capture may take less than the authorized amount (the rest is released).
 	// Without it a capture amount other than the whole authorization is F NOT_SUPPORTED, unsent.
 	PartialCapture bool
