@@ -46,7 +46,7 @@ func orProvider(requestID, providerID string) string {
 // valid request: records it in the ledger, refuses it when ctx is already done, and applies the next
 // injected fault around process. process runs under no lock; it takes g.mu itself and returns copies.
 func call[R provider.OpRequest, T any](g *Gateway, ctx context.Context, req R, process func() (T, error)) (T, error) {
-	calls := provider.Calls{Provider: g.name, Log: g.log}
+	calls := provider.Calls{Provider: g.name, Log: g.log, CaptureModes: declared.CaptureModes}
 	return provider.Run(ctx, calls, req, func(ctx context.Context, c *provider.Call, req R) (res T, err error) {
 		op := c.Op
 		g.ledger.Received(op, ledgerKey(req))

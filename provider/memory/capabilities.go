@@ -7,15 +7,21 @@ import (
 )
 
 // Capabilities is what the memory provider offers; it is the same for every Config. Every write is
-// deduped by its request id (see the package doc's Idempotency).
+// deduped by its request id (see the package doc's Idempotency), the capture too: a resent capture
+// with the same CaptureRequestID answers the payment as it is, and never captures twice.
 func Capabilities() provider.Capabilities {
 	return provider.Capabilities{
-		Ops: []paygate.Op{paygate.OpCreate, paygate.OpInquire, paygate.OpCancel, paygate.OpRefund, paygate.OpInquireRefund},
+		Ops: []paygate.Op{paygate.OpCreate, paygate.OpInquire, paygate.OpCapture, paygate.OpCancel, paygate.OpRefund, paygate.OpInquireRefund},
 		Idempotency: map[paygate.Op]retry.Idempotency{
-			paygate.OpCreate: {Dedupes: true},
-			paygate.OpCancel: {Dedupes: true},
-			paygate.OpRefund: {Dedupes: true},
+			paygate.OpCreate:  {Dedupes: true},
+			paygate.OpCapture: {Dedupes: true}, // by CaptureRequestID
+			paygate.OpCancel:  {Dedupes: true},
+			paygate.OpRefund:  {Dedupes: true},
 		},
+		CaptureModes:      []paygate.CaptureMode{paygate.CaptureManual},
+		Void:              true, // Cancel of an AUTHORIZED payment releases the hold
+		PartialCapture:    true,
+		AuthorizationHold: AuthorizationHold,
 		InquireByRequestID: true,
 		PartialRefund:      true,
 		MultipleRefunds:    true,
@@ -26,6 +32,7 @@ func Capabilities() provider.Capabilities {
 		Doc: provider.CapabilityDoc{
 			Create:           "redirect or QR action",
 			Inquire:          "by request id or its own id",
+			Capture:          "manual capture, partial allowed, deduped by capture id; uncaptured holds lapse after 7 days",
 			Cancel:           "unpaid payments (a paid one is INVALID_STATE: refund it)",
 			Refund:           "deduped by refund id",
 			IdempotentCreate: "by `PaymentRequestID` (IDEMPOTENCY_CONFLICT on changed parameters)",

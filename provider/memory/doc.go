@@ -16,25 +16,40 @@
 // a new payment whose ExpiresAt is not in the future is F INVALID_REQUEST. From there:
 //
 //	from                         by                                   to
-//	REQUIRES_ACTION, PENDING     Settle sim.Pay / Pay                 SUCCEEDED
+//	REQUIRES_ACTION, PENDING     Settle sim.Pay / Pay                 SUCCEEDED (manual capture: AUTHORIZED)
 //	REQUIRES_ACTION, PENDING     Settle sim.Fail / Fail               FAILED (FailureReason set)
 //	REQUIRES_ACTION, PENDING     Settle sim.Expire / Expire           EXPIRED
 //	REQUIRES_ACTION, PENDING     the clock passing the expiry         EXPIRED (noticed on the next call)
 //	REQUIRES_ACTION, PENDING     Settle sim.RequireAction             REQUIRES_ACTION (action issued again)
 //	REQUIRES_ACTION, PENDING     Cancel                               CANCELED
+//	AUTHORIZED                   Capture                              SUCCEEDED, Payment.Captured set
+//	AUTHORIZED                   Cancel (the void)                    CANCELED, nothing taken
+//	AUTHORIZED                   the clock passing AuthorizationHold  CANCELED (noticed on the next call)
 //	CANCELED                     Cancel                               CANCELED (S, nothing changes)
 //	SUCCEEDED                    Refund                               SUCCEEDED, Payment.Refunded grows
 //
 // Final payments (SUCCEEDED, FAILED, CANCELED, EXPIRED) never change status. Cancel of a succeeded
 // payment is F INVALID_STATE ("already paid: refund it instead"), as is cancel of a failed or expired
 // one. A refund needs a SUCCEEDED payment (else F INVALID_STATE), the payment's currency (else F
-// INVALID_REQUEST) and at most the amount not yet refunded (else F REFUND_NOT_ALLOWED); partial and
-// multiple refunds are allowed, and each one succeeds at once (refund status SUCCEEDED).
+// INVALID_REQUEST) and at most the captured amount not yet refunded (else F REFUND_NOT_ALLOWED);
+// partial and multiple refunds are allowed, and each one succeeds at once (refund status SUCCEEDED).
+//
+// # Capture
+//
+// A payment created with paygate.CaptureManual is only authorized when the customer pays: it ends
+// AUTHORIZED, Captured zero, and the money is held for AuthorizationHold (7 days) after which the
+// hold lapses and the payment ends CANCELED. Capture takes all of it (zero Amount) or part (at most
+// the authorized amount, else F LIMIT_EXCEEDED; the rest is released) once: the payment ends
+// SUCCEEDED with Captured the amount taken, and the ledger records the capture (sim.Ledger.Captures).
+// Capturing a payment that is not AUTHORIZED — automatic (its money is taken when paid, so Captured
+// is its Amount once SUCCEEDED), unpaid, already captured, voided, lapsed — is F INVALID_STATE, and
+// so is refunding an AUTHORIZED one. Cancel of an AUTHORIZED payment is the void. A capture is
+// notified like any other status change (payment.updated, Captured set).
 //
 // Expiry is lazy: a payment past its expiry becomes EXPIRED when a call or Settle next touches it.
 // With a *sim.ManualClock as Config.Clock a test moves time and sees the expiry on its next Inquire.
 //
-// Every status change and every refund is recorded in the Ledger and, when the payment has a
+// Every status change, capture and refund is recorded in the Ledger and, when the payment has a
 // NotifyURL (a refund: its own NotifyURL, else the payment's), notified by webhook (see below).
 // Creation itself is not notified.
 //
@@ -42,8 +57,9 @@
 //
 // The same PaymentRequestID with an identical CreateRequest returns the existing payment (S) and
 // creates nothing; with any field different (nil and empty Metadata are the same) it is F
-// IDEMPOTENCY_CONFLICT. Refunds are deduped by RefundRequestID the same way. Idempotency declares
-// Dedupes for every operation, so retry.Wrap resends after U.
+// IDEMPOTENCY_CONFLICT. Refunds are deduped by RefundRequestID and captures by CaptureRequestID the
+// same way (a repeated capture answers the payment as it is now, and captures nothing more).
+// Idempotency declares Dedupes for every operation, so retry.Wrap resends after U.
 //
 // # Codes
 //
@@ -54,7 +70,8 @@
 // section is generated from it.
 //
 // Provider statuses (Payment.ProviderStatus) are the lower-case status names: "requires_action",
-// "succeeded", "failed", "canceled", "expired" ("pending" and "authorized" are never reached).
+// "authorized" (manual capture only), "succeeded", "failed", "canceled", "expired" ("pending" is
+// never reached).
 //
 // # Faults
 //

@@ -28,6 +28,11 @@ const DefaultName = "memory"
 // DefaultPaymentTTL is how long a payment stays payable when the request sets no ExpiresAt.
 const DefaultPaymentTTL = 30 * time.Minute
 
+// AuthorizationHold is how long an AUTHORIZED payment (one created with paygate.CaptureManual and
+// paid) holds the customer's money: uncaptured after that, the hold is released on its own and the
+// payment ends CANCELED, noticed lazily like expiry. Seven days, the usual card-scheme window.
+const AuthorizationHold = 7 * 24 * time.Hour
+
 // DefaultWebhookSchedule returns the waits before each webhook retry when Config.WebhookSchedule is
 // nil: 5 s, 30 s, 2 min, 10 min, 1 h (six tries in all). Shrink it for tests with sim.Compress.
 func DefaultWebhookSchedule() []time.Duration {
@@ -76,8 +81,10 @@ type Gateway struct {
 	paymentsByID map[string]*payment // by ProviderPaymentID
 	refunds      map[string]*refund  // by RefundRequestID
 	refundsByID  map[string]*refund  // by ProviderRefundID
+	captures     map[string]*capture // by CaptureRequestID
 	paySeq       int
 	refundSeq    int
+	captureSeq   int
 }
 
 // payment is the provider's record of one payment.
@@ -86,6 +93,14 @@ type payment struct {
 	expiresAt time.Time             // req.ExpiresAt, or the creation time plus the TTL
 	p         paygate.Payment       // the current state
 	events    int                   // webhook events sent for it
+	// heldUntil is when an AUTHORIZED payment's hold lapses (set when it is authorized).
+	heldUntil time.Time
+}
+
+// capture is the provider's record of one accepted capture, kept to answer its CaptureRequestID again.
+type capture struct {
+	req paygate.CaptureRequest // as first received, for idempotency checks
+	p   *payment               // the payment it captured
 }
 
 // refund is the provider's record of one refund.
@@ -114,6 +129,7 @@ func New(cfg Config) *Gateway {
 		paymentsByID: map[string]*payment{},
 		refunds:      map[string]*refund{},
 		refundsByID:  map[string]*refund{},
+		captures:     map[string]*capture{},
 	}
 	if g.name == "" {
 		g.name = DefaultName
@@ -203,13 +219,14 @@ const defaultFailureReason = "declined by the channel (simulated)"
 
 // Settle moves the payment created for paymentRequestID as the customer or the provider would:
 //
-//	sim.Pay            REQUIRES_ACTION, PENDING → SUCCEEDED
+//	sim.Pay            REQUIRES_ACTION, PENDING → SUCCEEDED (AUTHORIZED when created with CaptureManual)
 //	sim.Fail           REQUIRES_ACTION, PENDING → FAILED (FailureReason set)
 //	sim.Expire         REQUIRES_ACTION, PENDING → EXPIRED
 //	sim.RequireAction  REQUIRES_ACTION, PENDING → REQUIRES_ACTION (the action is issued again)
 //
-// Settling a final payment into the status it already has does nothing; any other settlement of a
-// final payment, an unknown id, or an unknown settlement is an error. A payment past its expiry
+// Settling a final payment into the status it already has, or paying an AUTHORIZED one, does
+// nothing; any other settlement of a final or AUTHORIZED payment (capture or cancel that one), an
+// unknown id, or an unknown settlement is an error. A payment past its expiry
 // expires first. Each change is recorded in the ledger and notified to the payment's NotifyURL.
 func (g *Gateway) Settle(ctx context.Context, paymentRequestID string, s sim.Settlement) error {
 	if err := ctx.Err(); err != nil {
@@ -269,14 +286,28 @@ func (g *Gateway) applySettlement(id string, s sim.Settlement, reason string) er
 	now := g.clock.Now()
 	g.expireIfDue(p, now)
 	cur := p.p.Status
+	manual := p.req.CaptureMode == paygate.CaptureManual
+	if cur == status.PaymentAuthorized {
+		if s == sim.Pay {
+			return nil
+		}
+		return fmt.Errorf("memory: settle %q: cannot %v a payment that is already %s: capture it, or cancel it to release the hold", id, s, cur)
+	}
 	if cur.Final() {
 		if cur == target {
 			return nil
 		}
 		return fmt.Errorf("memory: settle %q: cannot %v a payment that is already %s", id, s, cur)
 	}
-	if target == status.PaymentFailed {
+	switch {
+	case target == status.PaymentFailed:
 		p.p.FailureReason = reason
+	case target == status.PaymentSucceeded && manual:
+		// The customer's payment only authorizes a manual-capture payment: the money is held.
+		target = status.PaymentAuthorized
+		p.heldUntil = now.Add(AuthorizationHold)
+	case target == status.PaymentSucceeded:
+		p.p.Captured = p.p.Amount // taken when paid
 	}
 	g.setStatus(p, target, now)
 	return nil
@@ -317,18 +348,24 @@ func (g *Gateway) setStatus(p *payment, st status.Payment, at time.Time) {
 	p.p.Status = st
 	p.p.ProviderStatus = providerStatus[st]
 	p.p.UpdatedAt = at
-	if st.Final() {
-		p.p.Action = nil
-	} else {
+	if st == status.PaymentRequiresAction || st == status.PaymentPending {
 		p.p.Action = g.action(p)
+	} else {
+		p.p.Action = nil // final, or AUTHORIZED: the customer has nothing left to do
 	}
 	g.ledger.SetOrderStatus(p.p.ProviderPaymentID, st, p.p.Refunded)
 	g.notifyPayment(p)
 }
 
-// expireIfDue expires p when it is past its expiry and not final. Callers hold g.mu.
+// expireIfDue expires p when it is past its expiry and not yet paid, and releases the hold of an
+// AUTHORIZED payment past its AuthorizationHold (it ends CANCELED). Callers hold g.mu.
 func (g *Gateway) expireIfDue(p *payment, now time.Time) {
-	if !p.p.Status.Final() && !now.Before(p.expiresAt) {
+	switch {
+	case p.p.Status == status.PaymentAuthorized:
+		if !now.Before(p.heldUntil) {
+			g.setStatus(p, status.PaymentCanceled, p.heldUntil)
+		}
+	case !p.p.Status.Final() && !now.Before(p.expiresAt):
 		g.setStatus(p, status.PaymentExpired, p.expiresAt)
 	}
 }

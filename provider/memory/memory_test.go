@@ -53,7 +53,7 @@ func TestCreateConfig(t *testing.T) {
 	assert.Equal(t, start.Add(time.Hour), p.Action.ExpiresAt)
 	assert.Same(t, clock, g.Clock())
 	assert.Equal(t, retry.Idempotency{Dedupes: true}, g.Idempotency(paygate.OpCreate))
-	for _, op := range []paygate.Op{paygate.OpCreate, paygate.OpInquire, paygate.OpCancel, paygate.OpRefund, paygate.OpInquireRefund} {
+	for _, op := range paygate.Ops() {
 		assert.True(t, g.Idempotency(op).Dedupes, op)
 	}
 
@@ -143,6 +143,7 @@ func TestCreateIdempotencyConflict(t *testing.T) {
 		{"Method", func(r *paygate.CreateRequest) { r.Method.Name = "OVO" }},
 		{"Metadata", func(r *paygate.CreateRequest) { r.Metadata["cart"] = "c-2" }},
 		{"Metadata", func(r *paygate.CreateRequest) { r.Metadata = nil }},
+		{"CaptureMode", func(r *paygate.CreateRequest) { r.CaptureMode = paygate.CaptureManual }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.field, func(t *testing.T) {
@@ -412,6 +413,11 @@ func TestExpiryIsLazyEverywhere(t *testing.T) {
 			return nil
 		},
 		"settle expire": func(g *memory.Gateway) error { return g.Expire("pay-1") },
+		"capture": func(g *memory.Gateway) error {
+			_, err := g.Capture(ctx, &paygate.CaptureRequest{CaptureRequestID: "cap-1", PaymentRequestID: "pay-1"})
+			requireError(t, err, status.Failure, status.CodeInvalidState)
+			return nil
+		},
 	}
 	for name, touch := range touches {
 		t.Run(name, func(t *testing.T) {
@@ -688,6 +694,41 @@ func TestValidationComesFirst(t *testing.T) {
 			},
 			func(ctx context.Context, g *memory.Gateway) error {
 				_, err := g.Refund(ctx, refundRequest("ref-1", "pay-1", "1"))
+				return err
+			}},
+		{paygate.OpCapture,
+			func(ctx context.Context, g *memory.Gateway) error { _, err := g.Capture(ctx, nil); return err },
+			func(ctx context.Context, g *memory.Gateway) error {
+				_, err := g.Capture(ctx, &paygate.CaptureRequest{CaptureRequestID: "cap-1", PaymentRequestID: "pay-1"})
+				return err
+			}},
+		{paygate.OpCapture,
+			func(ctx context.Context, g *memory.Gateway) error {
+				_, err := g.Capture(ctx, &paygate.CaptureRequest{PaymentRequestID: "pay-1"})
+				return err
+			},
+			func(ctx context.Context, g *memory.Gateway) error {
+				_, err := g.Capture(ctx, &paygate.CaptureRequest{CaptureRequestID: "cap-1", PaymentRequestID: "pay-1"})
+				return err
+			}},
+		{paygate.OpCapture,
+			func(ctx context.Context, g *memory.Gateway) error {
+				_, err := g.Capture(ctx, &paygate.CaptureRequest{CaptureRequestID: "cap-1", PaymentRequestID: "pay-1", Amount: amount("0", "USD")})
+				return err
+			},
+			func(ctx context.Context, g *memory.Gateway) error {
+				_, err := g.Capture(ctx, &paygate.CaptureRequest{CaptureRequestID: "cap-1", PaymentRequestID: "pay-1"})
+				return err
+			}},
+		{paygate.OpCreate,
+			func(ctx context.Context, g *memory.Gateway) error {
+				req := createRequest("pay-1")
+				req.CaptureMode = "later"
+				_, err := g.Create(ctx, req)
+				return err
+			},
+			func(ctx context.Context, g *memory.Gateway) error {
+				_, err := g.Create(ctx, manualRequest("pay-1"))
 				return err
 			}},
 		{paygate.OpInquireRefund,

@@ -65,7 +65,7 @@ func (g *Gateway) create(req *paygate.CreateRequest) (*paygate.Payment, error) {
 	g.paymentsByID[pid] = p
 	g.ledger.AddOrder(sim.Order{
 		RequestID: req.PaymentRequestID, ProviderID: pid, Amount: req.Amount, WireAmount: wire,
-		Status: p.p.Status, CreatedAt: now,
+		Status: p.p.Status, CaptureMode: req.CaptureMode, CreatedAt: now,
 	})
 	return copyPayment(&p.p), nil
 }
@@ -92,6 +92,8 @@ func createDiff(a, b *paygate.CreateRequest) string {
 		return "Method"
 	case !maps.Equal(a.Metadata, b.Metadata):
 		return "Metadata"
+	case a.CaptureMode != b.CaptureMode:
+		return "CaptureMode"
 	}
 	return ""
 }
@@ -111,8 +113,9 @@ func (g *Gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (*pa
 	})
 }
 
-// Cancel cancels an unpaid payment. Cancelling a canceled payment returns it again (S); a succeeded,
-// failed or expired payment is F INVALID_STATE.
+// Cancel cancels an unpaid payment, or voids an AUTHORIZED one (the hold is released; nothing was
+// taken). Cancelling a canceled payment returns it again (S); a succeeded, failed or expired payment
+// is F INVALID_STATE.
 func (g *Gateway) Cancel(ctx context.Context, req *paygate.CancelRequest) (*paygate.Payment, error) {
 	return call(g, ctx, req, func() (*paygate.Payment, error) {
 		const op = paygate.OpCancel
@@ -166,7 +169,12 @@ func (g *Gateway) refund(req *paygate.RefundRequest) (*paygate.Refund, error) {
 	}
 	now := g.clock.Now()
 	g.expireIfDue(p, now)
-	if p.p.Status != status.PaymentSucceeded {
+	switch p.p.Status {
+	case status.PaymentSucceeded:
+	case status.PaymentAuthorized:
+		return nil, g.fail(op, status.CodeInvalidState, "", "payment authorized but not captured",
+			"the payment is AUTHORIZED and nothing was captured, so there is nothing to refund: capture it first, or cancel it to release the hold")
+	default:
 		return nil, g.fail(op, status.CodeInvalidState, "", "payment not succeeded",
 			fmt.Sprintf("the payment is %s; only a succeeded payment can be refunded (cancel an unpaid one instead)", p.p.Status))
 	}
@@ -177,7 +185,7 @@ func (g *Gateway) refund(req *paygate.RefundRequest) (*paygate.Refund, error) {
 	left := refundable(&p.p)
 	if c, _ := req.Amount.Cmp(left); c > 0 {
 		return nil, g.fail(op, status.CodeRefundNotAllowed, "", "refund amount exceeds the refundable amount",
-			fmt.Sprintf("%s is more than the refundable amount %s (paid %s): refund at most %s under a new RefundRequestID", req.Amount, left, p.p.Amount, left))
+			fmt.Sprintf("%s is more than the refundable amount %s (captured %s): refund at most %s under a new RefundRequestID", req.Amount, left, p.p.Captured, left))
 	}
 	refunded := req.Amount
 	if !p.p.Refunded.IsZero() {
@@ -224,12 +232,13 @@ func (g *Gateway) refund(req *paygate.RefundRequest) (*paygate.Refund, error) {
 	return copyRefund(&r.r), nil
 }
 
-// refundable is what is left to refund of a succeeded payment.
+// refundable is what is left to refund of a succeeded payment: what was captured (the whole amount
+// unless a partial capture took less) less what was refunded.
 func refundable(p *paygate.Payment) money.Amount {
 	if p.Refunded.IsZero() {
-		return p.Amount
+		return p.Captured
 	}
-	left, err := p.Amount.Sub(p.Refunded)
+	left, err := p.Captured.Sub(p.Refunded)
 	if err != nil { // unreachable: refunds are in the payment's currency
 		zero, _ := money.FromMinor(0, p.Amount.Currency())
 		return zero
@@ -324,9 +333,94 @@ func describeIDs(requestField, requestID, providerField, providerID string) stri
 	return fmt.Sprintf("has %s %q", providerField, providerID)
 }
 
-// Capture is not offered yet.
+// Capture takes all (zero Amount) or part of an AUTHORIZED payment's money: the payment ends
+// SUCCEEDED with Captured the amount taken, and the rest of the hold is released. One capture per
+// payment: the same CaptureRequestID with an identical request answers the payment as it is now (S);
+// with any field changed it is F IDEMPOTENCY_CONFLICT; a new CaptureRequestID for a payment that is
+// not AUTHORIZED (already captured, automatic, unpaid, voided, expired) is F INVALID_STATE, and an
+// amount over the authorized one F LIMIT_EXCEEDED.
 func (g *Gateway) Capture(ctx context.Context, req *paygate.CaptureRequest) (*paygate.Payment, error) {
-	return call(g, ctx, req, func() (*paygate.Payment, error) {
-		return nil, &paygate.Error{Provider: g.name, Op: paygate.OpCapture, Outcome: status.Failure, Code: status.CodeNotSupported, Message: "memory does not offer capture yet"}
+	return call(g, ctx, req, func() (*paygate.Payment, error) { return g.capture(req) })
+}
+
+func (g *Gateway) capture(req *paygate.CaptureRequest) (*paygate.Payment, error) {
+	const op = paygate.OpCapture
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	now := g.clock.Now()
+	if c := g.captures[req.CaptureRequestID]; c != nil {
+		if field := captureDiff(&c.req, req); field != "" {
+			return nil, g.fail(op, status.CodeIdempotencyConflict, "", "repeated request is inconsistent",
+				fmt.Sprintf("CaptureRequestID %q was already used with a different %s: resend the original request, or use a new CaptureRequestID for a new capture", req.CaptureRequestID, field))
+		}
+		g.expireIfDue(c.p, now)
+		return copyPayment(&c.p.p), nil
+	}
+	p := g.lookupPayment(req.PaymentRequestID, req.ProviderPaymentID)
+	if p == nil {
+		return nil, g.notFoundPayment(op, req.PaymentRequestID, req.ProviderPaymentID)
+	}
+	g.expireIfDue(p, now)
+	if err := g.capturable(p); err != nil {
+		return nil, err
+	}
+	amount := req.Amount
+	if amount.IsZero() {
+		amount = p.p.Amount
+	}
+	if amount.Currency() != p.p.Amount.Currency() {
+		return nil, g.fail(op, status.CodeInvalidRequest, "Amount", "capture currency differs from the payment's",
+			fmt.Sprintf("is in %s but the payment is in %s: capture in the payment's currency (or leave Amount zero for all of it) under a new CaptureRequestID", amount.Currency(), p.p.Amount.Currency()))
+	}
+	if c, _ := amount.Cmp(p.p.Amount); c > 0 {
+		return nil, g.fail(op, status.CodeLimitExceeded, "Amount", "capture amount exceeds the authorized amount",
+			fmt.Sprintf("%s is more than the authorized %s: capture at most that (zero Amount captures all of it) under a new CaptureRequestID", amount, p.p.Amount))
+	}
+	digits, _ := money.Digits(amount.Currency())
+	wire, _ := amount.ValueAt(digits) // cannot fail at the currency's own digits
+	g.captureSeq++
+	g.captures[req.CaptureRequestID] = &capture{req: *req, p: p}
+	p.p.Captured = amount
+	g.ledger.AddCapture(sim.Capture{
+		RequestID: req.CaptureRequestID, ProviderID: fmt.Sprintf("mem_cap_%d", g.captureSeq),
+		ProviderPaymentID: p.p.ProviderPaymentID, Amount: amount, WireAmount: wire, CreatedAt: now,
 	})
+	g.setStatus(p, status.PaymentSucceeded, now) // notifies the payment, Captured included
+	return copyPayment(&p.p), nil
+}
+
+// capturable is nil when p can be captured (it is AUTHORIZED), else the F INVALID_STATE saying why
+// not. Callers hold g.mu.
+func (g *Gateway) capturable(p *payment) error {
+	const op = paygate.OpCapture
+	manual := p.req.CaptureMode == paygate.CaptureManual
+	var msg string
+	switch st := p.p.Status; {
+	case st == status.PaymentAuthorized:
+		return nil
+	case !manual:
+		msg = "the payment was created with automatic capture: its money is taken when it is paid, so there is nothing to capture"
+	case st == status.PaymentSucceeded:
+		msg = fmt.Sprintf("the payment was already captured (%s): a payment is captured once; inquire it to see what was taken", p.p.Captured)
+	case st == status.PaymentCanceled:
+		msg = "the payment was canceled (voided, or its hold lapsed) and holds no money: create a new payment"
+	case st == status.PaymentRequiresAction, st == status.PaymentPending:
+		msg = fmt.Sprintf("the payment is %s: the customer has not authorized it yet; capture once it is AUTHORIZED", st)
+	default:
+		msg = fmt.Sprintf("the payment is %s and holds no money: create a new payment", st)
+	}
+	return g.fail(op, status.CodeInvalidState, "", "payment not authorized", msg)
+}
+
+// captureDiff names the first field in which b differs from a, or returns "".
+func captureDiff(a, b *paygate.CaptureRequest) string {
+	switch {
+	case a.PaymentRequestID != b.PaymentRequestID:
+		return "PaymentRequestID"
+	case a.ProviderPaymentID != b.ProviderPaymentID:
+		return "ProviderPaymentID"
+	case !a.Amount.Equal(b.Amount):
+		return "Amount"
+	}
+	return ""
 }
