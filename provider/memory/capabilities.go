@@ -18,10 +18,10 @@ func Capabilities() provider.Capabilities {
 			paygate.OpCancel:  {Dedupes: true},
 			paygate.OpRefund:  {Dedupes: true},
 		},
-		CaptureModes:      []paygate.CaptureMode{paygate.CaptureManual},
-		Void:              true, // Cancel of an AUTHORIZED payment releases the hold
-		PartialCapture:    true,
-		AuthorizationHold: AuthorizationHold,
+		CaptureModes:       []paygate.CaptureMode{paygate.CaptureManual},
+		Void:               true, // Cancel of an AUTHORIZED payment releases the hold
+		PartialCapture:     true,
+		AuthorizationHold:  AuthorizationHold,
 		InquireByRequestID: true,
 		PartialRefund:      true,
 		MultipleRefunds:    true,

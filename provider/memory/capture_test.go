@@ -154,7 +154,10 @@ func TestCaptureRefused(t *testing.T) {
 		captures int // in the ledger afterwards
 	}{
 		{"unknown payment", func(*testing.T, *memory.Gateway, *sim.ManualClock) {}, captureRequest("cap-1", "pay-1", ""), status.CodeNotFound, "", "no payment", 0},
-		{"ids of two payments", func(t *testing.T, g *memory.Gateway, _ *sim.ManualClock) { authorized(t, g, "pay-1"); authorized(t, g, "pay-2") },
+		{"ids of two payments", func(t *testing.T, g *memory.Gateway, _ *sim.ManualClock) {
+			authorized(t, g, "pay-1")
+			authorized(t, g, "pay-2")
+		},
 			&paygate.CaptureRequest{CaptureRequestID: "cap-1", PaymentRequestID: "pay-1", ProviderPaymentID: "mem_pay_2"}, status.CodeNotFound, "", "no payment", 0},
 		{"automatic, unpaid", func(t *testing.T, g *memory.Gateway, _ *sim.ManualClock) { mustCreate(t, g, createRequest("pay-1")) },
 			captureRequest("cap-1", "pay-1", ""), status.CodeInvalidState, "", "automatic capture", 0},
