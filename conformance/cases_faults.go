@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
@@ -212,6 +213,11 @@ func (s *suite) setup(op paygate.Op) func(context.Context, paygate.Gateway) erro
 		_, p := s.paid()
 		q := s.refundRequest(p, p.Amount)
 		return func(ctx context.Context, gw paygate.Gateway) error { _, err := gw.Refund(ctx, q); return err }
+	case paygate.OpCapture:
+		s.needCapture()
+		_, p := s.authorized()
+		q := s.captureRequest(p, money.Amount{})
+		return func(ctx context.Context, gw paygate.Gateway) error { _, err := gw.Capture(ctx, q); return err }
 	case paygate.OpInquireRefund:
 		_, p := s.paid()
 		rreq := s.refundRequest(p, p.Amount)

@@ -38,10 +38,13 @@ var lifecycleCases = []testCase{
 		assert.Equal(t, status.PaymentSucceeded, got.Status)
 		assert.True(t, got.Status.Final())
 		assert.Equal(t, p.ProviderPaymentID, got.ProviderPaymentID)
+		// Automatic capture: the money is taken when the customer pays.
+		assert.True(t, got.Captured.Equal(req.Amount), "a SUCCEEDED automatic payment has Captured = Amount: Captured %s, Amount %s", got.Captured, req.Amount)
 
 		byProvider, err := s.Gateway.Inquire(s.ctx, &paygate.InquireRequest{ProviderPaymentID: p.ProviderPaymentID})
 		require.NoError(t, err, "inquire by ProviderPaymentID")
 		assert.Equal(t, status.PaymentSucceeded, byProvider.Status)
+		assert.True(t, byProvider.Captured.Equal(req.Amount), "inquired by ProviderPaymentID: Captured %s, Amount %s", byProvider.Captured, req.Amount)
 		assert.Equal(t, status.PaymentSucceeded, s.oneOrder(req.PaymentRequestID).Status, "ledger agrees")
 	}},
 	{"settlements", func(t *testing.T, h Harness) {

@@ -63,10 +63,20 @@
 //   - harness: the simulator can inject drop-before-processing, lose-reply and reply-code faults, and
 //     FaultCodes hold an F and a U on create. Without them the S/F/U cases would skip, so their
 //     absence fails the run. Caps claim nothing the Gateway's declaration does not.
-//   - lifecycle: create → action → settle → inquire (by request id and provider id); every
+//   - lifecycle: create → action → settle → inquire (by request id and provider id; a paid
+//     automatic payment has Captured = Amount); every
 //     settlement; NOT_FOUND for an unknown payment; cancel a pending payment; cancel after payment.
 //   - refund: full, partial and multiple, over-refund (F, nothing created), refund before payment,
 //     refund inquiry (or NOT_SUPPORTED without a call when not offered).
+//   - capture (Caps.ManualCapture): a manual-capture payment the customer paid is AUTHORIZED with
+//     nothing captured; a full capture (and a partial one, with PartialCapture) ends SUCCEEDED — after
+//     PENDING, within a bounded poll, where the provider processes it — with Captured exact and one
+//     capture in the ledger; refunds are of captured money only; over-capture is F LIMIT_EXCEEDED,
+//     capture of an automatic, unauthorized, captured or voided payment and refund before capture F
+//     INVALID_STATE, all with nothing captured; void (Caps.Void) ends CANCELED; every fault kind on
+//     capture, once and on every try, through retry.Wrap is never F, U only where the capture may not
+//     be resent or the deadline passed, and never captures twice. Without manual capture: Capture and
+//     a CaptureManual create are F NOT_SUPPORTED and nothing reaches the simulator.
 //   - idempotency: the same create twice is one order; the same id with new parameters is
 //     IDEMPOTENCY_CONFLICT; the same refund twice is one refund.
 //   - faults: every fault kind on create and refund is never F and leaves exactly one order or
@@ -94,6 +104,8 @@
 // The suite's own test (mutants_test.go) runs it against broken variants of the memory provider —
 // U reported as F, a retry with a new id, an F resent, a call made before validating, a logged request,
 // NOT_FOUND reported as U, an unverified webhook handler, an amount through float64, a harness that
-// declares no faults, a harness that claims a capability the adapter does not declare — and checks
-// that each one fails, for the right reason.
+// declares no faults, a harness that claims a capability (or manual capture) the adapter does not
+// declare, a paid payment without Captured, a capture resent that captures twice, a U capture reported
+// F, a partial capture that takes everything, an adapter without capture that sends it anyway — and
+// checks that each one fails, for the right reason.
 package conformance

@@ -7,8 +7,10 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.uber.org/zap"
@@ -19,6 +21,7 @@ import (
 
 	"github.com/paygate-go/paygate/internal/mutanttest"
 	"github.com/paygate-go/paygate/money"
+	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/provider/memory"
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/status"
@@ -41,6 +44,12 @@ var mutants = []mutanttest.Mutant{
 	{Name: "amount-through-float", Group: "amounts", Want: "sent 19.99 USD"},
 	{Name: "declares-no-faults", Group: "harness", Want: "Capabilities.Faults must include"},
 	{Name: "claims-undeclared", Group: "harness", Want: "the adapter does not declare it"},
+	{Name: "claims-undeclared-capture", Group: "harness", Want: "Capabilities.ManualCapture: the harness claims it"},
+	{Name: "automatic-not-captured", Group: "lifecycle", Want: "has Captured = Amount"},
+	{Name: "capture-twice-on-resend", Group: "capture", Want: "never a second capture"},
+	{Name: "capture-unknown-as-failure", Group: "capture", Want: "is never F"},
+	{Name: "capture-ignores-partial-amount", Group: "capture", Want: "after capturing"},
+	{Name: "capture-unsupported-but-sent", Group: "capture", Want: "nothing was sent"},
 }
 
 func TestSuiteFailsOnBrokenAdapters(t *testing.T) {
@@ -63,6 +72,7 @@ func TestMutant(t *testing.T) {
 			Sim:     g,
 			Caps: conformance.Capabilities{
 				PartialRefund: true, MultipleRefunds: true, RefundInquiry: true, IdempotentCreate: true,
+				ManualCapture: true, PartialCapture: true, Void: true,
 				InquireByRequestID: true, RequiresAction: true, Webhooks: true,
 				Settlements: []sim.Settlement{sim.Pay, sim.Fail, sim.Expire, sim.RequireAction},
 				Faults:      []sim.FaultKind{sim.DropBeforeProcessing, sim.LoseReply, sim.ReplyCode},
@@ -95,6 +105,13 @@ func TestMutant(t *testing.T) {
 			// The memory provider refuses to cancel a paid payment; a harness that claims otherwise
 			// would test a promise the router and the README do not make.
 			env.Caps.CancelAfterPayment = true
+		case "claims-undeclared-capture":
+			// The adapter declares no capture (see mutant.Capabilities); the harness still claims it.
+			m.noCapture = true
+		case "capture-unsupported-but-sent":
+			// An adapter without capture that still sends captures and manual creates to the provider.
+			m.noCapture = true
+			env.Caps.ManualCapture, env.Caps.PartialCapture, env.Caps.Void = false, false, false
 		}
 		return env
 	}))
@@ -103,8 +120,56 @@ func TestMutant(t *testing.T) {
 // mutant is the memory provider with one bug.
 type mutant struct {
 	*memory.Gateway
-	name string
-	log  *zap.Logger
+	name      string
+	log       *zap.Logger
+	noCapture bool // declares no capture
+
+	mu       sync.Mutex
+	captured map[string]bool // capture request ids seen
+}
+
+// Capabilities is memory's declaration, without capture when noCapture.
+func (m *mutant) Capabilities() provider.Capabilities {
+	c := memory.Capabilities()
+	if m.noCapture {
+		c.Ops = slices.DeleteFunc(slices.Clone(c.Ops), func(op paygate.Op) bool { return op == paygate.OpCapture })
+		c.CaptureModes, c.PartialCapture, c.Void = nil, false, false
+	}
+	return c
+}
+
+func (m *mutant) Capture(ctx context.Context, req *paygate.CaptureRequest) (*paygate.Payment, error) {
+	switch m.name {
+	case "capture-unsupported-but-sent":
+		if req != nil {
+			m.Ledger().Received(paygate.OpCapture, req.CaptureRequestID)
+		}
+		return nil, &paygate.Error{Op: paygate.OpCapture, Outcome: status.Failure, Code: status.CodeNotSupported, Message: "no capture"}
+	case "capture-ignores-partial-amount":
+		if req != nil {
+			whole := *req
+			whole.Amount = money.Amount{}
+			req = &whole
+		}
+	}
+	p, err := m.Gateway.Capture(ctx, req)
+	switch {
+	case m.name == "capture-unknown-as-failure" && paygate.OutcomeOf(err) == status.Unknown:
+		return nil, &paygate.Error{Op: paygate.OpCapture, Outcome: status.Failure, Code: status.CodeUnavailable}
+	case m.name == "capture-twice-on-resend" && req != nil:
+		// A provider that does not dedupe captures, declared as one that does: a resend captures again.
+		m.mu.Lock()
+		again := m.captured[req.CaptureRequestID]
+		if m.captured == nil {
+			m.captured = map[string]bool{}
+		}
+		m.captured[req.CaptureRequestID] = true
+		m.mu.Unlock()
+		if again && err == nil {
+			m.Ledger().AddCapture(sim.Capture{RequestID: req.CaptureRequestID, ProviderPaymentID: p.ProviderPaymentID, Amount: p.Captured})
+		}
+	}
+	return p, err
 }
 
 func (m *mutant) Create(ctx context.Context, req *paygate.CreateRequest) (*paygate.Payment, error) {
@@ -119,6 +184,11 @@ func (m *mutant) Create(ctx context.Context, req *paygate.CreateRequest) (*payga
 				again.Amount = a
 				req = &again
 			}
+		}
+	case "capture-unsupported-but-sent":
+		if req != nil && req.CaptureMode == paygate.CaptureManual {
+			m.Ledger().Received(paygate.OpCreate, req.PaymentRequestID)
+			return nil, &paygate.Error{Op: paygate.OpCreate, Outcome: status.Failure, Code: status.CodeNotSupported, Message: "no manual capture"}
 		}
 	case "calls-before-validating":
 		if req != nil {
@@ -145,6 +215,9 @@ func (m *mutant) Create(ctx context.Context, req *paygate.CreateRequest) (*payga
 
 func (m *mutant) Inquire(ctx context.Context, req *paygate.InquireRequest) (*paygate.Payment, error) {
 	p, err := m.Gateway.Inquire(ctx, req)
+	if m.name == "automatic-not-captured" && p != nil {
+		p.Captured = money.Amount{}
+	}
 	if m.name == "not-found-as-unknown" && paygate.CodeOf(err) == status.CodeNotFound {
 		return nil, &paygate.Error{Op: paygate.OpInquire, Outcome: status.Unknown, Code: status.CodeUnknown}
 	}

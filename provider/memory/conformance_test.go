@@ -30,6 +30,8 @@ var harness = conformance.HarnessFunc(func(t *testing.T, opts conformance.Option
 			{Op: paygate.OpCreate, ProviderCode: "RATE_LIMITED", Outcome: status.Unknown, Code: status.CodeRateLimited},
 			{Op: paygate.OpRefund, ProviderCode: "REFUND_NOT_ALLOWED", Outcome: status.Failure, Code: status.CodeRefundNotAllowed},
 			{Op: paygate.OpCancel, ProviderCode: "UNAVAILABLE", Outcome: status.Unknown, Code: status.CodeUnavailable},
+			{Op: paygate.OpCapture, ProviderCode: "INVALID_STATE", Outcome: status.Failure, Code: status.CodeInvalidState},
+			{Op: paygate.OpCapture, ProviderCode: "RATE_LIMITED", Outcome: status.Unknown, Code: status.CodeRateLimited},
 		},
 		Secrets:        []string{secret},
 		WebhookHandler: g.WebhookHandler,
