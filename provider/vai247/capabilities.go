@@ -14,7 +14,8 @@ func Capabilities() provider.Capabilities {
 
 func capabilities(refundSigning bool) provider.Capabilities {
 	return provider.Capabilities{
-		// No refund inquiry: VAI247 offers none, so InquireRefund is F NOT_SUPPORTED with no call.
+		// No refund inquiry and no capture: VAI247 offers neither, so InquireRefund and Capture (and
+		// a CaptureManual create: CaptureModes is empty) are F NOT_SUPPORTED with no call.
 		Ops: []paygate.Op{paygate.OpCreate, paygate.OpInquire, paygate.OpCancel, paygate.OpRefund},
 		Idempotency: map[paygate.Op]retry.Idempotency{
 			paygate.OpCreate: {ResendSafe: Orphan},
@@ -34,6 +35,7 @@ func capabilities(refundSigning bool) provider.Capabilities {
 			Cancel:           "pending/processing only",
 			Refund:           "(deduped only with `RefundSigning`)",
 			RefundInquiry:    "`NOT_SUPPORTED`, no call",
+			Capture:          "`NOT_SUPPORTED`, no call: no authorization hold, an order is paid in full when the QR code is paid",
 			IdempotentCreate: "re-create is safe, an orphan order cannot be paid and expires in 30 min",
 			Webhooks:         "HMAC `X-DVPay-Signature`, so `WebhookSecret` is required (without it every notification is refused); refused when `timestamp` is over 24 h old (`WebhookMaxAge`)",
 			Currencies:       "USD, KHR",

@@ -13,6 +13,11 @@
 //	Cancel         POST /api/v1/payment-gateway/order/cancel   {order_id, reason?}
 //	Refund         POST /api/v1/payment-gateway/order/refund   {order_id, amount, reason?, reference_id}
 //	InquireRefund  none: F NOT_SUPPORTED without a call
+//	Capture        none: F NOT_SUPPORTED without a call (and so is a CaptureManual create)
+//
+// VAI247 documents no authorization hold and no capture call: an order goes pending → processing →
+// paid and the money is taken when the customer pays, so a SUCCEEDED payment's Captured is its whole
+// Amount.
 //
 // Every call carries X-App-Id, X-Api-Key and X-Timestamp (unix seconds, fresh on every try; VAI247
 // refuses one more than 5 minutes off with 401). With RefundSigning, refunds also carry X-Signature

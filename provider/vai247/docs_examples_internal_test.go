@@ -192,7 +192,7 @@ func TestDocsExampleNotifications(t *testing.T) {
 	}{
 		{"notification-payment-success.json", &paygate.Event{Provider: Name, Type: paygate.EventPaymentUpdated, Payment: &paygate.Payment{
 			Provider: Name, ProviderPaymentID: "ord_abc123xyz", Status: status.PaymentSucceeded, ProviderStatus: "paid", Amount: fifty,
-			UpdatedAt: time.Unix(1759576200, 0)}}},
+			Captured: fifty, UpdatedAt: time.Unix(1759576200, 0)}}},
 		{"notification-payment-failed.json", &paygate.Event{Provider: Name, Type: paygate.EventPaymentUpdated, Payment: &paygate.Payment{
 			Provider: Name, ProviderPaymentID: "ord_abc123xyz", Status: status.PaymentPending, ProviderStatus: "failed", Amount: fifty,
 			UpdatedAt: time.Unix(1759576200, 0)}}},

@@ -310,6 +310,11 @@ func TestStatusMappingEndToEnd(t *testing.T) {
 		assert.Equal(t, want, got.Status, provider)
 		assert.Equal(t, provider, got.ProviderStatus)
 		assert.True(t, got.Amount.Equal(usd("12.34")))
+		if want == status.PaymentSucceeded {
+			assert.True(t, got.Captured.Equal(usd("12.34")), "%s: paid in full, no hold: Captured %s", provider, got.Captured)
+		} else {
+			assert.True(t, got.Captured.IsZero(), "%s: nothing taken: Captured %s", provider, got.Captured)
+		}
 	}
 	require.NoError(t, srv.SetStatus(p.ProviderPaymentID, "on_hold"))
 	_, err = gw.Inquire(ctx, &paygate.InquireRequest{ProviderPaymentID: p.ProviderPaymentID})

@@ -77,7 +77,7 @@ func (g *Gateway) createdPayment(f fields, req *paygate.CreateRequest) (*paygate
 	if qr != "" {
 		p.Action = &paygate.Action{Kind: paygate.ActionQRCode, QRCode: qr, ExpiresAt: exp}
 	}
-	return p, nil
+	return takenWhenPaid(p), nil
 }
 
 // Inquire asks for an order by its VAI247 order id (ProviderPaymentID), passed as transaction_id
@@ -134,7 +134,7 @@ func inquiredPayment(f fields, orderID string) (*paygate.Payment, error) {
 	if st == "failed" {
 		p.FailureReason = "the customer's payment attempt failed; VAI247 keeps the order open for another attempt"
 	}
-	return p, nil
+	return takenWhenPaid(p), nil
 }
 
 // readOrderState reads the order id (which must be the one asked about) and its status from a reply.
@@ -358,9 +358,27 @@ func malformed(op paygate.Op, httpStatus int, cause error) error {
 	return e
 }
 
-// Capture is not offered yet: Run refuses it (F NOT_SUPPORTED) before anything is sent.
+// noCapture is why Capture and a CaptureManual create are F NOT_SUPPORTED, without a call: VAI247
+// documents no authorization hold and no capture call (its orders go pending → processing → paid, the
+// money taken when the customer pays).
+const noCapture = "VAI247 has no manual capture: an order is paid in full when the customer pays, so there is nothing to " +
+	"capture; create the payment with automatic capture (the default), or at a provider that offers manual capture"
+
+// Capture is not offered by VAI247: it is F NOT_SUPPORTED, without a call.
 func (g *Gateway) Capture(ctx context.Context, req *paygate.CaptureRequest) (*paygate.Payment, error) {
-	return provider.Run(ctx, g.calls, req, func(context.Context, *provider.Call, *paygate.CaptureRequest) (*paygate.Payment, error) {
-		return nil, provider.NotSupported(Name, paygate.OpCapture, "", Name+" does not offer capture; nothing was sent")
-	})
+	return provider.Run(ctx, g.calls, req, capture)
+}
+
+// capture is not reached: Run refuses the op first, as Capabilities().Ops leaves it out.
+func capture(_ context.Context, c *provider.Call, _ *paygate.CaptureRequest) (*paygate.Payment, error) {
+	return nil, provider.NotSupported(Name, c.Op, "", noCapture)
+}
+
+// takenWhenPaid sets Captured on a SUCCEEDED payment: with no authorization hold, VAI247 takes the
+// whole amount when the customer pays.
+func takenWhenPaid(p *paygate.Payment) *paygate.Payment {
+	if p.Status == status.PaymentSucceeded {
+		p.Captured = p.Amount
+	}
+	return p
 }

@@ -125,7 +125,8 @@ func New(cfg Config) (*Gateway, error) {
 	g.postHeaders, g.getHeaders = g.headers(true), g.headers(false)
 	g.calls = provider.Calls{
 		Provider: Name, Log: log.With(zap.String("provider", Name)), Ops: capabilities(cfg.RefundSigning).Ops,
-		NotOffered: map[paygate.Op]string{paygate.OpInquireRefund: noRefundInquiry},
+		NotOffered: map[paygate.Op]string{paygate.OpInquireRefund: noRefundInquiry, paygate.OpCapture: noCapture},
+		// CaptureModes nil: Run refuses a CaptureManual create (F NOT_SUPPORTED) before anything is sent.
 	}
 	return g, nil
 }

@@ -214,7 +214,7 @@ func (n *notification) event() (*paygate.Event, error) {
 	if state.refunded == "all" {
 		p.Refunded = amt
 	}
-	ev.Payment = p
+	ev.Payment = takenWhenPaid(p)
 	return ev, nil
 }
 
