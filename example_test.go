@@ -8,6 +8,7 @@ import (
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/provider/memory"
+	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
 )
@@ -111,4 +112,60 @@ func Example_checkout() {
 	// pay-4001 REQUIRES_ACTION: redirect the browser to https://checkout.memory.paygate.invalid/pay/mem_pay_1
 	// pay-4002 REQUIRES_ACTION: render this payload as a QR code: paygate-memory://pay/mem_pay_2
 	// pay-4002 SUCCEEDED 149000.00 IDR: paid: show the receipt
+}
+
+// Authorize now, capture later: a payment created with CaptureManual only holds the customer's money
+// when they pay (AUTHORIZED). The merchant captures it when the goods ship — all of it, or, where the
+// provider allows, part (the rest of the hold is released) — or voids it with Cancel. A capture is a
+// write like the others: under retry.Wrap a lost reply is resolved with the same CaptureRequestID and
+// never captures twice. The in-memory provider stands in for an acquirer that offers manual capture.
+func Example_authorizeThenCapture() {
+	ctx := context.Background()
+	mem := memory.New(memory.Config{})
+	defer mem.Close()
+	gw := retry.Wrap(mem, retry.Default())
+
+	for _, id := range []string{"pay-5001", "pay-5002"} {
+		_, err := gw.Create(ctx, &paygate.CreateRequest{
+			PaymentRequestID: id, Amount: money.MustParse("120.00", "USD"), CaptureMode: paygate.CaptureManual,
+		})
+		if err != nil {
+			fmt.Println(id, paygate.OutcomeOf(err), paygate.CodeOf(err))
+			return
+		}
+		_ = mem.Pay(id) // the customer pays: the money is held, not taken
+	}
+	p, _ := gw.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: "pay-5001"})
+	fmt.Println(p.PaymentRequestID, p.Status, "captured:", p.Captured.IsPositive())
+
+	// One item of two is out of stock: capture what ships. The reply is lost on the way back (U);
+	// Wrap resends the same capture, which the provider answers without capturing again.
+	mem.Inject(sim.Fault{Op: paygate.OpCapture, Kind: sim.LoseReply})
+	p, err := gw.Capture(ctx, &paygate.CaptureRequest{
+		CaptureRequestID: "cap-5001", PaymentRequestID: "pay-5001", Amount: money.MustParse("80.00", "USD"),
+	})
+	if err != nil {
+		fmt.Println(paygate.OutcomeOf(err), paygate.CodeOf(err)) // U: inquire later; never capture anew
+		return
+	}
+	fmt.Println(p.PaymentRequestID, p.Status, "captured:", p.Captured, "of", p.Amount)
+	fmt.Println("captures at the provider:", len(mem.Ledger().AllCaptures()))
+
+	// A second capture of the same payment is refused: a payment is captured once.
+	_, err = gw.Capture(ctx, &paygate.CaptureRequest{CaptureRequestID: "cap-5002", PaymentRequestID: "pay-5001"})
+	fmt.Println("again:", paygate.OutcomeOf(err), paygate.CodeOf(err))
+
+	// The other order is cancelled before shipping: the void releases the hold.
+	p, err = gw.Cancel(ctx, &paygate.CancelRequest{PaymentRequestID: "pay-5002", Reason: "order cancelled"})
+	if err != nil {
+		fmt.Println(paygate.OutcomeOf(err), paygate.CodeOf(err))
+		return
+	}
+	fmt.Println(p.PaymentRequestID, p.Status, "captured:", p.Captured.IsPositive())
+	// Output:
+	// pay-5001 AUTHORIZED captured: false
+	// pay-5001 SUCCEEDED captured: 80.00 USD of 120.00 USD
+	// captures at the provider: 1
+	// again: F INVALID_STATE
+	// pay-5002 CANCELED captured: false
 }
