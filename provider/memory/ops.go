@@ -403,7 +403,7 @@ func (g *Gateway) capturable(p *payment) error {
 	case st == status.PaymentSucceeded:
 		msg = fmt.Sprintf("the payment was already captured (%s): a payment is captured once; inquire it to see what was taken", p.p.Captured)
 	case st == status.PaymentCanceled:
-		msg = "the payment was canceled (voided, or its hold lapsed) and holds no money: create a new payment"
+		msg = "the payment was canceled (before it was paid, by a void, or when its hold lapsed) and holds no money: create a new payment"
 	case st == status.PaymentRequiresAction, st == status.PaymentPending:
 		msg = fmt.Sprintf("the payment is %s: the customer has not authorized it yet; capture once it is AUTHORIZED", st)
 	default:
