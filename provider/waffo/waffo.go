@@ -152,7 +152,7 @@ func New(cfg Config) (*Gateway, error) {
 	return &Gateway{
 		tr: tr, merchantID: cfg.MerchantID, apiKey: cfg.APIKey, key: key, waffoKey: waffoKey,
 		allowUnsigned: cfg.AllowUnsignedResponses, log: log, now: now, maxAge: cfg.WebhookMaxAge,
-		calls: provider.Calls{Provider: Name, Log: log.With(zap.String("provider", Name)), Ops: Capabilities().Ops},
+		calls: provider.Calls{Provider: Name, Log: log.With(zap.String("provider", Name)), Ops: declared.Ops, CaptureModes: declared.CaptureModes},
 	}, nil
 }
 

@@ -62,6 +62,12 @@ type Config struct {
 	FlatWebhooks bool
 	// Keys are the key pairs to use; nil uses a pair generated once per process (key generation is slow).
 	Keys *Keys
+	// CaptureSettleAfter is how long, on Clock, a captured order stays CAPTURE_IN_PROGRESS before it
+	// becomes PAY_SUCCESS (with a PAYMENT_NOTIFICATION). Waffo settles captures asynchronously and
+	// says not how fast; the simulator settles one when the order is next looked up (inquiry, cancel,
+	// refund, capture) at or after that time, or when Settle(sim.Pay) is called on it. 0: the next
+	// look-up settles it.
+	CaptureSettleAfter time.Duration
 }
 
 // Keys are the simulator's credentials as PEM strings: the merchant's pair (the merchant signs with
@@ -113,15 +119,17 @@ type Server struct {
 	// Keys are the key pairs in use.
 	Keys Keys
 
-	srv      *httptest.Server
-	clock    sim.Clock
-	ttl      time.Duration
-	flat     bool
-	faults   sim.Faults
-	ledger   sim.Ledger
-	webhooks *sim.Webhooks
-	done     chan struct{}
-	close    sync.Once
+	srv   *httptest.Server
+	clock sim.Clock
+	ttl   time.Duration
+	flat  bool
+
+	captureAfter time.Duration
+	faults       sim.Faults
+	ledger       sim.Ledger
+	webhooks     *sim.Webhooks
+	done         chan struct{}
+	close        sync.Once
 
 	merchantKey *rsa.PublicKey
 	waffoKey    *rsa.PrivateKey
@@ -148,7 +156,7 @@ func NewServer(cfg Config) *Server {
 	}
 	s := &Server{
 		APIKey: "sim_api_key_" + rand.Text(), MerchantID: "1000000201", Keys: *keys,
-		clock: cfg.Clock, ttl: cfg.OrderTTL, flat: cfg.FlatWebhooks, done: make(chan struct{}),
+		clock: cfg.Clock, ttl: cfg.OrderTTL, flat: cfg.FlatWebhooks, captureAfter: cfg.CaptureSettleAfter, done: make(chan struct{}),
 		orders: map[string]*order{}, byReqID: map[string]*order{}, refunds: map[string]*refund{}, byRefID: map[string]*refund{},
 	}
 	if s.clock == nil {
@@ -230,7 +238,7 @@ func Faults() []sim.FaultKind {
 	return []sim.FaultKind{sim.DropBeforeProcessing, sim.LoseReply, sim.DelayReply, sim.ReplyStatus, sim.ReplyCode, sim.CorruptBody, sim.CorruptSignature}
 }
 
-// routes serves the five endpoints under /api/v1.
+// routes serves the six endpoints under /api/v1.
 func (s *Server) routes() http.Handler {
 	cfg := sim.HTTPConfig{Faults: &s.faults, Ledger: &s.ledger, CodeReply: s.codeReply, Sign: s.sign, Done: s.done}
 	mux := http.NewServeMux()
@@ -243,6 +251,7 @@ func (s *Server) routes() http.Handler {
 		{"/api/v1/order/create", paygate.OpCreate, "paymentRequestId", s.create},
 		{"/api/v1/order/inquiry", paygate.OpInquire, "paymentRequestId", s.inquire},
 		{"/api/v1/order/cancel", paygate.OpCancel, "paymentRequestId", s.cancel},
+		{"/api/v1/order/capture", paygate.OpCapture, "paymentRequestId", s.capture},
 		{"/api/v1/order/refund", paygate.OpRefund, "refundRequestId", s.refund},
 		{"/api/v1/refund/inquiry", paygate.OpInquireRefund, "refundRequestId", s.inquireRefund},
 	} {
