@@ -348,8 +348,6 @@ func TestCaptureFaultsThroughRetry(t *testing.T) {
 	}
 }
 
-
-
 // TestCaptureReplies: what the adapter makes of each /order/capture answer, from a fake Waffo whose
 // inquiry shows an authorized USD 10.00 order.
 func TestCaptureReplies(t *testing.T) {
