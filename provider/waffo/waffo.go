@@ -159,7 +159,8 @@ func New(cfg Config) (*Gateway, error) {
 // Idempotency declares what Waffo dedupes (retry.Declarer), as Capabilities declares it: create by
 // paymentRequestId and refund by refundRequestId (same id and parameters give the same result; changed
 // parameters give A0011). A repeated cancel finds the order already closed, so resending it is safe.
-// Inquiries are reads.
+// A capture has no request id and Waffo does not document a second one, so it is never resent: a U
+// capture is resolved by inquiry. Inquiries are reads.
 func (g *Gateway) Idempotency(op paygate.Op) retry.Idempotency { return declared.IdempotencyOf(op) }
 
 // declared is Capabilities(), built once: Idempotency is asked on every call.

@@ -5,15 +5,32 @@
 // required fields and Waffo's amount format (a string with exactly 2 decimals, 0 for JPY, KRW, VND, CLP
 // and IDR), signs every reply with its own key, dedupes create and refund by request id (A0011 on
 // changed parameters), runs the order state machine (PAY_IN_PROGRESS → AUTHORIZATION_REQUIRED →
-// PAY_SUCCESS or ORDER_CLOSE, with expiry on an injectable clock), refunds up to the paid amount, and
+// PAY_SUCCESS or ORDER_CLOSE, with expiry on an injectable clock; for manual capture
+// AUTHED_WAITING_CAPTURE → CAPTURE_IN_PROGRESS → PAY_SUCCESS), refunds up to the paid amount, and
 // delivers signed PAYMENT_NOTIFICATION and REFUND_NOTIFICATION webhooks on Waffo's retry schedule until
 // the merchant replies {"message":"success"} with a valid signature.
 //
 // Waffo's sandbox amount triggers work: an order of 9.1 or 91 answers C0001, 9.2 or 92 answers E0001
 // and 90 or 990 answers C0005, without creating an order.
 //
+// Manual capture: an order created with paymentInfo.captureMode "manualCapture" (the SDK's
+// PaymentInfo.CaptureMode) is recorded in the ledger with paygate.CaptureManual, and Settle(sim.Pay)
+// authorizes it: AUTHED_WAITING_CAPTURE, with a signed PAYMENT_NOTIFICATION. /order/capture (fields:
+// the SDK's CaptureOrderParams; merchantId and captureRequestedAt required as in the API reference's
+// CaptureOrderRequest, A0003 without them as the sandbox answers) takes the whole order amount:
+// CAPTURE_IN_PROGRESS, one ledger capture (sim.Ledger.AddCapture, no request id: Waffo's capture has
+// none), then PAY_SUCCESS with a PAYMENT_NOTIFICATION once Config.CaptureSettleAfter has passed on the
+// clock, at the order's next look-up (inquiry, cancel, refund, capture) or at Settle(sim.Pay). Waffo
+// settles captures asynchronously and says not how fast; settling lazily keeps the simulator's clock
+// the only source of time. What Waffo does not document the simulator decides, and says so: a capture
+// of an order in any other state is A0013 (Waffo's code for an order whose money is taken or held),
+// any captureAmount but the order's is A0008 (amount out of range; Waffo documents no partial capture
+// through this API), and a cancel of an authorized or capturing order is A0013 (the lifecycle has no
+// way from AUTHED_WAITING_CAPTURE to ORDER_CLOSE; no void). Authorized orders never expire on their
+// own: no release of an uncaptured authorization is documented.
+//
 // Tests drive it through the conformance.Simulator methods: Settle (pay, fail, expire, require action),
-// Inject (every provider/sim fault kind), Ledger and Webhooks.
+// Inject (every provider/sim fault kind, on every operation capture included), Ledger and Webhooks.
 package waffotest
 
 import (
