@@ -30,7 +30,7 @@ var codeTable = map[string]codeRow{
 	"A0010": {"contract disallows the operation", status.Failure, status.CodePermissionDenied, "the merchant contract does not allow this operation: ask Waffo to enable it"},
 	"A0011": {"idempotency parameter mismatch", status.Failure, status.CodeIdempotencyConflict, "this request id was already used with different parameters, so an order or refund may exist under it: inquire the original id first, and use a new id only once that one is closed"},
 	"A0012": {"insufficient merchant balance", status.Failure, status.CodeInsufficientFunds, "the merchant balance is too low for this refund: top it up and refund again"},
-	"A0013": {"already paid, cannot cancel", status.Failure, status.CodeInvalidState, "the order is already paid and cannot be cancelled: refund it instead"},
+	"A0013": {"already paid, cannot cancel", status.Failure, status.CodeInvalidState, "the order is already paid, authorized or being captured, so it cannot be cancelled or captured: inquire it; refund a paid order; an authorized one can only be captured (Waffo documents no void)"},
 	"A0014": {"refund not allowed by refund rules", status.Failure, status.CodeRefundNotAllowed, "Waffo's refund rules refuse this refund: check the refundable amount and the refund window"},
 	"A0015": {"channel does not support cancel", status.Failure, status.CodeNotSupported, "the payment channel does not support cancel: wait for the order to expire, or refund it once paid"},
 	"A0016": {"channel rejected the cancel", status.Failure, status.CodeInvalidState, "the payment channel refused the cancel: inquire and act on the order's real status"},
@@ -76,18 +76,27 @@ const (
 	orderPayInProgress     = "PAY_IN_PROGRESS"
 	orderAuthRequired      = "AUTHORIZATION_REQUIRED"
 	orderAuthedWaitCapture = "AUTHED_WAITING_CAPTURE"
+	orderCaptureInProgress = "CAPTURE_IN_PROGRESS"
 	orderPaySuccess        = "PAY_SUCCESS"
 	orderClose             = "ORDER_CLOSE"
 )
 
-// orderStatusTable maps Waffo's open order statuses. ORDER_CLOSE depends on why it closed; see
-// closedStatus.
+// orderStatusTable maps Waffo's order statuses but ORDER_CLOSE, which depends on why it closed (see
+// closedStatus). AUTHED_WAITING_CAPTURE is a manual-capture order the customer authorized;
+// CAPTURE_IN_PROGRESS is one Waffo is capturing after /order/capture (the Java and Node SDKs list it,
+// the OpenAPI document does not): its money is taken but not yet settled, so it is PENDING.
 var orderStatusTable = map[string]status.Payment{
 	orderPayInProgress:     status.PaymentPending,
 	orderAuthRequired:      status.PaymentRequiresAction,
 	orderAuthedWaitCapture: status.PaymentAuthorized,
+	orderCaptureInProgress: status.PaymentPending,
 	orderPaySuccess:        status.PaymentSucceeded,
 }
+
+// capturedStatuses are the order statuses whose money is taken: Payment.Captured is the order amount.
+// Waffo takes a whole order at once (no partial capture, see Capabilities), so the order amount is
+// exact.
+var capturedStatuses = map[string]bool{orderCaptureInProgress: true, orderPaySuccess: true}
 
 // closeReason says why an order Waffo reports as ORDER_CLOSE was closed.
 type closeReason struct {
@@ -97,13 +106,14 @@ type closeReason struct {
 }
 
 // paymentStatus maps an orderStatus. The second result is false for a status Waffo does not document.
-// PAY_IN_PROGRESS with an action for the user is RequiresAction: the merchant must send the user on.
+// PAY_IN_PROGRESS with an action for the user is RequiresAction: the merchant must send the user on
+// (CAPTURE_IN_PROGRESS, the other pending status, waits for Waffo alone).
 func paymentStatus(orderStatus string, hasAction bool, why closeReason) (status.Payment, bool) {
 	if orderStatus == orderClose {
 		return closedStatus(why), true
 	}
 	st, ok := orderStatusTable[orderStatus]
-	if ok && st == status.PaymentPending && hasAction {
+	if ok && orderStatus == orderPayInProgress && hasAction {
 		st = status.PaymentRequiresAction
 	}
 	return st, ok

@@ -1,6 +1,6 @@
 // Package waffo is the paygate adapter for Waffo's acquiring API: it turns paygate's Create, Inquire,
-// Cancel, Refund and InquireRefund into Waffo's /order/create, /order/inquiry, /order/cancel,
-// /order/refund and /refund/inquiry, and Waffo's codes and statuses into paygate's.
+// Capture, Cancel, Refund and InquireRefund into Waffo's /order/create, /order/inquiry, /order/capture,
+// /order/cancel, /order/refund and /refund/inquiry, and Waffo's codes and statuses into paygate's.
 //
 // Every request is signed (X-SIGNATURE: SHA256withRSA over the exact body bytes, with the merchant key)
 // and carries X-API-KEY and X-API-VERSION. A reply's X-SIGNATURE is verified with Waffo's key. Waffo
@@ -53,6 +53,10 @@
 // sends the user somewhere. ORDER_CLOSE is Failed when orderFailedReason is set, Expired when it closed
 // (orderUpdatedAt) at or after orderExpiredAt, and otherwise Canceled.
 //
+// AUTHED_WAITING_CAPTURE is Authorized and CAPTURE_IN_PROGRESS Pending (see Manual capture).
+// Payment.Captured is the order amount for CAPTURE_IN_PROGRESS and PAY_SUCCESS (an automatic payment is
+// captured when paid) and zero for every other status.
+//
 // A status in neither table is U UNKNOWN: the adapter does not guess.
 //
 // orderAction (a JSON string) becomes a paygate.Action: a QR code when actionData.paymentQr is set
@@ -74,6 +78,50 @@
 // cancel. No refund message of Waffo's names a currency (the SDK's RefundOrderData, InquiryRefundData
 // and RefundNotificationResult have none): Refund reads the reply's amount in the request's currency,
 // and InquireRefund inquires the order its reply names (acquiringOrderId, origPaymentRequestId) for it.
+//
+// # Manual capture
+//
+// A create with CaptureMode CaptureManual sends paymentInfo.captureMode "manualCapture" (the official
+// Go SDK's PaymentInfo.CaptureMode, as its manual-capture e2e test sends it; the API reference's
+// AcqOrderPaymentInfo lists captureMode, ≤ 24 characters). The SDK marks AUTHED_WAITING_CAPTURE as
+// "CARD only" and its e2e test pays by CREDITCARD: use a card method (Method.Type CREDITCARD or
+// DEBITCARD, or the cashier's card page). What Waffo answers for manual capture with another method is
+// not documented; the adapter sends it as asked. Once the customer pays, the order is
+// AUTHED_WAITING_CAPTURE: Authorized, nothing captured.
+//
+// Capture first inquires the order, then sends /order/capture with acquiringOrderId (and
+// paymentRequestId when given), merchantId, captureRequestedAt (the sandbox answers A0003 without it)
+// and captureAmount, the order amount in Waffo's digits. Before anything is sent it refuses: an order
+// not AUTHED_WAITING_CAPTURE (an automatic payment, one not yet authorized, closed, already capturing
+// or captured) with F INVALID_STATE; an amount over the order's with F LIMIT_EXCEEDED; an amount below
+// it with F NOT_SUPPORTED (Capabilities.PartialCapture is false, see below); another currency with F
+// INVALID_REQUEST. A zero Amount captures the whole order. Waffo answers CAPTURE_IN_PROGRESS (the Java
+// and Node SDKs list it; the OpenAPI document does not): Pending, with Captured the whole amount;
+// inquiry and a PAYMENT_NOTIFICATION later show PAY_SUCCESS. A capture answered with any other status
+// is U: inquire. Waffo's A0013 or A0008 to a capture (a state or amount the inquiry did not show) are F
+// INVALID_STATE and LIMIT_EXCEEDED.
+//
+// Partial capture is not offered. Waffo's Auth-Capture guide (waffo.com/docs/en/essentials/auth-capture)
+// describes capturing less than the authorized amount, but in terms (capture_method, payment_intent
+// events) that are not the acquiring API's, and the acquiring API has no field that reports a captured
+// amount other than orderAmount (finalDealAmount is in the user's currency), so a partial capture could
+// not be read back exactly. The guide's void ("cancel at any time before capture") is likewise not part
+// of this API: the order lifecycle goes from AUTHED_WAITING_CAPTURE only to PAY_SUCCESS, and
+// /order/cancel is documented for unpaid orders. Capabilities.Void is false: Cancel of an authorized
+// payment is refused (A0013, F INVALID_STATE) and the payment stays Authorized. No automatic release
+// of an uncaptured authorization is documented (AuthorizationHold is 0).
+//
+// A capture has no request id at Waffo, and neither Waffo's API reference nor its SDKs (waffo-go
+// v1.4.0: types, CHANGELOG, README, tests) say how a second capture of one order is answered, so
+// Idempotency(OpCapture) is not resendable: retry.Wrap resolves a U capture by inquiry only. An order
+// CAPTURE_IN_PROGRESS or PAY_SUCCESS shows it landed (retry.CaptureLanded); one still
+// AUTHED_WAITING_CAPTURE leaves the capture U, and a later Capture, which inquires first, sends it
+// again only while the order is still authorized. A Capture of an order already capturing or captured
+// is F INVALID_STATE: after a U capture, that answer means a capture (the earlier one, unless the
+// order was captured some other way) took effect.
+// CaptureRequestID is not sent; it names the capture in logs and in the router's journal.
+//
+// Refund of an authorized payment is F INVALID_STATE before anything is sent: nothing was captured.
 //
 // # Countries
 //

@@ -132,3 +132,58 @@ func Example_webhook() {
 	// acknowledged: true
 	// forged: 401 Unauthorized events passed on: 0
 }
+
+// Authorize now, capture later: a manual-capture card payment is AUTHORIZED once the customer pays,
+// with nothing captured; Capture takes the whole amount (Waffo answers CAPTURE_IN_PROGRESS, then the
+// order is PAY_SUCCESS). A capture Waffo's state forbids, such as a second one, is F INVALID_STATE.
+func Example_manualCapture() {
+	srv := waffotest.NewServer(waffotest.Config{})
+	defer srv.Close()
+	gw, err := waffo.New(waffo.Config{
+		BaseURL: srv.URL, APIKey: srv.APIKey, MerchantID: srv.MerchantID,
+		PrivateKey: srv.Keys.MerchantPrivateKey, WaffoPublicKey: srv.Keys.WaffoPublicKey,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer gw.Close()
+	payments := retry.Wrap(gw, retry.Default())
+	ctx := context.Background()
+
+	_, err = payments.Create(ctx, &paygate.CreateRequest{
+		PaymentRequestID: "hotel-77-try-1",
+		Amount:           money.MustParse("120.00", "USD"),
+		Description:      "Two nights, deposit",
+		NotifyURL:        "https://shop.example/webhooks/waffo",
+		ReturnURL:        "https://shop.example/thanks",
+		Customer:         paygate.Customer{ID: "cust-7", Email: "guest@example.com"},
+		Method:           paygate.Method{Type: "CREDITCARD"},
+		CaptureMode:      paygate.CaptureManual,
+	})
+	if err != nil {
+		fmt.Println("create:", paygate.OutcomeOf(err), paygate.CodeOf(err))
+		return
+	}
+	_ = srv.Settle(ctx, "hotel-77-try-1", sim.Pay) // the guest enters the card: the money is held
+	p, _ := payments.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: "hotel-77-try-1"})
+	fmt.Println(p.Status, "captured:", !p.Captured.IsZero())
+
+	capture := &paygate.CaptureRequest{CaptureRequestID: "hotel-77-capture", PaymentRequestID: "hotel-77-try-1"}
+	p, err = payments.Capture(ctx, capture) // zero Amount: the whole authorized amount
+	if err != nil {
+		fmt.Println("capture:", paygate.OutcomeOf(err), paygate.CodeOf(err))
+		return
+	}
+	fmt.Println(p.Status, p.ProviderStatus, "captured:", p.Captured)
+	p, _ = payments.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: "hotel-77-try-1"})
+	fmt.Println(p.Status, "captured:", p.Captured)
+
+	_, err = payments.Capture(ctx, capture)
+	fmt.Println("again:", paygate.OutcomeOf(err), paygate.CodeOf(err))
+	// Output:
+	// AUTHORIZED captured: false
+	// PENDING CAPTURE_IN_PROGRESS captured: 120.00 USD
+	// SUCCEEDED captured: 120.00 USD
+	// again: F INVALID_STATE
+}

@@ -186,6 +186,9 @@ var orderSeeds = []string{
 	`{"acquiringOrderId":"A1","orderStatus":"ORDER_CLOSE"}`,
 	`{"acquiringOrderId":"A1","orderStatus":"AUTHED_WAITING_CAPTURE"}`,
 	`{"acquiringOrderId":"A1","orderStatus":"CAPTURE_IN_PROGRESS"}`,
+	`{"paymentRequestId":"pay-1","merchantOrderId":"order-1","acquiringOrderId":"A1","orderStatus":"CAPTURE_IN_PROGRESS"}`,
+	`{"acquiringOrderId":"A1","orderStatus":"CAPTURE_IN_PROGRESS","orderCurrency":"JPY","orderAmount":"1500"}`,
+	`{"acquiringOrderId":"A1","orderStatus":"AUTHED_WAITING_CAPTURE","orderCurrency":"USD","orderAmount":"10.50"}`,
 	`{"orderStatus":"PAY_SUCCESS"}`,
 	`{"refundRequestId":"ref-1","acquiringOrderId":"A1","acquiringRefundOrderId":"R1","refundAmount":"5.00","refundStatus":"ORDER_PARTIALLY_REFUNDED","remainingRefundAmount":"5.50","refundUpdatedAt":"2026-11-21T09:00:00.000Z"}`,
 	`{"refundRequestId":"ref-1","acquiringRefundOrderId":"R1","refundAmount":"149000","refundCurrency":"IDR","refundStatus":"ORDER_FULLY_REFUNDED"}`,
@@ -278,6 +281,10 @@ func FuzzMapping(f *testing.F) {
 			t.Fatalf("final payment %q with an action", p.Status)
 		case p.Status == status.PaymentFailed && p.FailureReason == "":
 			t.Fatalf("failed payment without a reason: %s", data)
+		case capturedStatuses[d.OrderStatus] != p.Captured.Equal(p.Amount) && !p.Amount.IsZero():
+			t.Fatalf("%q with amount %v captured %v", d.OrderStatus, p.Amount, p.Captured)
+		case !capturedStatuses[d.OrderStatus] && !p.Captured.IsZero():
+			t.Fatalf("%q captured %v: only a taken order's money is captured", d.OrderStatus, p.Captured)
 		}
 		if d.OrderAmount != "" {
 			checkWireAmount(t, p.Amount, d.OrderAmount, d.OrderCurrency)

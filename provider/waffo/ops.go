@@ -3,6 +3,7 @@ package waffo
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -85,6 +86,7 @@ func (g *Gateway) create(ctx context.Context, c *provider.Call, req *paygate.Cre
 		return nil, err
 	}
 	p.Amount = req.Amount
+	withCaptured(p)
 	if p.PaymentRequestID == "" {
 		p.PaymentRequestID = req.PaymentRequestID
 	}
@@ -185,6 +187,9 @@ func (g *Gateway) createBody(req *paygate.CreateRequest) ([]byte, error) {
 	}
 	if !req.ExpiresAt.IsZero() {
 		b.OrderExpiredAt = formatTime(req.ExpiresAt)
+	}
+	if req.CaptureMode == paygate.CaptureManual { // provider.Run refused any mode not declared
+		b.PaymentInfo.CaptureMode = captureModeManual
 	}
 	raw, err := json.Marshal(b)
 	if err != nil {
@@ -366,7 +371,16 @@ func (g *Gateway) payment(op paygate.Op, d orderData, why closeReason) (*paygate
 		}
 		p.Amount = a
 	}
+	withCaptured(p)
 	return p, nil
+}
+
+// withCaptured sets Captured from the order status: the whole amount once Waffo took the money
+// (CAPTURE_IN_PROGRESS, PAY_SUCCESS), zero before (an AUTHED_WAITING_CAPTURE order only holds it).
+func withCaptured(p *paygate.Payment) {
+	if capturedStatuses[p.ProviderStatus] {
+		p.Captured = p.Amount
+	}
 }
 
 // Refund refunds all or part of a paid order with /order/refund. Waffo dedupes by RefundRequestID.
@@ -398,6 +412,11 @@ func (g *Gateway) requestRefund(ctx context.Context, c *provider.Call, req *payg
 	order, err := g.calls.RefundablePayment(ctx, g.Inquire, req)
 	if err != nil {
 		return nil, err
+	}
+	if order.Status == status.PaymentAuthorized {
+		// Waffo would refuse it too (A0014); saying why is more use to the merchant.
+		return nil, refused(paygate.OpRefund, status.CodeInvalidState, "",
+			"the payment is only authorized (AUTHED_WAITING_CAPTURE): nothing was captured, so there is nothing to refund; nothing was sent: capture it first")
 	}
 	orderID := order.ProviderPaymentID
 	data, err := g.send(ctx, c, pathRefund, refundBody{
@@ -548,9 +567,121 @@ func orDefault(v, def string) string {
 	return v
 }
 
-// Capture is not offered yet: Run refuses it (F NOT_SUPPORTED) before anything is sent.
+// refused is an F the adapter decides before sending anything (field names the request field at
+// fault, when one is).
+func refused(op paygate.Op, code status.Code, field, msg string) *paygate.Error {
+	return &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: code, Field: field, Message: msg}
+}
+
+// Capture takes the money of an AUTHED_WAITING_CAPTURE order with /order/capture. It inquires the
+// order first: the capture amount must be the order amount (Waffo takes a whole order: no partial
+// capture, see Capabilities), which a zero Amount asks for, and an order in any other state is
+// refused before anything is sent. Waffo's capture has no request id, so CaptureRequestID is not
+// sent; it names the capture in logs and in the router's journal.
 func (g *Gateway) Capture(ctx context.Context, req *paygate.CaptureRequest) (*paygate.Payment, error) {
-	return provider.Run(ctx, g.calls, req, func(context.Context, *provider.Call, *paygate.CaptureRequest) (*paygate.Payment, error) {
-		return nil, provider.NotSupported(Name, paygate.OpCapture, "", Name+" does not offer capture; nothing was sent")
+	return provider.Run(ctx, g.calls, req, g.capture)
+}
+
+func (g *Gateway) capture(ctx context.Context, c *provider.Call, req *paygate.CaptureRequest) (*paygate.Payment, error) {
+	ref, err := orderRefOf(paygate.OpCapture, req.PaymentRequestID, req.ProviderPaymentID)
+	if err != nil {
+		return nil, err
+	}
+	order, err := g.capturable(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	amount, err := FormatAmount(order.Amount)
+	if err != nil { // the inquiry parsed it in this currency: cannot happen
+		return nil, unknown(paygate.OpCapture, nil, status.CodeProviderError, "the order amount cannot be written back for the capture: inquire the payment", err)
+	}
+	if ref.AcquiringOrderID == "" { // name the order by both ids, as the inquiry found it
+		ref.AcquiringOrderID = order.ProviderPaymentID
+	}
+	data, err := g.send(ctx, c, pathCapture, captureBody{
+		orderRef: ref, MerchantID: g.merchantID, CaptureRequestedAt: formatTime(g.now()), CaptureAmount: amount,
 	})
+	if err != nil {
+		return nil, err
+	}
+	var d orderData
+	if err := json.Unmarshal(data, &d); err != nil {
+		return nil, unknown(paygate.OpCapture, nil, status.CodeProviderError, "Waffo's capture reply does not parse: inquire the payment; its Captured shows whether the capture took effect", err)
+	}
+	if !capturedStatuses[d.OrderStatus] {
+		// Success with the order still authorized (or closed) says nothing sure about this capture.
+		return nil, unknown(paygate.OpCapture, nil, status.CodeProviderError,
+			fmt.Sprintf("Waffo accepted the capture but reported order status %q: inquire the payment; its Captured shows whether the capture took effect", d.OrderStatus), nil)
+	}
+	d.OrderAmount, d.OrderCurrency = "", "" // the capture reply has none; the order's is known
+	p, err := g.payment(paygate.OpCapture, d, closeReason{})
+	if err != nil {
+		return nil, err
+	}
+	p.Amount = order.Amount
+	withCaptured(p)
+	if p.PaymentRequestID == "" {
+		p.PaymentRequestID = order.PaymentRequestID
+	}
+	if p.ProviderPaymentID == "" {
+		p.ProviderPaymentID = order.ProviderPaymentID
+	}
+	if p.MerchantOrderID == "" {
+		p.MerchantOrderID = order.MerchantOrderID
+	}
+	return p, nil
+}
+
+// capturable inquires the order a capture names and checks, before anything is sent, that it can be
+// captured for the requested amount: it is AUTHED_WAITING_CAPTURE, and the amount is zero (the whole
+// order) or the order amount. A failed lookup is the capture's error with its outcome kept: NOT_FOUND
+// is F (there is nothing to capture), U stays U.
+func (g *Gateway) capturable(ctx context.Context, req *paygate.CaptureRequest) (*paygate.Payment, error) {
+	order, err := g.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID, ProviderPaymentID: req.ProviderPaymentID})
+	if err != nil {
+		var pe *paygate.Error
+		if !errors.As(err, &pe) {
+			return nil, err
+		}
+		e := *pe
+		e.Op, e.Message, e.Err = paygate.OpCapture, "the capture was not sent: looking up the payment failed: "+pe.Message, pe
+		return nil, &e
+	}
+	if order.ProviderStatus != orderAuthedWaitCapture {
+		return nil, refused(paygate.OpCapture, status.CodeInvalidState, "", notCapturable(order))
+	}
+	if order.Amount.IsZero() {
+		return nil, unknown(paygate.OpCapture, nil, status.CodeProviderError,
+			"Waffo's order inquiry returned no amount, so the capture amount is not known; nothing was sent: capture again", nil)
+	}
+	if req.Amount.IsZero() {
+		return order, nil
+	}
+	if req.Amount.Currency() != order.Amount.Currency() {
+		return nil, refused(paygate.OpCapture, status.CodeInvalidRequest, "Amount", fmt.Sprintf(
+			"is in %s but the payment is in %s; nothing was sent: capture in %[2]s, or leave Amount zero to capture the whole payment", req.Amount.Currency(), order.Amount.Currency()))
+	}
+	switch cmp, _ := req.Amount.Cmp(order.Amount); {
+	case cmp > 0:
+		return nil, refused(paygate.OpCapture, status.CodeLimitExceeded, "Amount", fmt.Sprintf(
+			"is %s, more than the %s authorized; nothing was sent: capture at most the authorized amount", req.Amount, order.Amount))
+	case cmp < 0:
+		return nil, refused(paygate.OpCapture, status.CodeNotSupported, "Amount", fmt.Sprintf(
+			"is %s, less than the %s authorized, and Waffo captures whole orders only; nothing was sent: capture the whole amount (leave Amount zero), then refund the difference", req.Amount, order.Amount))
+	}
+	return order, nil
+}
+
+// notCapturable says why an order that is not AUTHED_WAITING_CAPTURE cannot be captured.
+func notCapturable(p *paygate.Payment) string {
+	switch p.ProviderStatus {
+	case orderCaptureInProgress:
+		return "the payment is already being captured (CAPTURE_IN_PROGRESS); nothing was sent: inquire it — if an earlier capture of yours was unknown, this shows it took effect"
+	case orderPaySuccess:
+		return "the payment is already captured (PAY_SUCCESS: an automatic-capture payment is captured when paid, a manual one by its capture); nothing was sent: inquire it — if an earlier capture of yours was unknown, this shows it took effect"
+	case orderClose:
+		return fmt.Sprintf("the payment is closed (%s) and holds no money; nothing was sent: create a new payment", p.Status)
+	default:
+		return fmt.Sprintf("the payment is not authorized yet (%s, %s); nothing was sent: capture it once the customer has authorized it (status AUTHORIZED)", p.ProviderStatus, p.Status)
+	}
 }

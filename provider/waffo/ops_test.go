@@ -145,6 +145,24 @@ func TestCreateBody(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(raw, &b))
 	assert.Equal(t, `{"cart":"c-9"}`, b["extendInfo"], "metadata is kept in extendInfo")
+	assert.NotContains(t, b["paymentInfo"], "captureMode", "automatic capture sends no captureMode")
+
+	req.CaptureMode = paygate.CaptureManual
+	raw, err = gw.createBody(req)
+	require.NoError(t, err)
+	b = nil
+	require.NoError(t, json.Unmarshal(raw, &b))
+	assert.Equal(t, "manualCapture", b["paymentInfo"].(map[string]any)["captureMode"], "the SDK's PaymentInfo.CaptureMode value")
+}
+
+// TestCaptureBody: /order/capture's body is CaptureOrderRequest: the order's ids, merchantId,
+// captureRequestedAt in Waffo's time format and captureAmount as a string in Waffo's digits.
+func TestCaptureBody(t *testing.T) {
+	now := time.Date(2026, 11, 21, 8, 0, 0, 123_000_000, time.UTC)
+	b, err := json.Marshal(captureBody{orderRef: orderRef{PaymentRequestID: "p1", AcquiringOrderID: "W1"}, MerchantID: "1000000201",
+		CaptureRequestedAt: formatTime(now), CaptureAmount: "149000"})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"paymentRequestId":"p1","acquiringOrderId":"W1","merchantId":"1000000201","captureRequestedAt":"2026-11-21T08:00:00.123Z","captureAmount":"149000"}`, string(b))
 }
 
 func TestCreateWithActions(t *testing.T) {
@@ -230,6 +248,9 @@ func TestIdempotencyDeclaration(t *testing.T) {
 	c := gw.Idempotency(paygate.OpCancel)
 	assert.False(t, c.Dedupes)
 	assert.True(t, c.Resendable())
+	// Waffo's capture has no request id and a second capture's answer is undocumented: never resent.
+	assert.Equal(t, retry.Idempotency{}, gw.Idempotency(paygate.OpCapture))
+	assert.False(t, gw.Idempotency(paygate.OpCapture).Resendable())
 	assert.Equal(t, retry.IdempotencyOf(retry.Wrap(gw, retry.Default()), paygate.OpCreate), gw.Idempotency(paygate.OpCreate))
 }
 
@@ -427,7 +448,14 @@ func TestRequestsCarryOnlyDocumentedFields(t *testing.T) {
 	require.NoError(t, err)
 	_, err = gw.Cancel(ctx(t), &paygate.CancelRequest{PaymentRequestID: "docf2"})
 	require.NoError(t, err)
-	for _, op := range []paygate.Op{paygate.OpCreate, paygate.OpInquire, paygate.OpCancel, paygate.OpRefund, paygate.OpInquireRefund} {
+	mreq := createRequest("docf3", "20.00", "USD")
+	mreq.CaptureMode, mreq.Method = paygate.CaptureManual, paygate.Method{Type: "CREDITCARD"}
+	_, err = gw.Create(ctx(t), mreq)
+	require.NoError(t, err)
+	require.NoError(t, srv.Settle(ctx(t), "docf3", sim.Pay))
+	_, err = gw.Capture(ctx(t), &paygate.CaptureRequest{CaptureRequestID: "docc1", PaymentRequestID: "docf3"})
+	require.NoError(t, err)
+	for _, op := range []paygate.Op{paygate.OpCreate, paygate.OpInquire, paygate.OpCapture, paygate.OpCancel, paygate.OpRefund, paygate.OpInquireRefund} {
 		assert.NotZero(t, srv.Ledger().RequestsOf(op), "the test sends %s", op)
 	}
 	assert.Empty(t, srv.Undocumented(), "fields Waffo does not document for the endpoint")

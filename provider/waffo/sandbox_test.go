@@ -22,7 +22,8 @@ import (
 // TestSandbox runs the read-only and sandbox-safe checks against Waffo's real sandbox. It is skipped
 // unless WAFFO_API_KEY, WAFFO_PRIVATE_KEY, WAFFO_PUBLIC_KEY and WAFFO_MERCHANT_ID are set. Optional:
 // WAFFO_BASE_URL (default the sandbox), WAFFO_CURRENCY and WAFFO_AMOUNT (default 10.00 USD),
-// WAFFO_NOTIFY_URL. It creates small unpaid orders and cancels them; it never pays or refunds.
+// WAFFO_NOTIFY_URL. It creates small unpaid orders (one with manual capture) and cancels them; it never
+// pays, captures or refunds.
 func TestSandbox(t *testing.T) {
 	env := map[string]string{}
 	var missing []string
@@ -90,6 +91,20 @@ func sandboxChecks(t *testing.T, cfg waffo.Config) {
 
 	c, err := gw.Cancel(ctx, &paygate.CancelRequest{PaymentRequestID: req.PaymentRequestID})
 	require.NoError(t, err, "cancel")
+	assert.Equal(t, status.PaymentCanceled, c.Status)
+
+	// Manual capture: Waffo accepts captureMode manualCapture on a card order; an unpaid one is not
+	// capturable (refused before sending) and can still be cancelled.
+	manual := newRequest(value)
+	manual.CaptureMode, manual.Method = paygate.CaptureManual, paygate.Method{Type: "CREDITCARD"}
+	mp, err := gw.Create(ctx, manual)
+	require.NoError(t, err, "manual-capture create")
+	assert.NotEmpty(t, mp.ProviderPaymentID)
+	_, err = gw.Capture(ctx, &paygate.CaptureRequest{CaptureRequestID: "cap-" + manual.PaymentRequestID, PaymentRequestID: manual.PaymentRequestID})
+	assert.Equal(t, status.CodeInvalidState, paygate.CodeOf(err), "%v", err)
+	assert.Equal(t, status.Failure, paygate.OutcomeOf(err))
+	c, err = gw.Cancel(ctx, &paygate.CancelRequest{PaymentRequestID: manual.PaymentRequestID})
+	require.NoError(t, err, "cancel of an unpaid manual-capture order")
 	assert.Equal(t, status.PaymentCanceled, c.Status)
 
 	if currency == "USD" { // the sandbox's amount triggers

@@ -152,6 +152,8 @@ func TestPaymentStatusTable(t *testing.T) {
 		{"authorization required", "AUTHORIZATION_REQUIRED", true, closeReason{}, status.PaymentRequiresAction},
 		{"authorization required without action", "AUTHORIZATION_REQUIRED", false, closeReason{}, status.PaymentRequiresAction},
 		{"authorized, waiting for capture", "AUTHED_WAITING_CAPTURE", false, closeReason{}, status.PaymentAuthorized},
+		{"capture in progress", "CAPTURE_IN_PROGRESS", false, closeReason{}, status.PaymentPending},
+		{"capture in progress, an orderAction does not send the user anywhere", "CAPTURE_IN_PROGRESS", true, closeReason{}, status.PaymentPending},
 		{"paid", "PAY_SUCCESS", false, closeReason{}, status.PaymentSucceeded},
 		{"closed with a failure reason", "ORDER_CLOSE", false, closeReason{failed: true, closedAt: now, expiresAt: now.Add(-time.Hour)}, status.PaymentFailed},
 		{"closed past expiry", "ORDER_CLOSE", false, closeReason{closedAt: now, expiresAt: now}, status.PaymentExpired},
@@ -176,6 +178,43 @@ func TestPaymentStatusTable(t *testing.T) {
 	}
 	_, ok := paymentStatus("PAY_REVERSED", false, closeReason{})
 	assert.False(t, ok, "an undocumented status is not guessed")
+}
+
+// TestCapturedByStatus: Captured is the whole order amount once Waffo took the money (capture in
+// progress or paid, automatic or manual) and zero before, for every status and in currencies with 2
+// and 0 digits.
+func TestCapturedByStatus(t *testing.T) {
+	gw := &Gateway{now: time.Now}
+	tests := []struct {
+		status   string
+		captured bool
+	}{
+		{"PAY_IN_PROGRESS", false},
+		{"AUTHORIZATION_REQUIRED", false},
+		{"AUTHED_WAITING_CAPTURE", false},
+		{"CAPTURE_IN_PROGRESS", true},
+		{"PAY_SUCCESS", true},
+		{"ORDER_CLOSE", false},
+	}
+	covered := map[string]bool{}
+	for _, tt := range tests {
+		covered[tt.status] = true
+		for _, amt := range []struct{ wire, currency string }{{"12.34", "USD"}, {"149000", "IDR"}} {
+			t.Run(tt.status+" "+amt.currency, func(t *testing.T) {
+				p, err := gw.payment(paygate.OpInquire, orderData{AcquiringOrderID: "W1", OrderStatus: tt.status, OrderAmount: amt.wire, OrderCurrency: amt.currency}, closeReason{})
+				require.NoError(t, err)
+				if !tt.captured {
+					assert.True(t, p.Captured.IsZero(), "nothing captured: %s", p.Captured)
+					return
+				}
+				assert.True(t, p.Captured.Equal(money.MustParse(amt.wire, amt.currency)), "captured %s", p.Captured)
+				assert.Equal(t, amt.currency, p.Captured.Currency())
+			})
+		}
+	}
+	for st := range orderStatusTable {
+		assert.True(t, covered[st], "order status %s has no Captured test", st)
+	}
 }
 
 func TestUnknownOrderStatusIsUnknown(t *testing.T) {

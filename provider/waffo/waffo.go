@@ -152,14 +152,15 @@ func New(cfg Config) (*Gateway, error) {
 	return &Gateway{
 		tr: tr, merchantID: cfg.MerchantID, apiKey: cfg.APIKey, key: key, waffoKey: waffoKey,
 		allowUnsigned: cfg.AllowUnsignedResponses, log: log, now: now, maxAge: cfg.WebhookMaxAge,
-		calls: provider.Calls{Provider: Name, Log: log.With(zap.String("provider", Name)), Ops: Capabilities().Ops},
+		calls: provider.Calls{Provider: Name, Log: log.With(zap.String("provider", Name)), Ops: declared.Ops, CaptureModes: declared.CaptureModes},
 	}, nil
 }
 
 // Idempotency declares what Waffo dedupes (retry.Declarer), as Capabilities declares it: create by
 // paymentRequestId and refund by refundRequestId (same id and parameters give the same result; changed
 // parameters give A0011). A repeated cancel finds the order already closed, so resending it is safe.
-// Inquiries are reads.
+// A capture has no request id and Waffo does not document a second one, so it is never resent: a U
+// capture is resolved by inquiry. Inquiries are reads.
 func (g *Gateway) Idempotency(op paygate.Op) retry.Idempotency { return declared.IdempotencyOf(op) }
 
 // declared is Capabilities(), built once: Idempotency is asked on every call.

@@ -220,6 +220,7 @@ func (g *Gateway) complete(ctx context.Context, n notification) error {
 		p.MerchantOrderID = orDefault(p.MerchantOrderID, q.MerchantOrderID)
 		if p.Amount.IsZero() {
 			p.Amount = q.Amount
+			withCaptured(p) // by the notification's status, now that the amount is known
 		}
 		return nil
 	}

@@ -391,6 +391,7 @@ func TestWebhookEventsAreCompletedByInquiry(t *testing.T) {
 				assert.Equal(t, c.wantPay.ProviderPaymentID, p.ProviderPaymentID)
 				assert.True(t, p.Amount.Equal(c.wantPay.Amount), "%s", p.Amount)
 				assert.Equal(t, status.PaymentSucceeded, p.Status)
+				assert.True(t, p.Captured.Equal(c.wantPay.Amount), "a paid order's money is captured, also when the amount came by inquiry: %s", p.Captured)
 			}
 			if c.wantRef != nil {
 				rf := ev.Refund

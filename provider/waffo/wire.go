@@ -13,6 +13,7 @@ const (
 	pathCreate        = "/order/create"
 	pathInquire       = "/order/inquiry"
 	pathCancel        = "/order/cancel"
+	pathCapture       = "/order/capture"
 	pathRefund        = "/order/refund"
 	pathInquireRefund = "/refund/inquiry"
 
@@ -87,7 +88,13 @@ type paymentInfo struct {
 	PayMethodCountry    string `json:"payMethodCountry,omitempty"`
 	PayMethodProperties string `json:"payMethodProperties,omitempty"`
 	CashierLanguage     string `json:"cashierLanguage,omitempty"`
+	// CaptureMode is captureModeManual for a manual-capture order, else absent (Waffo captures at once).
+	CaptureMode string `json:"captureMode,omitempty"`
 }
+
+// captureModeManual is paymentInfo.captureMode for an order Waffo only authorizes (the SDK's
+// PaymentInfo.CaptureMode, as its manual-capture e2e test sends it).
+const captureModeManual = "manualCapture"
 
 type createBody struct {
 	PaymentRequestID   string       `json:"paymentRequestId"`
@@ -129,6 +136,16 @@ type cancelBody struct {
 	OrderRequestedAt string `json:"orderRequestedAt"`
 }
 
+// captureBody is /order/capture's body (the SDK's CaptureOrderParams, the API reference's
+// CaptureOrderRequest, which requires merchantId and captureRequestedAt; the sandbox answers A0003
+// without captureRequestedAt). It has no request id of its own: Waffo names the capture by its order.
+type captureBody struct {
+	orderRef
+	MerchantID         string `json:"merchantId"`
+	CaptureRequestedAt string `json:"captureRequestedAt"`
+	CaptureAmount      string `json:"captureAmount"`
+}
+
 type refundBody struct {
 	RefundRequestID       string `json:"refundRequestId"`
 	AcquiringOrderID      string `json:"acquiringOrderId"`
@@ -148,9 +165,9 @@ type inquireRefundBody struct {
 	AcquiringRefundOrderID string `json:"acquiringRefundOrderId,omitempty"`
 }
 
-// orderData is the order in create, inquiry and cancel replies and in payment notifications; each
-// carries a subset of it. It names every field Waffo documents for them (the SDK's CreateOrderData,
-// InquiryOrderData, CancelOrderData and PaymentNotificationResult), so a strict decode of a documented
+// orderData is the order in create, inquiry, cancel and capture replies and in payment notifications;
+// each carries a subset of it. It names every field Waffo documents for them (the SDK's CreateOrderData,
+// InquiryOrderData, CancelOrderData, CaptureOrderData and PaymentNotificationResult), so a strict decode of a documented
 // body succeeds; the adapter reads the first block, the raw ones it keeps only to know them.
 type orderData struct {
 	PaymentRequestID  string          `json:"paymentRequestId"`

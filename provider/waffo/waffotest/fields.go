@@ -8,9 +8,10 @@ import (
 
 // requestFields is, per endpoint, every request field Waffo documents, as dotted key paths: the API
 // reference's request schemas (AcqOrderCreateRequest, AcqOrderInquiryRequest, AcqOrderCancelRequest,
-// AcqOrderRefundRequest, AcqOrderRefundInquiryRequest) and the official Go SDK's params types
-// (order.CreateOrderParams, InquiryOrderParams, CancelOrderParams, RefundOrderParams,
-// refund.InquiryRefundParams). A path ending in ".*" takes any key below it (an object the
+// CaptureOrderRequest, AcqOrderRefundRequest, AcqOrderRefundInquiryRequest) and the official Go SDK's
+// params types (order.CreateOrderParams, InquiryOrderParams, CancelOrderParams, CaptureOrderParams,
+// RefundOrderParams, refund.InquiryRefundParams). paymentInfo.captureMode (create) is in both
+// AcqOrderPaymentInfo and the SDK's order.PaymentInfo. A path ending in ".*" takes any key below it (an object the
 // simulator does not look into). Waffo documents no refusal of other fields, so the simulator does not
 // refuse them: it records them, and Undocumented reports them, so tests notice a client sending them.
 var requestFields = map[string][]string{
@@ -41,6 +42,8 @@ var requestFields = map[string][]string{
 	},
 	"/order/inquiry": {"paymentRequestId", "acquiringOrderId", "extraParams.*"},
 	"/order/cancel":  {"paymentRequestId", "acquiringOrderId", "merchantId", "orderRequestedAt", "extraParams.*"},
+	// CaptureOrderRequest and the SDK's order.CaptureOrderParams
+	"/order/capture": {"paymentRequestId", "acquiringOrderId", "merchantId", "captureRequestedAt", "captureAmount", "extraParams.*"},
 	"/order/refund": {
 		"refundRequestId", "acquiringOrderId", "merchantRefundOrderId", "merchantId", "requestedAt", "refundAmount",
 		"refundReason", "refundNotifyUrl", "extendInfo", "refundSource", "userInfo.*", "extraParams.*",

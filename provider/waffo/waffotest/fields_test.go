@@ -27,6 +27,7 @@ const (
 	srcCreate        = "SDK order.CreateOrderData; API AcqOrderCreatedResponse"
 	srcInquiry       = "SDK order.InquiryOrderData; API AcqOrderInquiry"
 	srcCancel        = "SDK order.CancelOrderData; API AcqOrderCancelResponse"
+	srcCapture       = "SDK order.CaptureOrderData (v1.3.0+, aligned with openapi.json per its CHANGELOG)"
 	srcRefund        = "SDK order.RefundOrderData; API AcqOrderRefundResponse"
 	srcRefundInquiry = "SDK refund.InquiryRefundData; API AcqOrderRefundInquiry"
 	srcPaymentNote   = "SDK core.PaymentNotification / PaymentNotificationResult; events page PAYMENT_NOTIFICATION"
@@ -42,7 +43,8 @@ var replyFields = map[string]map[string]string{
 		"orderCurrency", "orderAmount", "finalDealAmount", "orderDescription", "merchantInfo", "userInfo", "goodsInfo", "paymentInfo",
 		"addressInfo", "orderRequestedAt", "orderExpiredAt", "orderUpdatedAt", "orderCompletedAt", "refundExpiryAt", "cancelRedirectUrl",
 		"orderFailedReason", "extendInfo", "userCurrency", "subscriptionInfo"),
-	"cancel": withEnvelope(srcCancel, "paymentRequestId", "merchantOrderId", "acquiringOrderId", "orderStatus"),
+	"cancel":  withEnvelope(srcCancel, "paymentRequestId", "merchantOrderId", "acquiringOrderId", "orderStatus"),
+	"capture": withEnvelope(srcCapture, "paymentRequestId", "merchantOrderId", "acquiringOrderId", "orderStatus"),
 	"refund": withEnvelope(srcRefund, "refundRequestId", "merchantRefundOrderId", "acquiringOrderId", "acquiringRefundOrderId",
 		"refundAmount", "refundStatus", "remainingRefundAmount", "refundSource"),
 	"refund inquiry": withEnvelope(srcRefundInquiry, "refundRequestId", "merchantRefundOrderId", "acquiringOrderId",
@@ -155,6 +157,17 @@ func TestRepliesCarryOnlyDocumentedFields(t *testing.T) {
 				send("inquiry", "/order/inquiry", map[string]any{"paymentRequestId": id})
 			}
 			send("cancel", "/order/cancel", map[string]any{"paymentRequestId": "f-cancel", "merchantId": c.srv.MerchantID, "orderRequestedAt": "2026-11-21T08:00:00.000Z"})
+			// A manual-capture order: authorized (notified), inquired, captured, settled (notified).
+			manual := c.createBody("f-manual", "10.00", "USD")
+			manual["notifyUrl"] = hook.URL
+			manual["paymentInfo"] = map[string]any{"productName": "ONE_TIME_PAYMENT", "payMethodType": "CREDITCARD", "captureMode": "manualCapture"}
+			acq := send("create", "/order/create", manual)["acquiringOrderId"]
+			require.NoError(t, c.srv.Settle(ctx, "f-manual", sim.Pay))
+			send("inquiry", "/order/inquiry", map[string]any{"paymentRequestId": "f-manual"})
+			send("capture", "/order/capture", map[string]any{"acquiringOrderId": acq, "merchantId": c.srv.MerchantID,
+				"captureRequestedAt": "2026-11-21T08:00:00.000Z", "captureAmount": "10.00"})
+			send("inquiry", "/order/inquiry", map[string]any{"paymentRequestId": "f-manual"})
+			send("inquiry", "/order/inquiry", map[string]any{"paymentRequestId": "f-manual"})
 			order := send("inquiry", "/order/inquiry", map[string]any{"paymentRequestId": "f-paid"})
 			refundBody := map[string]any{"refundRequestId": "f-r1", "acquiringOrderId": order["acquiringOrderId"], "merchantId": c.srv.MerchantID,
 				"requestedAt": "2026-11-21T08:00:00.000Z", "refundAmount": "4.00", "refundReason": "test", "refundNotifyUrl": hook.URL,
@@ -221,7 +234,7 @@ func TestUndocumentedRequestFieldsAreNoticed(t *testing.T) {
 	c.post("/order/create", body, nil)
 	assert.Equal(t, []string{"/order/inquiry merchantInfo", "/refund/inquiry refundCurrency", "/order/create userInfo.userNickname"}, c.srv.Undocumented())
 
-	for _, ep := range []string{"/order/create", "/order/inquiry", "/order/cancel", "/order/refund", "/refund/inquiry"} {
+	for _, ep := range []string{"/order/create", "/order/inquiry", "/order/cancel", "/order/capture", "/order/refund", "/refund/inquiry"} {
 		assert.NotEmpty(t, waffotest.RequestFields(ep), ep)
 	}
 }

@@ -5,15 +5,32 @@
 // required fields and Waffo's amount format (a string with exactly 2 decimals, 0 for JPY, KRW, VND, CLP
 // and IDR), signs every reply with its own key, dedupes create and refund by request id (A0011 on
 // changed parameters), runs the order state machine (PAY_IN_PROGRESS → AUTHORIZATION_REQUIRED →
-// PAY_SUCCESS or ORDER_CLOSE, with expiry on an injectable clock), refunds up to the paid amount, and
+// PAY_SUCCESS or ORDER_CLOSE, with expiry on an injectable clock; for manual capture
+// AUTHED_WAITING_CAPTURE → CAPTURE_IN_PROGRESS → PAY_SUCCESS), refunds up to the paid amount, and
 // delivers signed PAYMENT_NOTIFICATION and REFUND_NOTIFICATION webhooks on Waffo's retry schedule until
 // the merchant replies {"message":"success"} with a valid signature.
 //
 // Waffo's sandbox amount triggers work: an order of 9.1 or 91 answers C0001, 9.2 or 92 answers E0001
 // and 90 or 990 answers C0005, without creating an order.
 //
+// Manual capture: an order created with paymentInfo.captureMode "manualCapture" (the SDK's
+// PaymentInfo.CaptureMode) is recorded in the ledger with paygate.CaptureManual, and Settle(sim.Pay)
+// authorizes it: AUTHED_WAITING_CAPTURE, with a signed PAYMENT_NOTIFICATION. /order/capture (fields:
+// the SDK's CaptureOrderParams; merchantId and captureRequestedAt required as in the API reference's
+// CaptureOrderRequest, A0003 without them as the sandbox answers) takes the whole order amount:
+// CAPTURE_IN_PROGRESS, one ledger capture (sim.Ledger.AddCapture, no request id: Waffo's capture has
+// none), then PAY_SUCCESS with a PAYMENT_NOTIFICATION once Config.CaptureSettleAfter has passed on the
+// clock, at the order's next look-up (inquiry, cancel, refund, capture) or at Settle(sim.Pay). Waffo
+// settles captures asynchronously and says not how fast; settling lazily keeps the simulator's clock
+// the only source of time. What Waffo does not document the simulator decides, and says so: a capture
+// of an order in any other state is A0013 (Waffo's code for an order whose money is taken or held),
+// any captureAmount but the order's is A0008 (amount out of range; Waffo documents no partial capture
+// through this API), and a cancel of an authorized or capturing order is A0013 (the lifecycle has no
+// way from AUTHED_WAITING_CAPTURE to ORDER_CLOSE; no void). Authorized orders never expire on their
+// own: no release of an uncaptured authorization is documented.
+//
 // Tests drive it through the conformance.Simulator methods: Settle (pay, fail, expire, require action),
-// Inject (every provider/sim fault kind), Ledger and Webhooks.
+// Inject (every provider/sim fault kind, on every operation capture included), Ledger and Webhooks.
 package waffotest
 
 import (
@@ -62,6 +79,12 @@ type Config struct {
 	FlatWebhooks bool
 	// Keys are the key pairs to use; nil uses a pair generated once per process (key generation is slow).
 	Keys *Keys
+	// CaptureSettleAfter is how long, on Clock, a captured order stays CAPTURE_IN_PROGRESS before it
+	// becomes PAY_SUCCESS (with a PAYMENT_NOTIFICATION). Waffo settles captures asynchronously and
+	// says not how fast; the simulator settles one when the order is next looked up (inquiry, cancel,
+	// refund, capture) at or after that time, or when Settle(sim.Pay) is called on it. 0: the next
+	// look-up settles it.
+	CaptureSettleAfter time.Duration
 }
 
 // Keys are the simulator's credentials as PEM strings: the merchant's pair (the merchant signs with
@@ -113,15 +136,17 @@ type Server struct {
 	// Keys are the key pairs in use.
 	Keys Keys
 
-	srv      *httptest.Server
-	clock    sim.Clock
-	ttl      time.Duration
-	flat     bool
-	faults   sim.Faults
-	ledger   sim.Ledger
-	webhooks *sim.Webhooks
-	done     chan struct{}
-	close    sync.Once
+	srv   *httptest.Server
+	clock sim.Clock
+	ttl   time.Duration
+	flat  bool
+
+	captureAfter time.Duration
+	faults       sim.Faults
+	ledger       sim.Ledger
+	webhooks     *sim.Webhooks
+	done         chan struct{}
+	close        sync.Once
 
 	merchantKey *rsa.PublicKey
 	waffoKey    *rsa.PrivateKey
@@ -148,7 +173,7 @@ func NewServer(cfg Config) *Server {
 	}
 	s := &Server{
 		APIKey: "sim_api_key_" + rand.Text(), MerchantID: "1000000201", Keys: *keys,
-		clock: cfg.Clock, ttl: cfg.OrderTTL, flat: cfg.FlatWebhooks, done: make(chan struct{}),
+		clock: cfg.Clock, ttl: cfg.OrderTTL, flat: cfg.FlatWebhooks, captureAfter: cfg.CaptureSettleAfter, done: make(chan struct{}),
 		orders: map[string]*order{}, byReqID: map[string]*order{}, refunds: map[string]*refund{}, byRefID: map[string]*refund{},
 	}
 	if s.clock == nil {
@@ -230,7 +255,7 @@ func Faults() []sim.FaultKind {
 	return []sim.FaultKind{sim.DropBeforeProcessing, sim.LoseReply, sim.DelayReply, sim.ReplyStatus, sim.ReplyCode, sim.CorruptBody, sim.CorruptSignature}
 }
 
-// routes serves the five endpoints under /api/v1.
+// routes serves the six endpoints under /api/v1.
 func (s *Server) routes() http.Handler {
 	cfg := sim.HTTPConfig{Faults: &s.faults, Ledger: &s.ledger, CodeReply: s.codeReply, Sign: s.sign, Done: s.done}
 	mux := http.NewServeMux()
@@ -243,6 +268,7 @@ func (s *Server) routes() http.Handler {
 		{"/api/v1/order/create", paygate.OpCreate, "paymentRequestId", s.create},
 		{"/api/v1/order/inquiry", paygate.OpInquire, "paymentRequestId", s.inquire},
 		{"/api/v1/order/cancel", paygate.OpCancel, "paymentRequestId", s.cancel},
+		{"/api/v1/order/capture", paygate.OpCapture, "paymentRequestId", s.capture},
 		{"/api/v1/order/refund", paygate.OpRefund, "refundRequestId", s.refund},
 		{"/api/v1/refund/inquiry", paygate.OpInquireRefund, "refundRequestId", s.inquireRefund},
 	} {

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/status"
@@ -20,10 +21,16 @@ import (
 
 // Waffo's order and refund statuses.
 const (
-	payInProgress = "PAY_IN_PROGRESS"
-	authRequired  = "AUTHORIZATION_REQUIRED"
-	paySuccess    = "PAY_SUCCESS"
-	orderClose    = "ORDER_CLOSE"
+	payInProgress     = "PAY_IN_PROGRESS"
+	authRequired      = "AUTHORIZATION_REQUIRED"
+	authedWaitCapture = "AUTHED_WAITING_CAPTURE" // a manual-capture order the user authorized
+	captureInProgress = "CAPTURE_IN_PROGRESS"    // after /order/capture, until Waffo settles it
+	paySuccess        = "PAY_SUCCESS"
+	orderClose        = "ORDER_CLOSE"
+
+	// manualCapture is paymentInfo.captureMode for an order Waffo only authorizes (the SDK's
+	// PaymentInfo.CaptureMode and its manual-capture e2e test).
+	manualCapture = "manualCapture"
 
 	refundPartially = "ORDER_PARTIALLY_REFUNDED"
 	refundFully     = "ORDER_FULLY_REFUNDED"
@@ -52,6 +59,8 @@ type order struct {
 	fingerprint                                         string // the create parameters, for A0011
 	refunded                                            money.Amount
 	createdAt, updatedAt, expiresAt                     time.Time
+	manual                                              bool      // created with captureMode manualCapture
+	captureDueAt                                        time.Time // when a CAPTURE_IN_PROGRESS order settles
 }
 
 type refund struct {
@@ -71,6 +80,10 @@ func (o *order) normalized() status.Payment {
 		return status.PaymentPending
 	case authRequired:
 		return status.PaymentRequiresAction
+	case authedWaitCapture:
+		return status.PaymentAuthorized
+	case captureInProgress:
+		return status.PaymentPending
 	case paySuccess:
 		return status.PaymentSucceeded
 	}
@@ -164,11 +177,15 @@ func (s *Server) create(q *request) reply {
 	if q.str("paymentInfo.payMethodName") != "" {
 		o.status = authRequired // a named method goes straight to its own authorization step
 	}
+	mode := paygate.CaptureAutomatic
+	if q.str("paymentInfo.captureMode") == manualCapture {
+		o.manual, mode = true, paygate.CaptureManual
+	}
 	o.action = s.actionFor(o, q.str("paymentInfo.payMethodType"), q.str("paymentInfo.payMethodName"))
 	s.orders[o.acquiringOrderID] = o
 	s.byReqID[o.paymentRequestID] = o
 	s.ledger.AddOrder(sim.Order{RequestID: o.paymentRequestID, ProviderID: o.acquiringOrderID, Amount: amount,
-		WireAmount: o.wireAmount, Status: o.normalized(), CreatedAt: now})
+		WireAmount: o.wireAmount, Status: o.normalized(), CaptureMode: mode, CreatedAt: now})
 	return success(s.createData(o))
 }
 
@@ -240,6 +257,7 @@ func (s *Server) findOrder(q *request) (*order, *reply) {
 		return nil, &r
 	}
 	s.expireIfDue(o)
+	s.settleCaptureIfDue(o)
 	return o, nil
 }
 
@@ -252,7 +270,10 @@ func (s *Server) inquire(q *request) reply {
 	return success(s.orderData(o, true))
 }
 
-// cancel is /order/cancel: an open order closes; a closed one stays closed; a paid one is A0013.
+// cancel is /order/cancel: an open order closes; a closed one stays closed; a paid one is A0013, and
+// so is an authorized or capturing one: Waffo's lifecycle has no way from AUTHED_WAITING_CAPTURE to
+// ORDER_CLOSE and documents no void, so the simulator refuses it with the code for an order whose
+// money is taken (an undocumented case: the closest documented code, chosen here).
 func (s *Server) cancel(q *request) reply {
 	if err := q.check([]string{"merchantId", "orderRequestedAt"}, map[string]int{"paymentRequestId": 32, "acquiringOrderId": 32, "merchantId": 64}); err != nil {
 		return fail("A0003", err.Error())
@@ -270,6 +291,8 @@ func (s *Server) cancel(q *request) reply {
 	switch {
 	case o.status == paySuccess:
 		return fail("A0013", "order already paid, cannot cancel")
+	case o.status == authedWaitCapture || o.status == captureInProgress:
+		return fail("A0013", "order is "+o.status+", cannot cancel")
 	case o.open():
 		s.setStatus(o, orderClose, closedCancelled, "")
 	}
@@ -404,14 +427,71 @@ func (s *Server) inquireRefund(q *request) reply {
 	return success(s.refundInquiryData(rf))
 }
 
+// capture is /order/capture: it takes the whole amount of an AUTHED_WAITING_CAPTURE order, which
+// becomes CAPTURE_IN_PROGRESS and later PAY_SUCCESS (settleCaptureIfDue). The fields it requires are
+// the API reference's CaptureOrderRequest's (merchantId, captureRequestedAt; the sandbox answers A0003
+// without captureRequestedAt) and captureAmount, which the SDK never omits. Waffo documents neither a
+// code for capturing an order in another state nor partial capture through this API: the simulator
+// answers A0013 for the first (the documented code for an order whose money is taken or held) and
+// A0008 (amount out of range) for any amount other than the order's.
+func (s *Server) capture(q *request) reply {
+	if err := q.check([]string{"merchantId", "captureRequestedAt", "captureAmount"},
+		map[string]int{"paymentRequestId": 32, "acquiringOrderId": 32, "merchantId": 64}); err != nil {
+		return fail("A0003", err.Error())
+	}
+	if _, err := parseTime(q.str("captureRequestedAt")); err != nil {
+		return fail("A0003", "captureRequestedAt: "+err.Error())
+	}
+	if q.str("merchantId") != s.MerchantID {
+		return fail("A0004", "merchantId does not match the API key")
+	}
+	o, r := s.findOrder(q)
+	if r != nil {
+		return *r
+	}
+	amount, err := parseAmount(q.str("captureAmount"), o.amount.Currency())
+	if err != nil {
+		return fail("A0003", "captureAmount: "+err.Error())
+	}
+	if o.status != authedWaitCapture {
+		return fail("A0013", "order is "+o.status+", not "+authedWaitCapture+": it cannot be captured")
+	}
+	if !amount.Equal(o.amount) {
+		return fail("A0008", "captureAmount must be the order amount "+o.wireAmount)
+	}
+	now := s.now()
+	o.captureDueAt = now.Add(s.captureAfter)
+	o.status, o.updatedAt = captureInProgress, now // no notification until it settles
+	s.ledger.SetOrderStatus(o.acquiringOrderID, o.normalized(), o.refunded)
+	s.ledger.AddCapture(sim.Capture{ProviderPaymentID: o.acquiringOrderID, Amount: amount, WireAmount: q.str("captureAmount"), CreatedAt: now})
+	return success(map[string]any{"paymentRequestId": o.paymentRequestID, "merchantOrderId": o.merchantOrderID,
+		"acquiringOrderId": o.acquiringOrderID, "orderStatus": o.status})
+}
+
+// settleCaptureIfDue completes a capture whose time has come on the simulator's clock: the order
+// becomes PAY_SUCCESS and the merchant is notified. Callers hold s.mu.
+func (s *Server) settleCaptureIfDue(o *order) {
+	if o.status == captureInProgress && !s.now().Before(o.captureDueAt) {
+		s.setStatus(o, paySuccess, notClosed, "")
+	}
+}
+
 // settle applies a user's or Waffo's action to o. Callers hold s.mu.
 func (s *Server) settle(o *order, st sim.Settlement) error {
 	s.expireIfDue(o)
+	if o.status == captureInProgress && st == sim.Pay { // Waffo settles the capture now
+		s.setStatus(o, paySuccess, notClosed, "")
+		return nil
+	}
 	if !o.open() {
 		return fmt.Errorf("waffotest: order %s is %s and cannot be settled (%s)", o.acquiringOrderID, o.status, st)
 	}
 	switch st {
 	case sim.Pay:
+		if o.manual { // the user authorizes; the money is held until /order/capture
+			s.setStatus(o, authedWaitCapture, notClosed, "")
+			break
+		}
 		s.setStatus(o, paySuccess, notClosed, "")
 	case sim.Fail:
 		s.setStatus(o, orderClose, closedFailed, "the channel declined the payment")
