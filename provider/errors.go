@@ -65,6 +65,8 @@ func withProvider(provider string, err error) error {
 // providers' refund bodies name no currency, or must match the payment's, so a refund in another
 // currency would move the wrong money. The lookup also yields the provider's payment id where the
 // refund named the payment by PaymentRequestID only.
+// An AUTHORIZED payment (manual capture, not captured yet) holds no captured money: its refund is F
+// INVALID_STATE, unsent.
 //
 // A failed lookup is the refund's error, labelled OpRefund with its outcome and code kept, and the
 // lookup's error in its chain: no refund was sent, so the lookup's F (NOT_FOUND: there is no such
@@ -89,6 +91,9 @@ func (cs Calls) RefundablePayment(ctx context.Context, inquire func(context.Cont
 	case have != want:
 		return nil, Invalid(cs.Provider, paygate.OpRefund, "Amount", fmt.Sprintf(
 			"is in %s but the payment is in %s, and %s refunds in the payment's currency; nothing was sent: send the amount in %[2]s", have, want, cs.Provider))
+	case p.Status == status.PaymentAuthorized:
+		return nil, &paygate.Error{Provider: cs.Provider, Op: paygate.OpRefund, Outcome: status.Failure, Code: status.CodeInvalidState,
+			Message: "the payment is only authorized: nothing was captured, so there is nothing to refund; nothing was sent: capture it first, or cancel it to release the hold"}
 	}
 	return p, nil
 }
