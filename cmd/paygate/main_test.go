@@ -291,7 +291,7 @@ func TestControlAPIRefusesBadRequests(t *testing.T) {
 	f, _ := startSim(t)
 	tests := []struct{ path, body, want string }{
 		{"/settle", `{"provider":"paypal","payment_request_id":"x","result":"pay"}`, "unknown provider"},
-		{"/settle", `{"provider":"waffo","payment_request_id":"x","result":"win"}`, "use pay, fail or expire"},
+		{"/settle", `{"provider":"waffo","payment_request_id":"x","result":"win"}`, "use pay, authorize (the same as pay, for a manual-capture payment), fail or expire"},
 		{"/settle", `{"provider":"waffo","payment_request_id":"nope","result":"pay"}`, "nope"},
 		{"/settle", `{"provider":"waffo","extra":1}`, "unknown field"},
 		{"/fault", `{"provider":"waffo","op":"pay","kind":"lose-reply"}`, "use create"},
