@@ -107,6 +107,27 @@ func TestDemo(t *testing.T) {
 	// Every row's outcome is S except the one unknown create.
 	assert.Regexp(t, regexp.MustCompile(`routed create\s+waffo\s+demo-routed-unknown\s+UNKNOWN\s+U\s`), out)
 	assert.Regexp(t, regexp.MustCompile(`same id, resent later\s+waffo\s+demo-routed-unknown\s+REQUIRES_ACTION\s+S\s`), out)
+
+	// Authorize now, capture later: shown at the first provider that declares it, or said to be
+	// missing in one line.
+	e, ok := manualCaptureProvider()
+	if !ok {
+		assert.Equal(t, 1, strings.Count(out, noManualCapture), "one line says no provider offers manual capture")
+		assert.NotContains(t, out, "demo-capture")
+		return
+	}
+	name := regexp.QuoteMeta(e.Name())
+	assert.NotContains(t, out, noManualCapture)
+	for _, row := range []string{
+		`create \(manual capture\)\s+` + name + `\s+demo-capture\s+(REQUIRES_ACTION|PENDING)\s+S\s`,
+		`customer authorizes; inquire\s+` + name + `\s+demo-capture\s+AUTHORIZED\s+S\s.*money held, nothing captured`,
+		`capture (all|\S+ of) .*` + name + `\s+demo-capture-1\s+(SUCCEEDED|PENDING)\s+S\s`,
+		`(capture|settles; inquire).*` + name + `\s+demo-capture(-1)?\s+SUCCEEDED\s+S\s.*captured \S+ \S+ exactly`,
+		`customer authorizes; inquire\s+` + name + `\s+demo-void\s+AUTHORIZED\s+S\s`,
+		`merchant voids the hold\s+` + name + `\s+demo-void\s+CANCELED\s+S\s`,
+	} {
+		assert.Regexp(t, regexp.MustCompile(row), out)
+	}
 }
 
 // startSim runs `paygate sim` until the test ends and returns what it wrote.
