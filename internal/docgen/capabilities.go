@@ -118,11 +118,11 @@ func checkCapture(c provider.Capabilities) error {
 	manual, op := c.Captures(paygate.CaptureManual), c.Offers(paygate.OpCapture)
 	switch {
 	case manual && !op:
-		return fmt.Errorf("CaptureModes has manual capture but Ops has no capture: a payment could be authorized and never captured")
+		return fmt.Errorf("manual capture is in CaptureModes but capture is not in Ops: a payment could be authorized and never captured")
 	case op && !manual:
-		return fmt.Errorf("Ops has capture but CaptureModes has no manual capture: nothing could be AUTHORIZED to capture")
+		return fmt.Errorf("capture is in Ops but manual capture is not in CaptureModes: nothing could be AUTHORIZED to capture")
 	case !op && (c.PartialCapture || c.Void || c.AuthorizationHold != 0):
-		return fmt.Errorf("declares PartialCapture, Void or AuthorizationHold without manual capture")
+		return fmt.Errorf("declares PartialCapture, Void or AuthorizationHold without manual capture: the table would not show it")
 	}
 	return nil
 }
