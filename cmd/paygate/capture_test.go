@@ -188,7 +188,52 @@ func TestCaptureAgainstSim(t *testing.T) {
 			assert.Equal(t, "INVALID_STATE", string(out.Error.Code))
 			assert.Contains(t, out.Advice, "new request ids")
 		})
+		t.Run(name+" capture with its replies lost", func(t *testing.T) {
+			id := "cli-cap-lost-" + name
+			ppid := authorizedViaCLI(t, f.ControlURL, path, name, id, "80.00")
+			capture := append([]string{"capture"}, append(base, "--payment-request-id", id, "--provider-payment-id", ppid, "--capture-request-id", id+"-c1")...)
+			control(t, f.ControlURL+"/fault", `{"provider":"`+name+`","op":"capture","kind":"lose-reply","times":100}`)
+			code, out, _ := cli(t, append(capture, "--no-retry", "--timeout", "5s")...)
+			control(t, f.ControlURL+"/reset", `{"provider":"`+name+`"}`)
+			require.Equal(t, exitUnknown, code, "a lost reply is never F: %+v", out.Error)
+			assert.Equal(t, "U", string(out.Outcome))
+			assert.Nil(t, out.Payment)
+			if caps.IdempotencyOf(paygate.OpCapture).Resendable() {
+				assert.Contains(t, out.Advice, "same ids")
+				code, out, raw := cli(t, capture...) // the same command, as the advice says
+				require.Equal(t, exitOK, code, "%+v", out.Error)
+				assert.Equal(t, map[string]any{"value": "80.00", "currency": "USD"}, raw["payment"].(map[string]any)["captured"])
+			} else {
+				assert.Contains(t, out.Advice, "do not run capture again")
+			}
+			// Either way the inquiry shows the one capture that landed.
+			code, out, raw := cli(t, append([]string{"inquire"}, append(base, "--id", id, "--provider-payment-id", ppid)...)...)
+			require.Equal(t, exitOK, code)
+			assert.Contains(t, []string{"SUCCEEDED", "PENDING"}, string(out.Payment.Status))
+			assert.Equal(t, map[string]any{"value": "80.00", "currency": "USD"}, raw["payment"].(map[string]any)["captured"])
+		})
+		if caps.PartialCapture {
+			t.Run(name+" partial capture", func(t *testing.T) {
+				id := "cli-cap-part-" + name
+				ppid := authorizedViaCLI(t, f.ControlURL, path, name, id, "50.00")
+				code, out, raw := cli(t, append([]string{"capture"}, append(base, "--id", id, "--provider-payment-id", ppid, "--amount", "30.5", "--currency", "USD")...)...)
+				require.Equal(t, exitOK, code, "%+v", out.Error)
+				assert.Equal(t, map[string]any{"value": "30.50", "currency": "USD"}, raw["payment"].(map[string]any)["captured"])
+				assert.Regexp(t, `^cli-capture-[a-z0-9]{16}$`, out.Request.(map[string]any)["capture_request_id"], "made up and printed")
+			})
+		}
 	}
+}
+
+// authorizedViaCLI creates a manual-capture USD payment with `paygate create` and authorizes it
+// through the control API; it returns the provider's payment id.
+func authorizedViaCLI(t *testing.T, controlURL, path, name, id, value string) string {
+	t.Helper()
+	args := append([]string{"create", "--provider", name, "--sim", path, "--id", id, "--amount", value, "--currency", "USD", "--capture", "manual"}, createArgs[name]...)
+	code, out, _ := cli(t, args...)
+	require.Equal(t, exitOK, code, "%+v", out.Error)
+	control(t, controlURL+"/settle", `{"provider":"`+name+`","payment_request_id":"`+id+`","result":"authorize"}`)
+	return out.Payment.ProviderPaymentID
 }
 
 // The control API takes "authorize" as pay's other name and queues faults on capture.

@@ -121,7 +121,7 @@ func TestDemo(t *testing.T) {
 	for _, row := range []string{
 		`create \(manual capture\)\s+` + name + `\s+demo-capture\s+(REQUIRES_ACTION|PENDING)\s+S\s`,
 		`customer authorizes; inquire\s+` + name + `\s+demo-capture\s+AUTHORIZED\s+S\s.*money held, nothing captured`,
-		`capture (all|\S+ of) .*` + name + `\s+demo-capture-1\s+(SUCCEEDED|PENDING)\s+S\s`,
+		`capture (all \S+ \S+|\S+ \S+ of \S+ \S+)\s+` + name + `\s+demo-capture-1\s+(SUCCEEDED|PENDING)\s+S\s`,
 		`(capture|settles; inquire).*` + name + `\s+demo-capture(-1)?\s+SUCCEEDED\s+S\s.*captured \S+ \S+ exactly`,
 		`customer authorizes; inquire\s+` + name + `\s+demo-void\s+AUTHORIZED\s+S\s`,
 		`merchant voids the hold\s+` + name + `\s+demo-void\s+CANCELED\s+S\s`,

@@ -62,7 +62,11 @@ func TestChangedTableMakesREADMEStale(t *testing.T) {
 			s[1].caps.Idempotency[paygate.OpCreate] = retry.Idempotency{}
 		}, "capabilities"},
 		{"a capability's wording", func(s []source) { s[0].caps.Doc.Webhooks += "!" }, "capabilities"},
-		{"manual capture offered", func(s []source) { s[0].caps = withCapture(s[0].caps) }, "capabilities"},
+		{"manual capture offered", func(s []source) { s[2].caps = withCapture(s[2].caps) }, "capabilities"},
+		{"capture resendable", func(s []source) {
+			s[2].caps = withCapture(s[2].caps)
+			s[2].caps.Idempotency[paygate.OpCapture] = retry.Idempotency{Dedupes: true}
+		}, "capabilities"},
 		{"the capture wording", func(s []source) { s[2].caps.Doc.Capture += "!" }, "capabilities"},
 	}
 	for _, tt := range tests {
@@ -102,15 +106,16 @@ func TestRenderRefusesWhatItCannotShow(t *testing.T) {
 		{"no create", func(s []source) { s[1].caps.Ops = s[1].caps.Ops[1:] }},
 		{"a currency count the list does not have", func(s []source) { s[1].caps.Currencies = s[1].caps.Currencies[1:] }},
 		{"manual capture without the capture operation", func(s []source) {
+			s[0].caps = withoutCapture(s[0].caps)
 			s[0].caps.CaptureModes = []paygate.CaptureMode{paygate.CaptureManual}
 		}},
 		{"the capture operation without manual capture", func(s []source) {
 			s[0].caps = withCapture(s[0].caps)
 			s[0].caps.CaptureModes = nil
 		}},
-		{"a void without manual capture", func(s []source) { s[1].caps.Void = true }},
-		{"partial capture without manual capture", func(s []source) { s[1].caps.PartialCapture = true }},
-		{"a hold without manual capture", func(s []source) { s[1].caps.AuthorizationHold = time.Hour }},
+		{"a void without manual capture", func(s []source) { s[1].caps = withoutCapture(s[1].caps); s[1].caps.Void = true }},
+		{"partial capture without manual capture", func(s []source) { s[1].caps = withoutCapture(s[1].caps); s[1].caps.PartialCapture = true }},
+		{"a hold without manual capture", func(s []source) { s[1].caps = withoutCapture(s[1].caps); s[1].caps.AuthorizationHold = time.Hour }},
 		{"capture offered without idempotency", func(s []source) {
 			s[0].caps = withCapture(s[0].caps)
 			delete(s[0].caps.Idempotency, paygate.OpCapture)
@@ -238,22 +243,34 @@ func TestCaptureCell(t *testing.T) {
 // The capture cell is in the table, in the operations' order (after inquire).
 func TestCaptureColumn(t *testing.T) {
 	srcs := cloneSources(sources())
-	srcs[0].caps = withCapture(srcs[0].caps)
+	srcs[2].caps = withCapture(srcs[2].caps)
+	srcs[1].caps = withoutCapture(srcs[1].caps)
 	body, err := renderCapabilities(srcs)
 	require.NoError(t, err)
 	lines := strings.Split(body, "\n")
 	assert.Contains(t, lines[0], "| Inquire | Manual capture | Cancel |")
-	assert.Contains(t, lines[2], "| ✓ partial ✓ (the rest released); void ✓; uncaptured released after 7 days; U: resolved by inquiry, never resent |")
+	assert.Contains(t, lines[3], "| ✓ by request id or Antom id | ✗ | ✓ ", "the third column: no manual capture")
+	assert.Contains(t, lines[4], "| ✓ by VAI247 id only | ✓ partial ✓ (the rest released); void ✓; uncaptured released after 7 days; U: resolved by inquiry, never resent |")
 }
 
 // withCapture is c with manual capture declared (not deduped), partial capture, the void and a
-// week's hold; its maps and slices are copies.
+// week's hold, and no capture wording; its maps and slices are copies.
 func withCapture(c provider.Capabilities) provider.Capabilities {
-	c.Ops = append(slices.Clone(c.Ops), paygate.OpCapture)
+	c = withoutCapture(c)
+	c.Ops = append(c.Ops, paygate.OpCapture)
 	c.CaptureModes = []paygate.CaptureMode{paygate.CaptureManual}
 	c.PartialCapture, c.Void, c.AuthorizationHold = true, true, 7*24*time.Hour
 	c.Idempotency = maps.Clone(c.Idempotency)
 	c.Idempotency[paygate.OpCapture] = retry.Idempotency{}
+	return c
+}
+
+// withoutCapture is c without manual capture or anything about it; its maps and slices are copies.
+func withoutCapture(c provider.Capabilities) provider.Capabilities {
+	c.Ops = slices.DeleteFunc(slices.Clone(c.Ops), func(op paygate.Op) bool { return op == paygate.OpCapture })
+	c.CaptureModes, c.PartialCapture, c.Void, c.AuthorizationHold = nil, false, false, 0
+	c.Idempotency = maps.Clone(c.Idempotency)
+	delete(c.Idempotency, paygate.OpCapture)
 	c.Doc.Capture = ""
 	return c
 }
