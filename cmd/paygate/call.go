@@ -76,7 +76,7 @@ func (c *callFlags) register(cmd string, fs *flag.FlagSet) {
 		fs.StringVar(&c.methodType, "method-type", "", "the payment method type, e.g. EWALLET, QR")
 		fs.StringVar(&c.methodName, "method-name", "", "the payment method, e.g. DANA, GCASH")
 		fs.DurationVar(&c.expiresIn, "expires-in", 0, "close the payment if unpaid after this long (0: the provider's default)")
-		fs.StringVar(&c.captureMode, "capture", "automatic", "automatic: the money is taken when the customer pays; manual: paying only authorizes it (the payment ends AUTHORIZED) until 'paygate capture' takes it or 'paygate cancel' voids it ("+manualCaptureProviders()+")")
+		fs.StringVar(&c.captureMode, "capture", "automatic", "automatic: the money is taken when the customer pays; manual: paying only authorizes it (the payment ends AUTHORIZED) until 'paygate capture' takes it, or 'paygate cancel' releases it where the provider offers that (manual capture "+manualCaptureProviders()+"; the release: "+voidProviders()+")")
 	case "inquire", "cancel":
 		fs.StringVar(&c.paymentRequestID, "id", "", "the payment request id")
 		fs.StringVar(&c.providerPaymentID, "provider-payment-id", "", "the provider's payment id (VAI247 knows only this one)")
@@ -105,18 +105,35 @@ func (c *callFlags) register(cmd string, fs *flag.FlagSet) {
 }
 
 // manualCaptureProviders names the registered providers that accept a manual-capture create, for
-// help texts: "offered by waffo, antom" or "no registered provider offers it".
+// help texts: "offered by waffo, antom" or "offered by no registered provider yet".
 func manualCaptureProviders() string {
+	names := capturers(false)
+	if len(names) == 0 {
+		return "offered by no registered provider yet"
+	}
+	return "offered by " + strings.Join(names, ", ")
+}
+
+// voidProviders names the registered providers whose Cancel of an AUTHORIZED payment releases the
+// hold: "antom" or "no registered provider".
+func voidProviders() string {
+	names := capturers(true)
+	if len(names) == 0 {
+		return "no registered provider"
+	}
+	return strings.Join(names, ", ")
+}
+
+// capturers are the registered providers with manual capture (and the void, if void).
+func capturers(void bool) []string {
 	var names []string
 	for _, e := range registry.All() {
-		if c := e.Adapter.Capabilities; c.Captures(paygate.CaptureManual) && c.Offers(paygate.OpCapture) {
+		c := e.Adapter.Capabilities
+		if c.Captures(paygate.CaptureManual) && c.Offers(paygate.OpCapture) && (!void || c.Void && c.Offers(paygate.OpCancel)) {
 			names = append(names, e.Name())
 		}
 	}
-	if len(names) == 0 {
-		return "no registered provider offers it yet"
-	}
-	return "offered by " + strings.Join(names, ", ")
+	return names
 }
 
 // createRequirements is what create -h adds to the flags: what each provider requires.
@@ -136,18 +153,20 @@ same command with the same --id is safe. VAI247 does not: a second create makes 
 inquire with --provider-payment-id, or look the order up in VAI247's merchant dashboard.
 
 Manual capture: --capture manual asks the provider to hold the money when the customer pays (the
-payment ends AUTHORIZED); take it with 'paygate capture' or release it with 'paygate cancel'.
-A provider without manual capture refuses it (exit 1, NOT_SUPPORTED) and nothing is sent.
+payment ends AUTHORIZED); take it with 'paygate capture', or release it with 'paygate cancel' at a
+provider that offers the release (the void). A provider without manual capture refuses it (exit
+1, NOT_SUPPORTED) and nothing is sent. --capture's help names the providers that offer each.
 
 Output: JSON with the outcome (S, F or U), the request, the payment or the error, and attempts:
 the HTTP requests that left this process (every try, resend and inquiry; 0 if none was sent).
 `
 
-// captureHelp is what capture -h adds to the flags; %s names the providers that offer capture.
+// captureHelp is what capture -h adds to the flags; the verbs name the providers that offer
+// capture, then those that offer the void.
 const captureHelp = `
 Captures an AUTHORIZED payment: one created with 'paygate create --capture manual' that the customer
 has paid. Manual capture: %s; any other provider answers NOT_SUPPORTED (exit 1)
-and nothing is sent.
+and nothing is sent. To release the hold instead, 'paygate cancel' it (the void: %s).
 
 Without --amount the whole authorized amount is captured. A smaller amount is a partial capture,
 where the provider allows it (the rest of the hold is released); a payment is captured once.
@@ -223,7 +242,7 @@ func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 		case "create":
 			fmt.Fprint(fs.Output(), createRequirements)
 		case "capture":
-			fmt.Fprintf(fs.Output(), captureHelp, manualCaptureProviders())
+			fmt.Fprintf(fs.Output(), captureHelp, manualCaptureProviders(), voidProviders())
 		default:
 			fmt.Fprint(fs.Output(), "\nOutput: JSON with the outcome (S, F or U), the request, the result or the error, and attempts: the HTTP\n"+
 				"requests that left this process (every try, resend and inquiry; 0 if none was sent).\n")
@@ -285,6 +304,10 @@ func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 		case errors.Is(err, retry.ErrNotSent) && out.Attempts == 0:
 			// Nothing left the process, so the same ids are still unused.
 			out.Advice = "nothing was sent: fix the cause (address, network), then run the same command again"
+		case out.Op == paygate.OpCapture && paygate.CodeOf(err) == status.CodeInvalidState:
+			out.Advice = "definitely not captured by this request: the payment is not AUTHORIZED (already captured, voided, lapsed, not paid yet, or captured automatically); inquire it to see its status and what was captured"
+		case out.Op == paygate.OpCapture && paygate.CodeOf(err) == status.CodeLimitExceeded:
+			out.Advice = "definitely not captured: the amount is more than the payment holds; capture at most the authorized amount (leave --amount and --currency out for all of it) with a new --capture-request-id"
 		case out.Op.Write():
 			out.Advice = "definitely not performed: a new attempt needs new request ids"
 		}

@@ -169,6 +169,12 @@ func TestCaptureAgainstSim(t *testing.T) {
 			require.Equal(t, exitFailure, code)
 			assert.Equal(t, "INVALID_STATE", string(out.Error.Code))
 
+			// More than was authorized is refused, and says what to do.
+			code, out, _ = cli(t, append([]string{"capture"}, append(base, "--payment-request-id", id, "--provider-payment-id", ppid, "--amount", "500.00", "--currency", "USD")...)...)
+			require.Equal(t, exitFailure, code)
+			assert.Equal(t, "LIMIT_EXCEEDED", string(out.Error.Code))
+			assert.Contains(t, out.Advice, "more than the payment holds")
+
 			code, out, raw = cli(t, append([]string{"capture"}, append(base, "--payment-request-id", id, "--provider-payment-id", ppid, "--capture-request-id", id+"-c1")...)...)
 			require.Equal(t, exitOK, code, "%+v", out.Error)
 			assert.Equal(t, "S", string(out.Outcome))
@@ -186,7 +192,8 @@ func TestCaptureAgainstSim(t *testing.T) {
 			code, out, _ = cli(t, append([]string{"capture"}, append(base, "--payment-request-id", id, "--provider-payment-id", ppid, "--capture-request-id", id+"-c2")...)...)
 			require.Equal(t, exitFailure, code)
 			assert.Equal(t, "INVALID_STATE", string(out.Error.Code))
-			assert.Contains(t, out.Advice, "new request ids")
+			assert.Contains(t, out.Advice, "the payment is not AUTHORIZED")
+			assert.Contains(t, out.Advice, "inquire it")
 		})
 		t.Run(name+" capture with its replies lost", func(t *testing.T) {
 			id := "cli-cap-lost-" + name

@@ -41,7 +41,7 @@ const (
 )
 
 // usage is the command's help; the providers and their environment variables come from the registry.
-var usage = strings.NewReplacer("{providers}", providerChoices(), "{envs}", envPrefixes(), "{manual}", manualCaptureProviders()).Replace(`usage: paygate <command> [flags]
+var usage = strings.NewReplacer("{providers}", providerChoices(), "{envs}", envPrefixes(), "{manual}", manualCaptureProviders(), "{void}", voidProviders()).Replace(`usage: paygate <command> [flags]
 
 commands:
   demo             a checkout against each provider and through the router, on the built-in simulators
@@ -57,8 +57,8 @@ commands:
   version          print paygate's module version and the Go version it was built with
 
 Authorize now, capture later: 'paygate create --capture manual' holds the money when the customer
-pays (the payment ends AUTHORIZED), 'paygate capture' takes it and 'paygate cancel' releases it
-({manual}).
+pays (the payment ends AUTHORIZED) and 'paygate capture' takes it (manual capture {manual});
+'paygate cancel' releases it instead where the provider offers that (the void: {void}).
 
 Run 'paygate <command> -h' for a command's flags.
 `)
