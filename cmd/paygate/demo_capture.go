@@ -105,7 +105,7 @@ func (d *demo) authorizeCaptureVoid(ctx context.Context) error {
 	if err != nil || v == nil {
 		return err
 	}
-	_, _ = d.call(ctx, "merchant voids the hold", name, v.PaymentRequestID, string(status.PaymentCanceled), func(ctx context.Context) (string, error) {
+	_, err = d.call(ctx, "merchant voids the hold", name, v.PaymentRequestID, string(status.PaymentCanceled), func(ctx context.Context) (string, error) {
 		c, err := gw.Cancel(ctx, &paygate.CancelRequest{PaymentRequestID: v.PaymentRequestID, ProviderPaymentID: v.ProviderPaymentID, Reason: "out of stock"})
 		if err != nil {
 			return "", err
@@ -114,6 +114,8 @@ func (d *demo) authorizeCaptureVoid(ctx context.Context) error {
 	})
 	if n := len(ledger.Captures(v.ProviderPaymentID)); n != 0 {
 		d.problems = append(d.problems, fmt.Sprintf("%s holds %d captures of the voided %s, want 0", name, n, v.PaymentRequestID))
+	} else if err == nil {
+		d.rows[len(d.rows)-1].how = "hold released, nothing captured"
 	}
 	return nil
 }
