@@ -43,6 +43,9 @@ type callFlags struct {
 
 	paymentRequestID, providerPaymentID string
 	refundRequestID, providerRefundID   string
+	captureRequestID                    string
+	paymentRequestIDLong                string // capture's --payment-request-id, the same as its --id
+	captureMode                         string
 	amount, currency                    string
 	orderID, description                string
 	notifyURL, returnURL                string
@@ -73,6 +76,7 @@ func (c *callFlags) register(cmd string, fs *flag.FlagSet) {
 		fs.StringVar(&c.methodType, "method-type", "", "the payment method type, e.g. EWALLET, QR")
 		fs.StringVar(&c.methodName, "method-name", "", "the payment method, e.g. DANA, GCASH")
 		fs.DurationVar(&c.expiresIn, "expires-in", 0, "close the payment if unpaid after this long (0: the provider's default)")
+		fs.StringVar(&c.captureMode, "capture", "automatic", "automatic: the money is taken when the customer pays; manual: paying only authorizes it (the payment ends AUTHORIZED) until 'paygate capture' takes it, or 'paygate cancel' releases it where the provider offers that (manual capture "+manualCaptureProviders()+"; the release: "+voidProviders()+")")
 	case "inquire", "cancel":
 		fs.StringVar(&c.paymentRequestID, "id", "", "the payment request id")
 		fs.StringVar(&c.providerPaymentID, "provider-payment-id", "", "the provider's payment id (VAI247 knows only this one)")
@@ -90,7 +94,46 @@ func (c *callFlags) register(cmd string, fs *flag.FlagSet) {
 	case "inquire-refund":
 		fs.StringVar(&c.refundRequestID, "refund-id", "", "the refund request id")
 		fs.StringVar(&c.providerRefundID, "provider-refund-id", "", "the provider's refund id")
+	case "capture":
+		fs.StringVar(&c.captureRequestID, "capture-request-id", "", "the capture request id; empty makes one, printed in the output: after a U, run the command again with it (or inquire)")
+		fs.StringVar(&c.paymentRequestIDLong, "payment-request-id", "", "the payment request id of the AUTHORIZED payment (create's --id)")
+		fs.StringVar(&c.paymentRequestID, "id", "", "the same as --payment-request-id, as the other commands name it")
+		fs.StringVar(&c.providerPaymentID, "provider-payment-id", "", "the provider's payment id (provider_payment_id in create's output)")
+		fs.StringVar(&c.amount, "amount", "", "the amount to capture in major units; leave it and --currency out to capture the whole authorized amount")
+		fs.StringVar(&c.currency, "currency", "", "the payment's currency (with --amount)")
 	}
+}
+
+// manualCaptureProviders names the registered providers that accept a manual-capture create, for
+// help texts: "offered by waffo, antom" or "offered by no registered provider yet".
+func manualCaptureProviders() string {
+	names := capturers(false)
+	if len(names) == 0 {
+		return "offered by no registered provider yet"
+	}
+	return "offered by " + strings.Join(names, ", ")
+}
+
+// voidProviders names the registered providers whose Cancel of an AUTHORIZED payment releases the
+// hold: "antom" or "no registered provider".
+func voidProviders() string {
+	names := capturers(true)
+	if len(names) == 0 {
+		return "no registered provider"
+	}
+	return strings.Join(names, ", ")
+}
+
+// capturers are the registered providers with manual capture (and the void, if void).
+func capturers(void bool) []string {
+	var names []string
+	for _, e := range registry.All() {
+		c := e.Adapter.Capabilities
+		if c.Captures(paygate.CaptureManual) && c.Offers(paygate.OpCapture) && (!void || c.Void && c.Offers(paygate.OpCancel)) {
+			names = append(names, e.Name())
+		}
+	}
+	return names
 }
 
 // createRequirements is what create -h adds to the flags: what each provider requires.
@@ -109,8 +152,34 @@ Resending after an unknown outcome (exit 3): Waffo and Antom deduplicate creates
 same command with the same --id is safe. VAI247 does not: a second create makes a second order, so
 inquire with --provider-payment-id, or look the order up in VAI247's merchant dashboard.
 
+Manual capture: --capture manual asks the provider to hold the money when the customer pays (the
+payment ends AUTHORIZED); take it with 'paygate capture', or release it with 'paygate cancel' at a
+provider that offers the release (the void). A provider without manual capture refuses it (exit
+1, NOT_SUPPORTED) and nothing is sent. --capture's help names the providers that offer each.
+
 Output: JSON with the outcome (S, F or U), the request, the payment or the error, and attempts:
 the HTTP requests that left this process (every try, resend and inquiry; 0 if none was sent).
+`
+
+// captureHelp is what capture -h adds to the flags; the verbs name the providers that offer
+// capture, then those that offer the void.
+const captureHelp = `
+Captures an AUTHORIZED payment: one created with 'paygate create --capture manual' that the customer
+has paid. Manual capture: %s; any other provider answers NOT_SUPPORTED (exit 1)
+and nothing is sent. To release the hold instead, 'paygate cancel' it (the void: %s).
+
+Without --amount the whole authorized amount is captured. A smaller amount is a partial capture,
+where the provider allows it (the rest of the hold is released); a payment is captured once.
+Capturing a payment that is not AUTHORIZED (automatic, unpaid, already captured or voided) is F
+INVALID_STATE; more than was authorized is F LIMIT_EXCEEDED.
+
+After an unknown outcome (exit 3) follow the advice: where the provider deduplicates captures, run
+the same command with the same --capture-request-id; otherwise inquire: a payment that shows
+captured money, or SUCCEEDED, was captured.
+
+Output: JSON with the outcome (S, F or U), the request, the payment (status SUCCEEDED, or PENDING
+while the provider settles the capture, and captured) or the error, and attempts: the HTTP
+requests that left this process (every try, resend and inquiry; 0 if none was sent).
 `
 
 // callOutput is what a single-call command prints.
@@ -144,14 +213,14 @@ type errorOutput struct {
 	Detail          string      `json:"detail"`
 }
 
-func errorJSON(err error) *errorOutput {
+func errorJSON(cmd string, err error) *errorOutput {
 	out := &errorOutput{Code: paygate.CodeOf(err), Detail: provider.Redact(err.Error())}
 	var pe *paygate.Error
 	if errors.As(err, &pe) {
 		// Our own texts name Go fields; a CLI user sets flags. The provider's texts stay as written.
-		out.Message, out.Field, out.Provider = flagNames(pe.Provider, provider.Redact(pe.Message)), pe.Field, pe.Provider
-		out.Detail = flagNames(pe.Provider, out.Detail)
-		if out.Flag = flagFor(pe.Field); out.Flag != "" && out.Message != "" {
+		out.Message, out.Field, out.Provider = flagNames(cmd, pe.Provider, provider.Redact(pe.Message)), pe.Field, pe.Provider
+		out.Detail = flagNames(cmd, pe.Provider, out.Detail)
+		if out.Flag = flagFor(cmd, pe.Field); out.Flag != "" && out.Message != "" {
 			out.Message = out.Flag + ": " + out.Message
 		}
 		out.ProviderCode, out.ProviderMessage, out.HTTPStatus = provider.Redact(pe.ProviderCode), provider.Redact(pe.ProviderMessage), pe.HTTPStatus
@@ -169,9 +238,12 @@ func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: paygate %s --provider %s [flags]\n\n", cmd, providerChoices())
 		fs.PrintDefaults()
-		if cmd == "create" {
+		switch cmd {
+		case "create":
 			fmt.Fprint(fs.Output(), createRequirements)
-		} else {
+		case "capture":
+			fmt.Fprintf(fs.Output(), captureHelp, manualCaptureProviders(), voidProviders())
+		default:
 			fmt.Fprint(fs.Output(), "\nOutput: JSON with the outcome (S, F or U), the request, the result or the error, and attempts: the HTTP\n"+
 				"requests that left this process (every try, resend and inquiry; 0 if none was sent).\n")
 		}
@@ -216,23 +288,31 @@ func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 		out.Refund, err = call.Refund(ctx, r)
 	case *paygate.InquireRefundRequest:
 		out.Refund, err = call.InquireRefund(ctx, r)
+	case *paygate.CaptureRequest:
+		out.Payment, err = call.Capture(ctx, r)
 	}
 	out.Outcome = paygate.OutcomeOf(err)
 	out.Attempts, out.Inquiries = sent.count(), report.Inquiries
 	code := exitOK
 	switch out.Outcome {
 	case status.Failure:
-		out.Error, code = errorJSON(err), exitFailure
+		out.Error, code = errorJSON(cmd, err), exitFailure
 		out.Payment, out.Refund = nil, nil
 		switch {
+		case paygate.CodeOf(err) == status.CodeNotSupported && out.Attempts == 0:
+			out.Advice = notSupportedAdvice(name, out.Op, req)
 		case errors.Is(err, retry.ErrNotSent) && out.Attempts == 0:
 			// Nothing left the process, so the same ids are still unused.
 			out.Advice = "nothing was sent: fix the cause (address, network), then run the same command again"
+		case out.Op == paygate.OpCapture && paygate.CodeOf(err) == status.CodeInvalidState:
+			out.Advice = "definitely not captured by this request: the payment is not AUTHORIZED (already captured, voided, lapsed, not paid yet, or captured automatically); inquire it to see its status and what was captured"
+		case out.Op == paygate.OpCapture && paygate.CodeOf(err) == status.CodeLimitExceeded:
+			out.Advice = "definitely not captured: the amount is more than the payment holds; capture at most the authorized amount (leave --amount and --currency out for all of it) with a new --capture-request-id"
 		case out.Op.Write():
 			out.Advice = "definitely not performed: a new attempt needs new request ids"
 		}
 	case status.Unknown:
-		out.Error, code = errorJSON(err), exitUnknown
+		out.Error, code = errorJSON(cmd, err), exitUnknown
 		out.Payment, out.Refund = nil, nil
 		out.Advice = unknownAdvice(name, out.Op, gw)
 	}
@@ -252,10 +332,33 @@ func unknownAdvice(name string, op paygate.Op, gw retry.Declarer) string {
 		return unknown + name + " does not deduplicate creates, so running create again makes a second order: " +
 			"inquire with --provider-payment-id if you have the provider's id, else look the order up in " + name + "'s merchant dashboard (its records carry the request id)"
 	}
+	if op == paygate.OpCapture && !gw.Idempotency(op).Resendable() {
+		return unknown + name + " does not deduplicate captures, so do not run capture again: inquire with the same --payment-request-id or --provider-payment-id; " +
+			"a payment that shows captured money, or SUCCEEDED, was captured, and one still AUTHORIZED was not (then capture it with a new --capture-request-id)"
+	}
 	if op.Write() && !gw.Idempotency(op).Resendable() {
 		return unknown + name + " does not deduplicate this request: do not run it again; inquire, or check " + name + "'s merchant dashboard"
 	}
 	return unknown + "run the same command again with the same ids, or inquire"
+}
+
+// notSupportedAdvice is the advice for an operation or capture mode the provider refused before
+// sending anything: where it is offered instead.
+func notSupportedAdvice(name string, op paygate.Op, req any) string {
+	manual := op == paygate.OpCapture
+	if r, ok := req.(*paygate.CreateRequest); ok && r.CaptureMode == paygate.CaptureManual {
+		manual = true
+	}
+	if !manual {
+		return "nothing was sent: " + name + " does not offer this; do it at a provider that does, or another way (the message says how)"
+	}
+	advice := "nothing was sent: " + name + " does not offer manual capture; "
+	if op == paygate.OpCreate {
+		advice += "create the payment with --capture automatic, or at a provider that offers manual capture"
+	} else {
+		advice += "its payments are captured when the customer pays: there is nothing to capture"
+	}
+	return advice + " (" + manualCaptureProviders() + ")"
 }
 
 // request builds the call's request from the flags. Amounts are parsed exactly; a bad one is a
@@ -281,8 +384,12 @@ func (c *callFlags) request(cmd string) (any, error) {
 		if id == "" {
 			id = "cli-" + randomID()
 		}
+		mode, ok := paygate.ParseCaptureMode(c.captureMode)
+		if !ok {
+			return nil, usageError{fmt.Sprintf("--capture %q: use automatic (the default) or manual", c.captureMode)}
+		}
 		r := &paygate.CreateRequest{
-			PaymentRequestID: id, MerchantOrderID: c.orderID, Amount: a, Description: c.description,
+			PaymentRequestID: id, MerchantOrderID: c.orderID, Amount: a, Description: c.description, CaptureMode: mode,
 			NotifyURL: c.notifyURL, ReturnURL: c.returnURL,
 			Customer: paygate.Customer{ID: c.customerID, Email: c.email, Country: c.country},
 			Method:   paygate.Method{Type: c.methodType, Name: c.methodName},
@@ -311,6 +418,30 @@ func (c *callFlags) request(cmd string) (any, error) {
 			ProviderPaymentID: c.providerPaymentID, Amount: a, Reason: c.reason, NotifyURL: c.notifyURL}, nil
 	case "inquire-refund":
 		return &paygate.InquireRefundRequest{RefundRequestID: c.refundRequestID, ProviderRefundID: c.providerRefundID}, nil
+	case "capture":
+		if c.paymentRequestIDLong != "" && c.paymentRequestID != "" && c.paymentRequestIDLong != c.paymentRequestID {
+			return nil, usageError{"--payment-request-id and --id name the same thing: give one of them"}
+		}
+		if c.paymentRequestIDLong != "" {
+			c.paymentRequestID = c.paymentRequestIDLong
+		}
+		var a money.Amount // zero: the whole authorized amount
+		switch {
+		case c.amount == "" && c.currency == "":
+		case c.amount == "" || c.currency == "":
+			return nil, usageError{"--amount and --currency go together (e.g. --amount 10.50 --currency USD); leave both out to capture the whole authorized amount"}
+		default:
+			var err error
+			if a, err = amount(); err != nil {
+				return nil, err
+			}
+		}
+		id := c.captureRequestID
+		if id == "" {
+			id = "cli-capture-" + randomID()
+		}
+		return &paygate.CaptureRequest{CaptureRequestID: id, PaymentRequestID: c.paymentRequestID,
+			ProviderPaymentID: c.providerPaymentID, Amount: a}, nil
 	}
 	return nil, usageError{"unknown command " + cmd}
 }
@@ -319,6 +450,10 @@ func (c *callFlags) request(cmd string) (any, error) {
 func (c *callFlags) needIDs(cmd, name string, caps provider.Capabilities) error {
 	switch cmd {
 	case "inquire", "cancel", "refund":
+	case "capture":
+		if !caps.Offers(paygate.OpCapture) {
+			return nil // the adapter refuses it, sending nothing, whatever the ids
+		}
 	case "inquire-refund":
 		if c.refundRequestID == "" && c.providerRefundID == "" {
 			return usageError{"name the refund: --refund-id REFUND_REQUEST_ID or --provider-refund-id ID"}
@@ -331,7 +466,11 @@ func (c *callFlags) needIDs(cmd, name string, caps provider.Capabilities) error 
 		return usageError{name + " finds orders only by its own order id: pass --provider-payment-id (provider_payment_id in create's output)"}
 	}
 	if c.paymentRequestID == "" && c.providerPaymentID == "" {
-		return usageError{"name the payment: --id PAYMENT_REQUEST_ID (create's --id) or --provider-payment-id ID (provider_payment_id in create's output)"}
+		idFlag := "--id"
+		if cmd == "capture" {
+			idFlag = "--payment-request-id"
+		}
+		return usageError{"name the payment: " + idFlag + " PAYMENT_REQUEST_ID (create's --id) or --provider-payment-id ID (provider_payment_id in create's output)"}
 	}
 	return nil
 }

@@ -116,7 +116,7 @@ func TestConfigNames(t *testing.T) {
 		{"vai247", "pass ProviderPaymentID (Payment.ProviderPaymentID from Create)", "pass --provider-payment-id (provider_payment_id in create's output)"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, flagNames(tt.provider, tt.in))
+		assert.Equal(t, tt.want, flagNames("inquire", tt.provider, tt.in))
 	}
 }
 

@@ -19,7 +19,7 @@ func TestErrorJSONRedacts(t *testing.T) {
 		Message:      "declined for card 4111_1111_1111_1111",
 		ProviderCode: "C0005", ProviderMessage: `card 4111.1111.1111.1111 cvv 918 declined {"cvv":"918"}`,
 	}
-	out := errorJSON(fmt.Errorf("checkout: %w", pe))
+	out := errorJSON("create", fmt.Errorf("checkout: %w", pe))
 	assert.Equal(t, `card ************1111 cvv [REDACTED] declined {"cvv":"[REDACTED]"}`, out.ProviderMessage)
 	assert.Equal(t, "declined for card ************1111", out.Message)
 	assert.Equal(t, "C0005", out.ProviderCode)
@@ -27,6 +27,6 @@ func TestErrorJSONRedacts(t *testing.T) {
 	assert.NotContains(t, out.Detail, "918")
 
 	// A cause that is no *paygate.Error is printed redacted too.
-	out = errorJSON(errors.New("dial https://x/?token=abc for 4111111111111111"))
+	out = errorJSON("create", errors.New("dial https://x/?token=abc for 4111111111111111"))
 	assert.Equal(t, "dial https://x/?token=[REDACTED] for ************1111", out.Detail)
 }

@@ -55,6 +55,7 @@ type demo struct {
 
 	rows     []demoRow
 	actions  []string
+	notes    []string // lines printed under the table: a story the registered providers cannot show
 	problems []string
 }
 
@@ -73,6 +74,9 @@ signatures; no credentials needed, no money moves), then through a router, and p
   - Waffo: a payment that is paid, partly refunded, then refunded in full
   - Antom: a payment the channel declines; VAI247: one the customer abandons (it expires)
   - Waffo: a payment cancelled before it is paid
+  - authorize now, capture later, at the first provider offering manual capture and the void: a
+    payment the customer authorizes (AUTHORIZED) that is then captured (SUCCEEDED, captured exact),
+    and one whose hold is released (CANCELED); a line says so when no provider offers it
   - Antom: a create whose reply is lost, resolved by inquiry
   - Router: a create that fails over to Antom when Waffo refuses it, and one whose outcome stays
     unknown (U) and is not moved to another provider, then settled by resending the same id
@@ -95,7 +99,7 @@ It takes no flags.
 	}
 	fmt.Fprintf(stdout, "paygate demo: checkouts against the %s simulators (real HTTP and signatures on loopback), then through a router.\n", registry.Choice(titles, "and"))
 	fmt.Fprintln(stdout)
-	for _, step := range []func(context.Context) error{d.waffoPaidAndRefunded, d.antomFails, d.vai247Abandoned, d.waffoCancelled, d.antomLostReply, d.routedFailover, d.routedUnknownStays} {
+	for _, step := range []func(context.Context) error{d.waffoPaidAndRefunded, d.antomFails, d.vai247Abandoned, d.waffoCancelled, d.authorizeCaptureVoid, d.antomLostReply, d.routedFailover, d.routedUnknownStays} {
 		if err := step(ctx); err != nil {
 			return exitFailure, err
 		}
@@ -526,6 +530,10 @@ func (d *demo) print(w io.Writer) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.step, r.provider, r.id, r.status, r.outcome, r.attempts, r.how)
 	}
 	_ = tw.Flush()
+	for _, n := range d.notes {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, n)
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "What the customer was shown:")
 	for _, a := range d.actions {

@@ -1,7 +1,7 @@
 // Command paygate is paygate's command line: a demo checkout on the built-in provider simulators,
 // the simulators themselves as a local server for clients in any language, one-off calls to a
-// provider (create, inquire, cancel, refund, inquire-refund), a webhook listener and the routing
-// soak.
+// provider (create, inquire, capture, cancel, refund, inquire-refund), a webhook listener and the
+// routing soak.
 //
 // Exit codes: 0 when the call succeeded (S), 1 when it definitely failed (F), 3 when its outcome is
 // unknown (U: resend it with the same ids, or inquire), 2 for a usage error. Commands that are not a
@@ -41,19 +41,24 @@ const (
 )
 
 // usage is the command's help; the providers and their environment variables come from the registry.
-var usage = strings.NewReplacer("{providers}", providerChoices(), "{envs}", envPrefixes()).Replace(`usage: paygate <command> [flags]
+var usage = strings.NewReplacer("{providers}", providerChoices(), "{envs}", envPrefixes(), "{manual}", manualCaptureProviders(), "{void}", voidProviders()).Replace(`usage: paygate <command> [flags]
 
 commands:
   demo             a checkout against each provider and through the router, on the built-in simulators
   sim              run the provider simulators on loopback and write their URLs and credentials to a JSON file
   create           create a payment           } at --provider {providers}, with credentials
   inquire          inquire a payment          } from flags, the provider's environment variables
-  cancel           cancel a payment           } ({envs}) or --sim FILE;
-  refund           refund a payment           } prints JSON; exit 0 S, 1 F, 3 U, 2 usage
+  capture          capture an authorized one  } ({envs}) or --sim FILE;
+  cancel           cancel (or void) a payment } prints JSON; exit 0 S, 1 F, 3 U, 2 usage
+  refund           refund a payment           }
   inquire-refund   inquire a refund           }
   webhook listen   verify a provider's webhooks and print them as normalized events
   soak             the routing chaos soak: payments through three faulty simulators, checked against their ledgers
   version          print paygate's module version and the Go version it was built with
+
+Authorize now, capture later: 'paygate create --capture manual' holds the money when the customer
+pays (the payment ends AUTHORIZED) and 'paygate capture' takes it (manual capture {manual});
+'paygate cancel' releases it instead where the provider offers that (the void: {void}).
 
 Run 'paygate <command> -h' for a command's flags.
 `)
@@ -86,7 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv en
 		code, err = runDemo(ctx, rest, stdout, stderr)
 	case "sim":
 		code, err = runSim(ctx, rest, stdout, stderr)
-	case "create", "inquire", "cancel", "refund", "inquire-refund":
+	case "create", "inquire", "capture", "cancel", "refund", "inquire-refund":
 		code, err = runCall(ctx, cmd, rest, stdout, stderr, getenv)
 	case "webhook":
 		webhookUsage := "usage: paygate webhook listen --provider " + providerChoices() + " --addr 127.0.0.1:8080 (see 'paygate webhook listen -h')\n"

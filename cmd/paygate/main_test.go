@@ -107,6 +107,27 @@ func TestDemo(t *testing.T) {
 	// Every row's outcome is S except the one unknown create.
 	assert.Regexp(t, regexp.MustCompile(`routed create\s+waffo\s+demo-routed-unknown\s+UNKNOWN\s+U\s`), out)
 	assert.Regexp(t, regexp.MustCompile(`same id, resent later\s+waffo\s+demo-routed-unknown\s+REQUIRES_ACTION\s+S\s`), out)
+
+	// Authorize now, capture later: shown at the first provider that declares it, or said to be
+	// missing in one line.
+	e, ok := manualCaptureProvider()
+	if !ok {
+		assert.Equal(t, 1, strings.Count(out, noManualCapture), "one line says no provider offers manual capture")
+		assert.NotContains(t, out, "demo-capture")
+		return
+	}
+	name := regexp.QuoteMeta(e.Name())
+	assert.NotContains(t, out, noManualCapture)
+	for _, row := range []string{
+		`create \(manual capture\)\s+` + name + `\s+demo-capture\s+(REQUIRES_ACTION|PENDING)\s+S\s`,
+		`customer authorizes; inquire\s+` + name + `\s+demo-capture\s+AUTHORIZED\s+S\s.*money held, nothing captured`,
+		`capture (all \S+ \S+|\S+ \S+ of \S+ \S+)\s+` + name + `\s+demo-capture-1\s+(SUCCEEDED|PENDING)\s+S\s`,
+		`(capture|settles; inquire).*` + name + `\s+demo-capture(-1)?\s+SUCCEEDED\s+S\s.*captured \S+ \S+ exactly`,
+		`customer authorizes; inquire\s+` + name + `\s+demo-void\s+AUTHORIZED\s+S\s`,
+		`merchant voids the hold\s+` + name + `\s+demo-void\s+CANCELED\s+S\s.*hold released, nothing captured`,
+	} {
+		assert.Regexp(t, regexp.MustCompile(row), out)
+	}
 }
 
 // startSim runs `paygate sim` until the test ends and returns what it wrote.
@@ -291,7 +312,7 @@ func TestControlAPIRefusesBadRequests(t *testing.T) {
 	f, _ := startSim(t)
 	tests := []struct{ path, body, want string }{
 		{"/settle", `{"provider":"paypal","payment_request_id":"x","result":"pay"}`, "unknown provider"},
-		{"/settle", `{"provider":"waffo","payment_request_id":"x","result":"win"}`, "use pay, fail or expire"},
+		{"/settle", `{"provider":"waffo","payment_request_id":"x","result":"win"}`, "use pay, authorize (the same as pay, for a manual-capture payment), fail or expire"},
 		{"/settle", `{"provider":"waffo","payment_request_id":"nope","result":"pay"}`, "nope"},
 		{"/settle", `{"provider":"waffo","extra":1}`, "unknown field"},
 		{"/fault", `{"provider":"waffo","op":"pay","kind":"lose-reply"}`, "use create"},

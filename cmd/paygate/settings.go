@@ -68,6 +68,8 @@ var requestFlags = []struct{ field, flag string }{
 	{"PaymentRequestID", "--id"},
 	{"ProviderPaymentID", "--provider-payment-id"},
 	{"RefundRequestID", "--refund-id"},
+	{"CaptureRequestID", "--capture-request-id"},
+	{"CaptureMode", "--capture"},
 	{"ProviderRefundID", "--provider-refund-id"},
 	{"MerchantOrderID", "--order-id"},
 	{"Amount", "--amount"},
@@ -83,8 +85,16 @@ var requestFlags = []struct{ field, flag string }{
 	{"Method.Name", "--method-name"},
 }
 
-// flagFor is the flag that sets a request field, or "".
-func flagFor(field string) string {
+// commandFlags are the flags a command names differently from requestFlags.
+var commandFlags = map[string]map[string]string{
+	"capture": {"PaymentRequestID": "--payment-request-id"},
+}
+
+// flagFor is the flag of command cmd that sets a request field, or "".
+func flagFor(cmd, field string) string {
+	if f, ok := commandFlags[cmd][field]; ok {
+		return f
+	}
 	for _, f := range requestFlags {
 		if f.field == field {
 			return f.flag
@@ -97,8 +107,8 @@ func flagFor(field string) string {
 var goNames = regexp.MustCompile(`\b(Payment\.ProviderPaymentID from Create|CreateOptions\.PaymentMethodType or Config\.PaymentMethodType|` +
 	`Config\.[A-Za-z]+|Customer\.[A-Za-z]+|Method\.[A-Za-z]+|[A-Z][A-Za-z]*(?:RequestID|PaymentID|RefundID|OrderID|URL)|ExpiresAt)\b`)
 
-// flagNames rewrites the Go names in an adapter's message about a request into the command's flags.
-func flagNames(providerName, msg string) string {
+// flagNames rewrites the Go names in an adapter's message about a request into command cmd's flags.
+func flagNames(cmd, providerName, msg string) string {
 	spec, _ := registry.Lookup(providerName)
 	msg = configNames(spec.Adapter, msg)
 	return goNames.ReplaceAllStringFunc(msg, func(m string) string {
@@ -108,7 +118,7 @@ func flagNames(providerName, msg string) string {
 		case "CreateOptions.PaymentMethodType or Config.PaymentMethodType":
 			return "--payment-method-type or " + envOf(spec.Adapter, "PaymentMethodType")
 		}
-		if f := flagFor(m); f != "" {
+		if f := flagFor(cmd, m); f != "" {
 			return f
 		}
 		return m

@@ -233,8 +233,9 @@ func (s *simulators) startControl(addr string) error {
 // controlHelp describes the control API: in the simulator file and at GET {control_url}/.
 func controlHelp() controlDocs {
 	return controlDocs{
-		Settle: `POST {control_url}/settle {"provider":"` + strings.Join(registry.Names(), "|") + `","payment_request_id":"…","result":"pay|fail|expire"}`,
-		Fault: `POST {control_url}/fault {"provider":"…","op":"create|inquire|cancel|refund|inquire-refund","kind":"` + strings.Join(faultKindNames(), "|") +
+		Settle: `POST {control_url}/settle {"provider":"` + strings.Join(registry.Names(), "|") + `","payment_request_id":"…","result":"pay|authorize|fail|expire"}` +
+			`; authorize is another name for pay: the customer pays, and a payment created with manual capture ends AUTHORIZED (its money held until captured or voided) where an automatic one ends SUCCEEDED`,
+		Fault: `POST {control_url}/fault {"provider":"…","op":"create|inquire|capture|cancel|refund|inquire-refund","kind":"` + strings.Join(faultKindNames(), "|") +
 			`","code":"…","status":503,"times":1,"delay_ms":0}`,
 		Reset: `POST {control_url}/reset {"provider":"…"} drops the faults still queued for that simulator; an empty body or {} drops every simulator's`,
 	}
@@ -246,7 +247,9 @@ type settleRequest struct {
 	Result           string `json:"result"`
 }
 
-var settlements = map[string]sim.Settlement{"pay": sim.Pay, "fail": sim.Fail, "expire": sim.Expire}
+// settlements are the control API's results. "authorize" is "pay" under the name a client of a
+// manual-capture payment looks for: sim.Pay authorizes such a payment (it ends AUTHORIZED).
+var settlements = map[string]sim.Settlement{"pay": sim.Pay, "authorize": sim.Pay, "fail": sim.Fail, "expire": sim.Expire}
 
 func (s *simulators) handleSettle(w http.ResponseWriter, r *http.Request) {
 	var req settleRequest
@@ -256,7 +259,7 @@ func (s *simulators) handleSettle(w http.ResponseWriter, r *http.Request) {
 	}
 	st, ok := settlements[req.Result]
 	if !ok {
-		writeControl(w, http.StatusBadRequest, fmt.Sprintf("result %q: use pay, fail or expire", req.Result))
+		writeControl(w, http.StatusBadRequest, fmt.Sprintf("result %q: use pay, authorize (the same as pay, for a manual-capture payment), fail or expire", req.Result))
 		return
 	}
 	p, err := s.byName(req.Provider)
@@ -292,7 +295,8 @@ func init() {
 // ops are the control API's operation names: the CLI's command names, and (kept working) the Op
 // values with an underscore.
 var ops = map[string]paygate.Op{
-	string(paygate.OpCreate): paygate.OpCreate, string(paygate.OpInquire): paygate.OpInquire, string(paygate.OpCancel): paygate.OpCancel,
+	string(paygate.OpCreate): paygate.OpCreate, string(paygate.OpInquire): paygate.OpInquire, string(paygate.OpCapture): paygate.OpCapture,
+	string(paygate.OpCancel): paygate.OpCancel,
 	string(paygate.OpRefund): paygate.OpRefund, "inquire-refund": paygate.OpInquireRefund, string(paygate.OpInquireRefund): paygate.OpInquireRefund,
 }
 
@@ -317,7 +321,7 @@ func (s *simulators) handleFault(w http.ResponseWriter, r *http.Request) {
 	}
 	op, ok := ops[req.Op]
 	if !ok {
-		writeControl(w, http.StatusBadRequest, fmt.Sprintf("op %q: use create, inquire, cancel, refund or inquire-refund", req.Op))
+		writeControl(w, http.StatusBadRequest, fmt.Sprintf("op %q: use create, inquire, capture, cancel, refund or inquire-refund", req.Op))
 		return
 	}
 	kind, ok := faultKinds[req.Kind]

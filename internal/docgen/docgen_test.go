@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -61,6 +62,12 @@ func TestChangedTableMakesREADMEStale(t *testing.T) {
 			s[1].caps.Idempotency[paygate.OpCreate] = retry.Idempotency{}
 		}, "capabilities"},
 		{"a capability's wording", func(s []source) { s[0].caps.Doc.Webhooks += "!" }, "capabilities"},
+		{"manual capture offered", func(s []source) { s[2].caps = withCapture(s[2].caps) }, "capabilities"},
+		{"capture resendable", func(s []source) {
+			s[2].caps = withCapture(s[2].caps)
+			s[2].caps.Idempotency[paygate.OpCapture] = retry.Idempotency{Dedupes: true}
+		}, "capabilities"},
+		{"the capture wording", func(s []source) { s[2].caps.Doc.Capture += "!" }, "capabilities"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,6 +105,21 @@ func TestRenderRefusesWhatItCannotShow(t *testing.T) {
 		{"a write declared without idempotency", func(s []source) { s[0].caps.Idempotency = nil }},
 		{"no create", func(s []source) { s[1].caps.Ops = s[1].caps.Ops[1:] }},
 		{"a currency count the list does not have", func(s []source) { s[1].caps.Currencies = s[1].caps.Currencies[1:] }},
+		{"manual capture without the capture operation", func(s []source) {
+			s[0].caps = withoutCapture(s[0].caps)
+			s[0].caps.CaptureModes = []paygate.CaptureMode{paygate.CaptureManual}
+		}},
+		{"the capture operation without manual capture", func(s []source) {
+			s[0].caps = withCapture(s[0].caps)
+			s[0].caps.CaptureModes = nil
+		}},
+		{"a void without manual capture", func(s []source) { s[1].caps = withoutCapture(s[1].caps); s[1].caps.Void = true }},
+		{"partial capture without manual capture", func(s []source) { s[1].caps = withoutCapture(s[1].caps); s[1].caps.PartialCapture = true }},
+		{"a hold without manual capture", func(s []source) { s[1].caps = withoutCapture(s[1].caps); s[1].caps.AuthorizationHold = time.Hour }},
+		{"capture offered without idempotency", func(s []source) {
+			s[0].caps = withCapture(s[0].caps)
+			delete(s[0].caps.Idempotency, paygate.OpCapture)
+		}},
 		{"no provider declares capabilities", func(s []source) {
 			for i := range s {
 				s[i].caps = provider.Capabilities{}
@@ -183,6 +205,74 @@ func TestCapabilityCells(t *testing.T) {
 	body, err := renderCapabilities(sources())
 	require.NoError(t, err)
 	assert.Equal(t, 2+3, strings.Count(body, "\n"), "a header, its rule and a row per adapter (the memory provider has none)")
+}
+
+// The manual-capture cell says what the declaration says: offered or not, partial capture, the
+// void, the hold and what happens to a capture whose outcome is unknown.
+func TestCaptureCell(t *testing.T) {
+	manual := []paygate.CaptureMode{paygate.CaptureManual}
+	ops := []paygate.Op{paygate.OpCreate, paygate.OpInquire, paygate.OpCapture, paygate.OpCancel}
+	tests := []struct {
+		name string
+		caps provider.Capabilities
+		want string
+	}{
+		{"not offered", provider.Capabilities{Ops: ops[:2]}, "✗"},
+		{"not offered, with wording", provider.Capabilities{Ops: ops[:2], Doc: provider.CapabilityDoc{Capture: "`NOT_SUPPORTED`, no call"}}, "✗: `NOT_SUPPORTED`, no call"},
+		{"deduped, partial, void, a week's hold", provider.Capabilities{Ops: ops, CaptureModes: manual, PartialCapture: true, Void: true,
+			AuthorizationHold: 7 * 24 * time.Hour, Idempotency: map[paygate.Op]retry.Idempotency{paygate.OpCapture: {Dedupes: true}},
+			Doc: provider.CapabilityDoc{Capture: "cards"}},
+			"✓ cards; partial ✓ (the rest released); void ✓; uncaptured released after 7 days; U: resent with the same capture id"},
+		{"not deduped: inquiry only", provider.Capabilities{Ops: ops, CaptureModes: manual, Idempotency: map[paygate.Op]retry.Idempotency{paygate.OpCapture: {}}},
+			"✓ whole amount only; void ✗; U: resolved by inquiry, never resent"},
+		{"resend safe for a reason", provider.Capabilities{Ops: ops, CaptureModes: manual, Void: true, AuthorizationHold: 36 * time.Hour,
+			Idempotency: map[paygate.Op]retry.Idempotency{paygate.OpCapture: {ResendSafe: "a second capture is refused"}}},
+			"✓ whole amount only; void ✓; uncaptured released after 36 h; U: resent (a second capture is refused)"},
+		{"a day's hold", provider.Capabilities{Ops: ops, CaptureModes: manual, AuthorizationHold: 24 * time.Hour},
+			"✓ whole amount only; void ✗; uncaptured released after 1 day; U: resolved by inquiry, never resent"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, captureCell(tt.caps))
+			assert.NoError(t, checkCapture(tt.caps))
+		})
+	}
+	assert.Equal(t, "1h30m0s", holdText(90*time.Minute))
+}
+
+// The capture cell is in the table, in the operations' order (after inquire).
+func TestCaptureColumn(t *testing.T) {
+	srcs := cloneSources(sources())
+	srcs[2].caps = withCapture(srcs[2].caps)
+	srcs[1].caps = withoutCapture(srcs[1].caps)
+	body, err := renderCapabilities(srcs)
+	require.NoError(t, err)
+	lines := strings.Split(body, "\n")
+	assert.Contains(t, lines[0], "| Inquire | Manual capture | Cancel |")
+	assert.Contains(t, lines[3], "| ✓ by request id or Antom id | ✗ | ✓ ", "the third column: no manual capture")
+	assert.Contains(t, lines[4], "| ✓ by VAI247 id only | ✓ partial ✓ (the rest released); void ✓; uncaptured released after 7 days; U: resolved by inquiry, never resent |")
+}
+
+// withCapture is c with manual capture declared (not deduped), partial capture, the void and a
+// week's hold, and no capture wording; its maps and slices are copies.
+func withCapture(c provider.Capabilities) provider.Capabilities {
+	c = withoutCapture(c)
+	c.Ops = append(c.Ops, paygate.OpCapture)
+	c.CaptureModes = []paygate.CaptureMode{paygate.CaptureManual}
+	c.PartialCapture, c.Void, c.AuthorizationHold = true, true, 7*24*time.Hour
+	c.Idempotency = maps.Clone(c.Idempotency)
+	c.Idempotency[paygate.OpCapture] = retry.Idempotency{}
+	return c
+}
+
+// withoutCapture is c without manual capture or anything about it; its maps and slices are copies.
+func withoutCapture(c provider.Capabilities) provider.Capabilities {
+	c.Ops = slices.DeleteFunc(slices.Clone(c.Ops), func(op paygate.Op) bool { return op == paygate.OpCapture })
+	c.CaptureModes, c.PartialCapture, c.Void, c.AuthorizationHold = nil, false, false, 0
+	c.Idempotency = maps.Clone(c.Idempotency)
+	delete(c.Idempotency, paygate.OpCapture)
+	c.Doc.Capture = ""
+	return c
 }
 
 func TestProviderCode(t *testing.T) {
