@@ -60,7 +60,15 @@ func TestPaymentStatusTableView(t *testing.T) {
 		}
 	}
 	assert.Len(t, seen, len(paymentStatusTable))
-	assert.Len(t, rows, len(paymentStatusTable)+1, "FAIL has two rows")
+	assert.Len(t, rows, len(paymentStatusTable)+1+3, "FAIL has two rows, SUCCESS four")
+	for _, r := range []provider.PaymentStatusMapping{
+		statusRow("SUCCESS", "no `authExpiryTime`, no capture in `transactions` (automatic capture)", status.PaymentSucceeded),
+		statusRow("SUCCESS", "`authExpiryTime`, no capture in SUCCESS or PROCESSING (manual capture, authorized)", status.PaymentAuthorized),
+		statusRow("SUCCESS", "a CAPTURE transaction in PROCESSING (`Captured` counts it)", status.PaymentPending),
+		statusRow("SUCCESS", "a CAPTURE transaction in SUCCESS (`Captured` is its amount)", status.PaymentSucceeded),
+	} {
+		assert.Contains(t, rows, r)
+	}
 	assert.Contains(t, rows, statusRow("FAIL", "paymentResultCode ORDER_IS_CLOSED", status.PaymentExpired))
 	assert.Contains(t, rows, statusRow("FAIL", "paymentResultCode other than ORDER_IS_CLOSED", status.PaymentFailed))
 }
