@@ -149,7 +149,7 @@ func TestResponsesAreSigned(t *testing.T) {
 		assert.NotEmpty(t, resp.NormalURL)
 		assert.Equal(t, "1999", resp.PaymentAmount.Value)
 	}
-	got := post(t, s, LivePrefix+"capture", `{}`, nil)
+	got := post(t, s, LivePrefix+"notAnEndpoint", `{}`, nil)
 	require.NoError(t, got.err)
 	assert.Equal(t, http.StatusNotFound, got.status)
 	assert.Equal(t, "NO_INTERFACE_DEF", got.result(t).ResultCode)
