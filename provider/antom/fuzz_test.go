@@ -282,6 +282,9 @@ var notificationSeeds = []string{
 	`{"notifyType":"REFUND_RESULT","refundStatus":"FAIL","refundRequestId":"r1","refundId":"R1","refundAmount":{"currency":"USD","value":"500"}}`,
 	`{"notifyType":"REFUND_RESULT","refundStatus":"PROCESSING","refundId":"R1","refundAmount":{"currency":"USD","value":"500"}}`,
 	`{"notifyType":"CAPTURE_RESULT","result":{"resultStatus":"S"},"captureId":"C1"}`,
+	`{"notifyType":"CAPTURE_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},"captureRequestId":"c1","paymentId":"2026112111400000000000000001","captureId":"2026112112400000000000000002","captureAmount":{"currency":"USD","value":"1999"},"captureTime":"2026-11-21T17:00:00+08:00"}`,
+	`{"notifyType":"CAPTURE_RESULT","result":{"resultCode":"CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT","resultStatus":"F","resultMessage":"over"},"captureRequestId":"c1","paymentId":"x","captureId":"C2","captureAmount":{"currency":"JPY","value":"1999"}}`,
+	`{"notifyType":"CAPTURE_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S"},"paymentId":"x","captureAmount":{"currency":"KRW","value":"0.5"}}`,
 	`{"notifyType":"PAYMENT_RESULT","result":{"resultStatus":"S"},"paymentId":"x","paymentAmount":{"currency":"USD","value":"-1"}}`,
 	`{"notifyType":"PAYMENT_RESULT","result":{"resultStatus":"S"},"paymentId":"x","paymentAmount":{"currency":"XYZ","value":"1"}}`,
 	`{"notifyType":"PAYMENT_RESULT"} {}`, `{}`, `null`, ``,
@@ -308,7 +311,7 @@ func FuzzNotification(f *testing.F) {
 		case err != nil && ev != nil:
 			t.Fatalf("an event with an error: %v", err)
 		case err == nil && ev == nil:
-			if n.NotifyType == "PAYMENT_RESULT" || n.NotifyType == "PAYMENT_PENDING" || n.NotifyType == "REFUND_RESULT" {
+			if n.NotifyType == "PAYMENT_RESULT" || n.NotifyType == "PAYMENT_PENDING" || n.NotifyType == "REFUND_RESULT" || n.NotifyType == "CAPTURE_RESULT" {
 				t.Fatalf("a %s notification ignored: %q", n.NotifyType, body)
 			}
 		case ev != nil:
@@ -319,6 +322,19 @@ func FuzzNotification(f *testing.F) {
 			var amt money.Amount
 			var w *wireAmount
 			switch {
+			case ev.Type == paygate.EventPaymentUpdated && ev.Payment != nil && ev.Refund == nil && n.NotifyType == "CAPTURE_RESULT":
+				// A capture result: S is SUCCEEDED with Captured exactly captureAmount; F leaves the
+				// payment AUTHORIZED with nothing captured.
+				p := ev.Payment
+				switch {
+				case p.ProviderPaymentID == "" || !p.Amount.IsZero():
+					t.Fatalf("capture notification gave %+v", p)
+				case n.Result.ResultStatus == "S" && p.Status == status.PaymentSucceeded:
+					amt, w = p.Captured, n.CaptureAmount
+				case n.Result.ResultStatus == "F" && p.Status == status.PaymentAuthorized && p.Captured.IsZero():
+				default:
+					t.Fatalf("capture notification with result %+v gave %+v", n.Result, p)
+				}
 			case ev.Type == paygate.EventPaymentUpdated && ev.Payment != nil && ev.Refund == nil:
 				p := ev.Payment
 				if !p.Status.Valid() || p.ProviderPaymentID == "" || (p.Status == status.PaymentSucceeded) != (n.NotifyType == "PAYMENT_RESULT" && n.Result.ResultStatus == "S") {
