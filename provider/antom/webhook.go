@@ -48,7 +48,8 @@ func nack(code, message string) []byte {
 	return b
 }
 
-// WebhookHandler returns the handler for Antom's notifications (notifyPayment and notifyRefund),
+// WebhookHandler returns the handler for Antom's notifications (notifyPayment, notifyRefund and
+// notifyCapture),
 // mounted at the path of the notify URLs given to Create and Refund. For each POST it:
 //
 //   - requires Content-Type application/json, with any parameters (Antom sends
@@ -63,11 +64,14 @@ func nack(code, message string) []byte {
 //     DefaultWebhookMaxAge for the one chosen;
 //   - decodes notifyPayment PAYMENT_RESULT (S: SUCCEEDED; F: FAILED, or EXPIRED for ORDER_IS_CLOSED)
 //     and PAYMENT_PENDING (PENDING) into an EventPaymentUpdated, and notifyRefund REFUND_RESULT
-//     (refundStatus SUCCESS or FAIL) into an EventRefundUpdated; a body it cannot read is 400;
+//     (refundStatus SUCCESS or FAIL) into an EventRefundUpdated, and notifyCapture CAPTURE_RESULT (S:
+//     SUCCEEDED with Captured; F: the payment stays AUTHORIZED) into an EventPaymentUpdated; a body it
+//     cannot read is 400. A PAYMENT_RESULT S is confirmed by an inquiry (it may be an authorization
+//     only): when that fails the answer is 500, so Antom sends it again;
 //   - calls fn with the request's context: nil answers HTTP 200 with AckBody, an error 500 with a
 //     non-SUCCESS result so Antom sends it again.
 //
-// Other notification types (captures, disputes, …) are acknowledged without calling fn, and logged.
+// Other notification types (disputes, …) are acknowledged without calling fn, and logged.
 // Event.ID is the same for every delivery of one notification ("antom:<type>:<object id>:<status>"),
 // so fn can drop duplicates. fn must not be nil.
 func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error) http.Handler {
