@@ -135,6 +135,10 @@ var codeAdvice = map[string]string{
 	"INVALID_SIGNATURE":           "Antom could not verify the request's signature: check that Config.PrivateKey (" + EnvPrivateKey + ") is the key whose public half is uploaded for Config.ClientID (" + EnvClientID + "), Config.KeyVersion (" + EnvKeyVersion + ") and the machine's clock",
 	"MERCHANT_BALANCE_NOT_ENOUGH": "your Antom merchant balance is too low: top it up, then send it again under a new request id",
 	"USER_BALANCE_NOT_ENOUGH":     "the customer's balance is too low: ask the customer to top up or to pay with another method",
+	"AUTH_CANCELLED": "the authorization was cancelled (a void, or Antom's own cancellation of an authorization not captured within 7 days): " +
+		"nothing can be captured; ask the customer to pay again",
+	"AUTH_EXPIRED":   "the authorization expired (Antom cancels one not captured within 7 days): nothing can be captured; ask the customer to pay again",
+	"AUTH_NOT_FOUND": "Antom has no authorization for this payment (not created with CaptureManual, or not authorized yet): inquire it and check the id",
 }
 
 // cancelProcessFail is the advice for PROCESS_FAIL on cancel: Antom documents it as its answer to the

@@ -63,10 +63,10 @@ func PaymentStatusTable() []provider.PaymentStatusMapping {
 		switch {
 		case s == "SUCCESS":
 			rows = append(rows,
-				provider.PaymentStatusMapping{ProviderStatus: s, Condition: "no `authExpiryTime`, no capture in `transactions` (automatic capture)", Status: captureState("", false)},
-				provider.PaymentStatusMapping{ProviderStatus: s, Condition: "`authExpiryTime`, no capture in SUCCESS or PROCESSING (manual capture, authorized)", Status: captureState("", true)},
-				provider.PaymentStatusMapping{ProviderStatus: s, Condition: "a CAPTURE transaction in PROCESSING (`Captured` counts it)", Status: captureState("PROCESSING", true)},
-				provider.PaymentStatusMapping{ProviderStatus: s, Condition: "a CAPTURE transaction in SUCCESS (`Captured` is its amount)", Status: captureState("SUCCESS", true)})
+				provider.PaymentStatusMapping{ProviderStatus: s, Condition: "no authExpiryTime and no capture: automatic capture", Status: captureState("", false)},
+				provider.PaymentStatusMapping{ProviderStatus: s, Condition: "authExpiryTime and no capture: manual capture, authorized", Status: captureState("", true)},
+				provider.PaymentStatusMapping{ProviderStatus: s, Condition: "a CAPTURE transaction in PROCESSING", Status: captureState("PROCESSING", true)},
+				provider.PaymentStatusMapping{ProviderStatus: s, Condition: "a CAPTURE transaction in SUCCESS", Status: captureState("SUCCESS", true)})
 		case other == closed:
 			rows = append(rows, provider.PaymentStatusMapping{ProviderStatus: s, Status: other})
 		default:

@@ -62,10 +62,10 @@ func TestPaymentStatusTableView(t *testing.T) {
 	assert.Len(t, seen, len(paymentStatusTable))
 	assert.Len(t, rows, len(paymentStatusTable)+1+3, "FAIL has two rows, SUCCESS four")
 	for _, r := range []provider.PaymentStatusMapping{
-		statusRow("SUCCESS", "no `authExpiryTime`, no capture in `transactions` (automatic capture)", status.PaymentSucceeded),
-		statusRow("SUCCESS", "`authExpiryTime`, no capture in SUCCESS or PROCESSING (manual capture, authorized)", status.PaymentAuthorized),
-		statusRow("SUCCESS", "a CAPTURE transaction in PROCESSING (`Captured` counts it)", status.PaymentPending),
-		statusRow("SUCCESS", "a CAPTURE transaction in SUCCESS (`Captured` is its amount)", status.PaymentSucceeded),
+		statusRow("SUCCESS", "no authExpiryTime and no capture: automatic capture", status.PaymentSucceeded),
+		statusRow("SUCCESS", "authExpiryTime and no capture: manual capture, authorized", status.PaymentAuthorized),
+		statusRow("SUCCESS", "a CAPTURE transaction in PROCESSING", status.PaymentPending),
+		statusRow("SUCCESS", "a CAPTURE transaction in SUCCESS", status.PaymentSucceeded),
 	} {
 		assert.Contains(t, rows, r)
 	}
