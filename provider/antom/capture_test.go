@@ -274,3 +274,43 @@ func TestPaymentNotificationNeedsTheInquiry(t *testing.T) {
 	assert.False(t, antom.WebhookAcked(code, reply))
 	assert.Empty(t, ev.all())
 }
+
+// A capture Antom accepts but still processes: the capture answers U; retry.Wrap resends the same
+// capture id, and the adapter's inquiry finds the capture in PROCESSING: PENDING with Captured counted,
+// one capture in the ledger. When Antom finishes, notifyCapture and the inquiry say SUCCEEDED.
+func TestCaptureInProcess(t *testing.T) {
+	srv, gw, ev, base := receiverEnv(t, antomtest.Config{})
+	req := createRequest("19.99", "USD")
+	req.CaptureMode = paygate.CaptureManual
+	req.NotifyURL = base + "/antom/notify"
+	_, err := gw.Create(ctx(t), req)
+	require.NoError(t, err)
+	require.NoError(t, srv.Settle(ctx(t), req.PaymentRequestID, sim.Pay))
+	srv.DeferCaptures(true)
+	capReq := &paygate.CaptureRequest{CaptureRequestID: id("cap"), PaymentRequestID: req.PaymentRequestID}
+	_, err = gw.Capture(ctx(t), capReq)
+	o, code := errCode(t, err)
+	assert.Equal(t, status.Unknown, o)
+	assert.Equal(t, status.CodeUnknown, code)
+
+	w := retry.Wrap(gw, retry.Policy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, ResolveFor: 2 * time.Second})
+	p, err := w.Capture(ctx(t), capReq)
+	require.NoError(t, err)
+	assert.Equal(t, status.PaymentPending, p.Status)
+	assert.True(t, p.Captured.Equal(money.MustParse("19.99", "USD")), p.Captured.String())
+	assert.Len(t, srv.Ledger().Captures(p.ProviderPaymentID), 1)
+	assert.Equal(t, status.PaymentPending, srv.Ledger().Orders(req.PaymentRequestID)[0].Status)
+
+	srv.CompleteCaptures()
+	require.NoError(t, srv.Webhooks().Wait(ctx(t)))
+	got, err := gw.Inquire(ctx(t), &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID})
+	require.NoError(t, err)
+	assert.Equal(t, status.PaymentSucceeded, got.Status)
+	assert.True(t, got.Captured.Equal(money.MustParse("19.99", "USD")))
+	events := ev.all()
+	require.NotEmpty(t, events)
+	last := events[len(events)-1]
+	assert.Equal(t, status.PaymentSucceeded, last.Payment.Status)
+	assert.True(t, last.Payment.Captured.Equal(money.MustParse("19.99", "USD")))
+	assert.Len(t, srv.Ledger().Captures(p.ProviderPaymentID), 1)
+}

@@ -55,6 +55,9 @@
 // authorized payment is the void (CANCELLED). An authorization not captured within
 // Config.AuthorizationHold (Antom: 7 days) is cancelled, without a notification, when next touched or
 // by AdvanceClock. The simulator models a payment method that takes one capture, partial or whole.
+// DeferCaptures makes captures stay in process — answered U (UNKNOWN_EXCEPTION) to every resend,
+// listed PROCESSING by inquiryPayment, counted by the ledger — until CompleteCaptures finishes them and
+// sends notifyCapture.
 //
 // Payments expire Config.PaymentTTL after creation (or at the request's paymentExpiryTime), lazily:
 // an expired payment is FAIL with paymentResultCode ORDER_IS_CLOSED.

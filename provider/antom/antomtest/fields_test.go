@@ -250,6 +250,14 @@ func TestFieldsAreDocumented(t *testing.T) {
 	call("capture", strings.Replace(capture, "f-c1", "f-c2", 1)) // captured already: ORDER_STATUS_INVALID
 	call("inquiryPayment", byRequest("f-man"))                   // the CAPTURE transaction
 	call("capture", fmt.Sprintf(`{"captureRequestId":"f-c3","paymentId":%q,"captureAmount":{"currency":"USD","value":"1999"}}`, inq.PaymentID))
+	// a capture in process: U, and the inquiry's PROCESSING transaction
+	call("pay", strings.Replace(manual, "f-man", "f-man2", 1))
+	require.NoError(t, s.Settle(context.Background(), "f-man2", sim.Pay))
+	s.DeferCaptures(true)
+	info, _ := s.Payment("f-man2")
+	call("capture", fmt.Sprintf(`{"captureRequestId":"f-c4","paymentId":%q,"captureAmount":{"currency":"USD","value":"1999"}}`, info.PaymentID))
+	call("inquiryPayment", byRequest("f-man2"))
+	s.CompleteCaptures()
 	s.Inject(sim.Fault{Op: paygate.OpInquire, Kind: sim.ReplyCode, Code: "UNKNOWN_EXCEPTION"})
 	call("inquiryPayment", byRequest("f-web"))
 	s.Inject(sim.Fault{Op: paygate.OpRefund, Kind: sim.ReplyStatus, Status: 503})

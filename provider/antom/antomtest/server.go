@@ -115,6 +115,7 @@ type Server struct {
 	refunds      map[string]*refund  // by refundRequestId
 	refundsByID  map[string]*refund  // by refundId
 	captures     map[string]*capture // by captureRequestId, failed ones too (same id, same result)
+	deferCapture bool                // captures are accepted in process (U) until CompleteCaptures
 	seq          int
 }
 
@@ -149,6 +150,7 @@ type capture struct {
 	wire                     string
 	createdAt                time.Time
 	failCode, failMessage    string // set when the capture was refused
+	processing               bool   // accepted, not final yet (DeferCaptures)
 }
 
 // refund is the simulator's record of a refund.
@@ -421,6 +423,9 @@ func ledgerStatus(p *payment) status.Payment {
 		if p.manual && p.captured == nil {
 			return status.PaymentAuthorized
 		}
+		if p.manual && p.captured.processing {
+			return status.PaymentPending
+		}
 		return status.PaymentSucceeded
 	case "PENDING":
 		return status.PaymentPending
@@ -656,10 +661,15 @@ func (s *Server) inquiryPayment(_ *http.Request, body []byte) sim.Reply {
 			resp.AuthExpiryTime = isoTime(p.authorizedAt.Add(s.cfg.AuthorizationHold))
 		}
 		if c := p.captured; c != nil {
-			resp.Transactions = []transaction{{
-				TransactionResult: codeResult("SUCCESS"), TransactionID: c.id, TransactionType: "CAPTURE", TransactionStatus: "SUCCESS",
-				TransactionAmount: writeAmount(c.amount), TransactionRequestID: c.requestID, TransactionTime: isoTime(c.createdAt),
-			}}
+			t := transaction{
+				TransactionID: c.id, TransactionType: "CAPTURE", TransactionStatus: "PROCESSING",
+				TransactionAmount: writeAmount(c.amount), TransactionRequestID: c.requestID,
+			}
+			if !c.processing {
+				r := codeResult("SUCCESS")
+				t.TransactionResult, t.TransactionStatus, t.TransactionTime = &r, "SUCCESS", isoTime(c.createdAt)
+			}
+			resp.Transactions = []transaction{t}
 		}
 	case "PROCESSING", "PENDING":
 		resp.PaymentResultCode, resp.PaymentResultMessage = "PAYMENT_IN_PROCESS", "The payment is being processed."
@@ -748,7 +758,7 @@ func (s *Server) refund(r *http.Request, body []byte) sim.Reply {
 	if p.status != "SUCCESS" {
 		return failure("ORDER_STATUS_INVALID", "Only a successful payment can be refunded.")
 	}
-	if p.manual && p.captured == nil {
+	if p.manual && (p.captured == nil || p.captured.processing) {
 		return failure("ORDER_STATUS_INVALID", "Only captured money can be refunded.")
 	}
 	if now.Sub(p.createdAt) > s.cfg.RefundWindow {
@@ -809,7 +819,7 @@ func (s *Server) inquiryRefund(_ *http.Request, body []byte) sim.Reply {
 
 // capture is POST …/payments/capture: one capture per authorized manual-capture payment, of at most
 // the authorized amount; the same captureRequestId gets the same result, S or F.
-func (s *Server) capture(r *http.Request, body []byte) sim.Reply {
+func (s *Server) capture(_ *http.Request, body []byte) sim.Reply {
 	var req captureRequest
 	if err := decode(body, &req); err != nil {
 		return failure("PARAM_ILLEGAL", err.Error())
@@ -853,17 +863,24 @@ func (s *Server) capture(r *http.Request, body []byte) sim.Reply {
 		return s.captureAnswer(c)
 	}
 	c.id = s.newID("1240", now)
+	c.processing = s.deferCapture
 	p.captured = c
 	s.ledger.AddCapture(sim.Capture{
 		RequestID: c.requestID, ProviderID: c.id, ProviderPaymentID: p.id, Amount: amt, WireAmount: c.wire, CreatedAt: now,
 	})
 	s.ledger.SetOrderStatus(p.id, ledgerStatus(p), s.refundedAmount(p))
-	s.notifyCapture(p, c, r)
+	if !c.processing {
+		s.notifyCapture(p, c)
+	}
 	return s.captureAnswer(c)
 }
 
 // captureAnswer is capture's answer for c: its F, or S with the capture. Callers hold s.mu.
 func (s *Server) captureAnswer(c *capture) sim.Reply {
+	if c.processing {
+		// Antom's capture docs: U, the result to be learnt from notifyCapture or inquiryPayment.
+		return failure("UNKNOWN_EXCEPTION", "")
+	}
 	if c.failCode != "" {
 		return failure(c.failCode, c.failMessage)
 	}
@@ -1007,6 +1024,29 @@ func capturedOf(p *payment) money.Amount {
 	return p.captured.amount
 }
 
+// DeferCaptures makes the captures accepted from now on stay in process, as Antom's capture may: the
+// capture answers U (UNKNOWN_EXCEPTION, to every resend as well), inquiryPayment lists it with
+// transactionStatus PROCESSING, and the ledger already counts it. CompleteCaptures finishes them.
+func (s *Server) DeferCaptures(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deferCapture = on
+}
+
+// CompleteCaptures finishes every capture in process: SUCCESS, notified by notifyCapture.
+func (s *Server) CompleteCaptures() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	for _, p := range s.paymentsByID {
+		if c := p.captured; c != nil && c.processing {
+			c.processing, c.createdAt = false, now
+			s.ledger.SetOrderStatus(p.id, ledgerStatus(p), s.refundedAmount(p))
+			s.notifyCapture(p, c)
+		}
+	}
+}
+
 // AdvanceClock moves the server's manual clock forward by d (conformance.ClockAdvancer) and applies
 // what the time passing does to every payment: unpaid ones past their expiry close, and authorized
 // manual-capture ones not captured within Config.AuthorizationHold are cancelled. It panics unless
@@ -1055,7 +1095,7 @@ func (s *Server) notifyRefund(f *refund) {
 
 // notifyCapture sends notifyCapture (CAPTURE_RESULT S) for c to the payment's notify URL. Callers
 // hold s.mu.
-func (s *Server) notifyCapture(p *payment, c *capture, _ *http.Request) {
+func (s *Server) notifyCapture(p *payment, c *capture) {
 	if p.notifyURL == "" {
 		return
 	}

@@ -262,7 +262,7 @@ type inquiryResponse struct {
 
 // transaction is an entry of inquiryPayment's transactions (SDK model.Transaction).
 type transaction struct {
-	TransactionResult    result  `json:"transactionResult"`
+	TransactionResult    *result `json:"transactionResult,omitempty"`
 	TransactionID        string  `json:"transactionId"`
 	TransactionType      string  `json:"transactionType"`
 	TransactionStatus    string  `json:"transactionStatus"`
