@@ -186,9 +186,10 @@ func (g *Gateway) Sandbox() bool {
 func (g *Gateway) Close() { g.t.CloseIdleConnections() }
 
 // Idempotency declares how Antom treats a resent request (retry.Declarer), as Capabilities declares
-// it: pay is deduped by paymentRequestId and refund by refundRequestId (the same id answers the
-// original result; another amount is REPEAT_REQ_INCONSISTENT), and Antom's cancel documents retrying
-// with the same request parameters after U or no answer. Inquiries are reads.
+// it: pay is deduped by paymentRequestId, refund by refundRequestId and capture by captureRequestId
+// (the same id answers the original result; another amount is REPEAT_REQ_INCONSISTENT), and Antom's
+// cancel documents retrying with the same request parameters after U or no answer. Inquiries are
+// reads.
 func (g *Gateway) Idempotency(op paygate.Op) retry.Idempotency { return declared.IdempotencyOf(op) }
 
 // declared is Capabilities(), built once: Idempotency is asked on every call.

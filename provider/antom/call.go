@@ -19,7 +19,7 @@ var offered = Capabilities().Ops
 // calls is the per-call plumbing every operation runs through (provider.Run); g.log names the
 // provider already.
 func (g *Gateway) calls() provider.Calls {
-	return provider.Calls{Provider: Name, Log: g.log, Ops: offered}
+	return provider.Calls{Provider: Name, Log: g.log, Ops: offered, CaptureModes: declared.CaptureModes}
 }
 
 // answer is a verified, decoded Antom response.

@@ -1,6 +1,8 @@
 package antom
 
 import (
+	"time"
+
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/retry"
@@ -9,12 +11,25 @@ import (
 // Capabilities is what Antom offers through this adapter; it is the same for every Config.
 func Capabilities() provider.Capabilities {
 	return provider.Capabilities{
-		Ops: []paygate.Op{paygate.OpCreate, paygate.OpInquire, paygate.OpCancel, paygate.OpRefund, paygate.OpInquireRefund},
+		Ops: []paygate.Op{paygate.OpCreate, paygate.OpInquire, paygate.OpCapture, paygate.OpCancel, paygate.OpRefund, paygate.OpInquireRefund},
 		Idempotency: map[paygate.Op]retry.Idempotency{
 			paygate.OpCreate: {Dedupes: true},
 			paygate.OpCancel: {Dedupes: true},
 			paygate.OpRefund: {Dedupes: true},
+			// Antom's capture docs: captureRequestId is the idempotency field, and a capture request
+			// with the same id that reached S or F gets the same result; the adapter also answers a
+			// resend from the inquiry when the capture shows there.
+			paygate.OpCapture: {Dedupes: true},
 		},
+		// pay with paymentFactor.captureMode MANUAL, then capture (docs: cashierpay "Capture").
+		CaptureModes: []paygate.CaptureMode{paygate.CaptureManual},
+		// Antom's capture takes a captureAmount up to the authorized amount (some card methods; others
+		// refuse it, answered as Antom answers); the adapter sends one capture, marked isLastCapture.
+		PartialCapture: true,
+		// Antom cancels an authorization not captured within 7 days (docs: capture guides).
+		AuthorizationHold: 7 * 24 * time.Hour,
+		// cancel of an authorized payment releases the hold (cancel: unpaid or paid, in the window).
+		Void:               true,
 		InquireByRequestID: true,
 		PartialRefund:      true,
 		MultipleRefunds:    true,
@@ -25,6 +40,7 @@ func Capabilities() provider.Capabilities {
 		Doc: provider.CapabilityDoc{
 			Create:           "cashier page: redirect or deeplink action",
 			Inquire:          "by request id or Antom id",
+			Capture:          "manual (`paymentFactor.captureMode` MANUAL), full or partial, deduped by `captureRequestId`; auto-void after 7 days",
 			Cancel:           "unpaid or paid, within the contract's cancel window",
 			Refund:           "deduped by refund id",
 			PartialRefunds:   "up to the amount paid",

@@ -40,10 +40,18 @@ var codeTable = map[string]codeRow{
 	"CURRENCY_NOT_SUPPORT":         {"F", status.CodeUnsupportedCurrency},
 	"REFUND_AMOUNT_EXCEED":         {"F", status.CodeRefundNotAllowed},
 	"REFUND_WINDOW_EXCEED":         {"F", status.CodeRefundNotAllowed},
-	"REQUEST_TRAFFIC_EXCEED_LIMIT": {"U", status.CodeRateLimited},
-	"UNKNOWN_EXCEPTION":            {"U", status.CodeUnknown},
-	"PAYMENT_IN_PROCESS":           {"U", status.CodeInProgress},
-	"REFUND_IN_PROCESS":            {"U", status.CodeInProgress},
+	// capture's own codes. Antom's capture page names S/F/U and the common codes above; these come
+	// from the capture code table of the Alipay family's capture API that Antom's capture shares
+	// (captureRequestId, captureAmount, isLastCapture), see doc.go.
+	"CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT": {"F", status.CodeLimitExceeded},
+	"AUTH_CANCELLED":                   {"F", status.CodeInvalidState},
+	"AUTH_EXPIRED":                     {"F", status.CodeInvalidState},
+	"AUTH_NOT_FOUND":                   {"F", status.CodeNotFound},
+	"CAPTURE_IN_PROCESS":               {"U", status.CodeInProgress},
+	"REQUEST_TRAFFIC_EXCEED_LIMIT":     {"U", status.CodeRateLimited},
+	"UNKNOWN_EXCEPTION":                {"U", status.CodeUnknown},
+	"PAYMENT_IN_PROCESS":               {"U", status.CodeInProgress},
+	"REFUND_IN_PROCESS":                {"U", status.CodeInProgress},
 }
 
 // classify returns the outcome and normalized code of a result. resultStatus decides the outcome —
@@ -68,7 +76,8 @@ func classify(resultCode, resultStatus string) (status.Outcome, status.Code) {
 }
 
 // paymentStatusTable maps inquiryPayment's paymentStatus to the normalized status. FAIL with
-// paymentResultCode ORDER_IS_CLOSED is EXPIRED (see paymentStatus).
+// paymentResultCode ORDER_IS_CLOSED is EXPIRED, and SUCCESS depends on the payment's captures (see
+// paymentStatus and captureState).
 var paymentStatusTable = map[string]status.Payment{
 	"SUCCESS":    status.PaymentSucceeded,
 	"FAIL":       status.PaymentFailed,
@@ -85,6 +94,23 @@ func paymentStatus(antomStatus, resultCode string) (status.Payment, bool) {
 		return status.PaymentExpired, true
 	}
 	return st, ok
+}
+
+// captureState is the status of a SUCCESS payment given what inquiryPayment shows of its capture:
+// capture is the status of its CAPTURE transactions ("SUCCESS", "PROCESSING", or "" for none that took
+// or is taking money) and authorization whether the answer carries authExpiryTime (an authorization
+// waiting for capture). Antom's paymentStatus SUCCESS says the customer paid — or, for a payment made
+// with captureMode MANUAL, only authorized: the money is taken by the capture.
+func captureState(capture string, authorization bool) status.Payment {
+	switch {
+	case capture == "PROCESSING":
+		return status.PaymentPending // the capture is accepted and being processed: Captured counts it
+	case capture == "SUCCESS":
+		return status.PaymentSucceeded
+	case authorization:
+		return status.PaymentAuthorized
+	}
+	return status.PaymentSucceeded // automatic capture: paid is captured
 }
 
 // refundStatusTable maps refundStatus (inquiryRefund and notifyRefund) to the normalized status.
@@ -109,6 +135,10 @@ var codeAdvice = map[string]string{
 	"INVALID_SIGNATURE":           "Antom could not verify the request's signature: check that Config.PrivateKey (" + EnvPrivateKey + ") is the key whose public half is uploaded for Config.ClientID (" + EnvClientID + "), Config.KeyVersion (" + EnvKeyVersion + ") and the machine's clock",
 	"MERCHANT_BALANCE_NOT_ENOUGH": "your Antom merchant balance is too low: top it up, then send it again under a new request id",
 	"USER_BALANCE_NOT_ENOUGH":     "the customer's balance is too low: ask the customer to top up or to pay with another method",
+	"AUTH_CANCELLED": "the authorization was cancelled (a void, or Antom's own cancellation of an authorization not captured within 7 days): " +
+		"nothing can be captured; ask the customer to pay again",
+	"AUTH_EXPIRED":   "the authorization expired (Antom cancels one not captured within 7 days): nothing can be captured; ask the customer to pay again",
+	"AUTH_NOT_FOUND": "Antom has no authorization for this payment (not created with CaptureManual, or not authorized yet): inquire it and check the id",
 }
 
 // cancelProcessFail is the advice for PROCESS_FAIL on cancel: Antom documents it as its answer to the
@@ -171,6 +201,8 @@ func advice(c status.Code, o status.Outcome) string {
 		return "Antom's risk controls rejected it: do not retry it at Antom"
 	case status.CodeNotSupported:
 		return "Antom does not offer this for this merchant or payment method"
+	case status.CodeLimitExceeded:
+		return "the amount is over what Antom allows (for a capture: the amount authorized): send at most that, under a new request id"
 	}
 	return "Antom reported a failure: do not resend it; contact Antom support if it persists"
 }

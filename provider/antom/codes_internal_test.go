@@ -44,6 +44,12 @@ func TestCodeTable(t *testing.T) {
 		"UNKNOWN_EXCEPTION":            {"U", status.CodeUnknown},
 		"PAYMENT_IN_PROCESS":           {"U", status.CodeInProgress},
 		"REFUND_IN_PROCESS":            {"U", status.CodeInProgress},
+		// capture's own codes
+		"CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT": {"F", status.CodeLimitExceeded},
+		"AUTH_CANCELLED":                   {"F", status.CodeInvalidState},
+		"AUTH_EXPIRED":                     {"F", status.CodeInvalidState},
+		"AUTH_NOT_FOUND":                   {"F", status.CodeNotFound},
+		"CAPTURE_IN_PROCESS":               {"U", status.CodeInProgress},
 	}
 	assert.Len(t, codeTable, len(want), "every row of codeTable is listed here")
 	for code, w := range want {

@@ -65,6 +65,57 @@ func Example() {
 	// 14900000
 }
 
+// Authorize now, capture later: a payment created with CaptureManual ends AUTHORIZED when the customer
+// pays; Capture takes part of it (the rest of the hold is released), and a resend of the same capture
+// after U captures nothing more.
+func ExampleGateway_Capture() {
+	srv := antomtest.NewServer(antomtest.Config{})
+	defer srv.Close()
+	gw, err := antom.New(antom.Config{
+		BaseURL: srv.URL, ClientID: srv.ClientID, PrivateKey: srv.MerchantPrivateKey, AntomPublicKey: srv.AntomPublicKey,
+	})
+	if err != nil {
+		panic(err)
+	}
+	defer gw.Close()
+	checkout := retry.Wrap(gw, retry.Default())
+	ctx := context.Background()
+
+	_, err = checkout.Create(ctx, &paygate.CreateRequest{
+		PaymentRequestID: "hotel-20261121-0001",
+		Amount:           money.MustParse("120.00", "USD"),
+		Method:           paygate.Method{Name: "CARD"},
+		ReturnURL:        "https://hotel.example/return",
+		CaptureMode:      paygate.CaptureManual,
+	})
+	if err != nil {
+		panic(err)
+	}
+	_ = srv.Settle(ctx, "hotel-20261121-0001", sim.Pay) // the guest authorizes
+	p, err := checkout.Inquire(ctx, &paygate.InquireRequest{PaymentRequestID: "hotel-20261121-0001"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(p.Status, p.Captured.IsZero())
+
+	capture := &paygate.CaptureRequest{
+		CaptureRequestID: "capture-20261121-0001",
+		PaymentRequestID: "hotel-20261121-0001",
+		Amount:           money.MustParse("95.50", "USD"), // the stay cost less than held
+	}
+	p, err = checkout.Capture(ctx, capture)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(p.Status, p.Captured)
+	p, _ = checkout.Capture(ctx, capture) // resent: the same answer
+	fmt.Println(p.Status, p.Captured, len(srv.Ledger().Captures(p.ProviderPaymentID)))
+	// Output:
+	// AUTHORIZED true
+	// SUCCEEDED 95.50 USD
+	// SUCCEEDED 95.50 USD 1
+}
+
 // The signature header of one request, as Antom computes it.
 func ExampleSign() {
 	content := antom.SignContent("POST", "/ams/api/v1/payments/inquiryPayment", "SANDBOX_5YEZ", "1685599933871", []byte(`{"paymentRequestId":"p1"}`))

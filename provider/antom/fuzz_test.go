@@ -282,6 +282,9 @@ var notificationSeeds = []string{
 	`{"notifyType":"REFUND_RESULT","refundStatus":"FAIL","refundRequestId":"r1","refundId":"R1","refundAmount":{"currency":"USD","value":"500"}}`,
 	`{"notifyType":"REFUND_RESULT","refundStatus":"PROCESSING","refundId":"R1","refundAmount":{"currency":"USD","value":"500"}}`,
 	`{"notifyType":"CAPTURE_RESULT","result":{"resultStatus":"S"},"captureId":"C1"}`,
+	`{"notifyType":"CAPTURE_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},"captureRequestId":"c1","paymentId":"2026112111400000000000000001","captureId":"2026112112400000000000000002","captureAmount":{"currency":"USD","value":"1999"},"captureTime":"2026-11-21T17:00:00+08:00"}`,
+	`{"notifyType":"CAPTURE_RESULT","result":{"resultCode":"CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT","resultStatus":"F","resultMessage":"over"},"captureRequestId":"c1","paymentId":"x","captureId":"C2","captureAmount":{"currency":"JPY","value":"1999"}}`,
+	`{"notifyType":"CAPTURE_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S"},"paymentId":"x","captureAmount":{"currency":"KRW","value":"0.5"}}`,
 	`{"notifyType":"PAYMENT_RESULT","result":{"resultStatus":"S"},"paymentId":"x","paymentAmount":{"currency":"USD","value":"-1"}}`,
 	`{"notifyType":"PAYMENT_RESULT","result":{"resultStatus":"S"},"paymentId":"x","paymentAmount":{"currency":"XYZ","value":"1"}}`,
 	`{"notifyType":"PAYMENT_RESULT"} {}`, `{}`, `null`, ``,
@@ -308,7 +311,7 @@ func FuzzNotification(f *testing.F) {
 		case err != nil && ev != nil:
 			t.Fatalf("an event with an error: %v", err)
 		case err == nil && ev == nil:
-			if n.NotifyType == "PAYMENT_RESULT" || n.NotifyType == "PAYMENT_PENDING" || n.NotifyType == "REFUND_RESULT" {
+			if n.NotifyType == "PAYMENT_RESULT" || n.NotifyType == "PAYMENT_PENDING" || n.NotifyType == "REFUND_RESULT" || n.NotifyType == "CAPTURE_RESULT" {
 				t.Fatalf("a %s notification ignored: %q", n.NotifyType, body)
 			}
 		case ev != nil:
@@ -319,6 +322,19 @@ func FuzzNotification(f *testing.F) {
 			var amt money.Amount
 			var w *wireAmount
 			switch {
+			case ev.Type == paygate.EventPaymentUpdated && ev.Payment != nil && ev.Refund == nil && n.NotifyType == "CAPTURE_RESULT":
+				// A capture result: S is SUCCEEDED with Captured exactly captureAmount; F leaves the
+				// payment AUTHORIZED with nothing captured.
+				p := ev.Payment
+				switch {
+				case p.ProviderPaymentID == "" || !p.Amount.IsZero():
+					t.Fatalf("capture notification gave %+v", p)
+				case n.Result.ResultStatus == "S" && p.Status == status.PaymentSucceeded:
+					amt, w = p.Captured, n.CaptureAmount
+				case n.Result.ResultStatus == "F" && p.Status == status.PaymentAuthorized && p.Captured.IsZero():
+				default:
+					t.Fatalf("capture notification with result %+v gave %+v", n.Result, p)
+				}
 			case ev.Type == paygate.EventPaymentUpdated && ev.Payment != nil && ev.Refund == nil:
 				p := ev.Payment
 				if !p.Status.Valid() || p.ProviderPaymentID == "" || (p.Status == status.PaymentSucceeded) != (n.NotifyType == "PAYMENT_RESULT" && n.Result.ResultStatus == "S") {
@@ -502,6 +518,97 @@ func FuzzRequestTime(f *testing.F) {
 		within := ok && !tm.After(fuzzNow.Add(maxClockSkew)) && fuzzNow.Sub(tm) <= g.cfg.WebhookMaxAge
 		if (err == nil) != within {
 			t.Fatalf("fresh(%q) = %v; read as %v, %v (now %v)", s, err, tm, ok, fuzzNow)
+		}
+	})
+}
+
+// Inquiry answers of manual-capture payments, and broken ones.
+var captureInquirySeeds = []string{
+	`{"paymentStatus":"SUCCESS","paymentAmount":{"currency":"USD","value":"1999"},"authExpiryTime":"2026-11-28T16:00:00+08:00"}`,
+	`{"paymentStatus":"SUCCESS","paymentAmount":{"currency":"USD","value":"1999"},"authExpiryTime":"2026-11-28T16:00:00+08:00","transactions":[{"transactionType":"CAPTURE","transactionStatus":"SUCCESS","transactionAmount":{"currency":"USD","value":"1999"},"transactionRequestId":"c1","transactionId":"C1"}]}`,
+	`{"paymentStatus":"SUCCESS","paymentAmount":{"currency":"USD","value":"1999"},"transactions":[{"transactionType":"CAPTURE","transactionStatus":"PROCESSING","transactionAmount":{"currency":"USD","value":"500"}}]}`,
+	`{"paymentStatus":"SUCCESS","paymentAmount":{"currency":"USD","value":"1999"},"authExpiryTime":"x","transactions":[{"transactionType":"CAPTURE","transactionStatus":"FAIL","transactionAmount":{"currency":"USD","value":"1999"}},{"transactionType":"REFUND","transactionStatus":"SUCCESS","transactionAmount":{"currency":"USD","value":"1"}}]}`,
+	`{"paymentStatus":"SUCCESS","paymentAmount":{"currency":"JPY","value":"1999"},"transactions":[{"transactionType":"CAPTURE","transactionStatus":"SUCCESS","transactionAmount":{"currency":"USD","value":"1"}},{"transactionType":"CAPTURE","transactionStatus":"SUCCESS","transactionAmount":{"currency":"JPY","value":"1"}}]}`,
+	`{"paymentStatus":"SUCCESS","paymentAmount":{"currency":"USD","value":"1999"},"transactions":[{"transactionType":"CAPTURE","transactionStatus":"SUCCESS"}]}`,
+	`{"paymentStatus":"SUCCESS","paymentAmount":{"currency":"USD","value":"1999"},"transactions":{}}`,
+}
+
+// FuzzCaptureState: the capture part of an inquiry answer (authExpiryTime, transactions) never panics
+// and gives a SUCCESS payment a consistent state: AUTHORIZED with nothing captured; PENDING only with
+// a capture in PROCESSING; SUCCEEDED with Captured positive, the whole amount when no capture is
+// listed; Captured always exactly the captures' amounts read from the wire, in their currency.
+func FuzzCaptureState(f *testing.F) {
+	for _, s := range captureInquirySeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var resp inquiryResponse
+		if json.Unmarshal(body, &resp) != nil || resp.PaymentAmount == nil {
+			return
+		}
+		amt, err := fromWire(resp.PaymentAmount)
+		if err != nil {
+			return
+		}
+		p := &paygate.Payment{Amount: amt, Status: status.PaymentSucceeded}
+		if err := capturedState(p, &resp); err != nil {
+			return // U at the adapter: a capture it cannot read
+		}
+		live, processing := false, false
+		for _, tr := range resp.Transactions {
+			if tr.TransactionType == "CAPTURE" && (tr.TransactionStatus == "SUCCESS" || tr.TransactionStatus == "PROCESSING") {
+				live = true
+				processing = processing || tr.TransactionStatus == "PROCESSING"
+			}
+		}
+		switch p.Status {
+		case status.PaymentAuthorized:
+			if live || !p.Captured.IsZero() || resp.AuthExpiryTime == "" {
+				t.Fatalf("AUTHORIZED from %q: %+v", body, p)
+			}
+		case status.PaymentPending:
+			if !processing || !p.Captured.IsPositive() {
+				t.Fatalf("PENDING from %q: %+v", body, p)
+			}
+		case status.PaymentSucceeded:
+			if processing || !p.Captured.IsPositive() || (!live && p.Captured != p.Amount) {
+				t.Fatalf("SUCCEEDED from %q: %+v", body, p)
+			}
+		default:
+			t.Fatalf("status %s from %q", p.Status, body)
+		}
+	})
+}
+
+// FuzzCaptureAnswer: a capture's S answer is taken only when it is about the capture sent — the same
+// captureRequestId and paymentId where it names them, and exactly the captureAmount sent where it has
+// one — and then Captured is that amount; anything else is U.
+func FuzzCaptureAnswer(f *testing.F) {
+	for _, s := range []string{
+		`{"captureRequestId":"c1","captureId":"C1","paymentId":"P1","captureAmount":{"currency":"USD","value":"1999"},"captureTime":"2026-11-21T17:00:00+08:00"}`,
+		`{"captureRequestId":"c1","captureId":"C1","paymentId":"P1","captureAmount":{"currency":"USD","value":"1000"}}`,
+		`{"captureRequestId":"c2","paymentId":"P1"}`, `{"paymentId":"P2"}`, `{}`,
+		`{"captureAmount":{"currency":"JPY","value":"1999"}}`, `{"captureAmount":{"currency":"USD","value":"19.99"}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	usd := money.MustParse("19.99", "USD")
+	sent := captureRequest{CaptureRequestID: "c1", PaymentID: "P1", CaptureAmount: &wireAmount{Currency: "USD", Value: "1999"}}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var cr captureResponse
+		if json.Unmarshal(body, &cr) != nil {
+			return
+		}
+		p, err := capturedPayment(paygate.OpCapture, nil, &paygate.Payment{Provider: Name, ProviderPaymentID: "P1", Amount: usd, Status: status.PaymentAuthorized}, &cr, sent)
+		if err != nil {
+			if paygate.OutcomeOf(err) != status.Unknown {
+				t.Fatalf("%q: %v is not U", body, err)
+			}
+			return
+		}
+		if p.Status != status.PaymentSucceeded || p.Captured != usd ||
+			(cr.CaptureRequestID != "" && cr.CaptureRequestID != "c1") || (cr.PaymentID != "" && cr.PaymentID != "P1") {
+			t.Fatalf("%q taken as %+v", body, p)
 		}
 	})
 }

@@ -53,19 +53,27 @@ var unlistedCases = []struct {
 }
 
 // PaymentStatusTable returns how the adapter maps Antom's paymentStatus (inquiryPayment), computed by
-// the adapter's own mapping: FAIL has a row per paymentResultCode case. A paymentStatus in no row is U.
+// the adapter's own mapping: FAIL has a row per paymentResultCode case and SUCCESS a row per state of
+// the payment's capture. A paymentStatus in no row is U.
 func PaymentStatusTable() []provider.PaymentStatusMapping {
 	var rows []provider.PaymentStatusMapping
 	for _, s := range slices.Sorted(maps.Keys(paymentStatusTable)) {
 		other, _ := paymentStatus(s, "")
 		closed, _ := paymentStatus(s, "ORDER_IS_CLOSED")
-		if other == closed {
+		switch {
+		case s == "SUCCESS":
+			rows = append(rows,
+				provider.PaymentStatusMapping{ProviderStatus: s, Condition: "no authExpiryTime and no capture: automatic capture", Status: captureState("", false)},
+				provider.PaymentStatusMapping{ProviderStatus: s, Condition: "authExpiryTime and no capture: manual capture, authorized", Status: captureState("", true)},
+				provider.PaymentStatusMapping{ProviderStatus: s, Condition: "a CAPTURE transaction in PROCESSING", Status: captureState("PROCESSING", true)},
+				provider.PaymentStatusMapping{ProviderStatus: s, Condition: "a CAPTURE transaction in SUCCESS", Status: captureState("SUCCESS", true)})
+		case other == closed:
 			rows = append(rows, provider.PaymentStatusMapping{ProviderStatus: s, Status: other})
-			continue
+		default:
+			rows = append(rows,
+				provider.PaymentStatusMapping{ProviderStatus: s, Condition: "paymentResultCode other than ORDER_IS_CLOSED", Status: other},
+				provider.PaymentStatusMapping{ProviderStatus: s, Condition: "paymentResultCode ORDER_IS_CLOSED", Status: closed})
 		}
-		rows = append(rows,
-			provider.PaymentStatusMapping{ProviderStatus: s, Condition: "paymentResultCode other than ORDER_IS_CLOSED", Status: other},
-			provider.PaymentStatusMapping{ProviderStatus: s, Condition: "paymentResultCode ORDER_IS_CLOSED", Status: closed})
 	}
 	return rows
 }

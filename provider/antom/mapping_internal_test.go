@@ -6,6 +6,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/provider"
 	"github.com/paygate-go/paygate/status"
 )
@@ -60,7 +62,15 @@ func TestPaymentStatusTableView(t *testing.T) {
 		}
 	}
 	assert.Len(t, seen, len(paymentStatusTable))
-	assert.Len(t, rows, len(paymentStatusTable)+1, "FAIL has two rows")
+	assert.Len(t, rows, len(paymentStatusTable)+1+3, "FAIL has two rows, SUCCESS four")
+	for _, r := range []provider.PaymentStatusMapping{
+		statusRow("SUCCESS", "no authExpiryTime and no capture: automatic capture", status.PaymentSucceeded),
+		statusRow("SUCCESS", "authExpiryTime and no capture: manual capture, authorized", status.PaymentAuthorized),
+		statusRow("SUCCESS", "a CAPTURE transaction in PROCESSING", status.PaymentPending),
+		statusRow("SUCCESS", "a CAPTURE transaction in SUCCESS", status.PaymentSucceeded),
+	} {
+		assert.Contains(t, rows, r)
+	}
 	assert.Contains(t, rows, statusRow("FAIL", "paymentResultCode ORDER_IS_CLOSED", status.PaymentExpired))
 	assert.Contains(t, rows, statusRow("FAIL", "paymentResultCode other than ORDER_IS_CLOSED", status.PaymentFailed))
 }
@@ -75,4 +85,41 @@ func TestRefundStatusTableView(t *testing.T) {
 
 func statusRow(s, condition string, st status.Payment) provider.PaymentStatusMapping {
 	return provider.PaymentStatusMapping{ProviderStatus: s, Condition: condition, Status: st}
+}
+
+// The capture part of inquiryPayment, row by row: what a SUCCESS payment's transactions and
+// authExpiryTime make of its status and Captured.
+func TestCapturedState(t *testing.T) {
+	usd := func(v string) *wireAmount { return &wireAmount{Currency: "USD", Value: v} }
+	capture := func(st, v string) transaction {
+		return transaction{TransactionType: "CAPTURE", TransactionStatus: st, TransactionAmount: usd(v), TransactionRequestID: "c1"}
+	}
+	for _, c := range []struct {
+		name     string
+		resp     inquiryResponse
+		want     status.Payment
+		captured string // "" for zero
+	}{
+		{"automatic", inquiryResponse{}, status.PaymentSucceeded, "19.99"},
+		{"authorized", inquiryResponse{AuthExpiryTime: "2026-11-28T10:00:00Z"}, status.PaymentAuthorized, ""},
+		{"captured", inquiryResponse{AuthExpiryTime: "x", Transactions: []transaction{capture("SUCCESS", "1999")}}, status.PaymentSucceeded, "19.99"},
+		{"partially captured", inquiryResponse{AuthExpiryTime: "x", Transactions: []transaction{capture("SUCCESS", "501")}}, status.PaymentSucceeded, "5.01"},
+		{"capture processing", inquiryResponse{AuthExpiryTime: "x", Transactions: []transaction{capture("PROCESSING", "1999")}}, status.PaymentPending, "19.99"},
+		{"capture failed", inquiryResponse{AuthExpiryTime: "x", Transactions: []transaction{capture("FAIL", "1999")}}, status.PaymentAuthorized, ""},
+		{"refund only", inquiryResponse{Transactions: []transaction{{TransactionType: "REFUND", TransactionStatus: "SUCCESS", TransactionAmount: usd("100")}}}, status.PaymentSucceeded, "19.99"},
+		{"captured without authExpiryTime", inquiryResponse{Transactions: []transaction{capture("SUCCESS", "1000")}}, status.PaymentSucceeded, "10.00"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := &paygate.Payment{Amount: money.MustParse("19.99", "USD"), Status: status.PaymentSucceeded}
+			require.NoError(t, capturedState(p, &c.resp))
+			assert.Equal(t, c.want, p.Status)
+			if c.captured == "" {
+				assert.True(t, p.Captured.IsZero(), p.Captured.String())
+			} else {
+				assert.True(t, p.Captured.Equal(money.MustParse(c.captured, "USD")), p.Captured.String())
+			}
+		})
+	}
+	bad := inquiryResponse{Transactions: []transaction{{TransactionType: "CAPTURE", TransactionStatus: "SUCCESS", TransactionAmount: &wireAmount{Currency: "USD", Value: "1.5"}}}}
+	assert.Error(t, capturedState(&paygate.Payment{Amount: money.MustParse("19.99", "USD")}, &bad), "a capture amount that does not read")
 }

@@ -60,8 +60,12 @@ func (g *Gateway) create(ctx context.Context, c *provider.Call, req *paygate.Cre
 			"Antom's answer names another paymentRequestId: inquire with the same PaymentRequestID before acting", nil)
 	}
 	switch {
+	case a.result.ResultStatus == "S" && req.CaptureMode == paygate.CaptureManual:
+		// pay answers S once the customer authorized; for captureMode MANUAL the money is only held
+		// until Capture takes it (Inquire shows a capture made since).
+		p.Status, p.ProviderStatus = status.PaymentAuthorized, "SUCCESS"
 	case a.result.ResultStatus == "S":
-		p.Status, p.ProviderStatus = status.PaymentSucceeded, "SUCCESS"
+		p.Status, p.ProviderStatus, p.Captured = status.PaymentSucceeded, "SUCCESS", req.Amount
 	case a.result.ResultStatus == "U" && a.result.ResultCode == "PAYMENT_IN_PROCESS" && resp.hasURL():
 		p.Status, p.ProviderStatus = status.PaymentRequiresAction, "PROCESSING"
 		p.Action = resp.action(terminal, req.ExpiresAt)
@@ -152,6 +156,9 @@ func (g *Gateway) payRequest(req *paygate.CreateRequest) (*payRequest, string, e
 	if opts.SettlementCurrency != "" {
 		body.SettlementStrategy = &settlementStrategy{SettlementCurrency: opts.SettlementCurrency}
 	}
+	if req.CaptureMode == paygate.CaptureManual {
+		body.PaymentFactor = &paymentFactor{CaptureMode: "MANUAL"}
+	}
 	return body, terminal, nil
 }
 
@@ -183,6 +190,17 @@ func (g *Gateway) Inquire(ctx context.Context, req *paygate.InquireRequest) (*pa
 }
 
 func (g *Gateway) inquire(ctx context.Context, c *provider.Call, req *paygate.InquireRequest) (*paygate.Payment, error) {
+	return g.inquireWith(ctx, c, req, &inquiryResponse{})
+}
+
+// inquireInto is Inquire that also keeps Antom's answer in resp (Capture reads its transactions).
+func (g *Gateway) inquireInto(ctx context.Context, req *paygate.InquireRequest, resp *inquiryResponse) (*paygate.Payment, error) {
+	return provider.Run(ctx, g.calls(), req, func(ctx context.Context, c *provider.Call, req *paygate.InquireRequest) (*paygate.Payment, error) {
+		return g.inquireWith(ctx, c, req, resp)
+	})
+}
+
+func (g *Gateway) inquireWith(ctx context.Context, c *provider.Call, req *paygate.InquireRequest, resp *inquiryResponse) (*paygate.Payment, error) {
 	op := c.Op
 	a, err := g.post(ctx, c, "inquiryPayment", paymentRef{PaymentRequestID: req.PaymentRequestID, PaymentID: req.ProviderPaymentID, MerchantAccountID: g.cfg.MerchantAccountID})
 	if err != nil {
@@ -191,8 +209,7 @@ func (g *Gateway) inquire(ctx context.Context, c *provider.Call, req *paygate.In
 	if a.result.ResultStatus != "S" {
 		return nil, g.resultError(op, a)
 	}
-	var resp inquiryResponse
-	if err := g.decodeInto(op, a, &resp); err != nil {
+	if err := g.decodeInto(op, a, resp); err != nil {
 		return nil, err
 	}
 	st, ok := paymentStatus(resp.PaymentStatus, resp.PaymentResultCode)
@@ -211,6 +228,11 @@ func (g *Gateway) inquire(ctx context.Context, c *provider.Call, req *paygate.In
 		Status: st, ProviderStatus: resp.PaymentStatus, Amount: amt,
 		UpdatedAt: firstTime(parseTime(resp.PaymentTime), parseTime(resp.PaymentCreateTime)),
 	}
+	if st == status.PaymentSucceeded {
+		if err := capturedState(p, resp); err != nil {
+			return nil, unknown(op, a.resp, status.CodeProviderError, "Antom's capture transaction does not read: inquire again later", err)
+		}
+	}
 	if st == status.PaymentFailed || st == status.PaymentExpired {
 		p.FailureReason = reason(resp.PaymentResultCode, resp.PaymentResultMessage)
 	}
@@ -218,6 +240,49 @@ func (g *Gateway) inquire(ctx context.Context, c *provider.Call, req *paygate.In
 		return nil, unknown(op, a.resp, status.CodeProviderError, "Antom's inquiry answer has no paymentId: inquire again later", nil)
 	}
 	return p, nil
+}
+
+// capturedState sets the Status and Captured of a SUCCESS payment from its capture transactions (see
+// captureState): the captures in SUCCESS or PROCESSING are what was taken; with none, a payment whose
+// answer carries authExpiryTime is AUTHORIZED and any other was captured automatically, whole.
+func capturedState(p *paygate.Payment, resp *inquiryResponse) error {
+	var captured money.Amount
+	state := ""
+	for _, t := range resp.Transactions {
+		if t.TransactionType != "CAPTURE" || (t.TransactionStatus != "SUCCESS" && t.TransactionStatus != "PROCESSING") {
+			continue
+		}
+		amt, err := fromWire(t.TransactionAmount)
+		if err != nil {
+			return fmt.Errorf("transactionAmount: %w", err)
+		}
+		if captured.IsZero() {
+			captured = amt
+		} else if captured, err = captured.Add(amt); err != nil {
+			return err
+		}
+		if state != "PROCESSING" {
+			state = t.TransactionStatus
+		}
+	}
+	p.Status = captureState(state, resp.AuthExpiryTime != "")
+	switch {
+	case state != "":
+		p.Captured = captured
+	case p.Status == status.PaymentSucceeded:
+		p.Captured = p.Amount
+	}
+	return nil
+}
+
+// captureOf returns the CAPTURE transaction made with captureRequestID, or nil.
+func captureOf(resp *inquiryResponse, captureRequestID string) *transaction {
+	for i, t := range resp.Transactions {
+		if t.TransactionType == "CAPTURE" && t.TransactionRequestID == captureRequestID {
+			return &resp.Transactions[i]
+		}
+	}
+	return nil
 }
 
 func firstTime(ts ...time.Time) time.Time {
@@ -286,6 +351,10 @@ func (g *Gateway) refund(ctx context.Context, c *provider.Call, req *paygate.Ref
 	p, err := g.calls().RefundablePayment(ctx, g.Inquire, req)
 	if err != nil {
 		return nil, err
+	}
+	if p.Status == status.PaymentAuthorized {
+		return nil, &paygate.Error{Provider: Name, Op: op, Outcome: status.Failure, Code: status.CodeInvalidState,
+			Message: "the payment is AUTHORIZED and nothing was captured, so there is nothing to refund; nothing was sent: Cancel it to release the hold, or Capture it first"}
 	}
 	paymentID, paymentRequestID := p.ProviderPaymentID, p.PaymentRequestID
 	a, err := g.post(ctx, c, "refund", refundRequest{
@@ -366,11 +435,4 @@ func (g *Gateway) inquireRefund(ctx context.Context, c *provider.Call, req *payg
 		PaymentRequestID: readRefundMetadata(resp.Metadata).PaymentRequestID, ProviderPaymentID: readRefundMetadata(resp.Metadata).PaymentID,
 		Status: st, ProviderStatus: resp.RefundStatus, Amount: amt, UpdatedAt: parseTime(resp.RefundTime),
 	}, nil
-}
-
-// Capture is not offered yet: Run refuses it (F NOT_SUPPORTED) before anything is sent.
-func (g *Gateway) Capture(ctx context.Context, req *paygate.CaptureRequest) (*paygate.Payment, error) {
-	return provider.Run(ctx, g.calls(), req, func(context.Context, *provider.Call, *paygate.CaptureRequest) (*paygate.Payment, error) {
-		return nil, provider.NotSupported(Name, paygate.OpCapture, "", Name+" does not offer capture; nothing was sent")
-	})
 }

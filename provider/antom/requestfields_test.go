@@ -54,6 +54,8 @@ var requestFields = map[string]map[string]string{
 		"settlementStrategy":                    "request/pay.AlipayPayRequest.SettlementStrategy",
 		"settlementStrategy.settlementCurrency": "model.SettlementStrategy.SettlementCurrency",
 		"merchantAccountId":                     "request/pay.AlipayPayRequest.MerchantAccountId",
+		"paymentFactor":                         "request/pay.AlipayPayRequest.PaymentFactor",
+		"paymentFactor.captureMode":             "model.PaymentFactor.CaptureMode; docs cashierpay/capture: MANUAL",
 	},
 	"inquiryPayment": {
 		"paymentRequestId":  "request/pay.AlipayPayQueryRequest.PaymentRequestId",
@@ -74,6 +76,14 @@ var requestFields = map[string]map[string]string{
 		"refundReason":          "request/pay.AlipayRefundRequest.RefundReason",
 		"refundNotifyUrl":       "request/pay.AlipayRefundRequest.RefundNotifyUrl",
 		"metadata":              "request/pay.AlipayRefundRequest.Metadata; notifyRefund docs: returned when set",
+	},
+	"capture": {
+		"captureRequestId":       "request/pay.AlipayCaptureRequest.CaptureRequestId; docs ams/capture: the idempotency field",
+		"paymentId":              "request/pay.AlipayCaptureRequest.PaymentId",
+		"captureAmount":          "request/pay.AlipayCaptureRequest.CaptureAmount",
+		"captureAmount.currency": "model.Amount.Currency",
+		"captureAmount.value":    "model.Amount.Value",
+		"isLastCapture":          "request/pay.AlipayCaptureRequest.IsLastCapture; docs: where multiple captures are allowed",
 	},
 	"inquiryRefund": {
 		"refundRequestId":   "request/pay.AlipayInquiryRefundRequest.RefundRequestId",
@@ -106,7 +116,8 @@ func (b *bodyRecorder) front(t *testing.T, target string) string {
 }
 
 // The adapter sends only fields Antom documents, every optional one included here (buyer, osType,
-// expiry, settlement currency, merchant account, refund reason and notify URL).
+// expiry, settlement currency, merchant account, refund reason and notify URL, manual capture and a
+// partial capture's isLastCapture).
 func TestRequestFieldsAreDocumented(t *testing.T) {
 	rec := &bodyRecorder{bodies: map[string][][]byte{}}
 	srv, gw := newEnv(t, antomtest.Config{MerchantAccountID: "m-1"}, func(c *antom.Config) {
@@ -137,6 +148,13 @@ func TestRequestFieldsAreDocumented(t *testing.T) {
 	require.NoError(t, err)
 	_, err = gw.Cancel(ctx(t), &paygate.CancelRequest{PaymentRequestID: other.PaymentRequestID})
 	require.NoError(t, err)
+	manual := createRequest("5.00", "USD")
+	manual.CaptureMode = paygate.CaptureManual
+	_, err = gw.Create(ctx(t), manual)
+	require.NoError(t, err)
+	require.NoError(t, srv.Settle(ctx(t), manual.PaymentRequestID, sim.Pay))
+	_, err = gw.Capture(ctx(t), &paygate.CaptureRequest{CaptureRequestID: id("c"), PaymentRequestID: manual.PaymentRequestID, Amount: money.MustParse("4.00", "USD")})
+	require.NoError(t, err)
 
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
@@ -150,6 +168,9 @@ func TestRequestFieldsAreDocumented(t *testing.T) {
 		}
 	}
 	assert.Len(t, rec.bodies, len(requestFields), "every endpoint the adapter calls has a table")
+	require.Len(t, rec.bodies["capture"], 1)
+	assert.Contains(t, string(rec.bodies["capture"][0]), `"isLastCapture":"true"`, "a partial capture releases the rest")
+	assert.Contains(t, string(rec.bodies["capture"][0]), `"captureAmount":{"currency":"USD","value":"400"}`)
 }
 
 // keyPaths is antomtest.KeyPaths, failing the test on a body that is not JSON.

@@ -48,7 +48,8 @@ func nack(code, message string) []byte {
 	return b
 }
 
-// WebhookHandler returns the handler for Antom's notifications (notifyPayment and notifyRefund),
+// WebhookHandler returns the handler for Antom's notifications (notifyPayment, notifyRefund and
+// notifyCapture),
 // mounted at the path of the notify URLs given to Create and Refund. For each POST it:
 //
 //   - requires Content-Type application/json, with any parameters (Antom sends
@@ -63,11 +64,14 @@ func nack(code, message string) []byte {
 //     DefaultWebhookMaxAge for the one chosen;
 //   - decodes notifyPayment PAYMENT_RESULT (S: SUCCEEDED; F: FAILED, or EXPIRED for ORDER_IS_CLOSED)
 //     and PAYMENT_PENDING (PENDING) into an EventPaymentUpdated, and notifyRefund REFUND_RESULT
-//     (refundStatus SUCCESS or FAIL) into an EventRefundUpdated; a body it cannot read is 400;
+//     (refundStatus SUCCESS or FAIL) into an EventRefundUpdated, and notifyCapture CAPTURE_RESULT (S:
+//     SUCCEEDED with Captured; F: the payment stays AUTHORIZED) into an EventPaymentUpdated; a body it
+//     cannot read is 400. A PAYMENT_RESULT S is confirmed by an inquiry (it may be an authorization
+//     only): when that fails the answer is 500, so Antom sends it again;
 //   - calls fn with the request's context: nil answers HTTP 200 with AckBody, an error 500 with a
 //     non-SUCCESS result so Antom sends it again.
 //
-// Other notification types (captures, disputes, …) are acknowledged without calling fn, and logged.
+// Other notification types (disputes, …) are acknowledged without calling fn, and logged.
 // Event.ID is the same for every delivery of one notification ("antom:<type>:<object id>:<status>"),
 // so fn can drop duplicates. fn must not be nil.
 func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error) http.Handler {
@@ -107,7 +111,10 @@ func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error)
 			g.webhookReply(w, http.StatusOK, AckBody, "", "notification type not handled; acknowledged")
 			return
 		}
-		g.complete(r.Context(), ev)
+		if err := g.complete(r.Context(), ev); err != nil {
+			g.webhookReply(w, http.StatusInternalServerError, nack("PROCESS_FAIL", "payment state not confirmed; send again"), ev.ID, err.Error())
+			return
+		}
 		if err := fn(r.Context(), ev); err != nil {
 			g.webhookReply(w, http.StatusInternalServerError, nack("PROCESS_FAIL", "merchant handler failed; send again"), ev.ID, "the handler failed; Antom will retry")
 			return
@@ -122,17 +129,33 @@ func (g *Gateway) webhookReply(w http.ResponseWriter, code int, body []byte, eve
 
 // complete fills what a payment notification lacks — the amount, or the merchant's paymentRequestId —
 // from an inquiry by its paymentId: the event then carries what Antom holds. If the inquiry fails the
-// event goes out as Antom sent it (its status is what matters, and Antom would resend it for nothing).
-func (g *Gateway) complete(ctx context.Context, ev *paygate.Event) {
+// event goes out as Antom sent it (its status is what matters, and Antom would resend it for nothing),
+// with one exception: a PAYMENT_RESULT S says the customer paid, or — for a payment made with
+// captureMode MANUAL — only authorized, and only the inquiry tells which (AUTHORIZED, or SUCCEEDED
+// with Captured). Without it the notification is refused, so Antom sends it again, rather than
+// passed on as money taken that may only be held. A failed capture (CAPTURE_RESULT F) takes the
+// payment's status from the inquiry too when it answers: AUTHORIZED while the hold lasts.
+func (g *Gateway) complete(ctx context.Context, ev *paygate.Event) error {
 	p := ev.Payment
-	if p == nil || (!p.Amount.IsZero() && p.PaymentRequestID != "") {
-		return
+	if p == nil {
+		return nil
+	}
+	confirm := p.Status == status.PaymentSucceeded && p.Captured.IsZero() // PAYMENT_RESULT S
+	failedCapture := p.Status == status.PaymentAuthorized                 // CAPTURE_RESULT F
+	if !confirm && !failedCapture && !p.Amount.IsZero() && p.PaymentRequestID != "" {
+		return nil
 	}
 	ids := logfields.Payment("", p.ProviderPaymentID)
 	got, err := g.inquire(ctx, &provider.Call{Op: paygate.OpInquire, IDs: ids}, &paygate.InquireRequest{ProviderPaymentID: p.ProviderPaymentID})
-	if err != nil || got.ProviderPaymentID != p.ProviderPaymentID {
+	if err == nil && got.ProviderPaymentID != p.ProviderPaymentID {
+		err = errors.New("the inquiry answered about another payment")
+	}
+	if err != nil {
+		if confirm {
+			return fmt.Errorf("the inquiry that tells a capture from an authorization failed: %w", err)
+		}
 		g.log.Debug("antom notification: the inquiry to complete it failed; sent as received", append(ids, zap.Error(err))...)
-		return
+		return nil
 	}
 	if p.Amount.IsZero() {
 		p.Amount = got.Amount
@@ -140,6 +163,13 @@ func (g *Gateway) complete(ctx context.Context, ev *paygate.Event) {
 	if p.PaymentRequestID == "" {
 		p.PaymentRequestID = got.PaymentRequestID
 	}
+	if confirm || failedCapture {
+		p.Status, p.ProviderStatus, p.Captured = got.Status, got.ProviderStatus, got.Captured
+		if got.Status == status.PaymentFailed || got.Status == status.PaymentExpired {
+			p.FailureReason = got.FailureReason
+		}
+	}
+	return nil
 }
 
 // verifyNotification checks a notification's client-id, signature and request-time.
@@ -215,6 +245,8 @@ func decodeNotification(body []byte) (*paygate.Event, error) {
 		return paymentEvent(&n)
 	case "REFUND_RESULT":
 		return refundEvent(&n)
+	case "CAPTURE_RESULT":
+		return captureEvent(&n)
 	}
 	return nil, nil
 }
@@ -275,5 +307,33 @@ func refundEvent(n *notification) (*paygate.Event, error) {
 			PaymentRequestID: readRefundMetadata(n.Metadata).PaymentRequestID, ProviderPaymentID: readRefundMetadata(n.Metadata).PaymentID,
 			Status: st, ProviderStatus: n.RefundStatus, Amount: amt, UpdatedAt: parseTime(n.RefundTime),
 		},
+	}, nil
+}
+
+// captureEvent reads notifyCapture (CAPTURE_RESULT, SDK notify.AlipayCaptureResultNotify; docs
+// ams/notify_capture, sent when the capture reaches S or F). S: the payment SUCCEEDED and Captured is
+// captureAmount. F: the capture failed and nothing was taken, so the payment stays AUTHORIZED (while
+// the hold lasts: complete takes the status from an inquiry), FailureReason saying why.
+func captureEvent(n *notification) (*paygate.Event, error) {
+	if n.Result == nil || n.PaymentID == "" {
+		return nil, errors.New("capture notification without result or paymentId")
+	}
+	p := &paygate.Payment{Provider: Name, ProviderPaymentID: n.PaymentID, UpdatedAt: parseTime(n.CaptureTime)}
+	switch n.Result.ResultStatus {
+	case "S":
+		amt, err := fromWire(n.CaptureAmount)
+		if err != nil {
+			return nil, fmt.Errorf("capture notification: captureAmount: %w", err)
+		}
+		p.Status, p.ProviderStatus, p.Captured = status.PaymentSucceeded, "SUCCESS", amt
+	case "F":
+		p.Status, p.ProviderStatus = status.PaymentAuthorized, "SUCCESS"
+		p.FailureReason = "capture " + provider.Excerpt(n.CaptureRequestID) + " failed: " + reason(n.Result.ResultCode, n.Result.ResultMessage)
+	default:
+		return nil, fmt.Errorf("capture notification with result status %q", n.Result.ResultStatus)
+	}
+	return &paygate.Event{
+		ID:       strings.Join([]string{Name, n.NotifyType, n.PaymentID, n.Result.ResultStatus, n.Result.ResultCode}, ":"),
+		Provider: Name, Type: paygate.EventPaymentUpdated, Payment: p,
 	}, nil
 }

@@ -248,14 +248,17 @@ func TestWebhookRefusals(t *testing.T) {
 }
 
 // A notification type the adapter does not handle is acknowledged without reaching the merchant; a
-// payment notification it cannot read is refused.
+// payment or capture notification it cannot read is refused.
 func TestWebhookOtherTypes(t *testing.T) {
 	srv, _, ev, base := receiverEnv(t, antomtest.Config{})
 	for _, c := range []struct {
 		body  string
 		acked bool
 	}{
-		{`{"notifyType":"CAPTURE_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},"captureId":"c1"}`, true},
+		{`{"notifyType":"DISPUTE_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},"disputeId":"d1"}`, true},
+		{`{"notifyType":"CAPTURE_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},"captureId":"c1"}`, false},
+		{`{"notifyType":"CAPTURE_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},"paymentId":"p","captureId":"c1"}`, false},
+		{`{"notifyType":"CAPTURE_RESULT","result":{"resultCode":"X","resultStatus":"U","resultMessage":"?"},"paymentId":"p","captureId":"c1","captureAmount":{"currency":"USD","value":"1"}}`, false},
 		{`{"notifyType":"PAYMENT_RESULT","result":{"resultCode":"X","resultStatus":"U","resultMessage":"?"},"paymentId":"p","paymentAmount":{"currency":"USD","value":"1"}}`, false},
 		{`{"notifyType":"PAYMENT_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"ok"},"paymentId":"p","paymentAmount":{"currency":"USD","value":1}}`, false},
 		{`{"notifyType":"REFUND_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"ok"},"refundStatus":"PROCESSING","refundId":"r","refundAmount":{"currency":"USD","value":"1"}}`, false},

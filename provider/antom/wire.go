@@ -122,6 +122,13 @@ type payRequest struct {
 	PaymentExpiryTime  string              `json:"paymentExpiryTime,omitempty"`
 	SettlementStrategy *settlementStrategy `json:"settlementStrategy,omitempty"`
 	MerchantAccountID  string              `json:"merchantAccountId,omitempty"`
+	// PaymentFactor carries captureMode MANUAL for a manual-capture payment (SDK model.PaymentFactor;
+	// docs: cashierpay "Capture"); left out for automatic capture, Antom's default.
+	PaymentFactor *paymentFactor `json:"paymentFactor,omitempty"`
+}
+
+type paymentFactor struct {
+	CaptureMode string `json:"captureMode,omitempty"`
 }
 
 type order struct {
@@ -178,6 +185,41 @@ type inquiryResponse struct {
 	PaymentAmount        *wireAmount `json:"paymentAmount"`
 	PaymentCreateTime    string      `json:"paymentCreateTime"`
 	PaymentTime          string      `json:"paymentTime"`
+	// AuthExpiryTime is when an authorization that waits for capture lapses (SDK
+	// AlipayPayQueryResponse.AuthExpiryTime): a SUCCESS payment that carries one and no capture is
+	// AUTHORIZED.
+	AuthExpiryTime string `json:"authExpiryTime"`
+	// Transactions are the captures (and refunds) made on the payment (SDK model.Transaction).
+	Transactions []transaction `json:"transactions"`
+}
+
+// transaction is one entry of inquiryPayment's transactions, as far as the adapter reads it.
+type transaction struct {
+	TransactionType      string      `json:"transactionType"`   // CAPTURE, REFUND, … (SDK model.TransactionType)
+	TransactionStatus    string      `json:"transactionStatus"` // SUCCESS, FAIL, PROCESSING, … (SDK model.TransactionStatusType)
+	TransactionAmount    *wireAmount `json:"transactionAmount"`
+	TransactionRequestID string      `json:"transactionRequestId"` // the captureRequestId of a capture
+	TransactionID        string      `json:"transactionId"`        // the captureId of a capture
+	TransactionTime      string      `json:"transactionTime"`
+}
+
+// captureRequest is capture's body (SDK request/pay.AlipayCaptureRequest; docs ams/capture).
+type captureRequest struct {
+	CaptureRequestID string      `json:"captureRequestId"`
+	PaymentID        string      `json:"paymentId"`
+	CaptureAmount    *wireAmount `json:"captureAmount"`
+	// IsLastCapture is "true" on a partial capture: the adapter makes one capture per payment, so the
+	// rest of the authorization is released rather than left for another capture.
+	IsLastCapture string `json:"isLastCapture,omitempty"`
+}
+
+// captureResponse is capture's answer (SDK response/pay.AlipayCaptureResponse).
+type captureResponse struct {
+	CaptureRequestID string      `json:"captureRequestId"`
+	CaptureID        string      `json:"captureId"`
+	PaymentID        string      `json:"paymentId"`
+	CaptureAmount    *wireAmount `json:"captureAmount"`
+	CaptureTime      string      `json:"captureTime"`
 }
 
 type cancelResponse struct {
@@ -246,7 +288,8 @@ func readRefundMetadata(s string) refundMetadata {
 	return m
 }
 
-// notification is the union of notifyPayment and notifyRefund, as far as the adapter reads them.
+// notification is the union of notifyPayment, notifyRefund and notifyCapture, as far as the adapter
+// reads them.
 type notification struct {
 	NotifyType        string      `json:"notifyType"`
 	Result            *result     `json:"result"`
@@ -261,4 +304,9 @@ type notification struct {
 	RefundAmount      *wireAmount `json:"refundAmount"`
 	RefundTime        string      `json:"refundTime"`
 	Metadata          string      `json:"metadata"`
+	// notifyCapture (SDK notify.AlipayCaptureResultNotify).
+	CaptureRequestID string      `json:"captureRequestId"`
+	CaptureID        string      `json:"captureId"`
+	CaptureAmount    *wireAmount `json:"captureAmount"`
+	CaptureTime      string      `json:"captureTime"`
 }

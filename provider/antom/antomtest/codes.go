@@ -38,6 +38,9 @@ var codes = map[string]codeInfo{
 	"REFUND_AMOUNT_EXCEED":         {"F", "The total refund amount exceeds the payment amount."},
 	"REFUND_WINDOW_EXCEED":         {"F", "The refund date exceeds the refund window agreed upon in the contract."},
 	"MEDIA_TYPE_NOT_ACCEPTABLE":    {"F", "The server does not implement the media type that is acceptable to the client."},
+	// capture (see doc.go for the source of these two).
+	"CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT": {"F", "The total capture amount exceeds the authorized amount of the payment."},
+	"CAPTURE_IN_PROCESS":               {"U", "The capture is being processed."},
 }
 
 // codeResult is the result object for code: its documented status, or U for an unknown code.

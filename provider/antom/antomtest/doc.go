@@ -2,8 +2,8 @@
 // tests and demos: a real HTTP server on loopback that speaks Antom's wire protocol, written from
 // Antom's documentation rather than from paygate's adapter.
 //
-// It serves the five endpoints the adapter uses — pay (CASHIER_PAYMENT), inquiryPayment, cancel,
-// refund and inquiryRefund — under both the live prefix /ams/api/v1/payments/ and the sandbox prefix
+// It serves the six endpoints the adapter uses — pay (CASHIER_PAYMENT), inquiryPayment, capture,
+// cancel, refund and inquiryRefund — under both the live prefix /ams/api/v1/payments/ and the sandbox prefix
 // /ams/sandbox/api/v1/payments/. Like Antom it:
 //
 //   - verifies every request's signature (header "signature: algorithm=RSA256,keyVersion=…,
@@ -36,6 +36,29 @@
 //     shrink it with sim.Compress). As Antom documents, a payment made through the sandbox path is
 //     notified once and never retried.
 //
+// # Manual capture
+//
+// A pay with paymentFactor.captureMode MANUAL is authorized, not captured, when the user pays
+// (sim.Pay): paymentStatus SUCCESS, notified PAYMENT_RESULT S, and inquiryPayment carries
+// authExpiryTime; the ledger records the order with paygate.CaptureManual and status AUTHORIZED.
+// capture (captureRequestId, paymentId, captureAmount, isLastCapture as a string or the SDK's bool)
+// takes at most the authorized amount, once per payment: it succeeds at once, adds one capture to the
+// ledger, notifies notifyCapture (CAPTURE_RESULT S: captureRequestId, paymentId, captureId,
+// captureAmount, captureTime) to the payment's notify URL, and inquiryPayment then lists it in
+// transactions (transactionType CAPTURE, transactionStatus SUCCESS). The same captureRequestId gets
+// the same answer, S or F, and with another paymentId or amount REPEAT_REQ_INCONSISTENT. A capture of
+// a payment that is not an authorized manual one — automatic, unpaid, cancelled, lapsed, or already
+// captured under another id — is ORDER_STATUS_INVALID; over the authorized amount it is
+// CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT (the Alipay family's capture code; Antom's own capture table could
+// not be read, see the antom package doc). Refund of an uncaptured authorization is
+// ORDER_STATUS_INVALID, and refunds of a captured one are limited to the amount captured. cancel of an
+// authorized payment is the void (CANCELLED). An authorization not captured within
+// Config.AuthorizationHold (Antom: 7 days) is cancelled, without a notification, when next touched or
+// by AdvanceClock. The simulator models a payment method that takes one capture, partial or whole.
+// DeferCaptures makes captures stay in process — answered U (UNKNOWN_EXCEPTION) to every resend,
+// listed PROCESSING by inquiryPayment, counted by the ledger — until CompleteCaptures finishes them and
+// sends notifyCapture.
+//
 // Payments expire Config.PaymentTTL after creation (or at the request's paymentExpiryTime), lazily:
 // an expired payment is FAIL with paymentResultCode ORDER_IS_CLOSED.
 //
@@ -45,7 +68,8 @@
 // sim.Fail with USER_BALANCE_NOT_ENOUGH, sim.Expire with ORDER_IS_CLOSED, sim.RequireAction), Pend
 // moves a payment to PENDING, Inject queues a sim.Fault (all seven kinds, applied by sim.Serve; a
 // ReplyCode answers the code with the result status of the simulator's code table, U for codes it
-// does not know), Ledger counts requests, orders and refunds, and Webhooks records every notification.
+// does not know), Ledger counts requests, orders, refunds and captures, Webhooks records every
+// notification, and AdvanceClock moves a manual clock (conformance.ClockAdvancer).
 // Deliver sends one notification synchronously with a chosen request-time, or none, so a test can
 // check that a receiver refuses a stale or unsigned notification.
 package antomtest

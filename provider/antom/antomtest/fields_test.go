@@ -78,7 +78,21 @@ var replyFields = map[string]map[string]string{
 		"paymentId":            "responsePay.AlipayPayQueryResponse.PaymentId",
 		"paymentCreateTime":    "responsePay.AlipayPayQueryResponse.PaymentCreateTime",
 		"paymentTime":          "responsePay.AlipayPayQueryResponse.PaymentTime",
-	}, amountFields("paymentAmount", "responsePay.AlipayPayQueryResponse.PaymentAmount"))),
+		// a manual-capture payment: when the authorization lapses, and its capture (docs:
+		// cashierpay "Capture": the capture result can be inquired with inquiryPayment).
+		"authExpiryTime":                                 "responsePay.AlipayPayQueryResponse.AuthExpiryTime",
+		"transactions":                                   "responsePay.AlipayPayQueryResponse.Transactions",
+		"transactions[].transactionResult":               "model.Transaction.TransactionResult",
+		"transactions[].transactionId":                   "model.Transaction.TransactionId",
+		"transactions[].transactionType":                 "model.Transaction.TransactionType (model.TransactionType_CAPTURE)",
+		"transactions[].transactionStatus":               "model.Transaction.TransactionStatus (model.TransactionStatusType_SUCCESS)",
+		"transactions[].transactionRequestId":            "model.Transaction.TransactionRequestId",
+		"transactions[].transactionTime":                 "model.Transaction.TransactionTime",
+		"transactions[].transactionResult.resultCode":    sdkResult,
+		"transactions[].transactionResult.resultStatus":  sdkResult,
+		"transactions[].transactionResult.resultMessage": sdkResult,
+	}, amountFields("paymentAmount", "responsePay.AlipayPayQueryResponse.PaymentAmount"),
+		amountFields("transactions[].transactionAmount", "model.Transaction.TransactionAmount"))),
 	// cancel (seed 003, docs.antom.com/ac/ams/cancel): responsePay.AlipayPayCancelResponse.
 	"cancel": withResult(map[string]string{
 		"paymentId":        "responsePay.AlipayPayCancelResponse.PaymentId; seed 003 response",
@@ -101,6 +115,21 @@ var replyFields = map[string]map[string]string{
 		"refundTime":      "responsePay.AlipayInquiryRefundResponse.RefundTime",
 		"metadata":        "responsePay.AlipayInquiryRefundResponse.Metadata",
 	}, amountFields("refundAmount", "responsePay.AlipayInquiryRefundResponse.RefundAmount"))),
+	// capture (docs.antom.com/ac/ams/capture): responsePay.AlipayCaptureResponse.
+	"capture": withResult(merge(map[string]string{
+		"captureRequestId": "responsePay.AlipayCaptureResponse.CaptureRequestId; docs: returned when the capture succeeds",
+		"captureId":        "responsePay.AlipayCaptureResponse.CaptureId; docs: returned when the capture succeeds",
+		"paymentId":        "responsePay.AlipayCaptureResponse.PaymentId",
+		"captureTime":      "responsePay.AlipayCaptureResponse.CaptureTime",
+	}, amountFields("captureAmount", "responsePay.AlipayCaptureResponse.CaptureAmount"))),
+	// notifyCapture (docs.antom.com/ac/ams/notify_capture): notify.AlipayCaptureResultNotify.
+	"notifyCapture": withResult(merge(map[string]string{
+		"notifyType":       "notify.AlipayNotify.NotifyType; docs: CAPTURE_RESULT",
+		"captureRequestId": "notify.AlipayCaptureResultNotify.CaptureRequestId",
+		"paymentId":        "notify.AlipayCaptureResultNotify.PaymentId",
+		"captureId":        "notify.AlipayCaptureResultNotify.CaptureId",
+		"captureTime":      "notify.AlipayCaptureResultNotify.CaptureTime",
+	}, amountFields("captureAmount", "notify.AlipayCaptureResultNotify.CaptureAmount"))),
 	// notifyPayment (docs.antom.com/ac/ams/paymentrn_online): notify.AlipayPayResultNotify.
 	"notifyPayment": withResult(merge(map[string]string{
 		"notifyType":        "notify.AlipayNotify.NotifyType",
@@ -207,6 +236,28 @@ func TestFieldsAreDocumented(t *testing.T) {
 	call("pay", payWith("f-wap", "WAP"))
 	call("inquiryPayment", byRequest("f-wap"))
 	call("inquiryPayment", byRequest("f-none"))
+	// manual capture: authorize, capture (and notifyCapture), the capture resent, refused captures.
+	manual := strings.Replace(payWith("f-man", "WEB"), `"paymentRedirectUrl"`, `"paymentFactor":{"captureMode":"MANUAL"},"paymentRedirectUrl"`, 1)
+	call("pay", manual)
+	require.NoError(t, s.Settle(context.Background(), "f-man", sim.Pay))
+	call("pay", manual)
+	man := call("inquiryPayment", byRequest("f-man")) // authorized: authExpiryTime
+	var minq inquiryResponse
+	require.NoError(t, json.Unmarshal(man.body, &minq))
+	capture := fmt.Sprintf(`{"captureRequestId":"f-c1","paymentId":%q,"captureAmount":{"currency":"USD","value":"1999"},"isLastCapture":true}`, minq.PaymentID)
+	call("capture", capture)
+	call("capture", capture)
+	call("capture", strings.Replace(capture, "f-c1", "f-c2", 1)) // captured already: ORDER_STATUS_INVALID
+	call("inquiryPayment", byRequest("f-man"))                   // the CAPTURE transaction
+	call("capture", fmt.Sprintf(`{"captureRequestId":"f-c3","paymentId":%q,"captureAmount":{"currency":"USD","value":"1999"}}`, inq.PaymentID))
+	// a capture in process: U, and the inquiry's PROCESSING transaction
+	call("pay", strings.Replace(manual, "f-man", "f-man2", 1))
+	require.NoError(t, s.Settle(context.Background(), "f-man2", sim.Pay))
+	s.DeferCaptures(true)
+	info, _ := s.Payment("f-man2")
+	call("capture", fmt.Sprintf(`{"captureRequestId":"f-c4","paymentId":%q,"captureAmount":{"currency":"USD","value":"1999"}}`, info.PaymentID))
+	call("inquiryPayment", byRequest("f-man2"))
+	s.CompleteCaptures()
 	s.Inject(sim.Fault{Op: paygate.OpInquire, Kind: sim.ReplyCode, Code: "UNKNOWN_EXCEPTION"})
 	call("inquiryPayment", byRequest("f-web"))
 	s.Inject(sim.Fault{Op: paygate.OpRefund, Kind: sim.ReplyStatus, Status: 503})
@@ -221,8 +272,11 @@ func TestFieldsAreDocumented(t *testing.T) {
 		}
 		require.NoError(t, json.Unmarshal(b, &n))
 		kind := "notifyPayment"
-		if n.NotifyType == "REFUND_RESULT" {
+		switch n.NotifyType {
+		case "REFUND_RESULT":
 			kind = "notifyRefund"
+		case "CAPTURE_RESULT":
+			kind = "notifyCapture"
 		}
 		got = append(got, sent{kind, b})
 	}
@@ -249,5 +303,5 @@ func TestFieldsAreDocumented(t *testing.T) {
 		require.NoError(t, json.Unmarshal(b, &n))
 		notifyTypes[n.NotifyType+" "+n.Result.ResultStatus] = true
 	}
-	assert.Equal(t, map[string]bool{"PAYMENT_PENDING S": true, "PAYMENT_RESULT S": true, "PAYMENT_RESULT F": true, "REFUND_RESULT S": true}, notifyTypes)
+	assert.Equal(t, map[string]bool{"PAYMENT_PENDING S": true, "PAYMENT_RESULT S": true, "PAYMENT_RESULT F": true, "REFUND_RESULT S": true, "CAPTURE_RESULT S": true}, notifyTypes)
 }

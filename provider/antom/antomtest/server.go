@@ -37,6 +37,9 @@ const (
 	DefaultPaymentTTL   = 30 * time.Minute     // how long a payment stays payable
 	DefaultCancelWindow = 24 * time.Hour       // how long after creation a payment can be cancelled
 	DefaultRefundWindow = 365 * 24 * time.Hour // how long after creation a payment can be refunded
+	// DefaultAuthorizationHold is how long a manual-capture payment's authorization waits for a capture
+	// before Antom cancels it (Antom's capture guides: not captured within 7 days of authorization).
+	DefaultAuthorizationHold = 7 * 24 * time.Hour
 )
 
 // WebhookSchedule returns Antom's notification retry schedule: after the first try, up to eight
@@ -70,6 +73,9 @@ type Config struct {
 	CancelWindow time.Duration
 	// RefundWindow is how long after creation a payment can be refunded.
 	RefundWindow time.Duration
+	// AuthorizationHold is how long an authorized manual-capture payment waits for its capture before
+	// it is cancelled; 0 means DefaultAuthorizationHold.
+	AuthorizationHold time.Duration
 	// WebhookSchedule is the wait before each notification retry; nil means WebhookSchedule(), an
 	// empty non-nil slice a single try.
 	WebhookSchedule []time.Duration
@@ -108,6 +114,8 @@ type Server struct {
 	paymentsByID map[string]*payment // by paymentId
 	refunds      map[string]*refund  // by refundRequestId
 	refundsByID  map[string]*refund  // by refundId
+	captures     map[string]*capture // by captureRequestId, failed ones too (same id, same result)
+	deferCapture bool                // captures are accepted in process (U) until CompleteCaptures
 	seq          int
 }
 
@@ -130,6 +138,19 @@ type payment struct {
 	redirect          string
 	paymentMethodType string
 	osType            string
+	manual            bool      // paymentFactor.captureMode MANUAL
+	authorizedAt      time.Time // when a manual payment was authorized (paid)
+	captured          *capture  // its capture, once one succeeded
+}
+
+// capture is the simulator's record of a capture request: the capture it made, or the F it answered.
+type capture struct {
+	requestID, id, paymentID string
+	amount                   money.Amount
+	wire                     string
+	createdAt                time.Time
+	failCode, failMessage    string // set when the capture was refused
+	processing               bool   // accepted, not final yet (DeferCaptures)
 }
 
 // refund is the simulator's record of a refund.
@@ -155,7 +176,7 @@ func NewServer(cfg Config) *Server {
 		cfg: cfg, clock: cfg.Clock, ClientID: cfg.ClientID, keyVersion: cfg.KeyVersion,
 		done:     make(chan struct{}),
 		payments: map[string]*payment{}, paymentsByID: map[string]*payment{},
-		refunds: map[string]*refund{}, refundsByID: map[string]*refund{},
+		refunds: map[string]*refund{}, refundsByID: map[string]*refund{}, captures: map[string]*capture{},
 	}
 	if s.clock == nil {
 		s.clock = sim.SystemClock{}
@@ -174,6 +195,9 @@ func NewServer(cfg Config) *Server {
 	}
 	if s.cfg.RefundWindow <= 0 {
 		s.cfg.RefundWindow = DefaultRefundWindow
+	}
+	if s.cfg.AuthorizationHold <= 0 {
+		s.cfg.AuthorizationHold = DefaultAuthorizationHold
 	}
 	if cfg.MerchantPublicKey == "" {
 		s.merchantPub, s.MerchantPrivateKey = &merchant.priv.PublicKey, merchant.privateB64
@@ -212,6 +236,7 @@ func NewServer(cfg Config) *Server {
 		{"cancel", paygate.OpCancel, paymentLedgerID, s.cancel},
 		{"refund", paygate.OpRefund, refundLedgerID, s.refund},
 		{"inquiryRefund", paygate.OpInquireRefund, refundLedgerID, s.inquiryRefund},
+		{"capture", paygate.OpCapture, captureLedgerID, s.capture},
 	} {
 		h := sim.Serve(hc, sim.Endpoint{
 			Op:        ep.op,
@@ -361,6 +386,15 @@ func paymentLedgerID(body []byte) string {
 	return ref.PaymentID
 }
 
+// captureLedgerID is the id a capture request is counted under: its captureRequestId.
+func captureLedgerID(body []byte) string {
+	var ref struct {
+		CaptureRequestID string `json:"captureRequestId"`
+	}
+	_ = json.Unmarshal(body, &ref)
+	return ref.CaptureRequestID
+}
+
 // refundLedgerID is the id a refund request is counted under: its refundRequestId, else refundId.
 func refundLedgerID(body []byte) string {
 	var ref refundRef
@@ -386,6 +420,12 @@ func decode(body []byte, v any) error {
 func ledgerStatus(p *payment) status.Payment {
 	switch p.status {
 	case "SUCCESS":
+		if p.manual && p.captured == nil {
+			return status.PaymentAuthorized
+		}
+		if p.manual && p.captured.processing {
+			return status.PaymentPending
+		}
 		return status.PaymentSucceeded
 	case "PENDING":
 		return status.PaymentPending
@@ -414,6 +454,9 @@ func (s *Server) setStatus(p *payment, st, code, message string, at time.Time) {
 	switch st {
 	case "SUCCESS", "FAIL":
 		p.finishedAt = at
+		if st == "SUCCESS" && p.manual {
+			p.authorizedAt = at
+		}
 	case "CANCELLED":
 		p.cancelledAt = at
 	}
@@ -433,10 +476,17 @@ func (s *Server) setStatus(p *payment, st, code, message string, at time.Time) {
 	}
 }
 
-// expireIfDue closes p when it is past its expiry and not final. Callers hold s.mu.
+// expireIfDue closes p when it is past its expiry and not final, and cancels an authorized
+// manual-capture payment that was not captured within the authorization hold (Antom: 7 days), without
+// a notification (Antom documents none for it). Callers hold s.mu.
 func (s *Server) expireIfDue(p *payment, now time.Time) {
 	if (p.status == "PROCESSING") && !now.Before(p.expiresAt) {
 		s.setStatus(p, "FAIL", "ORDER_IS_CLOSED", "The order is closed.", p.expiresAt)
+	}
+	if p.manual && p.status == "SUCCESS" && p.captured == nil && p.refundedMinor == 0 {
+		if lapse := p.authorizedAt.Add(s.cfg.AuthorizationHold); !now.Before(lapse) {
+			s.setStatus(p, "CANCELLED", "", "", lapse)
+		}
 	}
 }
 
@@ -471,6 +521,16 @@ func (s *Server) pay(r *http.Request, body []byte) sim.Reply {
 		return failure("PARAM_ILLEGAL", "paymentMethod.paymentMethodType is required.")
 	case req.PaymentRedirectURL == "":
 		return failure("PARAM_ILLEGAL", "paymentRedirectUrl is required.")
+	}
+	manual := false
+	if req.PaymentFactor != nil {
+		switch req.PaymentFactor.CaptureMode {
+		case "", "AUTOMATIC":
+		case "MANUAL":
+			manual = true
+		default:
+			return failure("PARAM_ILLEGAL", "paymentFactor.captureMode must be AUTOMATIC or MANUAL.")
+		}
 	}
 	amt, code, err := readAmount(req.PaymentAmount, "paymentAmount")
 	if err != nil {
@@ -513,14 +573,18 @@ func (s *Server) pay(r *http.Request, body []byte) sim.Reply {
 		requestID: req.PaymentRequestID, id: s.newID("1140", now), amount: amt, wire: req.PaymentAmount.Value,
 		status: "PROCESSING", createdAt: now, expiresAt: expires, notifyURL: req.PaymentNotifyURL,
 		terminal: terminal, sandbox: sandboxPath(r), redirect: req.PaymentRedirectURL,
-		paymentMethodType: req.PaymentMethod.PaymentMethodType, osType: osType,
+		paymentMethodType: req.PaymentMethod.PaymentMethodType, osType: osType, manual: manual,
 	}
 	s.payments[p.requestID] = p
 	s.paymentsByID[p.id] = p
-	s.ledger.AddOrder(sim.Order{
+	order := sim.Order{
 		RequestID: p.requestID, ProviderID: p.id, Amount: amt, WireAmount: p.wire,
 		Status: ledgerStatus(p), CreatedAt: now,
-	})
+	}
+	if manual {
+		order.CaptureMode = paygate.CaptureManual
+	}
+	s.ledger.AddOrder(order)
 	return s.payAnswer(p)
 }
 
@@ -593,6 +657,20 @@ func (s *Server) inquiryPayment(_ *http.Request, body []byte) sim.Reply {
 		resp.PaymentResultCode, resp.PaymentResultMessage = p.code, p.message
 	case "SUCCESS":
 		resp.PaymentResultCode, resp.PaymentResultMessage = "SUCCESS", "Success"
+		if p.manual {
+			resp.AuthExpiryTime = isoTime(p.authorizedAt.Add(s.cfg.AuthorizationHold))
+		}
+		if c := p.captured; c != nil {
+			t := transaction{
+				TransactionID: c.id, TransactionType: "CAPTURE", TransactionStatus: "PROCESSING",
+				TransactionAmount: writeAmount(c.amount), TransactionRequestID: c.requestID,
+			}
+			if !c.processing {
+				r := codeResult("SUCCESS")
+				t.TransactionResult, t.TransactionStatus, t.TransactionTime = &r, "SUCCESS", isoTime(c.createdAt)
+			}
+			resp.Transactions = []transaction{t}
+		}
 	case "PROCESSING", "PENDING":
 		resp.PaymentResultCode, resp.PaymentResultMessage = "PAYMENT_IN_PROCESS", "The payment is being processed."
 	case "CANCELLED":
@@ -680,6 +758,9 @@ func (s *Server) refund(r *http.Request, body []byte) sim.Reply {
 	if p.status != "SUCCESS" {
 		return failure("ORDER_STATUS_INVALID", "Only a successful payment can be refunded.")
 	}
+	if p.manual && (p.captured == nil || p.captured.processing) {
+		return failure("ORDER_STATUS_INVALID", "Only captured money can be refunded.")
+	}
 	if now.Sub(p.createdAt) > s.cfg.RefundWindow {
 		return failure("REFUND_WINDOW_EXCEED", "")
 	}
@@ -688,6 +769,9 @@ func (s *Server) refund(r *http.Request, body []byte) sim.Reply {
 	}
 	minor, _ := amt.MinorAt(antomDigits[amt.Currency()])
 	paid, _ := p.amount.MinorAt(antomDigits[amt.Currency()])
+	if p.captured != nil { // a manual payment refunds what was captured
+		paid, _ = p.captured.amount.MinorAt(antomDigits[amt.Currency()])
+	}
 	if p.refundedMinor+minor > paid {
 		return failure("REFUND_AMOUNT_EXCEED", "")
 	}
@@ -730,6 +814,79 @@ func (s *Server) inquiryRefund(_ *http.Request, body []byte) sim.Reply {
 		Result: codeResult("SUCCESS"), RefundID: f.id, RefundRequestID: f.requestID,
 		RefundAmount: writeAmount(f.amount), RefundStatus: "SUCCESS", RefundTime: isoTime(f.createdAt),
 		Metadata: f.metadata,
+	})
+}
+
+// capture is POST …/payments/capture: one capture per authorized manual-capture payment, of at most
+// the authorized amount; the same captureRequestId gets the same result, S or F.
+func (s *Server) capture(_ *http.Request, body []byte) sim.Reply {
+	var req captureRequest
+	if err := decode(body, &req); err != nil {
+		return failure("PARAM_ILLEGAL", err.Error())
+	}
+	switch {
+	case req.CaptureRequestID == "" || len(req.CaptureRequestID) > 64:
+		return failure("PARAM_ILLEGAL", "captureRequestId is required, at most 64 characters.")
+	case req.PaymentID == "":
+		return failure("PARAM_ILLEGAL", "paymentId is required.")
+	}
+	amt, code, err := readAmount(req.CaptureAmount, "captureAmount")
+	if err != nil {
+		return failure(code, err.Error())
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.captures[req.CaptureRequestID]; c != nil {
+		if c.paymentID != req.PaymentID || !c.amount.Equal(amt) {
+			return failure("REPEAT_REQ_INCONSISTENT", "")
+		}
+		return s.captureAnswer(c)
+	}
+	p := s.paymentsByID[req.PaymentID]
+	if p == nil {
+		return failure("ORDER_NOT_EXIST", "")
+	}
+	now := s.clock.Now()
+	s.expireIfDue(p, now)
+	c := &capture{requestID: req.CaptureRequestID, paymentID: p.id, amount: amt, wire: req.CaptureAmount.Value, createdAt: now}
+	cmp, err := amt.Cmp(p.amount)
+	switch {
+	case !p.manual || p.status != "SUCCESS" || p.captured != nil:
+		c.failCode, c.failMessage = "ORDER_STATUS_INVALID", "Only an authorized payment made with captureMode MANUAL can be captured, once."
+	case err != nil:
+		return failure("PARAM_ILLEGAL", "captureAmount.currency must be the payment's currency.")
+	case cmp > 0:
+		c.failCode = "CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT"
+	}
+	s.captures[c.requestID] = c
+	if c.failCode != "" {
+		return s.captureAnswer(c)
+	}
+	c.id = s.newID("1240", now)
+	c.processing = s.deferCapture
+	p.captured = c
+	s.ledger.AddCapture(sim.Capture{
+		RequestID: c.requestID, ProviderID: c.id, ProviderPaymentID: p.id, Amount: amt, WireAmount: c.wire, CreatedAt: now,
+	})
+	s.ledger.SetOrderStatus(p.id, ledgerStatus(p), s.refundedAmount(p))
+	if !c.processing {
+		s.notifyCapture(p, c)
+	}
+	return s.captureAnswer(c)
+}
+
+// captureAnswer is capture's answer for c: its F, or S with the capture. Callers hold s.mu.
+func (s *Server) captureAnswer(c *capture) sim.Reply {
+	if c.processing {
+		// Antom's capture docs: U, the result to be learnt from notifyCapture or inquiryPayment.
+		return failure("UNKNOWN_EXCEPTION", "")
+	}
+	if c.failCode != "" {
+		return failure(c.failCode, c.failMessage)
+	}
+	return reply(captureResponse{
+		Result: codeResult("SUCCESS"), CaptureRequestID: c.requestID, CaptureID: c.id, PaymentID: c.paymentID,
+		CaptureAmount: writeAmount(c.amount), CaptureTime: isoTime(c.createdAt),
 	})
 }
 
@@ -833,7 +990,9 @@ type PaymentInfo struct {
 	OSType            string
 	RedirectURL       string
 	NotifyURL         string
-	Sandbox           bool // created through the sandbox path
+	Sandbox           bool         // created through the sandbox path
+	CaptureMode       string       // paymentFactor.captureMode as received: "", AUTOMATIC or MANUAL
+	Captured          money.Amount // what its capture took (zero when none)
 }
 
 // Payment returns what the simulator holds about the payment created for paymentRequestID.
@@ -847,8 +1006,63 @@ func (s *Server) Payment(paymentRequestID string) (PaymentInfo, bool) {
 	return PaymentInfo{
 		PaymentRequestID: p.requestID, PaymentID: p.id, Status: p.status, ResultCode: p.code, Amount: p.amount,
 		PaymentMethodType: p.paymentMethodType, TerminalType: p.terminal, OSType: p.osType, RedirectURL: p.redirect,
-		NotifyURL: p.notifyURL, Sandbox: p.sandbox,
+		NotifyURL: p.notifyURL, Sandbox: p.sandbox, CaptureMode: captureModeOf(p), Captured: capturedOf(p),
 	}, true
+}
+
+func captureModeOf(p *payment) string {
+	if p.manual {
+		return "MANUAL"
+	}
+	return ""
+}
+
+func capturedOf(p *payment) money.Amount {
+	if p.captured == nil {
+		return money.Amount{}
+	}
+	return p.captured.amount
+}
+
+// DeferCaptures makes the captures accepted from now on stay in process, as Antom's capture may: the
+// capture answers U (UNKNOWN_EXCEPTION, to every resend as well), inquiryPayment lists it with
+// transactionStatus PROCESSING, and the ledger already counts it. CompleteCaptures finishes them.
+func (s *Server) DeferCaptures(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deferCapture = on
+}
+
+// CompleteCaptures finishes every capture in process: SUCCESS, notified by notifyCapture.
+func (s *Server) CompleteCaptures() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	for _, p := range s.paymentsByID {
+		if c := p.captured; c != nil && c.processing {
+			c.processing, c.createdAt = false, now
+			s.ledger.SetOrderStatus(p.id, ledgerStatus(p), s.refundedAmount(p))
+			s.notifyCapture(p, c)
+		}
+	}
+}
+
+// AdvanceClock moves the server's manual clock forward by d (conformance.ClockAdvancer) and applies
+// what the time passing does to every payment: unpaid ones past their expiry close, and authorized
+// manual-capture ones not captured within Config.AuthorizationHold are cancelled. It panics unless
+// Config.Clock is a *sim.ManualClock.
+func (s *Server) AdvanceClock(d time.Duration) {
+	mc, ok := s.clock.(*sim.ManualClock)
+	if !ok {
+		panic("antomtest: AdvanceClock needs Config.Clock to be a *sim.ManualClock")
+	}
+	mc.Advance(d)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	for _, p := range s.paymentsByID {
+		s.expireIfDue(p, now)
+	}
 }
 
 // --- notifications ----------------------------------------------------------------------------------
@@ -877,6 +1091,19 @@ func (s *Server) notifyRefund(f *refund) {
 		RefundAmount: writeAmount(f.amount), RefundTime: isoTime(f.createdAt), Metadata: f.metadata,
 	})
 	s.send(f.id+"_1", f.notifyURL, body, f.sandbox)
+}
+
+// notifyCapture sends notifyCapture (CAPTURE_RESULT S) for c to the payment's notify URL. Callers
+// hold s.mu.
+func (s *Server) notifyCapture(p *payment, c *capture) {
+	if p.notifyURL == "" {
+		return
+	}
+	body := encode(captureNotification{
+		NotifyType: "CAPTURE_RESULT", Result: codeResult("SUCCESS"), CaptureRequestID: c.requestID, PaymentID: p.id,
+		CaptureID: c.id, CaptureAmount: writeAmount(c.amount), CaptureTime: isoTime(c.createdAt),
+	})
+	s.send(c.id+"_1", p.notifyURL, body, p.sandbox)
 }
 
 func (s *Server) send(eventID, target string, body []byte, sandbox bool) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/provider/sim"
+	"github.com/paygate-go/paygate/status"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -149,7 +151,7 @@ func TestResponsesAreSigned(t *testing.T) {
 		assert.NotEmpty(t, resp.NormalURL)
 		assert.Equal(t, "1999", resp.PaymentAmount.Value)
 	}
-	got := post(t, s, LivePrefix+"capture", `{}`, nil)
+	got := post(t, s, LivePrefix+"notAnEndpoint", `{}`, nil)
 	require.NoError(t, got.err)
 	assert.Equal(t, http.StatusNotFound, got.status)
 	assert.Equal(t, "NO_INTERFACE_DEF", got.result(t).ResultCode)
@@ -248,4 +250,68 @@ func badKeyError(t *testing.T) string {
 	_, err := parsePublic("not a key")
 	require.Error(t, err)
 	return err.Error()
+}
+
+// The capture state machine: a manual payment is authorized by Pay, captured once; the same
+// captureRequestId answers the same (S or F) and with another amount REPEAT_REQ_INCONSISTENT; over the
+// authorized amount is CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT; an uncaptured authorization lapses after the
+// hold, and an automatic payment cannot be captured.
+func TestCaptureStates(t *testing.T) {
+	clock := sim.NewManualClock(time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC))
+	s := newServer(t, Config{Clock: clock})
+	manual := func(id string) string {
+		return strings.Replace(pay(id), `"paymentRedirectUrl"`, `"paymentFactor":{"captureMode":"MANUAL"},"paymentRedirectUrl"`, 1)
+	}
+	paymentID := func(id string) string {
+		info, ok := s.Payment(id)
+		require.True(t, ok)
+		return info.PaymentID
+	}
+	capture := func(rid, pid, value string) call {
+		c := post(t, s, LivePrefix+"capture", fmt.Sprintf(`{"captureRequestId":%q,"paymentId":%q,"captureAmount":{"currency":"USD","value":%q}}`, rid, pid, value), nil)
+		require.NoError(t, c.err)
+		return c
+	}
+	code := func(c call) string { return c.result(t).ResultCode }
+
+	require.Equal(t, "PAYMENT_IN_PROCESS", code(post(t, s, LivePrefix+"pay", manual("m1"), nil)))
+	m1 := paymentID("m1")
+	assert.Equal(t, "ORDER_STATUS_INVALID", code(capture("c0", m1, "1999")), "not authorized yet")
+	assert.Equal(t, "ORDER_STATUS_INVALID", code(capture("c0", m1, "1999")), "the same id, the same F")
+	require.NoError(t, s.Settle(context.Background(), "m1", sim.Pay))
+	assert.Equal(t, status.PaymentAuthorized, s.Ledger().Orders("m1")[0].Status)
+	assert.Equal(t, paygate.CaptureManual, s.Ledger().Orders("m1")[0].CaptureMode)
+	assert.Equal(t, "CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT", code(capture("c1", m1, "2000")))
+	assert.Equal(t, "ORDER_STATUS_INVALID", code(capture("c0", m1, "1999")), "an F stays F for its id")
+	ok := capture("c2", m1, "1500")
+	require.Equal(t, "SUCCESS", code(ok))
+	var cr captureResponse
+	require.NoError(t, json.Unmarshal(ok.body, &cr))
+	assert.Equal(t, "1500", cr.CaptureAmount.Value)
+	assert.NotEmpty(t, cr.CaptureID)
+	again := capture("c2", m1, "1500")
+	assert.Equal(t, ok.body, again.body, "the same id answers the same")
+	assert.Equal(t, "REPEAT_REQ_INCONSISTENT", code(capture("c2", m1, "1000")))
+	assert.Equal(t, "ORDER_STATUS_INVALID", code(capture("c3", m1, "499")), "one capture per payment")
+	require.Len(t, s.Ledger().Captures(m1), 1)
+	assert.Equal(t, status.PaymentSucceeded, s.Ledger().Orders("m1")[0].Status)
+	inq := post(t, s, LivePrefix+"inquiryPayment", `{"paymentRequestId":"m1"}`, nil)
+	var ir inquiryResponse
+	require.NoError(t, json.Unmarshal(inq.body, &ir))
+	require.Len(t, ir.Transactions, 1)
+	assert.Equal(t, "CAPTURE", ir.Transactions[0].TransactionType)
+	assert.Equal(t, "c2", ir.Transactions[0].TransactionRequestID)
+	assert.Equal(t, "1500", ir.Transactions[0].TransactionAmount.Value)
+
+	require.Equal(t, "PAYMENT_IN_PROCESS", code(post(t, s, LivePrefix+"pay", manual("m2"), nil)))
+	require.NoError(t, s.Settle(context.Background(), "m2", sim.Pay))
+	s.AdvanceClock(DefaultAuthorizationHold)
+	assert.Equal(t, status.PaymentCanceled, s.Ledger().Orders("m2")[0].Status, "lapsed")
+	assert.Equal(t, "ORDER_STATUS_INVALID", code(capture("c4", paymentID("m2"), "1999")))
+
+	require.Equal(t, "PAYMENT_IN_PROCESS", code(post(t, s, LivePrefix+"pay", pay("a1"), nil)))
+	require.NoError(t, s.Settle(context.Background(), "a1", sim.Pay))
+	assert.Equal(t, "ORDER_STATUS_INVALID", code(capture("c5", paymentID("a1"), "1999")), "automatic")
+	assert.Equal(t, "PARAM_ILLEGAL", code(post(t, s, LivePrefix+"pay", strings.Replace(pay("x"), `"paymentRedirectUrl"`, `"paymentFactor":{"captureMode":"LATER"},"paymentRedirectUrl"`, 1), nil)))
+	assert.Empty(t, s.Ledger().OverCaptured())
 }

@@ -124,6 +124,8 @@ var sdkScalars = map[string]string{
 	"subscriptionInfo.paymentMethod.paymentMethodMetaData":       "any",
 	// AlipayRefundRequest.
 	"isAsyncRefund": "bool",
+	// AlipayCaptureRequest.
+	"isLastCapture": "bool",
 }
 
 // checkScalars reports the first scalar that is neither a JSON string nor, at a path in sdkScalars,
@@ -218,6 +220,11 @@ type payRequest struct {
 	PaymentNotifyURL   string `json:"paymentNotifyUrl"`
 	PaymentExpiryTime  string `json:"paymentExpiryTime"`
 	MerchantAccountID  string `json:"merchantAccountId"`
+	// paymentFactor.captureMode: MANUAL holds the money until capture; AUTOMATIC or none captures it
+	// when paid (SDK model.PaymentFactor.CaptureMode; docs: cashierpay "Capture").
+	PaymentFactor *struct {
+		CaptureMode string `json:"captureMode"`
+	} `json:"paymentFactor"`
 }
 
 type payResponse struct {
@@ -248,6 +255,47 @@ type inquiryResponse struct {
 	PaymentAmount        *amount `json:"paymentAmount,omitempty"`
 	PaymentCreateTime    string  `json:"paymentCreateTime,omitempty"`
 	PaymentTime          string  `json:"paymentTime,omitempty"`
+	// A manual-capture payment: when its authorization lapses, and its capture.
+	AuthExpiryTime string        `json:"authExpiryTime,omitempty"`
+	Transactions   []transaction `json:"transactions,omitempty"`
+}
+
+// transaction is an entry of inquiryPayment's transactions (SDK model.Transaction).
+type transaction struct {
+	TransactionResult    *result `json:"transactionResult,omitempty"`
+	TransactionID        string  `json:"transactionId"`
+	TransactionType      string  `json:"transactionType"`
+	TransactionStatus    string  `json:"transactionStatus"`
+	TransactionAmount    *amount `json:"transactionAmount"`
+	TransactionRequestID string  `json:"transactionRequestId"`
+	TransactionTime      string  `json:"transactionTime,omitempty"`
+}
+
+// captureRequest is the body of capture (SDK AlipayCaptureRequest; docs ams/capture).
+type captureRequest struct {
+	CaptureRequestID string  `json:"captureRequestId"`
+	PaymentID        string  `json:"paymentId"`
+	CaptureAmount    *amount `json:"captureAmount"`
+	IsLastCapture    any     `json:"isLastCapture"` // "true"/"false" as the docs say, or the SDK's bool
+}
+
+type captureResponse struct {
+	Result           result  `json:"result"`
+	CaptureRequestID string  `json:"captureRequestId,omitempty"`
+	CaptureID        string  `json:"captureId,omitempty"`
+	PaymentID        string  `json:"paymentId,omitempty"`
+	CaptureAmount    *amount `json:"captureAmount,omitempty"`
+	CaptureTime      string  `json:"captureTime,omitempty"`
+}
+
+type captureNotification struct {
+	NotifyType       string  `json:"notifyType"`
+	Result           result  `json:"result"`
+	CaptureRequestID string  `json:"captureRequestId"`
+	PaymentID        string  `json:"paymentId"`
+	CaptureID        string  `json:"captureId"`
+	CaptureAmount    *amount `json:"captureAmount"`
+	CaptureTime      string  `json:"captureTime,omitempty"`
 }
 
 type cancelResponse struct {
