@@ -40,7 +40,7 @@ func Capabilities() provider.Capabilities {
 		Doc: provider.CapabilityDoc{
 			Create:           "cashier page: redirect or deeplink action",
 			Inquire:          "by request id or Antom id",
-			Capture:          "manual (`paymentFactor.captureMode` MANUAL), full or partial, deduped by `captureRequestId`; auto-void after 7 days",
+			Capture:          "`paymentFactor.captureMode` MANUAL; deduped by `captureRequestId`",
 			Cancel:           "unpaid or paid, within the contract's cancel window",
 			Refund:           "deduped by refund id",
 			PartialRefunds:   "up to the amount paid",

@@ -40,7 +40,7 @@ func Capabilities() provider.Capabilities {
 		Doc: provider.CapabilityDoc{
 			Create:           "redirect, deeplink or QR action",
 			Inquire:          "by request id or Waffo id",
-			Capture:          "`captureMode: manualCapture` (cards); whole order only; no capture id, so a U capture is resolved by inquiry",
+			Capture:          "`captureMode: manualCapture` (cards); Waffo's capture has no id of its own",
 			Cancel:           "unpaid orders (a paid or authorized one is A0013)",
 			Refund:           "deduped by refund id",
 			IdempotentCreate: "by `paymentRequestId` (A0011 on changed parameters)",

@@ -54,6 +54,8 @@ var harness = conformance.HarnessFunc(func(t *testing.T, opts conformance.Option
 			{Op: paygate.OpCreate, ProviderCode: "D0001", Outcome: status.Failure, Code: status.CodeRiskRejected},
 			{Op: paygate.OpRefund, ProviderCode: "A0014", Outcome: status.Failure, Code: status.CodeRefundNotAllowed},
 			{Op: paygate.OpRefund, ProviderCode: "E0001", Outcome: status.Unknown, Code: status.CodeUnknown},
+			{Op: paygate.OpCapture, ProviderCode: "E0001", Outcome: status.Unknown, Code: status.CodeUnknown},
+			{Op: paygate.OpCapture, ProviderCode: "A0013", Outcome: status.Failure, Code: status.CodeInvalidState},
 			{Op: paygate.OpCancel, ProviderCode: "E0001", Outcome: status.Unknown, Code: status.CodeUnknown},
 			{Op: paygate.OpInquire, ProviderCode: "C0001", Outcome: status.Failure, Code: status.CodeUnavailable},
 		},
