@@ -2,9 +2,13 @@ package soak
 
 import (
 	"context"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -13,6 +17,7 @@ import (
 	"github.com/paygate-go/paygate/provider/registry"
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/route"
+	"github.com/paygate-go/paygate/route/routepg"
 	"github.com/paygate-go/paygate/status"
 )
 
@@ -49,6 +54,44 @@ func TestSoakManualCapture(t *testing.T) {
 	require.Positive(t, res.CapturesUnknown, "captures answered U, then settled")
 	require.Positive(t, res.Reconciled, "entries reconciled")
 	assert.Contains(t, res.Summary(), "captures, 0 double charges, 0 double captures, 0 lost, 0 wrong status")
+}
+
+// The same storm with the journal in PostgreSQL (PAYGATE_POSTGRES_URL, which .ci/run sets): capture
+// entries, their requests and their leases survive the crashes there too.
+func TestSoakManualCapturePostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the chaos soak takes a while; run without -short")
+	}
+	url := os.Getenv("PAYGATE_POSTGRES_URL")
+	if url == "" {
+		if os.Getenv("PAYGATE_REQUIRE_POSTGRES") == "1" {
+			t.Fatal("PAYGATE_REQUIRE_POSTGRES=1 but PAYGATE_POSTGRES_URL is empty")
+		}
+		t.Skip("set PAYGATE_POSTGRES_URL (or run scripts/postgres-dev) to soak manual capture with the PostgreSQL journal")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	table := "soak_capture_" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	store, err := routepg.Open(ctx, url, routepg.Options{Table: table})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		pool, err := pgxpool.New(context.Background(), url)
+		if err == nil {
+			_, _ = pool.Exec(context.Background(), "DROP TABLE IF EXISTS "+pgx.Identifier{table}.Sanitize())
+			pool.Close()
+		}
+		store.Close()
+	})
+	res, err := Run(ctx, Config{Payments: 1000, Store: store, providers: withAcquirers()})
+	require.NoError(t, err)
+	t.Log(res.Summary())
+	t.Log(res.Details())
+	for _, p := range res.Problems {
+		t.Error(p)
+	}
+	require.True(t, res.OK(), "%s (seed %d)", res.Summary(), res.Seed)
+	require.Positive(t, res.Captures, "captures")
+	require.Positive(t, res.CapturesCut, "captures cut by a crash mid-capture")
 }
 
 // Without a provider that declares manual capture (the registered ones, until their adapters gain
