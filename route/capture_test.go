@@ -358,3 +358,51 @@ func TestManualCreateGoesOnlyWhereDeclared(t *testing.T) {
 	assert.Zero(t, totalRequests(auto))
 	requireNoEntry(t, store, route.KindPayment, "pay-2")
 }
+
+// Cancel of an AUTHORIZED payment is the void, at the owner; a capture after it is the owner's F,
+// recorded as final, and the payment's entry shows CANCELED.
+func TestVoidThenCapture(t *testing.T) {
+	a := newFake("a")
+	store := route.NewMemoryStore()
+	r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{"a": manualFake{a}}, Rules: catchAll("a"), Store: store})
+	authorizedAt(t, r, a)
+
+	p, err := r.Cancel(t.Context(), &paygate.CancelRequest{PaymentRequestID: "pay-1"})
+	require.NoError(t, err)
+	assert.Equal(t, status.PaymentCanceled, p.Status)
+	assert.Equal(t, string(status.PaymentCanceled), getEntry(t, store, route.KindPayment, "pay-1").Status)
+
+	_, err = r.Capture(t.Context(), captureReq("cap-1", "pay-1"))
+	requireOutcome(t, err, status.Failure, status.CodeInvalidState)
+	ce := getEntry(t, store, route.KindCapture, "cap-1")
+	assert.Empty(t, ce.Open)
+	assert.Equal(t, status.Failure, ce.Outcome)
+	assert.Zero(t, a.Captures("pay-1"))
+	_, err = r.Capture(t.Context(), captureReq("cap-1", "pay-1"))
+	requireOutcome(t, err, status.Failure, status.CodeInvalidState)
+	assert.Equal(t, 1, a.Calls(paygate.OpCapture), "an F is not sent again")
+}
+
+// A capture named by the provider's payment id alone finds its payment in the journal; the journal
+// records both ids.
+func TestCaptureByProviderPaymentID(t *testing.T) {
+	a := newFake("a")
+	store := route.NewMemoryStore()
+	r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{"a": manualFake{a}}, Rules: catchAll("a"), Store: store})
+	authorizedAt(t, r, a)
+	ppid := getEntry(t, store, route.KindPayment, "pay-1").ProviderID
+	p, err := r.Capture(t.Context(), &paygate.CaptureRequest{CaptureRequestID: "cap-1", ProviderPaymentID: ppid, Amount: usd("10.50")})
+	require.NoError(t, err)
+	assert.Equal(t, usd("10.50"), p.Captured)
+	ce := getEntry(t, store, route.KindCapture, "cap-1")
+	assert.Equal(t, "pay-1", ce.PaymentRequestID)
+	assert.Equal(t, ppid, ce.ProviderPaymentID)
+
+	// The same id for another payment is a conflict, sent nowhere.
+	_, err = r.Create(t.Context(), manualReq("pay-2"))
+	require.NoError(t, err)
+	a.setAuthorized("pay-2")
+	_, err = r.Capture(t.Context(), &paygate.CaptureRequest{CaptureRequestID: "cap-1", PaymentRequestID: "pay-2", Amount: usd("10.50")})
+	requireOutcome(t, err, status.Failure, status.CodeIdempotencyConflict)
+	assert.Equal(t, 1, a.Calls(paygate.OpCapture))
+}
