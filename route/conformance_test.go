@@ -34,19 +34,19 @@ var harness = conformance.HarnessFunc(func(t *testing.T, opts conformance.Option
 		Logger:    opts.Logger,
 	})
 	require.NoError(t, err)
+	// The provider's declaration decides the cases (manual capture and void among them, once the
+	// memory provider declares them): the router must keep every promise its provider makes.
+	caps := conformance.CapabilitiesFrom(g.Capabilities())
+	caps.Settlements = []sim.Settlement{sim.Pay, sim.Fail, sim.Expire, sim.RequireAction}
+	caps.Faults = []sim.FaultKind{
+		sim.DropBeforeProcessing, sim.LoseReply, sim.DelayReply, sim.ReplyStatus,
+		sim.ReplyCode, sim.CorruptBody, sim.CorruptSignature,
+	}
+	caps.Currencies = []string{"USD", "JPY", "KRW", "IDR", "KWD", "EUR"}
 	return &conformance.Env{
 		Gateway: r,
 		Sim:     g,
-		Caps: conformance.Capabilities{
-			PartialRefund: true, MultipleRefunds: true, RefundInquiry: true, IdempotentCreate: true,
-			InquireByRequestID: true, RequiresAction: true, Webhooks: true,
-			Settlements: []sim.Settlement{sim.Pay, sim.Fail, sim.Expire, sim.RequireAction},
-			Faults: []sim.FaultKind{
-				sim.DropBeforeProcessing, sim.LoseReply, sim.DelayReply, sim.ReplyStatus,
-				sim.ReplyCode, sim.CorruptBody, sim.CorruptSignature,
-			},
-			Currencies: []string{"USD", "JPY", "KRW", "IDR", "KWD", "EUR"},
-		},
+		Caps:    caps,
 		FaultCodes: []conformance.FaultCode{
 			{Op: paygate.OpCreate, ProviderCode: "DECLINED", Outcome: status.Failure, Code: status.CodeDeclined},
 			{Op: paygate.OpCreate, ProviderCode: "UNKNOWN", Outcome: status.Unknown, Code: status.CodeUnknown},

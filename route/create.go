@@ -39,6 +39,13 @@ func (r *Router) Create(ctx context.Context, req *paygate.CreateRequest) (*payga
 
 func (r *Router) createNew(ctx context.Context, h *hold, req *paygate.CreateRequest) (*paygate.Payment, error) {
 	rule, cands := r.Candidates(req)
+	if len(cands) == 0 && rule != "" {
+		return nil, &paygate.Error{
+			Provider: Name, Op: paygate.OpCreate, Outcome: status.Failure, Code: status.CodeNotSupported,
+			Message: fmt.Sprintf("no provider of rule %q offers %s capture (their declared capabilities), so nothing was sent; create it with automatic capture, or add a provider that offers it to the rule",
+				rule, req.CaptureMode),
+		}
+	}
 	if len(cands) == 0 {
 		return nil, &paygate.Error{
 			Provider: Name, Op: paygate.OpCreate, Outcome: status.Failure, Code: status.CodeNotSupported,
@@ -141,10 +148,7 @@ func allRefused(refusals []error) error {
 // storedFailure repeats the final F the journal holds for e, without sending anything: an F is never
 // retried with the same id.
 func storedFailure(op paygate.Op, e *Entry) error {
-	what := "PaymentRequestID"
-	if e.Kind == KindRefund {
-		what = "RefundRequestID"
-	}
+	what := e.Kind.idField()
 	return &paygate.Error{
 		Provider: e.Provider, Op: op, Outcome: status.Failure, Code: e.Code,
 		Message: fmt.Sprintf("%s %q already ended in F (%s at %s) and nothing was created; an F is final, so use a new id to try again",

@@ -1,7 +1,10 @@
 // Package route is a paygate.Gateway over several named gateways: it picks the provider for each new
 // payment by rules, fails over to the next provider only when the first one's answer proves nothing was
-// created, and remembers in a journal (Store) which provider owns every payment and refund, so that
-// follow-up calls go there and a crash loses nothing.
+// created, and remembers in a journal (Store) which provider owns every payment, refund and capture,
+// so that follow-up calls go there and a crash loses nothing. A capture (of a payment created with
+// paygate.CaptureManual, which goes only to providers that declare manual capture) goes to the
+// payment's owner and never fails over; its journal entry is open from before the send until the
+// answer, and Reconcile settles one a crash left open by inquiring the payment.
 //
 // Several instances of a service may share one journal (route/routepg). Each write takes its
 // entry's lease in the compare-and-swap that opens it and gives it back with the answer. A call

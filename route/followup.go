@@ -12,10 +12,7 @@ import (
 
 // entryFor finds the journal entry a follow-up call names, by request id or provider id.
 func (r *Router) entryFor(ctx context.Context, op paygate.Op, kind Kind, requestID, providerID string) (*Entry, error) {
-	what := "payment"
-	if kind == KindRefund {
-		what = "refund"
-	}
+	what := string(kind)
 	if requestID != "" {
 		e, err := r.store.Get(ctx, kind, requestID)
 		if errors.Is(err, ErrNotFound) {

@@ -200,10 +200,7 @@ func (h *hold) stillHeld(change func(*Entry)) func(*Entry) {
 
 // leased is the U for a call that found e leased by another call.
 func leased(op paygate.Op, e *Entry) *paygate.Error {
-	what := "payment"
-	if e.Kind == KindRefund {
-		what = "refund"
-	}
+	what := string(e.Kind)
 	return &paygate.Error{
 		Provider: Name, Op: op, Outcome: status.Unknown, Code: status.CodeInProgress, Err: &leaseHeld{owner: e.LeaseOwner},
 		Message: fmt.Sprintf("another call (%s) is working on %s %q right now and may be sending it to %s; this call sent nothing: call again with the same id after %s, or Inquire",

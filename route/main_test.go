@@ -142,19 +142,24 @@ type fake struct {
 	onCancel        func(ctx context.Context, n int, req *paygate.CancelRequest) error
 	onRefund        func(ctx context.Context, n int, req *paygate.RefundRequest) error
 	onInquireRefund func(ctx context.Context, n int, req *paygate.InquireRefundRequest) error
+	onCapture       func(ctx context.Context, n int, req *paygate.CaptureRequest) error
+	afterCapture    func(n int) error
 
-	mu       sync.Mutex
-	calls    map[paygate.Op]int
-	orders   map[string]int // orders performed per PaymentRequestID
-	refunded map[string]int // refunds performed per RefundRequestID
-	payments map[string]*paygate.Payment
-	refunds  map[string]*paygate.Refund
-	seq      int
+	mu         sync.Mutex
+	calls      map[paygate.Op]int
+	orders     map[string]int // orders performed per PaymentRequestID
+	refunded   map[string]int // refunds performed per RefundRequestID
+	payments   map[string]*paygate.Payment
+	refunds    map[string]*paygate.Refund
+	captured   map[string]int  // captures performed per PaymentRequestID
+	captureIDs map[string]bool // CaptureRequestIDs performed
+	seq        int
 }
 
 func newFake(name string) *fake {
 	return &fake{name: name, calls: map[paygate.Op]int{}, orders: map[string]int{}, refunded: map[string]int{},
-		payments: map[string]*paygate.Payment{}, refunds: map[string]*paygate.Refund{}}
+		payments: map[string]*paygate.Payment{}, refunds: map[string]*paygate.Refund{},
+		captured: map[string]int{}, captureIDs: map[string]bool{}}
 }
 
 // holdFirstCreate makes f's first Create wait until release is closed; started is closed when it
@@ -174,7 +179,7 @@ func (f *fake) holdFirstCreate() (started, release chan struct{}) {
 // dedupes makes f declare (and behave) as deduping every op.
 func (f *fake) dedupes() *fake {
 	f.idem = map[paygate.Op]retry.Idempotency{}
-	for _, op := range []paygate.Op{paygate.OpCreate, paygate.OpCancel, paygate.OpRefund} {
+	for _, op := range []paygate.Op{paygate.OpCreate, paygate.OpCancel, paygate.OpRefund, paygate.OpCapture} {
 		f.idem[op] = retry.Idempotency{Dedupes: true}
 	}
 	return f
@@ -398,7 +403,65 @@ func (s *flakyStore) Unresolved(ctx context.Context) ([]*route.Entry, error) {
 	return s.Store.Unresolved(ctx)
 }
 
+// Capture performs a capture of an AUTHORIZED payment: all of it (zero Amount) or Amount, which
+// then becomes the payment's Captured, and the payment SUCCEEDED. It refuses a payment in another
+// state (INVALID_STATE) and an amount over the authorization (LIMIT_EXCEEDED). With idem[OpCapture]
+// deduping, a CaptureRequestID it performed is answered with the payment again. afterCapture, when
+// set, runs after the capture was performed: its error replaces the answer (a lost reply).
 func (f *fake) Capture(ctx context.Context, req *paygate.CaptureRequest) (*paygate.Payment, error) {
-	f.count(paygate.OpCapture)
-	return nil, &paygate.Error{Provider: f.name, Op: paygate.OpCapture, Outcome: status.Failure, Code: status.CodeNotSupported}
+	n := f.count(paygate.OpCapture)
+	if f.onCapture != nil {
+		if err := f.onCapture(ctx, n, req); err != nil {
+			return nil, err
+		}
+	}
+	p, err := f.capture(req)
+	if err == nil && f.afterCapture != nil {
+		if err := f.afterCapture(n); err != nil {
+			return nil, err
+		}
+	}
+	return p, err
+}
+
+func (f *fake) capture(req *paygate.CaptureRequest) (*paygate.Payment, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p := f.lookup(req.PaymentRequestID, req.ProviderPaymentID)
+	if p == nil {
+		return nil, fail(f.name, paygate.OpCapture, status.CodeNotFound)
+	}
+	if f.captureIDs[req.CaptureRequestID] && f.idem[paygate.OpCapture].Dedupes {
+		c := *p
+		return &c, nil
+	}
+	if p.Status != status.PaymentAuthorized {
+		return nil, fail(f.name, paygate.OpCapture, status.CodeInvalidState)
+	}
+	amount := req.Amount
+	if amount.IsZero() {
+		amount = p.Amount
+	}
+	if c, err := amount.Cmp(p.Amount); err != nil || c > 0 {
+		return nil, fail(f.name, paygate.OpCapture, status.CodeLimitExceeded)
+	}
+	p.Status, p.Captured = status.PaymentSucceeded, amount
+	f.captured[p.PaymentRequestID]++
+	f.captureIDs[req.CaptureRequestID] = true
+	c := *p
+	return &c, nil
+}
+
+// Captures is how many captures were performed on the payment of id.
+func (f *fake) Captures(id string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.captured[id]
+}
+
+// setAuthorized marks the fake's payment for id as authorized (a manual-capture payment paid).
+func (f *fake) setAuthorized(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.payments[id].Status = status.PaymentAuthorized
 }

@@ -26,8 +26,12 @@ type ReconcileReport struct {
 // Reconcile settles every open journal entry (a write whose outcome nobody knows, typically left by a
 // crash) by asking the provider that owns it: a payment or refund found is recorded with its status; a
 // create or refund the provider says it never received is recorded as not created (a later call with
-// the same id sends it again). It sends no new write, except that a refund at a provider with no refund
-// inquiry but deduped refunds is sent again, which only returns the original. Entries that cannot be
+// the same id sends it again). An open capture is settled by inquiring its payment: captured money is
+// the capture's S. It sends no new write, except that a refund at a provider with no refund
+// inquiry but deduped refunds is sent again, which only returns the original, and that a capture the
+// inquiry shows did not land is sent again, identical, to an owner that declares its captures
+// resendable (otherwise it is recorded as not landed, for a later Capture with the same id to send).
+// Entries that cannot be
 // settled now stay open and are listed; run Reconcile again later. Safe to run on several machines:
 // it takes an entry's lease before it acts on it, and leaves alone every entry whose lease is live
 // (a call in flight, here or elsewhere); a lease left by a crashed process is taken over once it
@@ -82,8 +86,11 @@ func (r *Router) reconcile(ctx context.Context, e *Entry) (why string, skip bool
 	// Reads too end with the lease: what they found is recorded only while it is still held.
 	ctx, cancel := context.WithDeadline(ctx, h.until)
 	defer cancel()
-	if e.Kind == KindRefund {
+	switch e.Kind {
+	case KindRefund:
 		return r.reconcileRefund(ctx, h, e), false
+	case KindCapture:
+		return r.reconcileCapture(ctx, h, e), false
 	}
 	return r.reconcilePayment(ctx, h, e), false
 }

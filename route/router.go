@@ -210,14 +210,29 @@ func (r *Router) BreakerState(provider string) string {
 }
 
 // Candidates returns, in the order they would be tried, the providers a create of req may go to, and
-// the rule that chose them. It sends nothing; breakers are not consulted.
+// the rule that chose them. It sends nothing; breakers are not consulted. A create asking for a capture
+// mode other than automatic goes only to providers whose declaration accepts it
+// (provider.Capabilities.Captures; a provider that declares nothing is not ruled out), so a manual
+// capture never fails over to a provider that would take the money at once.
 func (r *Router) Candidates(req *paygate.CreateRequest) (rule string, providers []string) {
 	for i := range r.cfg.Rules {
 		if rl := &r.cfg.Rules[i]; rl.Matches(req) {
-			return rl.Name, r.picker.order(rl.Targets)
+			return rl.Name, slices.DeleteFunc(r.picker.order(rl.Targets), func(name string) bool {
+				return !r.captures(name, req.CaptureMode)
+			})
 		}
 	}
 	return "", nil
+}
+
+// captures reports whether provider name may be sent a create in capture mode m: automatic always;
+// another mode if the provider declares it (and Capture with it), or declares nothing.
+func (r *Router) captures(name string, m paygate.CaptureMode) bool {
+	if m == paygate.CaptureAutomatic {
+		return true
+	}
+	c, ok := r.caps[name]
+	return !ok || c.Captures(m) && c.Offers(paygate.OpCapture)
 }
 
 // call runs fn against provider name through its breaker. An op the provider does not offer is F
@@ -396,12 +411,4 @@ func (r *Router) Idempotency(op paygate.Op) retry.Idempotency {
 		}
 	}
 	return retry.Idempotency{Dedupes: true}
-}
-
-// Capture is not routed yet.
-func (r *Router) Capture(ctx context.Context, req *paygate.CaptureRequest) (*paygate.Payment, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
-	return nil, &paygate.Error{Op: paygate.OpCapture, Outcome: status.Failure, Code: status.CodeNotSupported, Message: "the router does not route captures yet"}
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/paygate-go/paygate/status"
 )
 
-// Kind says what a journal entry tracks: a payment or a refund.
+// Kind says what a journal entry tracks: a payment, a refund or a capture.
 type Kind string
 
 const (
@@ -18,35 +18,51 @@ const (
 	KindPayment Kind = "payment"
 	// KindRefund is an entry keyed by a RefundRequestID.
 	KindRefund Kind = "refund"
+	// KindCapture is an entry keyed by a CaptureRequestID.
+	KindCapture Kind = "capture"
 )
 
-// Entry is the journal's record of one payment or refund request id: which provider owns it, what
+// idField is the name of the request field that keys an entry of kind k, for messages.
+func (k Kind) idField() string {
+	switch k {
+	case KindRefund:
+		return "RefundRequestID"
+	case KindCapture:
+		return "CaptureRequestID"
+	}
+	return "PaymentRequestID"
+}
+
+// Entry is the journal's record of one payment, refund or capture request id: which provider owns it, what
 // the provider answered last, and which write (if any) has an outcome nobody knows yet.
 //
 // The router writes an entry BEFORE it sends the write it describes, so that after a crash the entry
 // still says where the request may have gone; Reconcile then asks that provider.
 type Entry struct {
-	Kind      Kind   // payment or refund
-	RequestID string // the PaymentRequestID or RefundRequestID; with Kind, the key
+	Kind      Kind   // payment, refund or capture
+	RequestID string // the PaymentRequestID, RefundRequestID or CaptureRequestID; with Kind, the key
 	// Provider is the name of the provider that owns the request: every call for it goes there. For a
 	// create that failed over, it is the provider tried last.
 	Provider string
-	// ProviderID is the provider's payment id (payments) or refund id (refunds), once known.
+	// ProviderID is the provider's payment id (payments) or refund id (refunds), once known; empty
+	// for captures, which the payment's ids name.
 	ProviderID string
-	// PaymentRequestID and ProviderPaymentID name a refund's payment (refund entries only).
+	// PaymentRequestID and ProviderPaymentID name a refund's or a capture's payment (refund and
+	// capture entries only).
 	PaymentRequestID  string
 	ProviderPaymentID string
-	// Amount is the payment's or refund's amount as requested.
+	// Amount is the payment's, refund's or capture's amount as requested (a capture's zero Amount
+	// asks for the whole authorized amount).
 	Amount money.Amount
-	// Open is the write whose outcome is not known yet (OpCreate, OpCancel or OpRefund): it was written
+	// Open is the write whose outcome is not known yet (OpCreate, OpCancel, OpRefund or OpCapture): it was written
 	// before the call and is cleared once the provider's answer (or an inquiry) settles it. Empty when
 	// nothing is open.
 	Open paygate.Op
 	// Outcome and Code are the last known result of a write for this id.
 	Outcome status.Outcome
 	Code    status.Code
-	// Status is the last known status: a status.Payment for payments, a status.Refund for refunds;
-	// empty while no provider has answered with an object.
+	// Status is the last known status: a status.Payment for payments and captures (the captured
+	// payment's), a status.Refund for refunds; empty while no provider has answered with an object.
 	Status string
 	// Tried lists, in order, the providers that refused the create with an F that proves nothing was
 	// created there (see FailoverCodes); the create moved on from each.
@@ -54,6 +70,10 @@ type Entry struct {
 	// Refund is the refund request as sent (refund entries only; no ProviderOptions). Reconcile resends
 	// it to providers that have no refund inquiry but dedupe refunds.
 	Refund *paygate.RefundRequest
+	// Capture is the capture request as sent (capture entries only). Reconcile resends it to a
+	// provider whose captures may be sent again (retry.Idempotency.Resendable) when an inquiry shows
+	// the open capture did not land.
+	Capture *paygate.CaptureRequest
 	// LeaseOwner and LeaseUntil are the lease of the call working on the entry: the call's token (its
 	// router's Config.Instance, a random number per Router, and the call's number) and, by that
 	// router's clock, when the lease ends. A call takes the lease in the Put that opens its write and
@@ -79,6 +99,10 @@ func (e *Entry) Clone() *Entry {
 		r := *e.Refund
 		r.ProviderOptions = nil
 		c.Refund = &r
+	}
+	if e.Capture != nil {
+		k := *e.Capture
+		c.Capture = &k
 	}
 	return &c
 }

@@ -1,5 +1,5 @@
 // Package routepg is a route.Store in PostgreSQL: the router's journal of which provider owns every
-// payment and refund, shared by every machine that runs the checkout, and kept across crashes.
+// payment, refund and capture, shared by every machine that runs the checkout, and kept across crashes.
 //
 // # Use
 //
@@ -23,8 +23,10 @@
 //	open, outcome, code, status                      text, '' when unset
 //	tried            text[] in order
 //	refund           jsonb  the RefundRequest as encoding/json writes it (amounts as strings), or NULL
+//	capture          jsonb  the CaptureRequest of a capture entry, the same way, or NULL
 //	version          bigint the entry's Version
 //	created_at, updated_at                           timestamptz (PostgreSQL keeps microseconds)
+//	lease_owner text, lease_until timestamptz        the lease ('' and NULL when none is held)
 //
 // with an index on (kind, provider_id) for FindByProviderID, and a partial index on (updated_at) of the
 // rows whose open is not empty for Unresolved, which therefore reads only the open entries.

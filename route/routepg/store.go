@@ -53,11 +53,11 @@ type Store struct {
 var _ route.Store = (*Store)(nil)
 
 // columns is the order in which every query reads and writes an entry: firstColumns, the schema's
-// first version, then the lease, added later.
+// first version, then the lease and the capture request, added later.
 const (
 	firstColumns = `kind, request_id, provider, provider_id, payment_request_id, provider_payment_id,
 	amount_value, amount_currency, open, outcome, code, status, tried, refund, version, created_at, updated_at`
-	columns = firstColumns + `, lease_owner, lease_until`
+	columns = firstColumns + `, lease_owner, lease_until, capture`
 )
 
 // New returns a Store that keeps its entries in opts.Table through pool. It does not touch the
@@ -95,6 +95,7 @@ func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
 			updated_at          timestamptz NOT NULL,
 			lease_owner         text        NOT NULL DEFAULT '',
 			lease_until         timestamptz,
+			capture             jsonb,
 			PRIMARY KEY (kind, request_id),
 			CHECK ((amount_value IS NULL) = (amount_currency IS NULL))
 		)`,
@@ -103,10 +104,12 @@ func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
 		`CREATE INDEX IF NOT EXISTS ` + pgx.Identifier{name + "_open_idx"}.Sanitize() +
 			` ON ` + t + ` (updated_at) WHERE open <> ''`,
 	}
-	// Tables made before leases existed gain their columns (no lease: the default).
+	// Tables made before leases existed gain their columns (no lease: the default), and tables made
+	// before captures the capture request's (NULL: no request, as every entry of that time).
 	s.upgrades = []string{
 		`ALTER TABLE ` + t + ` ADD COLUMN IF NOT EXISTS lease_owner text NOT NULL DEFAULT ''`,
 		`ALTER TABLE ` + t + ` ADD COLUMN IF NOT EXISTS lease_until timestamptz`,
+		`ALTER TABLE ` + t + ` ADD COLUMN IF NOT EXISTS capture jsonb`,
 	}
 	s.probeFirst = `SELECT ` + firstColumns + ` FROM ` + t + ` WHERE false`
 	s.probe = `SELECT ` + columns + ` FROM ` + t + ` WHERE false`
@@ -114,13 +117,13 @@ func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
 	s.find = `SELECT ` + columns + ` FROM ` + t + ` WHERE kind = $1 AND provider_id = $2 ORDER BY request_id`
 	s.unresolved = `SELECT ` + columns + ` FROM ` + t + ` WHERE open <> '' ORDER BY updated_at, kind, request_id`
 	s.insert = `INSERT INTO ` + t + ` (` + columns + `)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 		ON CONFLICT (kind, request_id) DO NOTHING`
 	s.update = `UPDATE ` + t + ` SET provider = $3, provider_id = $4, payment_request_id = $5,
 		provider_payment_id = $6, amount_value = $7, amount_currency = $8, open = $9, outcome = $10,
 		code = $11, status = $12, tried = $13, refund = $14, version = $15, created_at = $16, updated_at = $17,
-		lease_owner = $18, lease_until = $19
-		WHERE kind = $1 AND request_id = $2 AND version = $20`
+		lease_owner = $18, lease_until = $19, capture = $20
+		WHERE kind = $1 AND request_id = $2 AND version = $21`
 	return s, nil
 }
 
@@ -186,7 +189,7 @@ func (s *Store) Close() {
 }
 
 // Migrate creates the table and its indexes if they do not exist, adds the columns later versions
-// added (the lease) to a table an earlier version made, and checks that an existing table has every
+// added (the lease, the capture request) to a table an earlier version made, and checks that an existing table has every
 // column the Store uses. It is idempotent, and safe to run from several machines at once:
 // a transaction-scoped advisory lock makes concurrent runs wait for each other, because concurrent
 // CREATE TABLE IF NOT EXISTS of one name can fail on PostgreSQL's catalog constraints.
@@ -332,6 +335,14 @@ func values(e *route.Entry, version int64) ([]any, error) {
 		}
 		refund = b
 	}
+	var capture any // NULL when there is no request
+	if e.Capture != nil {
+		b, err := json.Marshal(e.Capture) // amounts as strings, exact
+		if err != nil {
+			return nil, fmt.Errorf("capture request: %w", err)
+		}
+		capture = b
+	}
 	var leaseUntil any // NULL when no lease is held
 	if !e.LeaseUntil.IsZero() {
 		leaseUntil = e.LeaseUntil
@@ -339,7 +350,7 @@ func values(e *route.Entry, version int64) ([]any, error) {
 	return []any{
 		string(e.Kind), e.RequestID, e.Provider, e.ProviderID, e.PaymentRequestID, e.ProviderPaymentID,
 		amountValue, amountCurrency, string(e.Open), string(e.Outcome), string(e.Code), e.Status,
-		tried, refund, version, e.CreatedAt, e.UpdatedAt, e.LeaseOwner, leaseUntil,
+		tried, refund, version, e.CreatedAt, e.UpdatedAt, e.LeaseOwner, leaseUntil, capture,
 	}, nil
 }
 
@@ -349,12 +360,12 @@ func scanEntry(row pgx.Row) (*route.Entry, error) {
 		e                           route.Entry
 		kind, open, outcome, code   string
 		amountValue, amountCurrency *string
-		refund                      []byte
+		refund, capture             []byte
 		leaseUntil                  *time.Time
 	)
 	err := row.Scan(&kind, &e.RequestID, &e.Provider, &e.ProviderID, &e.PaymentRequestID, &e.ProviderPaymentID,
 		&amountValue, &amountCurrency, &open, &outcome, &code, &e.Status, &e.Tried, &refund, &e.Version,
-		&e.CreatedAt, &e.UpdatedAt, &e.LeaseOwner, &leaseUntil)
+		&e.CreatedAt, &e.UpdatedAt, &e.LeaseOwner, &leaseUntil, &capture)
 	if err != nil {
 		return nil, err
 	}
@@ -372,6 +383,12 @@ func scanEntry(row pgx.Row) (*route.Entry, error) {
 		e.Refund = new(paygate.RefundRequest)
 		if err := json.Unmarshal(refund, e.Refund); err != nil {
 			return nil, fmt.Errorf("entry %s %q has an unreadable refund request: %w", kind, e.RequestID, err)
+		}
+	}
+	if capture != nil {
+		e.Capture = new(paygate.CaptureRequest)
+		if err := json.Unmarshal(capture, e.Capture); err != nil {
+			return nil, fmt.Errorf("entry %s %q has an unreadable capture request: %w", kind, e.RequestID, err)
 		}
 	}
 	return &e, nil

@@ -134,6 +134,46 @@ func TestMigrateAddsTheLease(t *testing.T) {
 	assert.True(t, e.LeaseUntil.Equal(got.LeaseUntil))
 }
 
+// A table made before captures existed (leases already there) gains the capture column; its rows
+// read back without a capture request, and capture entries keep theirs.
+func TestMigrateAddsTheCapture(t *testing.T) {
+	pool := connect(t)
+	name := freshTable(t, pool)
+	tbl := pgx.Identifier{name}.Sanitize()
+	_, err := pool.Exec(t.Context(), `CREATE TABLE `+tbl+` (
+		kind text NOT NULL, request_id text NOT NULL, provider text NOT NULL, provider_id text NOT NULL,
+		payment_request_id text NOT NULL, provider_payment_id text NOT NULL,
+		amount_value text CHECK (amount_value ~ '^-?[0-9]+([.][0-9]+)?$'), amount_currency text,
+		open text NOT NULL, outcome text NOT NULL, code text NOT NULL, status text NOT NULL,
+		tried text[] NOT NULL, refund jsonb, version bigint NOT NULL CHECK (version > 0),
+		created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
+		lease_owner text NOT NULL DEFAULT '', lease_until timestamptz,
+		PRIMARY KEY (kind, request_id), CHECK ((amount_value IS NULL) = (amount_currency IS NULL)))`)
+	require.NoError(t, err)
+	_, err = pool.Exec(t.Context(), `INSERT INTO `+tbl+` VALUES ('payment', 'old-1', 'alpha', '', '', '', '10.50', 'USD',
+		'create', '', '', '', '{}', NULL, 1, now(), now(), '', NULL)`)
+	require.NoError(t, err)
+
+	s, err := routepg.New(pool, routepg.Options{Table: name})
+	require.NoError(t, err)
+	require.NoError(t, s.Migrate(t.Context()))
+	e, err := s.Get(t.Context(), route.KindPayment, "old-1")
+	require.NoError(t, err)
+	assert.Nil(t, e.Capture)
+
+	c := entry("cap-1")
+	c.Kind, c.Open, c.PaymentRequestID = route.KindCapture, paygate.OpCapture, "old-1"
+	c.Capture = &paygate.CaptureRequest{CaptureRequestID: "cap-1", PaymentRequestID: "old-1", Amount: money.MustParse("4.05", "USD")}
+	require.NoError(t, s.Put(t.Context(), c))
+	got, err := s.Get(t.Context(), route.KindCapture, "cap-1")
+	require.NoError(t, err)
+	require.NotNil(t, got.Capture)
+	assert.Equal(t, *c.Capture, *got.Capture)
+	var raw string
+	require.NoError(t, pool.QueryRow(t.Context(), `SELECT capture::text FROM `+tbl+` WHERE request_id = 'cap-1'`).Scan(&raw))
+	assert.Contains(t, raw, `"4.05"`, "the amount is stored as exact text, never a JSON number")
+}
+
 func entry(id string) *route.Entry {
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	return &route.Entry{Kind: route.KindPayment, RequestID: id, Provider: "alpha",
@@ -240,6 +280,20 @@ func TestSchemaKeepsMoneyAsText(t *testing.T) {
 		assert.Equal(t, "string", typ)
 	})
 
+	t.Run("capture request amounts are JSON strings", func(t *testing.T) {
+		e := entry("cap-1")
+		e.Kind = route.KindCapture
+		e.Capture = &paygate.CaptureRequest{CaptureRequestID: "cap-1", PaymentRequestID: "pay-1", Amount: money.MustParse("1.234", "KWD")}
+		require.NoError(t, s.Put(t.Context(), e))
+		var value, typ string
+		require.NoError(t, pool.QueryRow(t.Context(),
+			"SELECT capture->'amount'->>'value', jsonb_typeof(capture->'amount'->'value') FROM "+
+				pgx.Identifier{name}.Sanitize()+" WHERE kind = 'capture' AND request_id = 'cap-1'",
+		).Scan(&value, &typ))
+		assert.Equal(t, "1.234", value)
+		assert.Equal(t, "string", typ)
+	})
+
 	t.Run("column types", func(t *testing.T) {
 		rows, err := pool.Query(t.Context(),
 			"SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 AND table_schema = current_schema()", name)
@@ -254,7 +308,7 @@ func TestSchemaKeepsMoneyAsText(t *testing.T) {
 			got[c[0]] = c[1]
 		}
 		for col, want := range map[string]string{
-			"amount_value": "text", "amount_currency": "text", "tried": "ARRAY", "refund": "jsonb",
+			"amount_value": "text", "amount_currency": "text", "tried": "ARRAY", "refund": "jsonb", "capture": "jsonb",
 			"version": "bigint", "created_at": "timestamp with time zone", "updated_at": "timestamp with time zone",
 		} {
 			assert.Equal(t, want, got[col], "type of column %s", col)
@@ -270,22 +324,24 @@ func TestUnreadableRowsAreErrors(t *testing.T) {
 	s, name := newStore(t, pool)
 	insert := "INSERT INTO " + pgx.Identifier{name}.Sanitize() + ` (kind, request_id, provider, provider_id,
 		payment_request_id, provider_payment_id, amount_value, amount_currency, open, outcome, code, status,
-		tried, refund, version, created_at, updated_at)
-		VALUES ('payment', $1, 'alpha', '', '', '', $2, $3, '', '', '', '', '{}', $4, 1, now(), now())`
+		tried, refund, version, created_at, updated_at, capture)
+		VALUES ('payment', $1, 'alpha', '', '', '', $2, $3, '', '', '', '', '{}', $4, 1, now(), now(), $5)`
 	tests := []struct {
 		name     string
 		value    any
 		currency any
 		refund   any
+		capture  any
 		want     string
 	}{
-		{"unknown currency", "10.50", "XYZ", nil, "unreadable amount"},
-		{"too many decimals", "10.505", "USD", nil, "unreadable amount"},
-		{"refund amount as a JSON number", nil, nil, `{"amount": {"value": 10.5, "currency": "USD"}}`, "unreadable refund request"},
+		{"unknown currency", "10.50", "XYZ", nil, nil, "unreadable amount"},
+		{"too many decimals", "10.505", "USD", nil, nil, "unreadable amount"},
+		{"refund amount as a JSON number", nil, nil, `{"amount": {"value": 10.5, "currency": "USD"}}`, nil, "unreadable refund request"},
+		{"capture amount as a JSON number", nil, nil, nil, `{"amount": {"value": 10.5, "currency": "USD"}}`, "unreadable capture request"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := pool.Exec(t.Context(), insert, tt.name, tt.value, tt.currency, tt.refund)
+			_, err := pool.Exec(t.Context(), insert, tt.name, tt.value, tt.currency, tt.refund, tt.capture)
 			require.NoError(t, err)
 			_, err = s.Get(t.Context(), route.KindPayment, tt.name)
 			require.Error(t, err)

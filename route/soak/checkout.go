@@ -21,9 +21,36 @@ type checkout struct {
 	outcome status.Outcome   // the create's outcome after the merchant's own retries
 	payment *paygate.Payment // the create's answer, when S
 	err     error            // the create's error, when not S
-	paid    bool             // the customer paid it at the simulator
+	paid    bool             // the customer paid it at the simulator (and, in manual capture, it was captured whole)
 	refunds []*refundCall
+
+	authorized bool           // manual capture: the customer authorized it at the simulator
+	capture    *captureCall   // manual capture: the merchant's capture, if it asked for one
+	void       status.Outcome // manual capture: how the merchant's void ended, if it voided ("" if not)
 }
+
+// captureCall is the merchant's capture of an authorized payment.
+type captureCall struct {
+	id       string
+	amount   money.Amount // as asked: the zero Amount takes the whole authorization
+	outcome  status.Outcome
+	payment  *paygate.Payment
+	err      error
+	crashed  bool // a crash cut the call right after the router journaled it: its answer was never seen
+	unknowns int  // how many of the merchant's calls ended U
+}
+
+// manualShare is the percentage of checkouts that ask for manual capture where their routing rule
+// has a provider that declares it.
+const manualShare = 20
+
+// What the merchant does with an authorized payment, by plan.capture (0–99).
+const (
+	captureCrashBelow   = 10 // a crash cuts the capture right after the router journaled it
+	captureWholeBelow   = 60 // captures the whole authorization
+	capturePartialBelow = 80 // captures part of it, where the provider allows partial captures
+	// from capturePartialBelow on: voids it, where the provider declares Void (else captures all)
+)
 
 type refundCall struct {
 	id      string
@@ -46,6 +73,8 @@ type plan struct {
 	action  int    // 0–99: what the customer does after the create (pay, fail, expire, cancel, walk away)
 	refunds int    // 0–99: which refunds follow a paid payment
 	draws   [2]int // refund amounts, each 0–999,999; scaled to the payment in refundParts
+	manual  int    // 0–99: below manualShare, the checkout asks for manual capture where it can
+	capture int    // 0–99: what the merchant does once a manual-capture payment is authorized
 }
 
 func newPlan(seed uint64, i int) plan {
@@ -61,7 +90,14 @@ func newPlan(seed uint64, i int) plan {
 	p.amount, _ = money.FromMinor(int64(100+rnd.IntN(50_000)), currency) // 1.00 … 500.99 USD, or 100 … 50,099 JPY
 	p.action, p.refunds = rnd.IntN(100), rnd.IntN(100)
 	p.draws = [2]int{rnd.IntN(1_000_000), rnd.IntN(1_000_000)}
+	p.manual, p.capture = rnd.IntN(100), rnd.IntN(100) // drawn last: the earlier draws stay what they were
 	return p
+}
+
+// partCapture is a partial capture of the payment, in minor units: at least one unit, less than all.
+func (p plan) partCapture() int64 {
+	total := p.amount.Minor()
+	return 1 + int64(p.draws[1])%max(total-1, 1)
 }
 
 // refundParts are the refunds of a paid payment, in minor units: none, one part, two parts or the
@@ -89,6 +125,9 @@ func (s *soak) newCheckout(i int) *checkout {
 		Description: "soak checkout", NotifyURL: s.env.notifyURL, ReturnURL: "https://shop.example/return/" + id,
 		Customer: paygate.Customer{ID: "cust-" + id, Email: "buyer-" + id + "@example.com", Country: country, Terminal: "WEB"},
 	}}
+	if p.manual < manualShare && s.env.manualAt(c.req) {
+		c.req.CaptureMode = paygate.CaptureManual
+	}
 	s.mu.Lock()
 	s.payments[i] = c
 	s.mu.Unlock()
@@ -110,7 +149,10 @@ func (c *checkout) play(ctx context.Context, s *soak, r *route.Router) {
 		return
 	}
 	prov := s.env.byName[c.payment.Provider]
+	manual := c.req.CaptureMode == paygate.CaptureManual
 	switch n := c.plan.action; {
+	case n < 55 && manual:
+		c.authorized = prov.sim.SettleOrder(ctx, c.payment.ProviderPaymentID, sim.Pay) == nil
 	case n < 55:
 		c.paid = prov.sim.SettleOrder(ctx, c.payment.ProviderPaymentID, sim.Pay) == nil
 	case n < 65 && slices.Contains(prov.settle, sim.Fail):
@@ -126,6 +168,9 @@ func (c *checkout) play(ctx context.Context, s *soak, r *route.Router) {
 			pause(ctx, 20*time.Millisecond)
 		}
 	default: // the customer walks away; the payment stays open
+	}
+	if c.authorized {
+		c.settleAuthorization(ctx, s, r, prov)
 	}
 	if !c.paid {
 		return
@@ -144,6 +189,54 @@ func (c *checkout) play(ctx context.Context, s *soak, r *route.Router) {
 			pause(ctx, 20*time.Millisecond)
 		}
 	}
+}
+
+// settleAuthorization is what the merchant does with an authorized payment (plan.capture): capture
+// all of it (then refunds may follow, as for a paid payment) or part of it, void it, or start a
+// capture that a crash cuts.
+func (c *checkout) settleAuthorization(ctx context.Context, s *soak, r *route.Router, prov *provider) {
+	n := c.plan.capture
+	if n >= capturePartialBelow && prov.caps.Void {
+		for try := range merchantTries {
+			_, err := r.Cancel(ctx, &paygate.CancelRequest{PaymentRequestID: c.req.PaymentRequestID, Reason: "out of stock"})
+			c.void = paygate.OutcomeOf(err)
+			if c.void != status.Unknown || ctx.Err() != nil || try == merchantTries-1 {
+				break
+			}
+			pause(ctx, 20*time.Millisecond)
+		}
+		return
+	}
+	cc := &captureCall{id: c.req.PaymentRequestID + "-c1"}
+	if n >= captureWholeBelow && n < capturePartialBelow && prov.caps.PartialCapture {
+		cc.amount, _ = money.FromMinor(c.plan.partCapture(), c.req.Amount.Currency())
+	}
+	c.capture = cc
+	req := &paygate.CaptureRequest{CaptureRequestID: cc.id, PaymentRequestID: c.req.PaymentRequestID, Amount: cc.amount}
+	if n < captureCrashBelow {
+		// The process dies right after the router journals the capture; nobody sees the answer.
+		s.capCrash.arm(cc.id, c.req.PaymentRequestID)
+		_, _ = s.capRouter.Capture(ctx, req)
+		cc.crashed = s.capCrash.disarm(cc.id)
+		cc.outcome = status.Unknown
+		return
+	}
+	if n%2 == 1 {
+		r = s.bareOf(r) // the merchant's calls answer U as the provider did (see soak.bare)
+	}
+	for try := range merchantTries {
+		p, err := r.Capture(ctx, req)
+		cc.outcome, cc.payment, cc.err = paygate.OutcomeOf(err), p, err
+		if cc.outcome == status.Unknown {
+			cc.unknowns++
+		}
+		if cc.outcome != status.Unknown || ctx.Err() != nil || try == merchantTries-1 {
+			break
+		}
+		pause(ctx, 20*time.Millisecond)
+	}
+	// Refunds follow a whole capture, as they follow a payment taken at once.
+	c.paid = cc.outcome == status.Success && cc.amount.IsZero()
 }
 
 func pause(ctx context.Context, d time.Duration) {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,10 +31,19 @@ type provider struct {
 	faults   []sim.FaultKind
 	unknown  []string // provider codes that mean U
 	rejected []string // provider codes a create may be refused with, each a failover code
+	// caps is the adapter's declaration (its registry Spec's): whether it takes manual capture,
+	// partial captures and voids decides what the soak's manual-capture checkouts do there.
+	caps pgprovider.Capabilities
+}
+
+// manual reports whether the provider declares manual capture (and the Capture that goes with it).
+func (p *provider) manual() bool {
+	return p.caps.Captures(paygate.CaptureManual) && p.caps.Offers(paygate.OpCapture)
 }
 
 // env is the registered providers' simulators, their adapters and the webhook receiver.
 type env struct {
+	entries   []registry.Entry // the providers as registered (Config.Providers)
 	providers []*provider
 	byName    map[string]*provider
 	hooks     *httptest.Server
@@ -47,10 +57,10 @@ const (
 	replyDelay    = 800 * time.Millisecond
 )
 
-// newEnv starts every registered provider's simulator and builds its adapter from the simulator's
-// credentials, as a merchant would from theirs.
-func newEnv(log *zap.Logger) (_ *env, err error) {
-	e := &env{byName: map[string]*provider{}, verified: map[string]*atomic.Int64{}}
+// newEnv starts the simulator of every provider in entries and builds its adapter from the
+// simulator's credentials, as a merchant would from theirs.
+func newEnv(entries []registry.Entry, log *zap.Logger) (_ *env, err error) {
+	e := &env{entries: entries, byName: map[string]*provider{}, verified: map[string]*atomic.Int64{}}
 	defer func() {
 		if err != nil {
 			e.close()
@@ -72,7 +82,7 @@ func newEnv(log *zap.Logger) (_ *env, err error) {
 		return func(context.Context, *paygate.Event) error { n.Add(1); return nil }
 	}
 	var perRequest []http.Handler
-	for _, r := range registry.All() {
+	for _, r := range entries {
 		name, spec := r.Name(), r.Simulator
 		opts := sim.StartOptions{WebhookSpeedup: 1_000_000}
 		if spec.DashboardWebhook {
@@ -89,7 +99,7 @@ func newEnv(log *zap.Logger) (_ *env, err error) {
 			return nil, fmt.Errorf("soak: %s adapter: %w", name, err)
 		}
 		e.add(&provider{name: name, sim: inst, gateway: gw, settle: spec.Chaos.Settlements, faults: spec.Chaos.Faults,
-			unknown: spec.Chaos.UnknownCodes, rejected: spec.Chaos.RejectCodes})
+			unknown: spec.Chaos.UnknownCodes, rejected: spec.Chaos.RejectCodes, caps: r.Adapter.Capabilities})
 		if spec.DashboardWebhook {
 			mux.Handle("/"+name, gw.WebhookHandler(count(name)))
 		} else {
@@ -131,25 +141,33 @@ const (
 	yenProvider    = "antom"  // yen first
 )
 
-// rules route the soak's payments: Cambodian customers to VAI247 first, other dollars mostly to Waffo,
-// yen to Antom first. Every other registered provider that takes dollars shares the first tier of the
-// dollar rule, so a provider joins the soak by registering.
-func rules() []route.Rule {
+// rules route the soak's payments over entries: Cambodian customers to VAI247 first, other dollars
+// mostly to Waffo, yen to Antom first. Every other provider in entries that takes dollars shares the
+// first tier of the dollar rule, so a provider joins the soak by registering. A named provider missing
+// from entries is left out of the rules.
+func rules(entries []registry.Entry) []route.Rule {
 	usd := []route.Target{{Provider: walletProvider, Priority: 0, Weight: 2}, {Provider: yenProvider, Priority: 0, Weight: 1}, {Provider: khqrProvider, Priority: 1}}
-	for _, e := range registry.All() {
+	for _, e := range entries {
 		named := slices.ContainsFunc(usd, func(t route.Target) bool { return t.Provider == e.Name() })
 		cur := e.Adapter.Capabilities.Currencies
 		if !named && (cur == nil || slices.Contains(cur, "USD")) {
 			usd = append(usd, route.Target{Provider: e.Name(), Priority: 0, Weight: 1})
 		}
 	}
-	return []route.Rule{
+	rules := []route.Rule{
 		{Name: "cambodia", Currencies: []string{"USD"}, Countries: []string{"KH"}, Targets: []route.Target{
 			{Provider: khqrProvider, Priority: 0}, {Provider: walletProvider, Priority: 1}, {Provider: yenProvider, Priority: 2}}},
 		{Name: "usd", Currencies: []string{"USD"}, Targets: usd},
 		{Name: "jpy", Currencies: []string{"JPY"}, Targets: []route.Target{
 			{Provider: yenProvider, Priority: 0}, {Provider: walletProvider, Priority: 1}}},
 	}
+	absent := func(t route.Target) bool {
+		return !slices.ContainsFunc(entries, func(e registry.Entry) bool { return e.Name() == t.Provider })
+	}
+	for i := range rules {
+		rules[i].Targets = slices.DeleteFunc(rules[i].Targets, absent)
+	}
+	return slices.DeleteFunc(rules, func(r route.Rule) bool { return len(r.Targets) == 0 })
 }
 
 // errCrashed is what the crashed process's journal answers: it is gone.
@@ -188,4 +206,75 @@ func (c *crashable) Unresolved(ctx context.Context) ([]*route.Entry, error) {
 		return nil, errCrashed
 	}
 	return c.Store.Unresolved(ctx)
+}
+
+// captureCrash is the journal as the capture-crashing process sees it: a capture armed here dies
+// right after the Put that opens it (the router's lease and the open capture are written, then the
+// process is gone, whether or not its request reached the provider): from then on this process can
+// neither read nor write that capture or its payment. What was written stays, for Reconcile.
+type captureCrash struct {
+	route.Store
+	mu    sync.Mutex
+	armed map[string]string // capture request id → its payment request id
+	dead  map[string]bool   // "kind/request id" this process can no longer touch
+}
+
+// arm makes the capture id of the payment paymentID crash right after it is journaled as open.
+func (c *captureCrash) arm(id, paymentID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.armed[id] = paymentID
+}
+
+// disarm forgets id (its call has returned), and reports whether it crashed.
+func (c *captureCrash) disarm(id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.armed, id)
+	return c.dead[string(route.KindCapture)+"/"+id]
+}
+
+func (c *captureCrash) isDead(k route.Kind, id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.dead[string(k)+"/"+id]
+}
+
+func (c *captureCrash) Get(ctx context.Context, k route.Kind, id string) (*route.Entry, error) {
+	if c.isDead(k, id) {
+		return nil, errCrashed
+	}
+	return c.Store.Get(ctx, k, id)
+}
+
+func (c *captureCrash) Put(ctx context.Context, e *route.Entry) error {
+	if c.isDead(e.Kind, e.RequestID) {
+		return errCrashed
+	}
+	c.mu.Lock()
+	paymentID, armed := c.armed[e.RequestID]
+	c.mu.Unlock()
+	err := c.Store.Put(ctx, e)
+	if err == nil && armed && e.Kind == route.KindCapture && e.Open == paygate.OpCapture {
+		c.mu.Lock()
+		c.dead[string(route.KindCapture)+"/"+e.RequestID] = true
+		c.dead[string(route.KindPayment)+"/"+paymentID] = true
+		c.mu.Unlock()
+	}
+	return err
+}
+
+// manualAt reports whether a create of req may ask for manual capture: the first rule it matches
+// has a provider that declares it (the router sends it only to those).
+func (e *env) manualAt(req *paygate.CreateRequest) bool {
+	for _, rl := range rules(e.entries) {
+		if !rl.Matches(req) {
+			continue
+		}
+		return slices.ContainsFunc(rl.Targets, func(t route.Target) bool {
+			p, ok := e.byName[t.Provider]
+			return ok && p.manual()
+		})
+	}
+	return false
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/money"
+	"github.com/paygate-go/paygate/provider/registry"
 	"github.com/paygate-go/paygate/provider/vai247"
 	"github.com/paygate-go/paygate/provider/vai247/vai247test"
 )
@@ -19,7 +20,7 @@ import (
 // The soak's VAI247 webhooks are verified with the simulator's webhook secret: an unsigned or
 // mis-signed notification is refused and not counted; a signed one is counted as verified.
 func TestSoakVerifiesVAI247Webhooks(t *testing.T) {
-	e, err := newEnv(zap.NewNop())
+	e, err := newEnv(registry.All(), zap.NewNop())
 	require.NoError(t, err)
 	defer e.close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -1,8 +1,12 @@
 // Package soak runs the chaos soak: many payments through a route.Router over the registered provider
 // simulators, with random faults on every operation, provider outages that trip the circuit breakers,
-// and a process crash mid-run followed by Reconcile. At the end it compares the router's journal and
-// what every call returned with the simulators' ledgers, and counts double charges, lost payments
-// and wrong statuses; all three must be zero. The soak test in this package and `paygate soak` run it.
+// and a process crash mid-run followed by Reconcile. A share of the checkouts authorize now and
+// capture later (paygate.CaptureManual), at the providers whose capability declaration offers it:
+// the merchant then captures all or part of the money, or voids it, under more frequent faults on
+// capture, and some captures are cut by a crash right after the router journaled them, for Reconcile
+// to settle. At the end it compares the router's journal and what every call returned with the
+// simulators' ledgers, and counts double charges, double captures, lost payments and wrong
+// statuses; all four must be zero. The soak test in this package and `paygate soak` run it.
 package soak
 
 import (
@@ -18,10 +22,10 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider/registry"
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/route"
-	"github.com/paygate-go/paygate/status"
 )
 
 // Config sets the size and the violence of a soak. Zero fields take the defaults.
@@ -44,6 +48,9 @@ type Config struct {
 	Progress func(done, total int)
 	// Logger receives the adapters' and router's logs; nil logs nothing.
 	Logger *zap.Logger
+
+	// providers are the providers to soak (default registry.All()); the package's tests add one.
+	providers []registry.Entry
 }
 
 func (c Config) withDefaults() Config {
@@ -68,16 +75,23 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = zap.NewNop()
 	}
+	if c.providers == nil {
+		c.providers = registry.All()
+	}
 	return c
 }
 
 // Result is what a soak found.
 type Result struct {
-	Seed          uint64
-	Payments      int
-	DoubleCharges int // a payment request id paid more than once, or a refund id refunded more than once
-	Lost          int // money or an order at a provider the journal cannot account for, or an entry left unknown
-	WrongStatus   int // a status we report (or a result we returned) that the provider's ledger contradicts
+	Seed     uint64
+	Payments int
+	Captures int // captures the simulators' ledgers hold (of the manual-capture checkouts)
+	// DoubleCharges: a payment request id paid (or its money held) more than once, or a refund id
+	// refunded more than once.
+	DoubleCharges  int
+	DoubleCaptures int // an order captured more than once, or for more than its amount
+	Lost           int // money, an order or a capture at a provider the journal cannot account for, or an entry left unknown
+	WrongStatus    int // a status we report (or a result we returned) that the provider's ledger contradicts
 	// Problems describes each non-zero count, one line each (at most 50).
 	Problems []string
 
@@ -85,18 +99,24 @@ type Result struct {
 	Refusals                  map[string]int // refused creates by code
 	Failovers                 int            // payments created at a provider other than the first candidate
 	Paid, Canceled, Refunds   int
-	Faults                    int              // faults the simulators injected
-	BreakerTrips              int              // times a provider's breaker opened
-	Reconciled                int              // journal entries Reconcile settled
-	CutByCrash                int              // checkouts in flight when the process crashed
-	Webhooks                  int64            // webhook events the adapters' handlers verified and passed on
-	VerifiedWebhooks          map[string]int64 // the same, by provider
-	Duration                  time.Duration
+	// Manual counts the checkouts created in manual capture; Authorized those the customer
+	// authorized; Voided the authorizations the merchant released (S); CapturesCut the captures a
+	// crash cut right after the router journaled them; CapturesUnknown the captures whose merchant
+	// was answered U at least once (then called again with the same id).
+	Manual, Authorized, Voided, CapturesCut, CapturesUnknown int
+	Faults                                                   int              // faults the simulators injected
+	BreakerTrips                                             int              // times a provider's breaker opened
+	Reconciled                                               int              // journal entries Reconcile settled
+	CutByCrash                                               int              // checkouts in flight when the process crashed
+	Webhooks                                                 int64            // webhook events the adapters' handlers verified and passed on
+	VerifiedWebhooks                                         map[string]int64 // the same, by provider
+	Duration                                                 time.Duration
 }
 
 // Summary is the one-line verdict.
 func (r Result) Summary() string {
-	return fmt.Sprintf("soak: %d payments, %d double charges, %d lost, %d wrong status", r.Payments, r.DoubleCharges, r.Lost, r.WrongStatus)
+	return fmt.Sprintf("soak: %d payments, %s, %d double charges, %d double captures, %d lost, %d wrong status",
+		r.Payments, plural(r.Captures, "capture", "captures"), r.DoubleCharges, r.DoubleCaptures, r.Lost, r.WrongStatus)
 }
 
 // Details describes the run's traffic.
@@ -109,8 +129,9 @@ func (r Result) Details() string {
 	if len(r.VerifiedWebhooks) > 0 {
 		hooks = " (" + counts(r.VerifiedWebhooks) + ")"
 	}
-	return fmt.Sprintf("seed %d; creates: %d S, %d F%s, %d U (the merchant's view), %s; %d paid, %d cancelled, %s; %s injected, %s, a crash that cut %s, %s reconciled, %s%s; %s",
+	return fmt.Sprintf("seed %d; creates: %d S, %d F%s, %d U (the merchant's view), %s; %d paid, %d cancelled, %s; manual capture: %d created, %d authorized, %s (%d answered U first), %d voided, %s cut by a crash; %s injected, %s, a crash that cut %s, %s reconciled, %s%s; %s",
 		r.Seed, r.Created, r.Refused, refused, r.Unknown, plural(r.Failovers, "failover", "failovers"), r.Paid, r.Canceled, plural(r.Refunds, "refund", "refunds"),
+		r.Manual, r.Authorized, plural(r.Captures, "capture", "captures"), r.CapturesUnknown, r.Voided, plural(r.CapturesCut, "capture", "captures"),
 		plural(r.Faults, "fault", "faults"), plural(r.BreakerTrips, "breaker trip", "breaker trips"), plural(r.CutByCrash, "checkout", "checkouts"),
 		plural(r.Reconciled, "entry", "entries"), plural(r.Webhooks, "verified webhook", "verified webhooks"), hooks, r.Duration.Round(time.Millisecond))
 }
@@ -133,13 +154,15 @@ func counts[N int | int64](m map[string]N) string {
 }
 
 // OK reports whether nothing went wrong.
-func (r Result) OK() bool { return r.DoubleCharges == 0 && r.Lost == 0 && r.WrongStatus == 0 }
+func (r Result) OK() bool {
+	return r.DoubleCharges == 0 && r.DoubleCaptures == 0 && r.Lost == 0 && r.WrongStatus == 0
+}
 
 // Run runs one soak.
 func Run(ctx context.Context, cfg Config) (Result, error) {
 	cfg = cfg.withDefaults()
 	start := time.Now()
-	env, err := newEnv(cfg.Logger)
+	env, err := newEnv(cfg.providers, cfg.Logger)
 	if err != nil {
 		return Result{}, err
 	}
@@ -148,6 +171,12 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		payments: make([]*checkout, cfg.Payments), res: Result{Seed: cfg.Seed, Payments: cfg.Payments, Refusals: map[string]int{}}}
 	s.startChaos()
 	stopOutages := s.outages()
+	// Captures cut by a crash go through a router of their own, on a journal that dies for each
+	// such capture right after the router opened it (its own process, crashing once per capture).
+	s.capCrash = &captureCrash{Store: cfg.Store, armed: map[string]string{}, dead: map[string]bool{}}
+	if s.capRouter, err = s.router("soak-capture-crash", s.capCrash); err != nil {
+		return Result{}, err
+	}
 
 	// The first process runs until the crash.
 	first := &crashable{Store: cfg.Store}
@@ -211,6 +240,14 @@ type soak struct {
 	payments []*checkout
 	done     int
 	outage   string // the provider currently down, if any
+
+	capCrash  *captureCrash // the journal as the capture-crashing process sees it
+	capRouter *route.Router // that process's router
+	// bare holds, for each process's router, a second router of that process on the same journal
+	// whose providers resolve nothing within the call (one send, no inquiry), as a merchant may
+	// configure: half the captures go through it, so a provider's U reaches the router's journal
+	// and is settled there, by the merchant's next call with the same id or by Reconcile.
+	bare map[*route.Router]*route.Router
 }
 
 // soakLease is the routers' lease: above the longest call of the soak's retry policy and client
@@ -218,14 +255,44 @@ type soak struct {
 // Reconcile to take over, while the storm is still on.
 const soakLease = 5 * time.Second
 
+// router is a process's router, named name, on store (with its bare twin, see soak.bare).
 func (s *soak) router(name string, store route.Store) (*route.Router, error) {
+	r, err := s.newRouter(name, store, soakRetry)
+	if err != nil {
+		return nil, err
+	}
+	bare, err := s.newRouter(name+"-bare", store, retry.Policy{MaxAttempts: 1, ResolveFor: -1})
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bare == nil {
+		s.bare = map[*route.Router]*route.Router{}
+	}
+	s.bare[r] = bare
+	return r, nil
+}
+
+// bareOf is r's bare twin.
+func (s *soak) bareOf(r *route.Router) *route.Router {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bare[r]
+}
+
+// soakRetry is the routers' retry policy: a few quick resends, and resolution by inquiry within
+// the soak's lease.
+var soakRetry = retry.Policy{MaxAttempts: 3, BaseDelay: 5 * time.Millisecond, MaxDelay: 40 * time.Millisecond, ResolveFor: 600 * time.Millisecond}
+
+func (s *soak) newRouter(name string, store route.Store, policy retry.Policy) (*route.Router, error) {
 	return route.New(route.Config{
 		Providers: s.env.gateways(),
-		Rules:     rules(),
+		Rules:     rules(s.cfg.providers),
 		Store:     store,
 		Lease:     soakLease,
 		Instance:  name,
-		Retry:     retry.Policy{MaxAttempts: 3, BaseDelay: 5 * time.Millisecond, MaxDelay: 40 * time.Millisecond, ResolveFor: 600 * time.Millisecond},
+		Retry:     policy,
 		Breaker: route.BreakerSettings{Failures: 3, OpenFor: 150 * time.Millisecond, OnStateChange: func(_, _, to string) {
 			if to == "open" {
 				s.mu.Lock()
@@ -259,7 +326,11 @@ func (s *soak) startChaos() {
 				}
 				return sim.Fault{Kind: sim.ReplyStatus, Status: 503}, true
 			}
-			if s.rnd.IntN(1000) >= s.cfg.FaultPerMille {
+			rate := s.cfg.FaultPerMille
+			if op == paygate.OpCapture {
+				rate = min(3*rate, 500) // captures are few: fault them more, to meet every path
+			}
+			if s.rnd.IntN(1000) >= rate {
 				return sim.Fault{}, false
 			}
 			s.res.Faults++
@@ -379,5 +450,3 @@ func (s *soak) reconcileAll(ctx context.Context, r *route.Router) error {
 	}
 	return nil
 }
-
-var _ = status.Success

@@ -12,12 +12,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/provider/registry"
 	"github.com/paygate-go/paygate/route/routepg"
 	"github.com/paygate-go/paygate/route/soak"
 )
 
 // TestSoak is the chaos soak: 5,000 payments (PAYGATE_SOAK_PAYMENTS to change; PAYGATE_SOAK_SEED to
-// replay a run) through the router over the three simulators under random faults, outages and a crash.
+// replay a run) through the router over the registered simulators under random faults, outages and a
+// crash, with manual capture at the providers that declare it.
 // -short skips it.
 func TestSoak(t *testing.T) {
 	if testing.Short() {
@@ -45,6 +48,24 @@ func TestSoak(t *testing.T) {
 	for _, name := range []string{"waffo", "antom", "vai247"} {
 		require.Positive(t, res.VerifiedWebhooks[name], "%s webhooks verified by its adapter's handler", name)
 	}
+	// Manual capture follows the declarations: once a registered provider declares it, the soak
+	// authorizes, captures and voids there (TestSoakManualCapture covers it until then).
+	if manualDeclared() {
+		require.Positive(t, res.Manual, "manual-capture checkouts")
+		require.Positive(t, res.Captures, "captures")
+	} else {
+		require.Zero(t, res.Manual, "no registered provider declares manual capture")
+	}
+}
+
+// manualDeclared reports whether a registered provider declares manual capture.
+func manualDeclared() bool {
+	for _, e := range registry.All() {
+		if c := e.Adapter.Capabilities; c.Captures(paygate.CaptureManual) && c.Offers(paygate.OpCapture) {
+			return true
+		}
+	}
+	return false
 }
 
 // settings is the soak's size and seed: payments unless PAYGATE_SOAK_PAYMENTS says otherwise, and the

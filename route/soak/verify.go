@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/provider/sim"
@@ -51,9 +52,19 @@ func (s *soak) verify(ctx context.Context, r *route.Router) {
 				orders = append(orders, located[sim.Order]{p.name, o})
 			}
 		}
+		if c.req.CaptureMode == paygate.CaptureManual {
+			s.res.Manual++
+		}
+		if c.authorized {
+			s.res.Authorized++
+		}
+		if c.void == status.Success {
+			s.res.Voided++
+		}
+		// Paid, or authorized: either way the customer's money is taken or held there.
 		var paid []located[sim.Order]
 		for _, o := range orders {
-			if o.rec.Status == status.PaymentSucceeded {
+			if o.rec.Status == status.PaymentSucceeded || o.rec.Status == status.PaymentAuthorized {
 				paid = append(paid, o)
 			}
 		}
@@ -132,6 +143,85 @@ func (s *soak) verify(ctx context.Context, r *route.Router) {
 			s.res.Canceled++
 		}
 		s.verifyRefunds(ctx, r, c, e)
+		s.verifyCapture(ctx, c, e, truth)
+	}
+	s.verifyAllCaptures(ctx)
+}
+
+// verifyCapture checks a payment's capture (the merchant's call, the journal's capture entry)
+// against the owner's ledger: captured at most once, for the amount asked, and only if asked; a
+// capture made is known to the journal as S, and one the merchant was told S of was made.
+func (s *soak) verifyCapture(ctx context.Context, c *checkout, pe *route.Entry, truth *sim.Order) {
+	id := c.req.PaymentRequestID
+	made := s.env.byName[pe.Provider].sim.Ledger().Captures(pe.ProviderID)
+	if len(made) > 0 {
+		s.res.Captures++
+	}
+	cc := c.capture
+	if cc == nil {
+		if len(made) > 0 {
+			s.problem(&s.res.Lost, "payment %s: %s captured %s, but the merchant never asked for a capture", id, pe.Provider, made[0].Amount)
+		}
+		return
+	}
+	if cc.crashed {
+		s.res.CapturesCut++
+	}
+	if cc.unknowns > 0 {
+		s.res.CapturesUnknown++
+	}
+	want := cc.amount
+	if want.IsZero() {
+		want = c.req.Amount
+	}
+	for _, m := range made {
+		if !m.Amount.Equal(want) {
+			s.problem(&s.res.WrongStatus, "capture %s: %s captured %s, the merchant asked %s", cc.id, pe.Provider, m.Amount, want)
+		}
+	}
+	if len(made) > 0 && !truth.Captured.Equal(want) {
+		s.problem(&s.res.WrongStatus, "capture %s: the order holds %s captured, the merchant asked %s", cc.id, truth.Captured, want)
+	}
+	switch {
+	case cc.outcome == status.Failure && len(made) > 0:
+		s.problem(&s.res.WrongStatus, "capture %s: the merchant was told F (%v) but %s captured it", cc.id, cc.err, pe.Provider)
+	case cc.outcome == status.Success && len(made) == 0:
+		s.problem(&s.res.Lost, "capture %s: the merchant was told S but %s has no capture", cc.id, pe.Provider)
+	case cc.outcome == status.Success && !cc.payment.Captured.Equal(want):
+		s.problem(&s.res.WrongStatus, "capture %s: the merchant was told %s captured, it asked %s", cc.id, cc.payment.Captured, want)
+	}
+	ce, err := s.cfg.Store.Get(ctx, route.KindCapture, cc.id)
+	switch {
+	case errors.Is(err, route.ErrNotFound):
+		if len(made) > 0 || cc.outcome == status.Success {
+			s.problem(&s.res.Lost, "capture %s: made at the provider (or told S) but not in the journal", cc.id)
+		}
+	case err != nil:
+		s.problem(&s.res.Lost, "capture %s: journal read failed: %v", cc.id, err)
+	case ce.Open != "":
+		s.problem(&s.res.Lost, "capture %s: the journal still has it unknown", cc.id)
+	case ce.Provider != pe.Provider || ce.PaymentRequestID != id:
+		s.problem(&s.res.WrongStatus, "capture %s: the journal sends it to %s for %s, the payment is %s at %s", cc.id, ce.Provider, ce.PaymentRequestID, id, pe.Provider)
+	case len(made) == 0 && ce.Outcome == status.Success:
+		s.problem(&s.res.WrongStatus, "capture %s: the journal says S, %s has no capture", cc.id, pe.Provider)
+	case len(made) > 0 && ce.Outcome != status.Success:
+		s.problem(&s.res.Lost, "capture %s: %s captured it, the journal says %s %s", cc.id, pe.Provider, ce.Outcome, ce.Code)
+	}
+}
+
+// verifyAllCaptures checks every capture in the ledgers: no order captured twice or beyond its
+// amount, and none of an order the journal does not name as its payment's.
+func (s *soak) verifyAllCaptures(ctx context.Context) {
+	for _, p := range s.env.providers {
+		for _, ppid := range p.sim.Ledger().OverCaptured() {
+			s.problem(&s.res.DoubleCaptures, "order %s at %s was captured more than once or beyond its amount: %v", ppid, p.name, p.sim.Ledger().Captures(ppid))
+		}
+		for _, k := range p.sim.Ledger().AllCaptures() {
+			found, err := s.cfg.Store.FindByProviderID(ctx, route.KindPayment, k.ProviderPaymentID)
+			if err != nil || !slices.ContainsFunc(found, func(e *route.Entry) bool { return e.Provider == p.name }) {
+				s.problem(&s.res.Lost, "a capture of %s at %s: the journal has no payment with that order (%v)", k.ProviderPaymentID, p.name, err)
+			}
+		}
 	}
 }
 

@@ -138,8 +138,22 @@ func kindCases() []testCase {
 		{"Get does not cross kinds", func(t *testing.T, s route.Store) {
 			put(t, s, newPayment("only-payment"))
 			put(t, s, newRefund("only-refund"))
+			put(t, s, newCapture("only-capture"))
 			requireNotFound(t, s, route.KindRefund, "only-payment")
 			requireNotFound(t, s, route.KindPayment, "only-refund")
+			requireNotFound(t, s, route.KindCapture, "only-payment")
+			requireNotFound(t, s, route.KindCapture, "only-refund")
+			requireNotFound(t, s, route.KindPayment, "only-capture")
+			requireNotFound(t, s, route.KindRefund, "only-capture")
+		}},
+		{"the same request id as payment, refund and capture is three entries", func(t *testing.T, s route.Store) {
+			p, r, c := newPayment("shared-2"), newRefund("shared-2"), newCapture("shared-2")
+			put(t, s, p)
+			put(t, s, r)
+			put(t, s, c)
+			assertEntry(t, stored(newPayment("shared-2"), 1), get(t, s, route.KindPayment, "shared-2"), "the payment")
+			assertEntry(t, stored(newRefund("shared-2"), 1), get(t, s, route.KindRefund, "shared-2"), "the refund")
+			assertEntry(t, stored(newCapture("shared-2"), 1), get(t, s, route.KindCapture, "shared-2"), "the capture")
 		}},
 	}
 }
@@ -180,6 +194,7 @@ func fieldCases() []testCase {
 		{"Open create", open(paygate.OpCreate)},
 		{"Open cancel", open(paygate.OpCancel)},
 		{"Open refund", open(paygate.OpRefund)},
+		{"Open capture", open(paygate.OpCapture)},
 		{"nothing open", open("")},
 		{"settled payment", func() *route.Entry {
 			e := newPayment("pay-settled")
@@ -229,6 +244,27 @@ func fieldCases() []testCase {
 		{"refund entry without request", func() *route.Entry {
 			e := newRefund("ref-no-request")
 			e.Refund = nil
+			return e
+		}},
+		{"capture with its request", func() *route.Entry { return fullCapture() }},
+		{"capture of the whole authorized amount (zero Amount)", func() *route.Entry {
+			e := newCapture("cap-whole")
+			e.Amount, e.Capture.Amount = money.Amount{}, money.Amount{}
+			return e
+		}},
+		{"capture in yen", func() *route.Entry {
+			e := newCapture("cap-yen")
+			e.Amount, e.Capture.Amount = money.MustParse("1200", "JPY"), money.MustParse("1200", "JPY")
+			return e
+		}},
+		{"capture settled", func() *route.Entry {
+			e := newCapture("cap-settled")
+			e.Open, e.Outcome, e.Code, e.Status = "", status.Success, status.CodeOK, string(status.PaymentSucceeded)
+			return e
+		}},
+		{"capture entry without request", func() *route.Entry {
+			e := newCapture("cap-no-request")
+			e.Capture = nil
 			return e
 		}},
 		{"leased", func() *route.Entry {
@@ -323,6 +359,10 @@ func scribble(e *route.Entry) {
 		e.Refund.Amount = money.MustParse("666.66", "EUR")
 		e.Refund.RefundRequestID = "scribbled"
 	}
+	if e.Capture != nil {
+		e.Capture.Amount = money.MustParse("666.66", "EUR")
+		e.Capture.CaptureRequestID = "scribbled"
+	}
 	e.Version = 99
 	e.UpdatedAt = at(99)
 }
@@ -355,6 +395,14 @@ func isolationCases() []testCase {
 			put(t, s, e)
 			scribble(e)
 			assertEntry(t, stored(fullEntry(), 1), get(t, s, route.KindRefund, "full-1"), "an entry its caller changed after Put")
+		}},
+		{"changing a capture entry after Put", func(t *testing.T, s route.Store) {
+			e := fullCapture()
+			put(t, s, e)
+			scribble(e)
+			assertEntry(t, stored(fullCapture(), 1), get(t, s, route.KindCapture, "cap-full-1"), "a capture entry its caller changed after Put")
+			scribble(get(t, s, route.KindCapture, "cap-full-1"))
+			assertEntry(t, stored(fullCapture(), 1), get(t, s, route.KindCapture, "cap-full-1"), "a capture entry after its caller changed what Get returned")
 		}},
 		{"Put changes nothing but e.Version", func(t *testing.T, s route.Store) {
 			e := fullEntry()
@@ -472,8 +520,11 @@ func unresolvedCases() []testCase {
 	}
 	entry := func(kind route.Kind, id string, op paygate.Op, created, updated time.Time) *route.Entry {
 		e := newPayment(id)
-		if kind == route.KindRefund {
+		switch kind {
+		case route.KindRefund:
 			e = newRefund(id)
+		case route.KindCapture:
+			e = newCapture(id)
 		}
 		e.Open, e.CreatedAt, e.UpdatedAt = op, created, updated
 		return e
@@ -503,6 +554,19 @@ func unresolvedCases() []testCase {
 			for _, e := range open {
 				assertEntry(t, byKey[key(e)], e, "Unresolved of "+key(e))
 			}
+		}},
+		{"an open capture is listed until it is settled", func(t *testing.T, s route.Store) {
+			c := entry(route.KindCapture, "c1", paygate.OpCapture, at(0), at(2))
+			put(t, s, entry(route.KindPayment, "c1", "", at(0), at(1)))
+			put(t, s, c)
+			put(t, s, entry(route.KindRefund, "r1", paygate.OpRefund, at(0), at(3)))
+			require.Equal(t, []string{"capture/c1", "refund/r1"}, unresolved(t, s), "Unresolved must list an open capture")
+			open, err := s.Unresolved(t.Context())
+			require.NoError(t, err)
+			assertEntry(t, stored(entry(route.KindCapture, "c1", paygate.OpCapture, at(0), at(2)), 1), open[0], "Unresolved of the open capture")
+			c.Open, c.Outcome, c.UpdatedAt = "", status.Success, at(4)
+			put(t, s, c)
+			assert.Equal(t, []string{"refund/r1"}, unresolved(t, s), "a capture whose Open a later Put cleared is resolved")
 		}},
 		{"nothing open", func(t *testing.T, s route.Store) {
 			assert.Empty(t, unresolved(t, s))

@@ -41,12 +41,17 @@ var mutants = []mutanttest.Mutant{
 	{Name: "times-in-milliseconds", Group: "fields", Want: "a Store must keep microseconds"},
 	{Name: "tried-sorted", Group: "fields", Want: "the entry read back is not the one written"},
 	{Name: "update-keeps-refund", Group: "fields", Want: "Get of the updated entry"},
+	{Name: "capture-lost", Group: "fields", Want: "the entry read back is not the one written"},
+	{Name: "capture-amount-lost", Group: "fields", Want: "the entry read back is not the one written"},
+	{Name: "update-keeps-capture", Group: "fields", Want: "Get of the updated entry"},
+	{Name: "capture-kind-refused", Group: "kinds", Want: `Put capture "only-capture"`},
 	{Name: "lease-lost", Group: "fields", Want: "a Store must keep the lease"},
 	{Name: "update-keeps-lease", Group: "fields", Want: "a Store must keep the lease"},
 	{Name: "lease-owner-lost", Group: "fields", Want: "the entry read back is not the one written"},
 	{Name: "shares-entry", Group: "isolation", Want: "an entry its caller changed after Put"},
 	{Name: "shares-tried", Group: "isolation", Want: "an entry its caller changed after Put"},
 	{Name: "shares-refund", Group: "isolation", Want: "an entry its caller changed after Put"},
+	{Name: "shares-capture", Group: "isolation", Want: "a capture entry its caller changed after Put"},
 	{Name: "keeps-provider-options", Group: "isolation", Want: "Refund.ProviderOptions must not be stored"},
 	{Name: "find-matches-empty", Group: "find", Want: `FindByProviderID(payment, "")`},
 	{Name: "find-first-only", Group: "find", Want: `FindByProviderID(payment, "pid-x")`},
@@ -126,6 +131,10 @@ func (s *brokenStore) copyOf(e *route.Entry) *route.Entry {
 		}
 		c.Refund = &r
 	}
+	if e.Capture != nil && s.bug != "shares-capture" {
+		k := *e.Capture
+		c.Capture = &k
+	}
 	return &c
 }
 
@@ -156,6 +165,14 @@ func (s *brokenStore) written(e *route.Entry) (*route.Entry, error) {
 		c.LeaseUntil = time.Time{}
 	case "lease-owner-lost":
 		c.LeaseOwner = ""
+	case "capture-lost":
+		c.Capture = nil
+	case "capture-amount-lost":
+		if c.Capture != nil {
+			k := *c.Capture
+			k.Amount = money.Amount{}
+			c.Capture = &k
+		}
 	}
 	return c, nil
 }
@@ -255,6 +272,13 @@ func (s *brokenStore) Put(ctx context.Context, e *route.Entry) error {
 	c.Version = current + 1
 	if s.bug == "update-keeps-refund" && exists && c.Refund == nil {
 		c.Refund = old.Refund
+	}
+	if s.bug == "update-keeps-capture" && exists && c.Capture == nil {
+		c.Capture = old.Capture
+	}
+	if s.bug == "capture-kind-refused" && e.Kind == route.KindCapture {
+		// As a table whose CHECK lists the kinds it was made for.
+		return fmt.Errorf("kind %q is not one of payment, refund", e.Kind)
 	}
 	if s.bug == "update-keeps-lease" && exists && c.LeaseOwner == "" {
 		// A lease given back is not written: the old one stays (as an UPDATE that skips empty values would).

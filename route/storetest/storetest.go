@@ -109,6 +109,42 @@ func newRefund(id string) *route.Entry {
 	}
 }
 
+// newCapture returns a capture entry as the router writes it just before a capture: the payment's
+// ids, the amount asked (here a partial one) and the request as sent.
+func newCapture(id string) *route.Entry {
+	return &route.Entry{
+		Kind:              route.KindCapture,
+		RequestID:         id,
+		Provider:          "alpha",
+		PaymentRequestID:  "pay-of-" + id,
+		ProviderPaymentID: "alpha-pay-of-" + id,
+		Amount:            money.MustParse("7.35", "USD"),
+		Open:              paygate.OpCapture,
+		Capture: &paygate.CaptureRequest{
+			CaptureRequestID:  id,
+			PaymentRequestID:  "pay-of-" + id,
+			ProviderPaymentID: "alpha-pay-of-" + id,
+			Amount:            money.MustParse("7.35", "USD"),
+		},
+		CreatedAt: base,
+		UpdatedAt: base,
+	}
+}
+
+// fullCapture returns a capture entry with every field a capture uses set, leased and unknown.
+func fullCapture() *route.Entry {
+	e := newCapture("cap-full-1")
+	e.Provider = "gamma"
+	e.Outcome = status.Unknown
+	e.Code = status.CodeTimeout
+	e.Status = string(status.PaymentAuthorized)
+	e.LeaseOwner = "checkout-7/4242#18"
+	e.LeaseUntil = at(8)
+	e.CreatedAt = at(-4)
+	e.UpdatedAt = at(4)
+	return e
+}
+
 // fullEntry returns a refund entry with every field set to something other than its zero value.
 func fullEntry() *route.Entry {
 	e := newRefund("full-1")
@@ -147,6 +183,11 @@ func previous(kind route.Kind, id string) *route.Entry {
 			Amount:           money.MustParse("7.77", "GBP"),
 			Reason:           "before",
 			NotifyURL:        "https://before.example/",
+		},
+		Capture: &paygate.CaptureRequest{
+			CaptureRequestID: "before-capture",
+			PaymentRequestID: "before-payment",
+			Amount:           money.MustParse("6.66", "GBP"),
 		},
 		LeaseOwner: "before-owner#1",
 		LeaseUntil: time.Date(1992, time.January, 2, 3, 4, 5, 6000, time.UTC),
