@@ -370,7 +370,7 @@ func (g *Gateway) capture(req *paygate.CaptureRequest) (*paygate.Payment, error)
 	}
 	if amount.Currency() != p.p.Amount.Currency() {
 		return nil, g.fail(op, status.CodeInvalidRequest, "Amount", "capture currency differs from the payment's",
-			fmt.Sprintf("is in %s but the payment is in %s: capture in the payment's currency (or leave Amount zero for all of it) under a new CaptureRequestID", amount.Currency(), p.p.Amount.Currency()))
+			fmt.Sprintf("is in %s but the payment is in %s: capture in the payment's currency (or without an amount for all of it) under a new capture request id", amount.Currency(), p.p.Amount.Currency()))
 	}
 	if c, _ := amount.Cmp(p.p.Amount); c > 0 {
 		return nil, g.fail(op, status.CodeLimitExceeded, "Amount", "capture amount exceeds the authorized amount",

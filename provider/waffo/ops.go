@@ -659,7 +659,7 @@ func (g *Gateway) capturable(ctx context.Context, req *paygate.CaptureRequest) (
 	}
 	if req.Amount.Currency() != order.Amount.Currency() {
 		return nil, refused(paygate.OpCapture, status.CodeInvalidRequest, "Amount", fmt.Sprintf(
-			"is in %s but the payment is in %s; nothing was sent: capture in %[2]s, or leave Amount zero to capture the whole payment", req.Amount.Currency(), order.Amount.Currency()))
+			"is in %s but the payment is in %s; nothing was sent: capture in %[2]s, or capture without an amount to take the whole payment", req.Amount.Currency(), order.Amount.Currency()))
 	}
 	switch cmp, _ := req.Amount.Cmp(order.Amount); {
 	case cmp > 0:
@@ -667,7 +667,7 @@ func (g *Gateway) capturable(ctx context.Context, req *paygate.CaptureRequest) (
 			"is %s, more than the %s authorized; nothing was sent: capture at most the authorized amount", req.Amount, order.Amount))
 	case cmp < 0:
 		return nil, refused(paygate.OpCapture, status.CodeNotSupported, "Amount", fmt.Sprintf(
-			"is %s, less than the %s authorized, and Waffo captures whole orders only; nothing was sent: capture the whole amount (leave Amount zero), then refund the difference", req.Amount, order.Amount))
+			"is %s, less than the %s authorized, and Waffo captures whole orders only; nothing was sent: capture without an amount (the whole payment), then refund the difference once it has succeeded", req.Amount, order.Amount))
 	}
 	return order, nil
 }
