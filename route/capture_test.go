@@ -2,6 +2,8 @@ package route_test
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/provider"
+	"github.com/paygate-go/paygate/provider/memory"
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/route"
@@ -20,6 +23,18 @@ import (
 
 // manualFake is the fake declaring manual capture, with idem as its capture idempotency.
 type manualFake struct{ *fake }
+
+// automaticOnly is a memory gateway that declares no manual capture (as VAI247 does).
+type automaticOnly struct{ *memory.Gateway }
+
+func (g automaticOnly) Capabilities() provider.Capabilities {
+	c := g.Gateway.Capabilities()
+	c.CaptureModes, c.PartialCapture, c.Void, c.AuthorizationHold = nil, false, false, 0
+	c.Ops = slices.DeleteFunc(slices.Clone(c.Ops), func(op paygate.Op) bool { return op == paygate.OpCapture })
+	c.Idempotency = maps.Clone(c.Idempotency)
+	delete(c.Idempotency, paygate.OpCapture)
+	return c
+}
 
 func (g manualFake) Capabilities() provider.Capabilities {
 	return provider.Capabilities{
@@ -325,7 +340,8 @@ func TestCaptureNotOfferedIsRefusedWithoutSending(t *testing.T) {
 // A manual-capture create goes only to candidates that declare manual capture, failover included;
 // with none, it is F NOT_SUPPORTED with nothing sent or journaled.
 func TestManualCreateGoesOnlyWhereDeclared(t *testing.T) {
-	auto := newMem(t, "auto") // declares automatic capture only
+	mem := newMem(t, "auto")
+	auto := automaticOnly{mem} // declares automatic capture only
 	m1, m2 := newFake("m1"), newFake("m2")
 	m1.onCreate = func(context.Context, int, *paygate.CreateRequest) error {
 		return fail("m1", paygate.OpCreate, status.CodeUnavailable)
@@ -347,7 +363,7 @@ func TestManualCreateGoesOnlyWhereDeclared(t *testing.T) {
 	p, err := r.Create(t.Context(), manualReq("pay-1"))
 	require.NoError(t, err)
 	assert.Equal(t, "m2", p.Provider, "m1 refused with a failover code; auto was passed over")
-	assert.Zero(t, totalRequests(auto))
+	assert.Zero(t, totalRequests(mem))
 	assert.Equal(t, []string{"m1"}, getEntry(t, store, route.KindPayment, "pay-1").Tried)
 
 	yen := manualReq("pay-2")
@@ -355,7 +371,7 @@ func TestManualCreateGoesOnlyWhereDeclared(t *testing.T) {
 	_, err = r.Create(t.Context(), yen)
 	requireOutcome(t, err, status.Failure, status.CodeNotSupported)
 	assert.ErrorContains(t, err, "manual capture")
-	assert.Zero(t, totalRequests(auto))
+	assert.Zero(t, totalRequests(mem))
 	requireNoEntry(t, store, route.KindPayment, "pay-2")
 }
 
