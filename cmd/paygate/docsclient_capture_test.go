@@ -165,4 +165,30 @@ func docsAntomCaptureScenario(t *testing.T, ctx context.Context, hc *http.Client
 	q, err = c.inquiryPayment(ctx, prid)
 	require.NoError(t, err)
 	assert.Len(t, q.captures(), 1, "still one capture: %+v", q.Transactions)
+
+	docsAntomVoid(t, ctx, hc, f, c, notify)
+}
+
+// docsAntomVoid voids an authorization: Antom's cancel API takes a payment whether or not it is
+// completed (docs.antom.com cashierpay "Payment status description"; seed 003 for its fields), so a
+// cancel of an authorized, uncaptured payment releases the hold and the payment ends CANCELLED.
+func docsAntomVoid(t *testing.T, ctx context.Context, hc *http.Client, f docsSimFile, c *antomDocsClient, notify string) {
+	prid := docsID("dc-av-")
+	p, _, err := c.payManualCapture(ctx, prid, "CARD", antomAmount{Currency: "USD", Value: "800"}, notify)
+	require.NoError(t, err)
+	require.Equal(t, "PAYMENT_IN_PROCESS", p.Result.ResultCode)
+	docsAuthorize(t, ctx, hc, f, "antom", prid)
+	cl, err := c.cancel(ctx, prid)
+	require.NoError(t, err)
+	assert.Equal(t, antomResult{ResultCode: "SUCCESS", ResultStatus: "S"}, antomResult{ResultCode: cl.Result.ResultCode, ResultStatus: cl.Result.ResultStatus},
+		"cancel of an authorization; message %q", cl.Result.ResultMessage)
+	assert.Equal(t, p.PaymentID, cl.PaymentID)
+	q, err := c.inquiryPayment(ctx, prid)
+	require.NoError(t, err)
+	assert.Equal(t, "CANCELLED", q.PaymentStatus)
+	assert.Empty(t, q.captures())
+	// Nothing is left to capture.
+	refused, err := c.capture(ctx, docsID("dc-acc-"), p.PaymentID, antomAmount{Currency: "USD", Value: "800"})
+	require.NoError(t, err)
+	assert.Equal(t, "F", refused.Result.ResultStatus, "a capture after the void: %+v", refused.Result)
 }
