@@ -1,6 +1,8 @@
 // This file is a merchant-side client for the Waffo, Antom and VAI247 (DVPay) APIs written ONLY from
 // the providers' public documentation (the protocol notes in /work/shared/providers/{waffo,antom,vai247}.md
-// and the original documents they cite), without reading paygate's adapters or simulators. It imports
+// and the original documents they cite; for manual capture also the official SDKs' types, waffo-go
+// v1.4.0 and global-open-sdk-go, whose files are named where used), without reading paygate's adapters
+// or simulators. It imports
 // no paygate package: the standard library only. TestSimServesDocsOnlyClient points it at `paygate sim`
 // to show that the simulators serve what the providers' docs describe.
 
@@ -217,6 +219,22 @@ type waffoOrderAction struct {
 }
 
 func (c *waffoDocsClient) createOrder(ctx context.Context, paymentRequestID, currency, amount, notifyURL string) (waffoOrder, error) {
+	return c.createOrderWith(ctx, paymentRequestID, currency, amount, notifyURL, map[string]string{"productName": "ONE_TIME_PAYMENT"})
+}
+
+// createManualCaptureOrder creates a card order that Waffo only authorizes: paymentInfo.payMethodType
+// "CREDITCARD" and paymentInfo.captureMode "manualCapture" (waffo-go v1.4.0 types/order/order.go
+// PaymentInfo.PayMethodType / PaymentInfo.CaptureMode, with the values its test/e2e/capture_flow_e2e_test.go
+// sends; core/webhook_handler.go marks AUTHED_WAITING_CAPTURE "CARD only").
+func (c *waffoDocsClient) createManualCaptureOrder(ctx context.Context, paymentRequestID, currency, amount, notifyURL string) (waffoOrder, error) {
+	return c.createOrderWith(ctx, paymentRequestID, currency, amount, notifyURL, map[string]string{
+		"productName":   "ONE_TIME_PAYMENT",
+		"payMethodType": "CREDITCARD",
+		"captureMode":   "manualCapture",
+	})
+}
+
+func (c *waffoDocsClient) createOrderWith(ctx context.Context, paymentRequestID, currency, amount, notifyURL string, paymentInfo map[string]string) (waffoOrder, error) {
 	// The required fields from the seed's AcqOrderCreateRequest.
 	req := map[string]any{
 		"paymentRequestId": paymentRequestID,
@@ -228,10 +246,29 @@ func (c *waffoDocsClient) createOrder(ctx context.Context, paymentRequestID, cur
 		"notifyUrl":        notifyURL,
 		"merchantInfo":     map[string]string{"merchantId": c.merchantID},
 		"userInfo":         map[string]string{"userId": "u-1", "userEmail": "buyer@example.com", "userTerminal": "WEB"},
-		"paymentInfo":      map[string]string{"productName": "ONE_TIME_PAYMENT"},
+		"paymentInfo":      paymentInfo,
 	}
 	var o waffoOrder
 	return o, c.call(ctx, "/order/create", req, &o)
+}
+
+// captureOrder is POST /order/capture for an AUTHED_WAITING_CAPTURE order. The fields are waffo-go
+// v1.4.0 types/order/order.go CaptureOrderParams: paymentRequestId and acquiringOrderId (either
+// identifies the order; the SDK's capture e2e test sends both), merchantId, captureRequestedAt
+// (the SDK fills it when empty, and its e2e notes say the sandbox answers A0003 without it) and
+// captureAmount (a string in major units, like every Waffo amount). The reply's data is
+// CaptureOrderData. Waffo's capture has no request id of its own: after an unknown outcome the client
+// inquires the order instead of capturing again (Waffo's rule for unknown outcomes).
+func (c *waffoDocsClient) captureOrder(ctx context.Context, paymentRequestID, acquiringOrderID, amount string) (waffoOrder, error) {
+	req := map[string]string{
+		"paymentRequestId":   paymentRequestID,
+		"acquiringOrderId":   acquiringOrderID,
+		"merchantId":         c.merchantID,
+		"captureRequestedAt": waffoTime(time.Now()),
+		"captureAmount":      amount,
+	}
+	var o waffoOrder
+	return o, c.call(ctx, "/order/capture", req, &o)
 }
 
 func (c *waffoDocsClient) inquireOrder(ctx context.Context, paymentRequestID string) (waffoOrder, error) {
@@ -389,6 +426,18 @@ type antomPayResponse struct {
 func (r *antomPayResponse) result() antomResult { return r.Result }
 
 func (c *antomDocsClient) pay(ctx context.Context, paymentRequestID, method string, amount antomAmount, notifyURL string) (antomPayResponse, bool, error) {
+	return c.payWith(ctx, paymentRequestID, method, amount, notifyURL, nil)
+}
+
+// payManualCapture asks Antom only to authorize the payment: paymentFactor.captureMode "MANUAL"
+// (docs.antom.com/ac/cashierpay/capture "Manual capture"; SDK model/PaymentFactor.go CaptureMode).
+func (c *antomDocsClient) payManualCapture(ctx context.Context, paymentRequestID, method string, amount antomAmount, notifyURL string) (antomPayResponse, bool, error) {
+	return c.payWith(ctx, paymentRequestID, method, amount, notifyURL, map[string]any{
+		"paymentFactor": map[string]string{"captureMode": "MANUAL"},
+	})
+}
+
+func (c *antomDocsClient) payWith(ctx context.Context, paymentRequestID, method string, amount antomAmount, notifyURL string, extra map[string]any) (antomPayResponse, bool, error) {
 	req := map[string]any{
 		"productCode":      "CASHIER_PAYMENT",
 		"paymentRequestId": paymentRequestID,
@@ -403,6 +452,9 @@ func (c *antomDocsClient) pay(ctx context.Context, paymentRequestID, method stri
 		"paymentRedirectUrl": "https://shop.example/return",
 		"paymentNotifyUrl":   notifyURL,
 	}
+	for k, v := range extra {
+		req[k] = v
+	}
 	var r antomPayResponse
 	signed, err := c.call(ctx, "pay", req, &r)
 	return r, signed, err
@@ -414,6 +466,37 @@ type antomInquiryResponse struct {
 	PaymentID        string      `json:"paymentId"`
 	PaymentStatus    string      `json:"paymentStatus"`
 	PaymentAmount    antomAmount `json:"paymentAmount"`
+	// AuthExpiryTime is when an authorization not yet captured lapses (SDK
+	// response/pay/AlipayPayQueryResponse.go AuthExpiryTime; the docs: uncaptured after 7 days, Antom
+	// cancels it).
+	AuthExpiryTime string `json:"authExpiryTime"`
+	// Transactions lists what followed the payment, its captures among them: the capture guide says
+	// the capture result can be inquired with inquiryPayment (SDK AlipayPayQueryResponse.Transactions,
+	// model/Transaction.go).
+	Transactions []antomTransaction `json:"transactions"`
+}
+
+// antomTransaction is SDK model/Transaction.go: transactionType is model/TransactionType.go (CAPTURE,
+// REFUND, …) and transactionStatus model/TransactionStatusType.go (SUCCESS, FAIL, PROCESSING, …).
+type antomTransaction struct {
+	TransactionResult    antomResult `json:"transactionResult"`
+	TransactionID        string      `json:"transactionId"`
+	TransactionType      string      `json:"transactionType"`
+	TransactionStatus    string      `json:"transactionStatus"`
+	TransactionAmount    antomAmount `json:"transactionAmount"`
+	TransactionRequestID string      `json:"transactionRequestId"`
+	TransactionTime      string      `json:"transactionTime"`
+}
+
+// captures are the payment's CAPTURE transactions.
+func (r antomInquiryResponse) captures() []antomTransaction {
+	var out []antomTransaction
+	for _, tx := range r.Transactions {
+		if tx.TransactionType == "CAPTURE" {
+			out = append(out, tx)
+		}
+	}
+	return out
 }
 
 func (r *antomInquiryResponse) result() antomResult { return r.Result }
@@ -630,4 +713,35 @@ func (c *vai247DocsClient) refund(ctx context.Context, orderID string, amount va
 	}{orderID, amount, "docs-only client partial refund"}
 	var r vai247Refund
 	return r, c.do(ctx, http.MethodPost, vai247Prefix+"/order/refund", req, c.refundSigning, &r)
+}
+
+// antomCaptureResponse is the capture API's answer (docs.antom.com/ac/ams/capture; SDK
+// response/pay/AlipayCaptureResponse.go): captureRequestId, captureId, paymentId, captureAmount and
+// captureTime next to the result.
+type antomCaptureResponse struct {
+	Result           antomResult `json:"result"`
+	CaptureRequestID string      `json:"captureRequestId"`
+	CaptureID        string      `json:"captureId"`
+	PaymentID        string      `json:"paymentId"`
+	CaptureAmount    antomAmount `json:"captureAmount"`
+	CaptureTime      string      `json:"captureTime"`
+}
+
+func (r *antomCaptureResponse) result() antomResult { return r.Result }
+
+// capture is POST /ams/api/v1/payments/capture (docs.antom.com/ac/ams/capture; SDK
+// request/pay/AlipayCaptureRequest.go): captureRequestId (Antom's idempotency key for captures: the
+// same id that reached S or F gets the same result), paymentId, captureAmount {currency, value}, and
+// isLastCapture, sent as the string "true" because the docs say every non-array field is a string:
+// this capture is the last one, so the rest of the authorization is released.
+func (c *antomDocsClient) capture(ctx context.Context, captureRequestID, paymentID string, amount antomAmount) (antomCaptureResponse, error) {
+	req := map[string]any{
+		"captureRequestId": captureRequestID,
+		"paymentId":        paymentID,
+		"captureAmount":    amount,
+		"isLastCapture":    "true",
+	}
+	var r antomCaptureResponse
+	_, err := c.call(ctx, "capture", req, &r)
+	return r, err
 }

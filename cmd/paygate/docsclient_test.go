@@ -29,7 +29,12 @@ import (
 // docsSimFile is what the docs-only client reads from the file `paygate sim --out` writes.
 type docsSimFile struct {
 	ControlURL string `json:"control_url"`
-	Waffo      struct {
+	// Control describes the control API in the file itself, so a client in any language finds out
+	// how to play the customer (and that "authorize" holds a manual-capture payment's money).
+	Control struct {
+		Settle string `json:"settle"`
+	} `json:"control"`
+	Waffo struct {
 		BaseURL    string `json:"base_url"`
 		APIKey     string `json:"api_key"`
 		MerchantID string `json:"merchant_id"`
@@ -58,7 +63,8 @@ type docsSimFile struct {
 
 // TestSimServesDocsOnlyClient runs `paygate sim` and drives each simulator with a client written only
 // from the providers' public docs (docsclient_client_test.go): a payment that is paid, inquired and
-// partly refunded, and a second one that is cancelled unpaid. Every signature the docs promise on
+// partly refunded, and a second one that is cancelled unpaid; and, at Waffo and Antom, a payment
+// authorized now and captured later (docsclient_capture_test.go). Every signature the docs promise on
 // responses and webhooks is verified.
 func TestSimServesDocsOnlyClient(t *testing.T) {
 	// No goroutine may outlive the test: registered first, this runs after every other cleanup.
@@ -104,6 +110,8 @@ func TestSimServesDocsOnlyClient(t *testing.T) {
 		{"waffo", docsWaffoScenario},
 		{"antom", docsAntomScenario},
 		{"vai247", docsVAI247Scenario},
+		{"waffo-capture", docsWaffoCaptureScenario},
+		{"antom-capture", docsAntomCaptureScenario},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
@@ -608,14 +616,29 @@ func (h *docsWebhooks) antom(w http.ResponseWriter, r *http.Request) {
 		Result           antomResult `json:"result"`
 		PaymentRequestID string      `json:"paymentRequestId"`
 		PaymentAmount    antomAmount `json:"paymentAmount"`
+		// notifyCapture (docs.antom.com/ac/ams/notify_capture; SDK
+		// request/notify/AlipayCaptureResultNotify.go): all four are REQUIRED there.
+		CaptureRequestID string      `json:"captureRequestId"`
+		PaymentID        string      `json:"paymentId"`
+		CaptureID        string      `json:"captureId"`
+		CaptureAmount    antomAmount `json:"captureAmount"`
 	}
 	if err := json.Unmarshal(body, &n); err != nil || n.NotifyType == "" {
 		h.record(docsWebhookEvent{provider: "antom"}, fmt.Sprintf("payload (%v): %s", err, body))
 		http.Error(w, "bad payload", http.StatusBadRequest)
 		return
 	}
-	if n.NotifyType == "PAYMENT_RESULT" && n.Result.ResultStatus == "S" {
+	switch {
+	case n.NotifyType == "PAYMENT_RESULT" && n.Result.ResultStatus == "S":
 		h.record(docsWebhookEvent{"antom", n.PaymentRequestID, n.NotifyType}, "")
+	case n.NotifyType == "CAPTURE_RESULT":
+		if n.CaptureRequestID == "" || n.PaymentID == "" || n.CaptureID == "" || n.CaptureAmount.Value == "" {
+			h.record(docsWebhookEvent{provider: "antom"}, fmt.Sprintf("notifyCapture without a required field: %s", body))
+			break
+		}
+		// Recorded by capture request id, with the status and the amount, so a test sees what was
+		// captured and whether it succeeded.
+		h.record(docsWebhookEvent{"antom", n.CaptureRequestID, n.NotifyType + " " + n.Result.ResultStatus + " " + n.CaptureAmount.Currency + " " + n.CaptureAmount.Value}, "")
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = io.WriteString(w, `{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}`)
