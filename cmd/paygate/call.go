@@ -95,7 +95,7 @@ func (c *callFlags) register(cmd string, fs *flag.FlagSet) {
 		fs.StringVar(&c.refundRequestID, "refund-id", "", "the refund request id")
 		fs.StringVar(&c.providerRefundID, "provider-refund-id", "", "the provider's refund id")
 	case "capture":
-		fs.StringVar(&c.captureRequestID, "capture-request-id", "", "the capture request id; empty makes one, printed in the output: after a U, run the command again with it (or inquire)")
+		fs.StringVar(&c.captureRequestID, "capture-request-id", "", "the capture request id; empty makes one, printed in the output: after a U, follow the advice: the same command with it, or an inquiry")
 		fs.StringVar(&c.paymentRequestIDLong, "payment-request-id", "", "the payment request id of the AUTHORIZED payment (create's --id)")
 		fs.StringVar(&c.paymentRequestID, "id", "", "the same as --payment-request-id, as the other commands name it")
 		fs.StringVar(&c.providerPaymentID, "provider-payment-id", "", "the provider's payment id (provider_payment_id in create's output)")
