@@ -92,16 +92,16 @@ func TestSettings(t *testing.T) {
 	t.Setenv("PAYGATE_SOAK_PAYMENTS", "")
 	t.Setenv("PAYGATE_SOAK_SEED", "")
 	assert.Equal(t, soak.Config{Payments: 5000}, settings(t, 5000))
-	assert.Equal(t, soak.Config{Payments: 1000}, settings(t, 1000), "TestSoakPostgres's default")
+	assert.Equal(t, soak.Config{Payments: 1000}, settings(t, 1000))
 	t.Setenv("PAYGATE_SOAK_PAYMENTS", "70")
 	t.Setenv("PAYGATE_SOAK_SEED", "9")
 	assert.Equal(t, soak.Config{Payments: 70, Seed: 9}, settings(t, 5000))
-	assert.Equal(t, soak.Config{Payments: 70, Seed: 9}, settings(t, 1000), "both soaks honour the setting")
+	assert.Equal(t, soak.Config{Payments: 70, Seed: 9}, settings(t, 1000), "whatever the default")
 }
 
-// TestSoakPostgres runs a shorter soak, 1,000 payments unless PAYGATE_SOAK_PAYMENTS says otherwise,
+// TestSoakPostgres runs the same soak, 5,000 payments unless PAYGATE_SOAK_PAYMENTS says otherwise,
 // with the journal in PostgreSQL (PAYGATE_POSTGRES_URL, which .ci/run sets), so the database store is
-// proven under the same storm as the in-memory one.
+// proven under the same storm, manual captures included, as the in-memory one.
 func TestSoakPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the chaos soak takes a while; run without -short")
@@ -126,7 +126,7 @@ func TestSoakPostgres(t *testing.T) {
 		}
 		store.Close()
 	})
-	cfg := settings(t, 1000)
+	cfg := settings(t, 5000)
 	cfg.Store = store
 	res, err := soak.Run(ctx, cfg)
 	require.NoError(t, err)
