@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/paygate-go/paygate"
+	"github.com/paygate-go/paygate/money"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
 )
@@ -32,17 +33,27 @@ func (r *Router) Capture(ctx context.Context, req *paygate.CaptureRequest) (*pay
 	}
 	send := *req
 	send.PaymentRequestID, send.ProviderPaymentID = pe.RequestID, pe.ProviderID
-	return underHold(ctx, r, paygate.OpCapture, func(h *hold) (*paygate.Payment, error) {
-		ce, err := r.store.Get(ctx, KindCapture, req.CaptureRequestID)
+	return followUp(ctx, r, paygate.OpCapture, KindCapture, req.CaptureRequestID, pe, req.Amount,
+		func(h *hold, ce *Entry) (*paygate.Payment, error) { return r.sendCapture(ctx, h, ce, &send, false) },
+		func(h *hold, ce *Entry) (*paygate.Payment, error) { return r.captureAgain(ctx, h, ce, &send) })
+}
+
+// followUp runs a write on an existing payment that the journal keys by its own request id (a refund
+// or a capture) under the payment's hold: a new id gets a new entry, owned by the payment's owner,
+// and is sent by first; an id the journal knows goes to again, which decides from what it recorded.
+func followUp[T any](ctx context.Context, r *Router, op paygate.Op, kind Kind, id string, pe *Entry, amount money.Amount,
+	first, again func(h *hold, e *Entry) (T, error)) (T, error) {
+	return underHold(ctx, r, op, func(h *hold) (T, error) {
+		e, err := r.store.Get(ctx, kind, id)
 		switch {
 		case errors.Is(err, ErrNotFound):
-			ce = &Entry{Kind: KindCapture, RequestID: req.CaptureRequestID, Provider: pe.Provider,
-				PaymentRequestID: pe.RequestID, ProviderPaymentID: pe.ProviderID, Amount: req.Amount, CreatedAt: r.now()}
-			return r.sendCapture(ctx, h, ce, &send, false)
+			return first(h, &Entry{Kind: kind, RequestID: id, Provider: pe.Provider,
+				PaymentRequestID: pe.RequestID, ProviderPaymentID: pe.ProviderID, Amount: amount, CreatedAt: r.now()})
 		case err != nil:
-			return nil, journalError(paygate.OpCapture, false, err)
+			var zero T
+			return zero, journalError(op, false, err)
 		default:
-			return r.captureAgain(ctx, h, ce, &send)
+			return again(h, e)
 		}
 	})
 }

@@ -25,19 +25,9 @@ func (r *Router) Refund(ctx context.Context, req *paygate.RefundRequest) (*payga
 	}
 	send := *req
 	send.PaymentRequestID, send.ProviderPaymentID = pe.RequestID, pe.ProviderID
-	return underHold(ctx, r, paygate.OpRefund, func(h *hold) (*paygate.Refund, error) {
-		re, err := r.store.Get(ctx, KindRefund, req.RefundRequestID)
-		switch {
-		case errors.Is(err, ErrNotFound):
-			re = &Entry{Kind: KindRefund, RequestID: req.RefundRequestID, Provider: pe.Provider,
-				PaymentRequestID: pe.RequestID, ProviderPaymentID: pe.ProviderID, Amount: req.Amount, CreatedAt: r.now()}
-			return r.sendRefund(ctx, h, re, &send, false)
-		case err != nil:
-			return nil, journalError(paygate.OpRefund, false, err)
-		default:
-			return r.refundAgain(ctx, h, re, &send)
-		}
-	})
+	return followUp(ctx, r, paygate.OpRefund, KindRefund, req.RefundRequestID, pe, req.Amount,
+		func(h *hold, re *Entry) (*paygate.Refund, error) { return r.sendRefund(ctx, h, re, &send, false) },
+		func(h *hold, re *Entry) (*paygate.Refund, error) { return r.refundAgain(ctx, h, re, &send) })
 }
 
 // sendRefund journals the refund as open, taking its lease, sends it to its owner and records the
