@@ -2,14 +2,10 @@ package soak
 
 import (
 	"context"
-	"os"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -18,7 +14,6 @@ import (
 	"github.com/paygate-go/paygate/provider/registry"
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/route"
-	"github.com/paygate-go/paygate/route/routepg"
 	"github.com/paygate-go/paygate/status"
 )
 
@@ -63,26 +58,9 @@ func TestSoakManualCapturePostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the chaos soak takes a while; run without -short")
 	}
-	url := os.Getenv("PAYGATE_POSTGRES_URL")
-	if url == "" {
-		if os.Getenv("PAYGATE_REQUIRE_POSTGRES") == "1" {
-			t.Fatal("PAYGATE_REQUIRE_POSTGRES=1 but PAYGATE_POSTGRES_URL is empty")
-		}
-		t.Skip("set PAYGATE_POSTGRES_URL (or run scripts/postgres-dev) to soak manual capture with the PostgreSQL journal")
-	}
+	store := PostgresJournal(t, "soak_capture_")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	table := "soak_capture_" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	store, err := routepg.Open(ctx, url, routepg.Options{Table: table})
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		pool, err := pgxpool.New(context.Background(), url)
-		if err == nil {
-			_, _ = pool.Exec(context.Background(), "DROP TABLE IF EXISTS "+pgx.Identifier{table}.Sanitize())
-			pool.Close()
-		}
-		store.Close()
-	})
 	res, err := Run(ctx, Config{Payments: 1000, Store: store, providers: withAcquirers()})
 	require.NoError(t, err)
 	t.Log(res.Summary())

@@ -7,14 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/provider/registry"
-	"github.com/paygate-go/paygate/route/routepg"
 	"github.com/paygate-go/paygate/route/soak"
 )
 
@@ -106,26 +103,9 @@ func TestSoakPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the chaos soak takes a while; run without -short")
 	}
-	url := os.Getenv("PAYGATE_POSTGRES_URL")
-	if url == "" {
-		if os.Getenv("PAYGATE_REQUIRE_POSTGRES") == "1" {
-			t.Fatal("PAYGATE_REQUIRE_POSTGRES=1 but PAYGATE_POSTGRES_URL is empty")
-		}
-		t.Skip("set PAYGATE_POSTGRES_URL=postgres://user@127.0.0.1:5432/db?sslmode=disable (or run scripts/postgres-dev) to soak the PostgreSQL journal")
-	}
+	store := soak.PostgresJournal(t, "soak_journal_")
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	table := "soak_journal_" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	store, err := routepg.Open(ctx, url, routepg.Options{Table: table})
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		pool, err := pgxpool.New(context.Background(), url)
-		if err == nil {
-			_, _ = pool.Exec(context.Background(), "DROP TABLE IF EXISTS "+pgx.Identifier{table}.Sanitize())
-			pool.Close()
-		}
-		store.Close()
-	})
 	cfg := settings(t, 5000)
 	cfg.Store = store
 	res, err := soak.Run(ctx, cfg)
