@@ -43,9 +43,11 @@ type Gateway interface {
 	Create(ctx context.Context, req *CreateRequest) (*Payment, error)
 	// Inquire returns the payment's current status.
 	Inquire(ctx context.Context, req *InquireRequest) (*Payment, error)
-	// Cancel cancels a payment that has not been paid.
+	// Cancel cancels a payment that has not been paid. For an AUTHORIZED payment it is the void,
+	// where the provider offers one: the hold is released and the payment ends CANCELED.
 	Cancel(ctx context.Context, req *CancelRequest) (*Payment, error)
-	// Refund returns all or part of a succeeded payment. RefundRequestID is the idempotency key.
+	// Refund returns all or part of a succeeded payment's captured money. RefundRequestID is the
+	// idempotency key.
 	Refund(ctx context.Context, req *RefundRequest) (*Refund, error)
 	// InquireRefund returns the refund's current status.
 	InquireRefund(ctx context.Context, req *InquireRefundRequest) (*Refund, error)
