@@ -5,7 +5,7 @@
 //   - S is returned at once: the provider processed the call and the object is the truth.
 //   - F is returned at once and never retried with the same ids: the provider did not perform it.
 //   - U on any call is sent again, identical (same request ids, same parameters), while the attempt
-//     budget lasts. A write (create, cancel, refund) that is still U is then resolved by asking
+//     budget lasts. A write (create, capture, cancel, refund) that is still U is then resolved by asking
 //     Inquire or InquireRefund with the original id until a final answer or Policy.ResolveFor ends.
 //     "Not found" on that inquiry means the write did not land, so the same write is sent again.
 //     Only when nothing resolves it is U returned. U never becomes F.

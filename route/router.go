@@ -39,7 +39,7 @@ type Config struct {
 	Retry retry.Policy
 	// Breaker configures the per-provider circuit breakers.
 	Breaker BreakerSettings
-	// Lease is how long one call may hold a journal entry while it writes (create, cancel, refund,
+	// Lease is how long one call may hold a journal entry while it writes (create, capture, cancel, refund,
 	// or Reconcile settling it); zero means DefaultLease. Every write takes the entry's lease in the
 	// same compare-and-swap that opens it, and gives it back with the answer. A call that meets the
 	// live lease of another call on this Router waits for that call to return (or for its own context
