@@ -833,8 +833,8 @@ func (c *call) result(doErr error) (*Response, error) {
 	if !c.anySent {
 		return nil, &paygate.Error{
 			Provider: t.provider, Op: c.r.Op, Outcome: status.Failure, Code: status.CodeUnavailable,
-			Message: fmt.Sprintf("could not connect to %s (%s); nothing was sent. Check BaseURL and the network; the same request may be sent again or another provider tried",
-				t.provider, tries),
+			Message: fmt.Sprintf("could not connect to %s (%s); nothing was sent. Check the provider's base URL and the network; the same request may be sent again%s",
+				t.provider, tries, elsewhere(c.r.Op)),
 			Err: fmt.Errorf("%w: %w", retry.ErrNotSent, cause),
 		}
 	}
@@ -911,4 +911,13 @@ func isInteger(s string) bool {
 		s = s[1:]
 	}
 	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+// elsewhere is what else a caller may do with a request that was never sent: a new payment may go to
+// another provider; a follow-up (capture, cancel, refund, inquiry) belongs to the payment's provider.
+func elsewhere(op paygate.Op) string {
+	if op == paygate.OpCreate {
+		return " or another provider tried"
+	}
+	return ""
 }

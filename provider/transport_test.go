@@ -574,8 +574,21 @@ func TestDoConnectionRefused(t *testing.T) {
 			assert.ErrorAs(t, err, &op, "the cause is kept")
 			assert.Equal(t, 3, b.Used(), "never-sent tries are retried up to the budget")
 			assert.Contains(t, pe.Message, "3 tries")
+			assert.Contains(t, pe.Message, "or another provider tried", "a new payment may go elsewhere")
 			assert.NotContains(t, err.Error(), "QUERYSECRET")
 		})
+	}
+}
+
+// A follow-up that was never sent belongs to the payment's provider: the message offers no other.
+func TestDoConnectionRefusedFollowUp(t *testing.T) {
+	for _, op := range []paygate.Op{paygate.OpCapture, paygate.OpRefund, paygate.OpCancel, paygate.OpInquire} {
+		tr := newTestTransport(t, closedURL(t), nil)
+		_, err := tr.Do(testCtx(t), &Request{Op: op, Path: "/p"})
+		pe := asPaygateError(t, err)
+		assert.Equal(t, status.CodeUnavailable, pe.Code, op)
+		assert.Contains(t, pe.Message, "nothing was sent", op)
+		assert.NotContains(t, pe.Message, "another provider", op)
 	}
 }
 
