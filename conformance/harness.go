@@ -94,8 +94,11 @@ type Capabilities struct {
 	RefundInquiry      bool // InquireRefund is offered
 	IdempotentCreate   bool // the provider dedupes create by PaymentRequestID
 	InquireByRequestID bool // Inquire accepts PaymentRequestID (otherwise ProviderPaymentID only)
-	RequiresAction     bool // create answers RequiresAction with an Action for the user
-	Webhooks           bool // the provider sends signed notifications
+	// RequestIDLookupLags: inquiry by PaymentRequestID reads an eventually consistent index, so not
+	// finding a payment there is U, not F NOT_FOUND; the suite then inquires by ProviderPaymentID.
+	RequestIDLookupLags bool
+	RequiresAction      bool // create answers RequiresAction with an Action for the user
+	Webhooks            bool // the provider sends signed notifications
 	// Settlements the simulator can apply.
 	Settlements []sim.Settlement
 	// Faults are the fault kinds the simulator can inject.
@@ -125,17 +128,18 @@ type ClockAdvancer interface {
 // it wants tested; with decl.Currencies nil (whatever the provider accepts) it must set them.
 func CapabilitiesFrom(decl provider.Capabilities) Capabilities {
 	return Capabilities{
-		PartialRefund:      decl.PartialRefund,
-		MultipleRefunds:    decl.MultipleRefunds,
-		CancelAfterPayment: decl.CancelAfterPayment,
-		ManualCapture:      decl.Captures(paygate.CaptureManual) && decl.Offers(paygate.OpCapture),
-		PartialCapture:     decl.PartialCapture,
-		Void:               decl.Void,
-		RefundInquiry:      decl.Offers(paygate.OpInquireRefund),
-		IdempotentCreate:   decl.IdempotencyOf(paygate.OpCreate).Dedupes,
-		InquireByRequestID: decl.InquireByRequestID,
-		RequiresAction:     decl.RequiresAction,
-		Webhooks:           decl.Webhooks,
-		Currencies:         slices.Clone(decl.Currencies),
+		PartialRefund:       decl.PartialRefund,
+		MultipleRefunds:     decl.MultipleRefunds,
+		CancelAfterPayment:  decl.CancelAfterPayment,
+		ManualCapture:       decl.Captures(paygate.CaptureManual) && decl.Offers(paygate.OpCapture),
+		PartialCapture:      decl.PartialCapture,
+		Void:                decl.Void,
+		RefundInquiry:       decl.Offers(paygate.OpInquireRefund),
+		IdempotentCreate:    decl.IdempotencyOf(paygate.OpCreate).Dedupes,
+		InquireByRequestID:  decl.InquireByRequestID,
+		RequestIDLookupLags: decl.RequestIDLookupLags,
+		RequiresAction:      decl.RequiresAction,
+		Webhooks:            decl.Webhooks,
+		Currencies:          slices.Clone(decl.Currencies),
 	}
 }

@@ -21,6 +21,10 @@ type Capabilities struct {
 	Idempotency map[paygate.Op]retry.Idempotency
 	// InquireByRequestID: Inquire accepts PaymentRequestID (otherwise ProviderPaymentID only).
 	InquireByRequestID bool
+	// RequestIDLookupLags: Inquire by PaymentRequestID reads an eventually consistent index (Stripe's
+	// search), so a payment created moments ago may not be found yet. Not finding one is then U
+	// (status.CodeNotFound with outcome U), never the proof that a create did not land.
+	RequestIDLookupLags bool
 	PartialRefund      bool // a refund may be less than the payment
 	MultipleRefunds    bool // several refunds of one payment
 	CancelAfterPayment bool // a succeeded payment can be cancelled (voided)

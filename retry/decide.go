@@ -2,6 +2,7 @@ package retry
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/paygate-go/paygate"
 	"github.com/paygate-go/paygate/status"
@@ -149,6 +150,11 @@ type Idempotency struct {
 	// (for example: an orphan order cannot be paid and expires). Empty means it is not safe, and
 	// Wrap resolves by inquiry only, returning U rather than resend.
 	ResendSafe string
+	// Window, when set, is how long after its first send the provider keeps a request id's saved
+	// answer (Stripe prunes idempotency keys after 24 hours). Past it a resend may act a second
+	// time, so it is no longer trusted to dedupe: the write is resolved by inquiry only. Zero means
+	// the provider dedupes for as long as a resend can happen.
+	Window time.Duration
 }
 
 // Resendable reports whether Wrap may send the write again.
