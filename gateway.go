@@ -217,6 +217,11 @@ type RefundRequest struct {
 type InquireRefundRequest struct {
 	RefundRequestID  string `json:"refund_request_id,omitempty"`
 	ProviderRefundID string `json:"provider_refund_id,omitempty"`
+	// PaymentRequestID and ProviderPaymentID optionally name the refunded payment. Providers that find
+	// a refund by the merchant's RefundRequestID only through its payment (Stripe lists a payment's
+	// refunds; it has no refund search) need one of them with RefundRequestID; the others ignore them.
+	PaymentRequestID  string `json:"payment_request_id,omitempty"`
+	ProviderPaymentID string `json:"provider_payment_id,omitempty"`
 }
 
 // Payment is a provider's answer about a payment, normalized.

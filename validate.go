@@ -118,6 +118,8 @@ func (r *InquireRefundRequest) Validate() error {
 	}
 	v := validator{op: OpInquireRefund}
 	v.eitherID("refund", "RefundRequestID", r.RefundRequestID, "ProviderRefundID", r.ProviderRefundID)
+	v.requestID("PaymentRequestID", r.PaymentRequestID, false)
+	v.providerID("ProviderPaymentID", r.ProviderPaymentID)
 	return v.result()
 }
 

@@ -84,5 +84,9 @@ func Capture(req *paygate.CaptureRequest) []zap.Field {
 
 // InquireRefund names the refund an inquiry asks about.
 func InquireRefund(req *paygate.InquireRefundRequest) []zap.Field {
-	return Refund(req.RefundRequestID, req.ProviderRefundID)
+	fs := Refund(req.RefundRequestID, req.ProviderRefundID)
+	if req.PaymentRequestID != "" || req.ProviderPaymentID != "" {
+		fs = append(fs, Payment(req.PaymentRequestID, req.ProviderPaymentID)...)
+	}
+	return fs
 }
