@@ -17,6 +17,7 @@ func run[T any](ctx context.Context, w *gateway, c call[T]) (T, error) {
 		return passThrough(ctx, c)
 	}
 	ctx = context.WithValue(ctx, insideKey{}, true)
+	decl := IdempotencyOf(w.inner, c.op)
 	r := resolver[T]{
 		ctx:        ctx,
 		w:          w,
@@ -24,7 +25,10 @@ func run[T any](ctx context.Context, w *gateway, c call[T]) (T, error) {
 		p:          w.policy,
 		report:     reportFrom(ctx),
 		budget:     budget.New(w.policy.MaxAttempts),
-		resendable: !c.op.Write() || IdempotencyOf(w.inner, c.op).Resendable(),
+		resendable: !c.op.Write() || decl.Resendable(),
+	}
+	if c.op.Write() {
+		r.window = decl.Window
 	}
 	return r.run()
 }
@@ -51,6 +55,10 @@ type resolver[T any] struct {
 	report     *Report // nil when the caller asked for none
 	budget     *budget.Budget
 	resendable bool // reads, and writes the inner Gateway declared resendable
+	// window is the provider's dedupe window for the write (Idempotency.Window); 0 for none. Past it,
+	// counted from the first send, the write is no longer resent.
+	window    time.Duration
+	firstSend time.Time
 
 	resolving    bool      // the send attempts are over and the write is being resolved
 	deadline     time.Time // when resolving stops; set when resolving starts
@@ -109,6 +117,9 @@ func (r *resolver[T]) send() result[T] {
 		b = budget.New(1)
 	}
 	before := b.Used()
+	if r.firstSend.IsZero() {
+		r.firstSend = time.Now()
+	}
 	res, err := r.c.send(budget.With(r.ctx, b))
 	if b.Used() == before {
 		b.Spend() // a Gateway without a transport (memory) still spends one send
@@ -148,7 +159,7 @@ func (r *resolver[T]) situation(got result[T]) Situation {
 		Phase:        got.phase,
 		Outcome:      paygate.OutcomeOf(got.err),
 		Code:         paygate.CodeOf(got.err),
-		Resendable:   r.resendable,
+		Resendable:   r.mayResend(),
 		AttemptsLeft: r.attemptsLeft(got.retryAfter),
 		TimeLeft:     r.timeLeft(),
 		CtxDone:      r.ctx.Err() != nil,
@@ -159,6 +170,12 @@ func (r *resolver[T]) situation(got result[T]) Situation {
 		s.Landed = r.c.landed(got.res)
 	}
 	return s
+}
+
+// mayResend: the call may be sent again — a read, or a write the provider dedupes (or declared safe to
+// resend) whose dedupe window, if any, has not passed since the first send.
+func (r *resolver[T]) mayResend() bool {
+	return r.resendable && (r.window <= 0 || time.Since(r.firstSend) < r.window)
 }
 
 // attemptsLeft: before resolving, the call's budget has a send left and the provider does not ask to
@@ -208,10 +225,11 @@ func (r *resolver[T]) wait(got result[T], d Decision) time.Duration {
 	return delay
 }
 
-// succeed returns S. An object found by inquiry may first be refreshed (see call.refresh).
+// succeed returns S. An object found by inquiry may first be refreshed (see call.refresh), which
+// sends the write again: only while the provider still dedupes it.
 func (r *resolver[T]) succeed(got result[T]) (T, error) {
 	res := got.res
-	if got.phase == PhaseResolve && r.c.refresh != nil {
+	if got.phase == PhaseResolve && r.c.refresh != nil && r.mayResend() {
 		res = r.c.refresh(budget.With(r.ctx, budget.New(1)), res)
 	}
 	r.report.finish(status.Success, r.resolving)

@@ -132,7 +132,9 @@ func (w *gateway) Refund(ctx context.Context, req *paygate.RefundRequest) (*payg
 		ids:  logfields.RefundRequest(req),
 		send: func(ctx context.Context) (*paygate.Refund, error) { return w.inner.Refund(ctx, req) },
 		inquire: func(ctx context.Context) (*paygate.Refund, error) {
-			return w.inner.InquireRefund(ctx, &paygate.InquireRefundRequest{RefundRequestID: req.RefundRequestID})
+			// The payment's ids ride along for providers that find a refund only through its payment.
+			return w.inner.InquireRefund(ctx, &paygate.InquireRefundRequest{RefundRequestID: req.RefundRequestID,
+				PaymentRequestID: req.PaymentRequestID, ProviderPaymentID: req.ProviderPaymentID})
 		},
 		landed:  func(r *paygate.Refund) bool { return r != nil },
 		present: func(r *paygate.Refund) bool { return r != nil },

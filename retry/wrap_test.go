@@ -492,3 +492,49 @@ func (g *scripted) Capture(ctx context.Context, r *paygate.CaptureRequest) (*pay
 func (u undeclared) Capture(ctx context.Context, r *paygate.CaptureRequest) (*paygate.Payment, error) {
 	return u.g.Capture(ctx, r)
 }
+
+// TestWrapPastTheDedupeWindowOnlyInquires: a provider that keeps a request id's answer only for a
+// while (Idempotency.Window, Stripe's 24 hours) is not resent once that time has passed since the
+// first send, and the payment an inquiry finds is not asked for again by a resend either.
+func TestWrapPastTheDedupeWindowOnlyInquires(t *testing.T) {
+	c, i := paygate.OpCreate, paygate.OpInquire
+	tests := []struct {
+		name        string
+		window      time.Duration
+		wantCreates int
+	}{
+		{"within the window the create is resent", time.Hour, 3},
+		{"past the window it is only inquired", time.Nanosecond, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bare := &paygate.Payment{Provider: "fake", PaymentRequestID: "pay-1", ProviderPaymentID: "p1", Status: status.PaymentRequiresAction}
+			fake := newScripted(map[paygate.Op][]answer{c: {{err: uerr(c, status.CodeTimeout)}}, i: {{err: uerr(i, status.CodeNotFound)}, {pay: bare}}})
+			fake.declare = &retry.Idempotency{Dedupes: true, Window: tt.window}
+			p, err := retry.Wrap(fake, fast()).Create(context.Background(), createReq())
+			require.NoError(t, err, "the inquiry finds the payment")
+			assert.Same(t, bare, p)
+			// Within the window: 3 sends, then (after finding it) one more create asking for the action.
+			want := tt.wantCreates
+			if tt.window > time.Second {
+				want++
+			}
+			assert.Equal(t, want, fake.count(c))
+		})
+	}
+}
+
+// TestWrapRefundInquiryNamesThePayment: the refund's inquiry carries the payment's ids, for providers
+// that find refunds only through their payment.
+func TestWrapRefundInquiryNamesThePayment(t *testing.T) {
+	r, i := paygate.OpRefund, paygate.OpInquireRefund
+	fake := newScripted(map[paygate.Op][]answer{r: {{err: uerr(r, status.CodeTimeout)}}, i: {{ref: refunded}}})
+	fake.declare = &retry.Idempotency{}
+	req := refundReq()
+	req.ProviderPaymentID = "p1"
+	_, err := retry.Wrap(fake, fast()).Refund(context.Background(), req)
+	require.NoError(t, err)
+	require.NotEmpty(t, fake.requests[i])
+	q := fake.requests[i][0].(*paygate.InquireRefundRequest)
+	assert.Equal(t, paygate.InquireRefundRequest{RefundRequestID: "ref-1", PaymentRequestID: "pay-1", ProviderPaymentID: "p1"}, *q)
+}
