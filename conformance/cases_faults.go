@@ -353,7 +353,7 @@ var retryCases = []testCase{
 	{"resolved-by-inquiry", func(t *testing.T, h Harness) {
 		s := newSuite(t, h)
 		s.need(slices.Contains(s.Caps.Faults, sim.LoseReply), "fault lose-reply")
-		s.need(s.Caps.InquireByRequestID, "inquiry by PaymentRequestID")
+		s.need(s.Caps.InquireByRequestID && !s.Caps.RequestIDLookupLags, "inquiry by PaymentRequestID that does not lag")
 		req := s.createRequest()
 		s.Sim.Inject(fault(paygate.OpCreate, sim.LoseReply, 1000))
 		var rep retry.Report

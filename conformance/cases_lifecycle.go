@@ -3,6 +3,7 @@ package conformance
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -74,12 +75,37 @@ var lifecycleCases = []testCase{
 		// retry.Wrap relies on this: NOT_FOUND after an unknown create proves it did not land.
 		s := newSuite(t, h)
 		q := &paygate.InquireRequest{ProviderPaymentID: s.id("missing")}
-		if s.Caps.InquireByRequestID {
+		if s.Caps.InquireByRequestID && !s.Caps.RequestIDLookupLags {
 			q = &paygate.InquireRequest{PaymentRequestID: s.id("missing")}
 		}
 		_, err := s.Gateway.Inquire(s.ctx, q)
 		assert.Equal(t, status.Failure, paygate.OutcomeOf(err), "%v", err)
 		assert.Equal(t, status.CodeNotFound, paygate.CodeOf(err))
+		if s.Caps.InquireByRequestID && s.Caps.RequestIDLookupLags {
+			// A lagging index proves nothing: not finding a request id there is U, never F.
+			_, err := s.Gateway.Inquire(s.ctx, &paygate.InquireRequest{PaymentRequestID: s.id("missing")})
+			assert.Equal(t, status.Unknown, paygate.OutcomeOf(err), "not found by request id in a lagging index: %v", err)
+			assert.Equal(t, status.CodeNotFound, paygate.CodeOf(err))
+		}
+	}},
+	{"request-id-lookup-catches-up", func(t *testing.T, h Harness) {
+		// Where the lookup by request id lags, a new payment is found by it once the index caught up
+		// (the simulator's clock moves), and meanwhile the answer is S or U, never F.
+		s := newSuite(t, h)
+		s.need(s.Caps.InquireByRequestID && s.Caps.RequestIDLookupLags, "a lagging lookup by PaymentRequestID")
+		adv, ok := s.Sim.(ClockAdvancer)
+		s.need(ok, "a simulator clock the suite can move (ClockAdvancer)")
+		req := s.createRequest()
+		p := s.create(s.Gateway, req)
+		q := &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID}
+		if _, err := s.Gateway.Inquire(s.ctx, q); err != nil {
+			assert.Equal(t, status.Unknown, paygate.OutcomeOf(err), "before the index caught up: %v", err)
+		}
+		adv.AdvanceClock(10 * time.Minute)
+		got, err := s.Gateway.Inquire(s.ctx, q)
+		require.NoError(t, err, "after the index caught up")
+		assert.Equal(t, p.ProviderPaymentID, got.ProviderPaymentID)
+		assert.Equal(t, req.PaymentRequestID, got.PaymentRequestID)
 	}},
 	{"cancel-pending", func(t *testing.T, h Harness) {
 		s := newSuite(t, h)

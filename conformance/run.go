@@ -235,11 +235,12 @@ func (s *suite) paid() (*paygate.CreateRequest, *paygate.Payment) {
 	return req, got
 }
 
-// inquire asks for the payment by request id when the provider offers that, else by provider id.
+// inquire asks for the payment by request id when the provider offers that (and its lookup by
+// request id does not lag), else by provider id.
 func (s *suite) inquire(req *paygate.CreateRequest, p *paygate.Payment) *paygate.Payment {
 	s.t.Helper()
 	q := &paygate.InquireRequest{ProviderPaymentID: p.ProviderPaymentID}
-	if s.Caps.InquireByRequestID {
+	if s.Caps.InquireByRequestID && !s.Caps.RequestIDLookupLags {
 		q = &paygate.InquireRequest{PaymentRequestID: req.PaymentRequestID}
 	}
 	got, err := s.Gateway.Inquire(s.ctx, q)

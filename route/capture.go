@@ -109,7 +109,7 @@ func (r *Router) captureAgain(ctx context.Context, h *hold, ce *Entry, req *payg
 		return nil, leased(paygate.OpCapture, ce)
 	}
 	switch {
-	case ce.Open == paygate.OpCapture && retry.IdempotencyOf(r.gateways[owner], paygate.OpCapture).Resendable():
+	case ce.Open == paygate.OpCapture && r.idempotency(ce, owner, paygate.OpCapture).Resendable():
 		return r.sendCapture(ctx, h, ce, req, true)
 	case ce.Open == paygate.OpCapture:
 		// Sending again could capture twice: look instead.
@@ -225,7 +225,7 @@ func (r *Router) reconcileCapture(ctx context.Context, h *hold, e *Entry) string
 		r.sawCapturedPayment(ctx, e, p)
 		return ""
 	}
-	if e.Capture == nil || p.Status != status.PaymentAuthorized || !retry.IdempotencyOf(r.gateways[e.Provider], paygate.OpCapture).Resendable() {
+	if e.Capture == nil || p.Status != status.PaymentAuthorized || !r.idempotency(e, e.Provider, paygate.OpCapture).Resendable() {
 		return r.notCreated(ctx, h, e, paygate.OpCapture)
 	}
 	p, _, err = call(ctx, r, h, e.Provider, paygate.OpCapture, nil, func(ctx context.Context, gw paygate.Gateway) (*paygate.Payment, error) {

@@ -88,7 +88,7 @@ func (r *Router) tryCandidates(ctx context.Context, h *hold, req *paygate.Create
 		case !sent:
 			return nil, err // raced, or the journal write failed: nothing was sent
 		case err == nil && p != nil:
-			if serr := r.save(ctx, h, e, sawPayment(paygate.OpCreate, p)); serr != nil && !retry.IdempotencyOf(r.gateways[name], paygate.OpCreate).Dedupes {
+			if serr := r.save(ctx, h, e, sawPayment(paygate.OpCreate, p)); serr != nil && !r.idempotency(e, name, paygate.OpCreate).Dedupes {
 				return nil, unrecorded(name, p, serr)
 			}
 			return withProvider(p, name), nil
@@ -199,7 +199,7 @@ func (r *Router) createAgain(ctx context.Context, h *hold, req *paygate.CreateRe
 // The request goes again only to the same provider, and only when that is safe.
 func (r *Router) resolveCreate(ctx context.Context, h *hold, req *paygate.CreateRequest, e *Entry) (*paygate.Payment, error) {
 	owner := e.Provider
-	idem := retry.IdempotencyOf(r.gateways[owner], paygate.OpCreate)
+	idem := r.idempotency(e, owner, paygate.OpCreate)
 	if idem.Dedupes {
 		// The provider answers the same create with the original payment and its Action.
 		young := r.othersBusy(h, e) // before the claim below makes the entry new
@@ -254,7 +254,7 @@ func (r *Router) afterFailureAtOwner(ctx context.Context, h *hold, req *paygate.
 	case ierr == nil && p != nil:
 		_ = r.save(ctx, h, e, sawPayment(paygate.OpInquire, p))
 		return withProvider(p, owner), nil
-	case !nothingThere(ierr, e, retry.IdempotencyOf(r.gateways[owner], paygate.OpCreate)):
+	case !nothingThere(ierr, e, r.idempotency(e, owner, paygate.OpCreate)):
 		return nil, stillUnknown(owner, ferr, ierr)
 	case young:
 		// The F may be the provider refusing a duplicate of a create still being processed.
@@ -286,7 +286,7 @@ func (r *Router) afterFailureAtOwner(ctx context.Context, h *hold, req *paygate.
 // create where it dedupes (that answer carries the Action), else with an inquiry. It never creates.
 func (r *Router) replayCreate(ctx context.Context, req *paygate.CreateRequest, e *Entry) (*paygate.Payment, error) {
 	owner := e.Provider
-	if retry.IdempotencyOf(r.gateways[owner], paygate.OpCreate).Dedupes {
+	if r.idempotency(e, owner, paygate.OpCreate).Dedupes {
 		p, _, err := call(ctx, r, nil, owner, paygate.OpCreate, nil, func(ctx context.Context, gw paygate.Gateway) (*paygate.Payment, error) {
 			return gw.Create(ctx, req)
 		})

@@ -95,7 +95,7 @@ func (r *Router) cancel(ctx context.Context, h *hold, req *paygate.CancelRequest
 	owner := e.Provider
 	priorUnknown := e.Open == paygate.OpCancel
 	send := &paygate.CancelRequest{PaymentRequestID: e.RequestID, ProviderPaymentID: e.ProviderID, Reason: req.Reason}
-	if priorUnknown && !retry.IdempotencyOf(r.gateways[owner], paygate.OpCancel).Resendable() {
+	if priorUnknown && !r.idempotency(e, owner, paygate.OpCancel).Resendable() {
 		if err := r.claim(ctx, h, e, paygate.OpCancel, false, nil); err != nil {
 			return nil, err
 		}
@@ -171,4 +171,17 @@ func orUnknown(provider string, op paygate.Op, err error) error {
 	}
 	return &paygate.Error{Provider: provider, Op: op, Outcome: status.Unknown, Code: status.CodeProviderError,
 		Message: "the provider answered success without an object; inquire before doing anything else"}
+}
+
+// idempotency is the owner's declaration for a write of e (retry.IdempotencyOf), except that past the
+// provider's dedupe window (Idempotency.Window, counted from the entry's CreatedAt) the write is not
+// trusted to dedupe at all: the router then looks before it sends again, as for a provider that never
+// dedupes. CreatedAt is when the payment, refund or capture entry was first written, no later than
+// the write's first send; for a cancel, sent later, it errs on the side of looking.
+func (r *Router) idempotency(e *Entry, owner string, op paygate.Op) retry.Idempotency {
+	idem := retry.IdempotencyOf(r.gateways[owner], op)
+	if idem.Window > 0 && !e.CreatedAt.IsZero() && r.now().Sub(e.CreatedAt) >= idem.Window {
+		return retry.Idempotency{}
+	}
+	return idem
 }

@@ -111,7 +111,7 @@ func (r *Router) reconcilePayment(ctx context.Context, h *hold, e *Entry) string
 		}
 		return ""
 	}
-	if e.Open == paygate.OpCreate && nothingThere(err, e, retry.IdempotencyOf(r.gateways[e.Provider], paygate.OpCreate)) {
+	if e.Open == paygate.OpCreate && nothingThere(err, e, r.idempotency(e, e.Provider, paygate.OpCreate)) {
 		return r.notCreated(ctx, h, e, paygate.OpCreate)
 	}
 	return fmt.Sprintf("inquiry ended %s %s", paygate.OutcomeOf(err), paygate.CodeOf(err))
@@ -122,7 +122,7 @@ func (r *Router) reconcilePayment(ctx context.Context, h *hold, e *Entry) string
 func (r *Router) reconcileRefund(ctx context.Context, h *hold, e *Entry) string {
 	f, err := r.inquireRefundOwner(ctx, e)
 	if err != nil && paygate.CodeOf(err) == status.CodeNotSupported && e.Refund != nil &&
-		retry.IdempotencyOf(r.gateways[e.Provider], paygate.OpRefund).Dedupes {
+		r.idempotency(e, e.Provider, paygate.OpRefund).Dedupes {
 		f, _, err = call(ctx, r, h, e.Provider, paygate.OpRefund, nil, func(ctx context.Context, gw paygate.Gateway) (*paygate.Refund, error) {
 			return gw.Refund(ctx, e.Refund)
 		})

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/paygate-go/paygate"
-	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/status"
 )
 
@@ -73,7 +72,7 @@ func (r *Router) refundAgain(ctx context.Context, h *hold, re *Entry, req *payga
 		return nil, &paygate.Error{Provider: Name, Op: paygate.OpRefund, Outcome: status.Unknown, Code: status.CodeProviderError,
 			Message: fmt.Sprintf("refund %q belongs to provider %q, which this router is not configured with; add it back to Config.Providers", re.RequestID, owner)}
 	}
-	idem := retry.IdempotencyOf(r.gateways[owner], paygate.OpRefund)
+	idem := r.idempotency(re, owner, paygate.OpRefund)
 	if r.heldByOther(h, re) && (re.Open != "" || !re.exists()) {
 		// Another call may be sending this refund right now. (A refund that exists with nothing open
 		// is answered from the provider below, which sends nothing that could refund twice.)
@@ -164,7 +163,8 @@ func (r *Router) InquireRefund(ctx context.Context, req *paygate.InquireRefundRe
 
 func (r *Router) inquireRefundOwner(ctx context.Context, re *Entry) (*paygate.Refund, error) {
 	f, _, err := call(ctx, r, nil, re.Provider, paygate.OpInquireRefund, nil, func(ctx context.Context, gw paygate.Gateway) (*paygate.Refund, error) {
-		return gw.InquireRefund(ctx, &paygate.InquireRefundRequest{RefundRequestID: re.RequestID, ProviderRefundID: re.ProviderID})
+		return gw.InquireRefund(ctx, &paygate.InquireRefundRequest{RefundRequestID: re.RequestID, ProviderRefundID: re.ProviderID,
+			PaymentRequestID: re.PaymentRequestID, ProviderPaymentID: re.ProviderPaymentID})
 	})
 	if err == nil && f == nil {
 		err = &paygate.Error{Provider: re.Provider, Op: paygate.OpInquireRefund, Outcome: status.Unknown, Code: status.CodeProviderError,

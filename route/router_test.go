@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -902,6 +903,58 @@ func TestCreateUnrecordedAnswer(t *testing.T) {
 			}
 			requireOutcome(t, err, status.Unknown, status.CodeUnavailable)
 			assert.Contains(t, err.Error(), "must not be shown to the customer")
+		})
+	}
+}
+
+// TestOpenCreatePastTheDedupeWindowIsLookedUpFirst: a provider that dedupes creates only for a while
+// (retry.Idempotency.Window, Stripe's 24 hours) gets an open create again within that time; past it,
+// the router looks first, and while the lookup cannot tell (Stripe's search lags: U NOT_FOUND), it
+// sends nothing: a resend could make a second payment.
+func TestOpenCreatePastTheDedupeWindowIsLookedUpFirst(t *testing.T) {
+	tests := []struct {
+		name        string
+		after       time.Duration
+		wantResends int
+		wantOutcome status.Outcome
+	}{
+		{"within the window the create is resent", time.Hour, 1, status.Success},
+		{"past the window nothing is sent while the lookup cannot tell", 25 * time.Hour, 0, status.Unknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+			f := newFake("stripe").dedupes()
+			for op, idem := range f.idem {
+				idem.Window = 24 * time.Hour
+				f.idem[op] = idem
+			}
+			var unreachable atomic.Bool
+			unreachable.Store(true)
+			f.onCreate = func(context.Context, int, *paygate.CreateRequest) error {
+				if unreachable.Load() {
+					return unknownErr("stripe", paygate.OpCreate)
+				}
+				return nil
+			}
+			f.onInquire = func(context.Context, int, *paygate.InquireRequest) error {
+				return &paygate.Error{Provider: "stripe", Op: paygate.OpInquire, Outcome: status.Unknown, Code: status.CodeNotFound, Message: "the search lags"}
+			}
+			r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{"stripe": f}, Rules: catchAll("stripe"),
+				Now: func() time.Time { return now }})
+			_, err := r.Create(context.Background(), createReq("pay-window"))
+			requireOutcome(t, err, status.Unknown, "")
+			f.mu.Lock()
+			before := f.calls[paygate.OpCreate]
+			f.mu.Unlock()
+
+			now = now.Add(tt.after)
+			unreachable.Store(false)
+			_, err = r.Create(context.Background(), createReq("pay-window"))
+			assert.Equal(t, tt.wantOutcome, paygate.OutcomeOf(err), "%v", err)
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			assert.Equal(t, tt.wantResends, f.calls[paygate.OpCreate]-before)
 		})
 	}
 }
