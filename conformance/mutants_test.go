@@ -40,6 +40,7 @@ var mutants = []mutanttest.Mutant{
 	{Name: "calls-before-validating", Group: "validation", Want: "no invalid request reached the simulator"},
 	{Name: "logs-the-request", Group: "logs", Want: "a log line contains a secret or card data"},
 	{Name: "not-found-as-unknown", Group: "lifecycle", Want: "NOT_FOUND"},
+	{Name: "lagging-lookup-not-found-as-failure", Group: "lifecycle", Want: "not found by request id in a lagging index"},
 	{Name: "webhook-unverified", Group: "webhooks", Want: "tampered notification is rejected"},
 	{Name: "amount-through-float", Group: "amounts", Want: "sent 19.99 USD"},
 	{Name: "declares-no-faults", Group: "harness", Want: "Capabilities.Faults must include"},
@@ -105,6 +106,11 @@ func TestMutant(t *testing.T) {
 			// The memory provider refuses to cancel a paid payment; a harness that claims otherwise
 			// would test a promise the router and the README do not make.
 			env.Caps.CancelAfterPayment = true
+		case "lagging-lookup-not-found-as-failure":
+			// A lookup by request id that reads a lagging index (Stripe's search), yet answers F
+			// NOT_FOUND when it finds nothing: retry.Wrap and the router would take a create that
+			// landed moments ago for one that never did.
+			env.Caps.RequestIDLookupLags = true
 		case "claims-undeclared-capture":
 			// The adapter declares no capture (see mutant.Capabilities); the harness still claims it.
 			m.noCapture = true
