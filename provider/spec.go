@@ -65,6 +65,10 @@ type Spec struct {
 	Open func(getenv func(string) string, c Common) (Adapter, error)
 	// Capabilities is the adapter's declaration (the same as its Gateway's Capabilities()).
 	Capabilities Capabilities
+	// CreateHelp is what `paygate create` needs at this provider beyond --amount, --currency and the
+	// required credentials (which the command lists from Settings), in the command's flag names, for
+	// its help; "" when nothing more.
+	CreateHelp string
 	// Tables are the adapter's code and status tables, for the README; Heads name their columns.
 	Heads    TableHeads
 	Codes    []CodeMapping

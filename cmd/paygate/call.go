@@ -63,7 +63,7 @@ func (c *callFlags) register(cmd string, fs *flag.FlagSet) {
 	fs.BoolVar(&c.noRetry, "no-retry", false, "send once: no resend and no inquiry to resolve an unknown outcome (the transport still retries what the provider dedupes)")
 	switch cmd {
 	case "create":
-		fs.StringVar(&c.paymentRequestID, "id", "", "the payment request id; empty makes one, printed in the output. Waffo and Antom deduplicate creates by it: after a U, resend with it. VAI247 does not: a second create with it makes a second order")
+		fs.StringVar(&c.paymentRequestID, "id", "", "the payment request id; empty makes one, printed in the output. After a U, resend with it where the provider deduplicates creates (see below)")
 		fs.StringVar(&c.amount, "amount", "", "the amount in major units, e.g. 10.50 (required)")
 		fs.StringVar(&c.currency, "currency", "", "the ISO 4217 currency, e.g. USD (required)")
 		fs.StringVar(&c.orderID, "order-id", "", "the merchant order id")
@@ -79,14 +79,14 @@ func (c *callFlags) register(cmd string, fs *flag.FlagSet) {
 		fs.StringVar(&c.captureMode, "capture", "automatic", "automatic: the money is taken when the customer pays; manual: paying only authorizes it (the payment ends AUTHORIZED) until 'paygate capture' takes it, or 'paygate cancel' releases it where the provider offers that (manual capture "+manualCaptureProviders()+"; the release: "+voidProviders()+")")
 	case "inquire", "cancel":
 		fs.StringVar(&c.paymentRequestID, "id", "", "the payment request id")
-		fs.StringVar(&c.providerPaymentID, "provider-payment-id", "", "the provider's payment id (VAI247 knows only this one)")
+		fs.StringVar(&c.providerPaymentID, "provider-payment-id", "", "the provider's payment id"+onlyByProviderID())
 		if cmd == "cancel" {
 			fs.StringVar(&c.reason, "reason", "", "why it is cancelled")
 		}
 	case "refund":
 		fs.StringVar(&c.refundRequestID, "refund-id", "", "the refund request id (idempotency key); empty makes one, printed in the output: resend with it after a U")
 		fs.StringVar(&c.paymentRequestID, "id", "", "the payment request id of the payment to refund")
-		fs.StringVar(&c.providerPaymentID, "provider-payment-id", "", "the provider's payment id (VAI247 knows only this one)")
+		fs.StringVar(&c.providerPaymentID, "provider-payment-id", "", "the provider's payment id"+onlyByProviderID())
 		fs.StringVar(&c.amount, "amount", "", "the amount to refund in major units (required)")
 		fs.StringVar(&c.currency, "currency", "", "the payment's currency (required)")
 		fs.StringVar(&c.reason, "reason", "", "why it is refunded")
@@ -136,22 +136,38 @@ func capturers(void bool) []string {
 	return names
 }
 
-// createRequirements is what create -h adds to the flags: what each provider requires.
-const createRequirements = `
-Required by each provider (credentials from flags, from the environment variables named in the
-flags above, or from --sim FILE):
-  waffo   --amount --currency --notify-url --email --customer-id;
-          credentials --api-key --merchant-id --private-key --provider-public-key
-  antom   --amount --currency --return-url, and --method-name (e.g. ALIPAY_CN) unless
-          --payment-method-type or ANTOM_PAYMENT_METHOD_TYPE is set;
-          credentials --client-id --private-key --provider-public-key
-  vai247  --amount --currency; credentials --app-id --api-key --store-id
-          (VAI247 takes no notify or return URL: its webhooks go to the URL set in its dashboard)
+// createRequirements is what create -h adds to the flags: what each registered provider requires
+// (its Spec's CreateHelp and required credentials), how each treats a resend, and manual capture.
+func createRequirements() string {
+	var b strings.Builder
+	b.WriteString("\nRequired by each provider (credentials from flags, from the environment variables named in the\n" +
+		"flags above, or from --sim FILE):\n")
+	width := 0
+	for _, e := range registry.All() {
+		width = max(width, len(e.Name()))
+	}
+	indent := strings.Repeat(" ", width+4)
+	for _, e := range registry.All() {
+		need := "--amount --currency"
+		if h := e.Adapter.CreateHelp; h != "" {
+			need += " " + h
+		}
+		var creds []string
+		for _, st := range e.Adapter.Settings {
+			if st.Required && st.Flag != "" {
+				creds = append(creds, "--"+st.Flag)
+			}
+		}
+		b.WriteString(wrapHelp(fmt.Sprintf("  %-*s  ", width, e.Name()), need+";", indent))
+		b.WriteString(wrapHelp(indent, "credentials "+strings.Join(creds, " "), indent))
+	}
+	b.WriteString("\n" + wrapHelp("", resendHelp(), ""))
+	b.WriteString(createHelpTail)
+	return b.String()
+}
 
-Resending after an unknown outcome (exit 3): Waffo and Antom deduplicate creates by --id, so the
-same command with the same --id is safe. VAI247 does not: a second create makes a second order, so
-inquire with --provider-payment-id, or look the order up in VAI247's merchant dashboard.
-
+// createHelpTail ends create -h: manual capture and the output.
+const createHelpTail = `
 Manual capture: --capture manual asks the provider to hold the money when the customer pays (the
 payment ends AUTHORIZED); take it with 'paygate capture', or release it with 'paygate cancel' at a
 provider that offers the release (the void). A provider without manual capture refuses it (exit
@@ -160,6 +176,83 @@ provider that offers the release (the void). A provider without manual capture r
 Output: JSON with the outcome (S, F or U), the request, the payment or the error, and attempts:
 the HTTP requests that left this process (every try, resend and inquiry; 0 if none was sent).
 `
+
+// resendHelp says, from the registered providers' declarations, which deduplicate creates by --id
+// (and for how long), and what to do at the others after an unknown outcome.
+func resendHelp() string {
+	var dedupe, others []string
+	for _, e := range registry.All() {
+		idem := e.Adapter.Capabilities.IdempotencyOf(paygate.OpCreate)
+		switch {
+		case idem.Dedupes && idem.Window > 0:
+			dedupe = append(dedupe, fmt.Sprintf("%s (for %s after the first send; later, inquire first)", e.Adapter.Title, humanDuration(idem.Window)))
+		case idem.Dedupes:
+			dedupe = append(dedupe, e.Adapter.Title)
+		default:
+			others = append(others, e.Adapter.Title)
+		}
+	}
+	msg := "Resending after an unknown outcome (exit 3):"
+	if len(dedupe) > 0 {
+		msg += " " + registry.Choice(dedupe, "and") + " deduplicate creates by --id, so the same command with the same --id is safe."
+	}
+	if len(others) > 0 {
+		verb := "does"
+		if len(others) > 1 {
+			verb = "do"
+		}
+		msg += " " + registry.Choice(others, "and") + " " + verb + " not: a second create makes a second order, so inquire with --provider-payment-id."
+	}
+	return msg
+}
+
+// humanDuration writes whole days or hours as words ("7 days", "24 hours"), anything else as Go does.
+func humanDuration(d time.Duration) string {
+	switch {
+	case d > 24*time.Hour && d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%d hours", d/time.Hour)
+	}
+	return d.String()
+}
+
+// wrapHelp writes prefix and then the words of s, folded at 100 columns with continued lines
+// starting with indent, and ends with a newline.
+func wrapHelp(prefix, s, indent string) string {
+	var b strings.Builder
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = prefix + w
+		case len(line)+1+len(w) > 100:
+			b.WriteString(line + "\n")
+			line = indent + w
+		default:
+			line += " " + w
+		}
+	}
+	return b.String() + line + "\n"
+}
+
+// onlyByProviderID names, for help texts, the registered providers that find payments by their own
+// id only: " (the only one vai247 takes)", or "" when every provider takes either id.
+func onlyByProviderID() string {
+	var names []string
+	for _, e := range registry.All() {
+		if !e.Adapter.Capabilities.InquireByRequestID {
+			names = append(names, e.Name())
+		}
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return " (the only one " + names[0] + " takes)"
+	}
+	return " (the only one " + registry.Choice(names, "and") + " take)"
+}
 
 // captureHelp is what capture -h adds to the flags; the verbs name the providers that offer
 // capture, then those that offer the void.
@@ -240,7 +333,7 @@ func runCall(ctx context.Context, cmd string, args []string, stdout, stderr io.W
 		fs.PrintDefaults()
 		switch cmd {
 		case "create":
-			fmt.Fprint(fs.Output(), createRequirements)
+			fmt.Fprint(fs.Output(), createRequirements())
 		case "capture":
 			fmt.Fprintf(fs.Output(), captureHelp, manualCaptureProviders(), voidProviders())
 		default:

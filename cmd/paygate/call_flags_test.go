@@ -73,8 +73,10 @@ func TestCreateHelpPerProvider(t *testing.T) {
 		"credentials --api-key --merchant-id --private-key --provider-public-key",
 		"antom   --amount --currency --return-url",
 		"credentials --client-id --private-key --provider-public-key",
-		"vai247  --amount --currency; credentials --app-id --api-key --store-id",
-		"VAI247 does not: a second create with it makes a second order", // --id's own help
+		"vai247  --amount --currency (VAI247 takes no notify or return URL",
+		"credentials --app-id --api-key --store-id",
+		"VAI247 does not: a second create makes a second order",
+		"After a U, resend with it where the provider deduplicates creates", // --id's own help
 		"attempts:\nthe HTTP requests that left this process",
 	} {
 		assert.Contains(t, help, want)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/paygate-go/paygate/provider/registry"
 )
 
 // Every command's -h exits 0 and says what the command does.
@@ -61,5 +63,25 @@ func TestVersion(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.want, versionLine(tt.info, "go1.26.0"))
 		})
+	}
+}
+
+// TestCreateHelpComesFromTheRegistry: create -h lists every registered provider with its required
+// credential flags and says how each treats a resent create, so a new provider needs no help text
+// outside its folder.
+func TestCreateHelpComesFromTheRegistry(t *testing.T) {
+	help := createRequirements()
+	resend := resendHelp()
+	for _, e := range registry.All() {
+		assert.Contains(t, help, "\n  "+e.Name()+" ", e.Name())
+		for _, st := range e.Adapter.Settings {
+			if st.Required && st.Flag != "" {
+				assert.Contains(t, help, "--"+st.Flag, "%s's required %s", e.Name(), st.Env)
+			}
+		}
+		assert.Contains(t, resend, e.Adapter.Title)
+	}
+	for _, line := range strings.Split(help, "\n") {
+		assert.LessOrEqual(t, len(line), 100, "a help line is too long: %q", line)
 	}
 }

@@ -26,6 +26,7 @@ func Spec() provider.Spec {
 		Open: provider.OpenFunc(ConfigFromEnv, func(cfg *Config, c provider.Common) {
 			cfg.HTTPClient, cfg.Logger, cfg.Retry = c.HTTPClient, c.Logger, c.Retry
 		}, New),
+		CreateHelp:   "--return-url, and --method-name (e.g. ALIPAY_CN) unless --payment-method-type or ANTOM_PAYMENT_METHOD_TYPE is set",
 		Capabilities: Capabilities(),
 		Heads:        provider.TableHeads{Code: "`resultCode`", Payment: "Antom `paymentStatus`", Refund: "Antom `refundStatus`"},
 		Codes:        CodeTable(),

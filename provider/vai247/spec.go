@@ -31,6 +31,7 @@ func Spec() provider.Spec {
 		Open: provider.OpenFunc(ConfigFromEnv, func(cfg *Config, c provider.Common) {
 			cfg.HTTPClient, cfg.Logger, cfg.Retry = c.HTTPClient, c.Logger, c.Retry
 		}, New),
+		CreateHelp:   "(VAI247 takes no notify or return URL: its webhooks go to the URL set in its dashboard)",
 		Capabilities: Capabilities(),
 		Heads:        provider.TableHeads{Code: "`error.code`", Payment: "VAI247 `status`", Refund: "VAI247 refund `status`"},
 		Codes:        CodeTable(),

@@ -27,6 +27,7 @@ func Spec() provider.Spec {
 		Open: provider.OpenFunc(ConfigFromEnv, func(cfg *Config, c provider.Common) {
 			cfg.HTTPClient, cfg.Logger, cfg.Retry = c.HTTPClient, c.Logger, c.Retry
 		}, New),
+		CreateHelp:   "--notify-url --email --customer-id",
 		Capabilities: Capabilities(),
 		Heads:        provider.TableHeads{Code: "Waffo code", Payment: "Waffo `orderStatus`", Refund: "Waffo `refundStatus`"},
 		Codes:        CodeTable(),
