@@ -575,7 +575,9 @@ func (g *Gateway) do(ctx context.Context, c *provider.Call, method, path string,
 
 // shouldNotRetry is Stripe's Stripe-Should-Retry: false on an answer the transport would resend: a
 // saved answer that a resend with the same key would only replay, so it is returned at once.
-func shouldNotRetry(_ int, h http.Header, _ []byte) bool { return h.Get("Stripe-Should-Retry") == "false" }
+func shouldNotRetry(_ int, h http.Header, _ []byte) bool {
+	return h.Get("Stripe-Should-Retry") == "false"
+}
 
 // errorAnswer maps a non-2xx answer through the error table, keeping Stripe's code (or decline_code)
 // and message; an F stays U when an earlier try may have landed.
@@ -597,4 +599,3 @@ func malformed(op paygate.Op, cause error) error {
 	return provider.Unknown(Name, op, nil, status.CodeProviderError,
 		fmt.Sprintf("Stripe's reply to the %s could not be taken as its result, so it may have been processed; inquire, or resend with the same ids", op), cause)
 }
-
