@@ -570,7 +570,7 @@ func (g *Gateway) do(ctx context.Context, c *provider.Call, method, path string,
 		}
 		return nil
 	}
-	return errorAnswer(c.Op, resp)
+	return g.errorAnswer(c.Op, resp)
 }
 
 // shouldNotRetry is Stripe's Stripe-Should-Retry: false on an answer the transport would resend: a
@@ -580,8 +580,8 @@ func shouldNotRetry(_ int, h http.Header, _ []byte) bool {
 }
 
 // errorAnswer maps a non-2xx answer through the error table, keeping Stripe's code (or decline_code)
-// and message; an F stays U when an earlier try may have landed.
-func errorAnswer(op paygate.Op, resp *provider.Response) *paygate.Error {
+// and message (bounded, and redacted: Stripe may quote a key back); an F stays U when an earlier try may have landed.
+func (g *Gateway) errorAnswer(op paygate.Op, resp *provider.Response) *paygate.Error {
 	var typ, code, decline, msg string
 	if e := decodeError(resp.Body); e != nil {
 		typ, code, decline, msg = e.Type, e.Code, e.DeclineCode, e.Message
@@ -591,7 +591,7 @@ func errorAnswer(op paygate.Op, resp *provider.Response) *paygate.Error {
 	if decline != "" {
 		pcode = decline
 	}
-	return provider.Answered(Name, op, resp, row.outcome, row.code, row.advice, pcode, provider.Bounded(msg))
+	return provider.Answered(Name, op, resp, row.outcome, row.code, row.advice, pcode, provider.Bounded(provider.Redact(msg, g.secrets...)))
 }
 
 // malformed is the U for a success answer the adapter cannot take: it may have been processed.

@@ -64,6 +64,7 @@ type Gateway struct {
 	log       *zap.Logger
 	now       func() time.Time
 	whSecrets [][]byte
+	secrets   []string // everything the logger redacts, for error texts too
 	tolerance time.Duration
 	calls     provider.Calls
 
@@ -108,7 +109,7 @@ func New(cfg Config) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Gateway{cfg: cfg, tr: tr, log: log, now: cfg.Now, whSecrets: secrets, tolerance: cfg.WebhookTolerance}
+	g := &Gateway{cfg: cfg, tr: tr, log: log, now: cfg.Now, whSecrets: secrets, secrets: redacted, tolerance: cfg.WebhookTolerance}
 	if g.now == nil {
 		g.now = time.Now
 	}
