@@ -125,6 +125,11 @@ type Request struct {
 	// provider that answers a business failure with a 5xx status (Waffo's C codes) must not see the
 	// request again. It is asked only about answers the transport would otherwise resend.
 	Definite func(status int, body []byte) bool
+	// DefiniteAnswer is Definite with the answer's headers too, for providers whose answer says in a
+	// header that resending cannot help (Stripe's Stripe-Should-Retry: false on a saved 5xx, which a
+	// resend with the same Idempotency-Key would only replay). When both are set, either one saying
+	// definite is enough. It is asked about the same answers as Definite.
+	DefiniteAnswer func(status int, header http.Header, body []byte) bool
 }
 
 // Response is the provider's HTTP answer, after retries. The adapter maps its status and body.
@@ -659,8 +664,11 @@ func (c *call) stop(res tryResult) string {
 // is asked about no other: for those the decision is the same without it, and Definite may parse the
 // whole body.
 func (c *call) definite(res tryResult) bool {
-	return c.r.Definite != nil && c.r.Resendable && res.resp != nil && resendStatus(res.status) &&
-		c.r.Definite(res.status, res.resp.Body)
+	if (c.r.Definite == nil && c.r.DefiniteAnswer == nil) || !c.r.Resendable || res.resp == nil || !resendStatus(res.status) {
+		return false
+	}
+	return (c.r.Definite != nil && c.r.Definite(res.status, res.resp.Body)) ||
+		(c.r.DefiniteAnswer != nil && c.r.DefiniteAnswer(res.status, res.resp.Header, res.resp.Body))
 }
 
 // resendStatus reports an HTTP status the transport resends: 429 and 5xx.
