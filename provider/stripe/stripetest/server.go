@@ -241,9 +241,9 @@ func (s *Server) now() time.Time { return s.clock.Now() }
 // endpoint is one route of the API.
 type endpoint struct {
 	method, pattern, params string // params: the Params entry of its request
-	op                          paygate.Op
-	id                          func(r *http.Request, form url.Values) string
-	fn                          func(r *http.Request, form url.Values, ev evReq) reply
+	op                      paygate.Op
+	id                      func(r *http.Request, form url.Values) string
+	fn                      func(r *http.Request, form url.Values, ev evReq) reply
 }
 
 func (s *Server) routes() http.Handler {

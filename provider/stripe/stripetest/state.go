@@ -219,7 +219,7 @@ func (s *Server) chargeObject(pi *intent, c *charge) map[string]any {
 	return map[string]any{
 		"id": c.id, "object": "charge", "amount": c.amount, "amount_captured": c.captured, "amount_refunded": c.refunded,
 		"billing_details": map[string]any{"address": nil, "email": nil, "name": nil, "phone": nil},
-		"captured": c.isCaptured, "created": c.created.Unix(), "currency": pi.currency, "disputed": false, "livemode": false,
+		"captured":        c.isCaptured, "created": c.created.Unix(), "currency": pi.currency, "disputed": false, "livemode": false,
 		"metadata": orEmpty(pi.metadata), "paid": c.paid, "payment_intent": pi.id, "refunded": c.captured > 0 && c.refunded >= c.captured,
 		"status": c.status,
 	}
