@@ -260,14 +260,22 @@ const (
 	ActionDeeplink ActionKind = "deeplink"
 	// ActionQRCode: show Action.QRCode (the QR payload text, not an image) for the customer to scan.
 	ActionQRCode ActionKind = "qr_code"
+	// ActionClientConfirm: the customer's browser or app completes the payment with the provider's
+	// own client library (Stripe.js's confirmPayment / handleNextAction), which takes
+	// Action.ClientSecret.
+	ActionClientConfirm ActionKind = "client_confirm"
 )
 
 // Action is the next step the customer must take to pay.
 type Action struct {
-	Kind      ActionKind `json:"kind"`
-	URL       string     `json:"url,omitempty"`
-	QRCode    string     `json:"qr_code,omitempty"`
-	ExpiresAt time.Time  `json:"expires_at,omitzero"` // the action stops working after this; zero if unknown
+	Kind   ActionKind `json:"kind"`
+	URL    string     `json:"url,omitempty"`
+	QRCode string     `json:"qr_code,omitempty"`
+	// ClientSecret, for ActionClientConfirm, is the secret the provider's client library completes
+	// this one payment with (Stripe's PaymentIntent client_secret). Hand it to the paying customer's
+	// browser or app only: never log or store it (paygate's adapters and router do neither).
+	ClientSecret string    `json:"client_secret,omitempty"`
+	ExpiresAt    time.Time `json:"expires_at,omitzero"` // the action stops working after this; zero if unknown
 }
 
 // Refund is a provider's answer about a refund, normalized.

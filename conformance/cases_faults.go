@@ -223,7 +223,7 @@ func (s *suite) setup(op paygate.Op) func(context.Context, paygate.Gateway) erro
 		rreq := s.refundRequest(p, p.Amount)
 		_, err := s.Gateway.Refund(s.ctx, rreq)
 		require.NoError(s.t, err)
-		q := &paygate.InquireRefundRequest{RefundRequestID: rreq.RefundRequestID}
+		q := &paygate.InquireRefundRequest{RefundRequestID: rreq.RefundRequestID, PaymentRequestID: rreq.PaymentRequestID, ProviderPaymentID: rreq.ProviderPaymentID}
 		return func(ctx context.Context, gw paygate.Gateway) error { _, err := gw.InquireRefund(ctx, q); return err }
 	}
 	s.t.Fatalf("FaultCode.Op %q is not a paygate operation", op)
@@ -276,6 +276,12 @@ var codeCases = []testCase{
 				assert.Equal(t, status.Failure, paygate.OutcomeOf(err), "%v", err)
 				assert.Equal(t, fc.Code, paygate.CodeOf(err))
 				assert.Equal(t, 1, s.Sim.Ledger().RequestsOf(fc.Op)-before, "retry.Wrap never resends an F")
+				return
+			}
+			if fc.Replayed {
+				// Every resend gets the same answer: only an inquiry can settle it, and until then
+				// it is unknown, never F.
+				assert.Equal(t, status.Unknown, paygate.OutcomeOf(err), "a %s the provider replays to every resend stays U: %v", fc.ProviderCode, err)
 				return
 			}
 			if fc.Op.Write() && !retry.IdempotencyOf(s.Gateway, fc.Op).Resendable() {

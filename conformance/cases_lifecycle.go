@@ -26,6 +26,8 @@ var lifecycleCases = []testCase{
 				assert.NotEmpty(t, p.Action.URL, "redirect/deeplink Action.URL")
 			case paygate.ActionQRCode:
 				assert.NotEmpty(t, p.Action.QRCode, "Action.QRCode")
+			case paygate.ActionClientConfirm:
+				assert.NotEmpty(t, p.Action.ClientSecret, "Action.ClientSecret")
 			default:
 				t.Errorf("Action.Kind %q is not a paygate ActionKind", p.Action.Kind)
 			}
@@ -149,6 +151,12 @@ var refundCases = []testCase{
 			require.NoError(t, err)
 			assert.Equal(t, r.ProviderRefundID, got.ProviderRefundID)
 			assert.True(t, got.Status.Valid())
+			// By the merchant's id, with the payment named (as retry.Wrap and the router ask): some
+			// providers find a refund by the merchant's id only through its payment.
+			got, err = s.Gateway.InquireRefund(s.ctx, &paygate.InquireRefundRequest{RefundRequestID: rreq.RefundRequestID,
+				PaymentRequestID: rreq.PaymentRequestID, ProviderPaymentID: rreq.ProviderPaymentID})
+			require.NoError(t, err, "the refund by its request id")
+			assert.Equal(t, r.ProviderRefundID, got.ProviderRefundID)
 		}
 		over := s.refundRequest(p, minor(p.Amount, 1))
 		_, err = s.Gateway.Refund(s.ctx, over)
@@ -207,7 +215,10 @@ var refundCases = []testCase{
 	{"inquire-unknown-is-not-found", func(t *testing.T, h Harness) {
 		s := newSuite(t, h)
 		s.need(s.Caps.RefundInquiry, "refund inquiry")
-		_, err := s.Gateway.InquireRefund(s.ctx, &paygate.InquireRefundRequest{RefundRequestID: s.id("missing")})
+		// Of a real payment, named as retry.Wrap and the router name it.
+		req, p := s.paid()
+		_, err := s.Gateway.InquireRefund(s.ctx, &paygate.InquireRefundRequest{RefundRequestID: s.id("missing"),
+			PaymentRequestID: req.PaymentRequestID, ProviderPaymentID: p.ProviderPaymentID})
 		assert.Equal(t, status.Failure, paygate.OutcomeOf(err), "%v", err)
 		assert.Equal(t, status.CodeNotFound, paygate.CodeOf(err))
 	}},

@@ -65,6 +65,12 @@ type FaultCode struct {
 	ProviderCode string
 	Outcome      status.Outcome
 	Code         status.Code
+	// Replayed: the provider saves this answer under the request's idempotency key and gives it
+	// again to every resend within its dedupe window (Stripe's 500 api_error once the request started
+	// executing). A resend cannot resolve it; only an inquiry can. The suite then expects a write
+	// struck by it to stay U (never F) through retry.Wrap, and resolves it, once an inquiry shows it
+	// did not land, under a new request id.
+	Replayed bool
 }
 
 // Simulator is the control panel of the simulator behind a Gateway.

@@ -19,6 +19,8 @@ import (
 	"github.com/paygate-go/paygate/provider/antom"
 	"github.com/paygate-go/paygate/provider/antom/antomtest"
 	"github.com/paygate-go/paygate/provider/sim"
+	"github.com/paygate-go/paygate/provider/stripe"
+	"github.com/paygate-go/paygate/provider/stripe/stripetest"
 	"github.com/paygate-go/paygate/provider/vai247"
 	"github.com/paygate-go/paygate/provider/vai247/vai247test"
 	"github.com/paygate-go/paygate/provider/waffo"
@@ -39,6 +41,7 @@ var entries = []Entry{
 	{waffo.Spec(), waffotest.Spec()},
 	{antom.Spec(), antomtest.Spec()},
 	{vai247.Spec(), vai247test.Spec()},
+	{stripe.Spec(), stripetest.Spec()},
 }
 
 // All returns every registered provider, in order. The slice is the caller's.

@@ -22,7 +22,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestNamesAndLookup(t *testing.T) {
-	assert.Equal(t, []string{"waffo", "antom", "vai247"}, registry.Names(), "today's order")
+	assert.Equal(t, []string{"waffo", "antom", "vai247", "stripe"}, registry.Names(), "today's order")
 	for _, e := range registry.All() {
 		got, ok := registry.Lookup(e.Name())
 		require.True(t, ok, e.Name())
@@ -30,7 +30,7 @@ func TestNamesAndLookup(t *testing.T) {
 	}
 	_, ok := registry.Lookup("paypal")
 	assert.False(t, ok)
-	assert.EqualError(t, registry.UnknownError("paypal"), `unknown provider "paypal": use waffo, antom or vai247`)
+	assert.EqualError(t, registry.UnknownError("paypal"), `unknown provider "paypal": use waffo, antom, vai247 or stripe`)
 }
 
 // Each entry's adapter and simulator agree: names, settings, and the simulator's credentials open a

@@ -38,9 +38,9 @@ func Capabilities() provider.Capabilities {
 		Webhooks:            true,
 		Currencies:          nil, // Stripe's presentment currencies depend on the account's country and the method
 		Doc: provider.CapabilityDoc{
-			Create:           "PaymentIntent; confirmed with a `pm_…` method or a redirect/QR method, else unconfirmed for Stripe.js (`ClientSecret`)",
-			Inquire:          "by Stripe id (GET); by request id through search, which lags: not found is U, so Reconcile leaves such an entry open until the search finds it (or a person checks the dashboard)",
-			Capture:          "manual capture, partial allowed (the rest is released); card holds last 7 days",
+			Create:           "PaymentIntent, confirmed with a `pm_…` method (or redirect/QR for alipay, wechat_pay); without one a `client_confirm` action carries the client secret for Stripe.js",
+			Inquire:          "by Stripe id (GET); by request id through search, which lags: not found there is U, never proof. So Reconcile settles an open create by resending it within the 24 h key window, and after that leaves one the search cannot find open, for a person to check in the dashboard",
+			Capture:          "`capture_method: manual`; deduped by Idempotency-Key for 24 h",
 			Cancel:           "before success; on `requires_capture` it is the void",
 			Refund:           "deduped by Idempotency-Key",
 			RefundInquiry:    "by Stripe id, or by refund request id with the payment named (lists its refunds)",

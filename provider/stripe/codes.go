@@ -22,9 +22,12 @@ type errRow struct {
 }
 
 const (
-	adviceInvalid   = "Stripe refused the request's parameters (see ProviderMessage and the error's param); nothing was done: fix the request and send it under a new request id"
-	adviceDeclined  = "the customer's bank declined the payment; no money moved: ask the customer for another payment method, under a new request id"
-	adviceServer    = "Stripe reported an error on its side: the request may have been processed; resend with the same ids (the Idempotency-Key makes it safe) or inquire"
+	adviceInvalid  = "Stripe refused the request's parameters (see ProviderMessage and the error's param); nothing was done: fix the request and send it under a new request id"
+	adviceDeclined = "the customer's bank declined the payment; no money moved: ask the customer for another payment method, under a new request id"
+	adviceServer   = "Stripe reported an error on its side: the request may have been processed; resend with the same ids (the Idempotency-Key makes it safe) or inquire"
+	// A 500 from a request that started executing is saved under its Idempotency-Key and replayed
+	// (docs.stripe.com/api/idempotent_requests), so resending cannot tell what happened.
+	adviceSaved500  = "Stripe reported an error on its side: the request may have been processed, and Stripe replays this answer to a resend with the same Idempotency-Key for 24 h: inquire the payment (or wait for its webhook) to learn what happened; if it did not happen, send it again under a new request id"
 	adviceReadState = "the PaymentIntent's status does not allow this: inquire and act on its real status (capture only requires_capture; refund a succeeded payment instead of canceling it)"
 )
 
@@ -70,7 +73,7 @@ var errorTable = map[errKey]errRow{
 	{409, "", ""}: {status.Unknown, status.CodeInProgress, "another request with the same Idempotency-Key is still being processed: resend with the same ids after a moment"},
 	{409, "idempotency_error", "idempotency_key_in_use"}: {status.Unknown, status.CodeInProgress, "another request with the same Idempotency-Key is still being processed: resend with the same ids after a moment"},
 	{429, "", ""}: {status.Unknown, status.CodeRateLimited, "Stripe is rate-limiting this account: resend with the same ids after a delay (Retry-After)"},
-	{500, "", ""}: {status.Unknown, status.CodeProviderError, adviceServer},
+	{500, "", ""}: {status.Unknown, status.CodeProviderError, adviceSaved500},
 	{502, "", ""}: {status.Unknown, status.CodeUnavailable, adviceServer},
 	{503, "", ""}: {status.Unknown, status.CodeUnavailable, adviceServer},
 	{504, "", ""}: {status.Unknown, status.CodeUnavailable, adviceServer},

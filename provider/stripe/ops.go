@@ -1,6 +1,7 @@
 package stripe
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -495,8 +496,12 @@ func (g *Gateway) intentPayment(op paygate.Op, pi *paymentIntent) (*paygate.Paym
 		if pi.LastPaymentError != nil {
 			p.FailureReason = pi.LastPaymentError.Message
 		}
+		p.Action = clientConfirm(pi.ClientSecret)
 	case "requires_action":
-		p.Action = action(pi.NextAction)
+		if p.Action = action(pi.NextAction); p.Action == nil {
+			// use_stripe_sdk and the other next actions Stripe.js handles itself.
+			p.Action = clientConfirm(pi.ClientSecret)
+		}
 	case "succeeded":
 		if p.Captured, err = fromWire(pi.AmountReceived, pi.Currency); err != nil {
 			return nil, malformed(op, err)
@@ -526,6 +531,15 @@ func action(na *nextAction) *paygate.Action {
 		return &paygate.Action{Kind: paygate.ActionDeeplink, URL: na.WechatPayRedirectToIOSApp.NativeURL}
 	}
 	return nil
+}
+
+// clientConfirm is the action of an intent the customer's browser completes with Stripe.js: it needs
+// the intent's client secret (nil when the reply carries none).
+func clientConfirm(secret string) *paygate.Action {
+	if secret == "" {
+		return nil
+	}
+	return &paygate.Action{Kind: paygate.ActionClientConfirm, ClientSecret: secret}
 }
 
 // refundOf maps a Refund; a status in no row is U.
@@ -579,7 +593,7 @@ func shouldNotRetry(_ int, h http.Header, _ []byte) bool {
 	return h.Get("Stripe-Should-Retry") == "false"
 }
 
-// errorAnswer maps a non-2xx answer through the error table, keeping Stripe's code (or decline_code)
+// errorAnswer maps a non-2xx answer through the error table, keeping Stripe's decline_code, code or type
 // and message (bounded, and redacted: Stripe may quote a key back); an F stays U when an earlier try may have landed.
 func (g *Gateway) errorAnswer(op paygate.Op, resp *provider.Response) *paygate.Error {
 	var typ, code, decline, msg string
@@ -587,10 +601,9 @@ func (g *Gateway) errorAnswer(op paygate.Op, resp *provider.Response) *paygate.E
 		typ, code, decline, msg = e.Type, e.Code, e.DeclineCode, e.Message
 	}
 	row := classify(resp.StatusCode, typ, code, decline)
-	pcode := code
-	if decline != "" {
-		pcode = decline
-	}
+	// The most specific of Stripe's three: a card error's decline_code, else the error's code, else
+	// its type (an api_error usually has no code).
+	pcode := cmp.Or(decline, code, typ)
 	return provider.Answered(Name, op, resp, row.outcome, row.code, row.advice, pcode, provider.Bounded(provider.Redact(msg, g.secrets...)))
 }
 

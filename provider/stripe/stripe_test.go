@@ -1,6 +1,7 @@
 package stripe
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -38,7 +39,7 @@ func TestErrorTableEveryRow(t *testing.T) {
 			assert.Equal(t, row.code, paygate.CodeOf(err))
 			var pe *paygate.Error
 			require.ErrorAs(t, err, &pe)
-			assert.Equal(t, k.code, pe.ProviderCode)
+			assert.Equal(t, cmp.Or(k.code, k.typ), pe.ProviderCode, "the code, else the type")
 			assert.Equal(t, "Stripe says so", pe.ProviderMessage)
 			assert.Equal(t, k.status, pe.HTTPStatus)
 			assert.NotEmpty(t, pe.Message)
@@ -107,7 +108,8 @@ func TestPaymentStatusEveryRow(t *testing.T) {
 		{"requires_payment_method", "", `"last_payment_error":{"type":"card_error","code":"card_declined","message":"Your card was declined."}`, status.PaymentRequiresAction,
 			func(t *testing.T, p *paygate.Payment) {
 				assert.Equal(t, "Your card was declined.", p.FailureReason)
-				assert.Nil(t, p.Action)
+				assert.Equal(t, &paygate.Action{Kind: paygate.ActionClientConfirm, ClientSecret: testSecret}, p.Action,
+					"the customer may try another method with Stripe.js")
 			}},
 		{"requires_confirmation", "", "", status.PaymentRequiresAction, nil},
 		{"requires_action", "", `"next_action":{"type":"redirect_to_url","redirect_to_url":{"url":"https://hooks.stripe.com/r","return_url":"https://m/r"}}`, status.PaymentRequiresAction,
@@ -485,7 +487,7 @@ func TestIdempotencyDeclared(t *testing.T) {
 	assert.Equal(t, 7*24*time.Hour, c.AuthorizationHold)
 }
 
-func TestClientSecretAndLogsCarryNoSecrets(t *testing.T) {
+func TestClientSecretOnlyInTheActionAndNeverLogged(t *testing.T) {
 	core, logs := observer.New(zapcore.DebugLevel)
 	g, _ := newTest(t, map[string]func(seen) (int, string){
 		"GET /v1/payment_intents/pi_1": answer(200, intentJSON("pi_1", "requires_payment_method", "")),
@@ -496,7 +498,11 @@ func TestClientSecretAndLogsCarryNoSecrets(t *testing.T) {
 	assert.Equal(t, testSecret, s)
 	p, err := g.Inquire(ctx, &paygate.InquireRequest{ProviderPaymentID: "pi_1"})
 	require.NoError(t, err)
-	assert.NotContains(t, fmt.Sprintf("%+v", p), testSecret, "never in a Payment")
+	require.NotNil(t, p.Action, "an unconfirmed intent waits for Stripe.js")
+	assert.Equal(t, paygate.Action{Kind: paygate.ActionClientConfirm, ClientSecret: testSecret}, *p.Action,
+		"the client secret is in the Action, for the customer's browser, and nowhere else")
+	p.Action = nil
+	assert.NotContains(t, fmt.Sprintf("%+v", p), testSecret)
 	_, err = g.Create(ctx, createReq())
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), testKey)

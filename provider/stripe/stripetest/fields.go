@@ -71,7 +71,7 @@ var Fields = map[string][]Field{
 	"refund retrieve query": {},
 
 	"payment_intent": {{"id", srcPI}, {"object", srcPI}, {"amount", srcPI}, {"amount_capturable", srcPI}, {"amount_received", srcPI},
-		{"capture_method", srcPI}, {"cancellation_reason", srcPI}, {"canceled_at", srcPI}, {"created", srcPI}, {"currency", srcPI},
+		{"capture_method", srcPI}, {"client_secret", srcPI + ` (and stripe-go PaymentIntent.ClientSecret: "<id>_secret_<random>", returned to the secret key)`}, {"cancellation_reason", srcPI}, {"canceled_at", srcPI}, {"created", srcPI}, {"currency", srcPI},
 		{"description", srcPI}, {"last_payment_error", srcPI}, {"latest_charge", srcPI}, {"livemode", srcPI}, {"metadata", srcPI},
 		{"next_action", srcPI}, {"payment_method", srcPI}, {"payment_method_types", srcPI}, {"status", srcPI}},
 	"charge": {{"id", srcCharge}, {"object", srcCharge}, {"amount", srcCharge}, {"amount_captured", srcCharge}, {"amount_refunded", srcCharge},

@@ -27,8 +27,10 @@ const APIVersion = "2026-08-26.dahlia"
 // The metadata keys the simulator knows the merchant's ids by. They are how a test names "the payment"
 // (Settle) and how the ledger counts requests per merchant id; Stripe itself gives them no meaning.
 const (
+	// MetaPaymentRequestID names a PaymentIntent's PaymentRequestID.
 	MetaPaymentRequestID = "paygate_payment_request_id"
-	MetaRefundRequestID  = "paygate_refund_request_id"
+	// MetaRefundRequestID names a Refund's RefundRequestID.
+	MetaRefundRequestID = "paygate_refund_request_id"
 )
 
 // WebhookSchedule is the wait before each retry of an unacknowledged event. Stripe documents retries

@@ -39,6 +39,7 @@ const MaxAmount = 99999999
 
 type intent struct {
 	id, currency, captureMethod, status, cancelReason string
+	secret                                            string // the random part of client_secret
 	amount, capturable, received                      int64
 	metadata                                          map[string]string
 	description, pm, returnURL                        string
@@ -201,7 +202,7 @@ func (s *Server) piObject(pi *intent, expandCharge bool) map[string]any {
 	}
 	return map[string]any{
 		"id": pi.id, "object": "payment_intent", "amount": pi.amount, "amount_capturable": pi.capturable, "amount_received": pi.received,
-		"capture_method": pi.captureMethod, "cancellation_reason": nullable(pi.cancelReason), "canceled_at": canceledAt,
+		"capture_method": pi.captureMethod, "client_secret": pi.id + "_secret_" + pi.secret, "cancellation_reason": nullable(pi.cancelReason), "canceled_at": canceledAt,
 		"created": pi.created.Unix(), "currency": pi.currency, "description": nullable(pi.description), "last_payment_error": lastErr,
 		"latest_charge": latest, "livemode": false, "metadata": orEmpty(pi.metadata), "next_action": next,
 		"payment_method": nullable(pi.pm), "payment_method_types": slices.Clone(pi.pmTypes), "status": pi.status,
@@ -305,7 +306,7 @@ func (s *Server) create(r *http.Request, form url.Values, ev evReq) reply {
 		return errReply(http.StatusBadRequest, "invalid_request_error", "", "payment_method",
 			"You cannot confirm this PaymentIntent because it's missing a payment method.")
 	}
-	pi := &intent{id: newID("pi_"), currency: cur, captureMethod: capture, amount: n, metadata: md, description: form.Get("description"),
+	pi := &intent{id: newID("pi_"), secret: newID(""), currency: cur, captureMethod: capture, amount: n, metadata: md, description: form.Get("description"),
 		returnURL: form.Get("return_url"), created: s.now(), status: stRequiresPM}
 	pi.pmTypes = listOf(form, "payment_method_types")
 	switch {
