@@ -284,20 +284,12 @@ func (s *Server) routes() http.Handler {
 			Process: func(r *http.Request, body []byte) sim.Reply { return s.process(r, body, ep) },
 		}))
 	}
-	mux.HandleFunc("GET /redirect/{intent}", s.redirectPage)
+	s.cashier().Mount(mux, "/redirect/") // the payment page (page.go), where next_action's URLs point
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		write(w, errReply(http.StatusNotFound, "invalid_request_error", "", "",
 			fmt.Sprintf("Unrecognized request URL (%s: %s).", r.Method, r.URL.Path)).Reply)
 	})
 	return mux
-}
-
-// redirectPage is where next_action.redirect_to_url points: the simulator's stand-in for the bank's or
-// wallet's page. The customer's decision is taken with Settle.
-func (s *Server) redirectPage(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_, _ = fmt.Fprintf(w, "<!doctype html><title>stripetest</title><p>Simulated authentication for %s. The test decides with Settle.</p>",
-		strings.ReplaceAll(url.PathEscape(r.PathValue("intent")), "<", ""))
 }
 
 func write(w http.ResponseWriter, rep sim.Reply) {
