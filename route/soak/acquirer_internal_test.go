@@ -361,7 +361,7 @@ func (a *acquirer) ClearFaults()                                      { a.faults
 func (a *acquirer) SetChaos(fn func(op paygate.Op) (sim.Fault, bool)) { a.faults.SetChaos(fn) }
 func (a *acquirer) Ledger() *sim.Ledger                               { return &a.ledger }
 func (a *acquirer) BaseURL() string                                   { return "" }
-func (a *acquirer) PageURL(string) string { return "" }
+func (a *acquirer) PageURL(string) string                             { return "" }
 func (a *acquirer) Env() map[string]string                            { return map[string]string{"ACQUIRER": a.name} }
 func (a *acquirer) File() (any, error)                                { return nil, nil }
 func (a *acquirer) Close()                                            {}
