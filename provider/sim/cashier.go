@@ -90,8 +90,13 @@ type Cashier struct {
 	// its webhooks.
 	Settle func(ctx context.Context, id string, st Settlement) error
 	// Return is where the browser goes after v moved the payment: the merchant's redirect URL with the
-	// query the provider documents for it, or "" to show the page again with the new status.
-	Return func(id string, v Verb) string
+	// query the provider documents for it, or "" to show the page again with the new status. given is
+	// the ReturnParam the page was opened with ("" without one), for providers whose browser-side
+	// library takes the return URL from the merchant's page (Stripe.js's confirmParams.return_url).
+	Return func(id string, v Verb, given string) string
+	// ReturnParam, when set, is the query parameter of the page's URL that may name a return URL (an
+	// absolute http or https URL; anything else is ignored). The page's forms carry it to Return.
+	ReturnParam string
 }
 
 // Mount registers the page routes on mux: GET /pay/{id}, POST /pay/{id}/{verb}, and GET <p>{id} for
@@ -143,12 +148,26 @@ func (c *Cashier) post(w http.ResponseWriter, r *http.Request) {
 		c.render(w, r, http.StatusConflict, p, "Nothing changed: "+err.Error())
 		return
 	}
-	if to := c.Return(id, v); to != "" {
+	if to := c.Return(id, v, c.given(r)); to != "" {
 		http.Redirect(w, r, to, http.StatusSeeOther)
 		return
 	}
 	p, _ = c.Page(id)
 	c.render(w, r, http.StatusOK, p, "")
+}
+
+// given is the return URL the page was opened with (Cashier.ReturnParam), when it is an absolute http
+// or https URL; "" otherwise.
+func (c *Cashier) given(r *http.Request) string {
+	if c.ReturnParam == "" {
+		return ""
+	}
+	raw := r.URL.Query().Get(c.ReturnParam)
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return raw
 }
 
 func (c *Cashier) notFound(w http.ResponseWriter, id string) {
@@ -164,6 +183,7 @@ type view struct {
 	Page
 	Title   string
 	Base    string       // the form actions' prefix, /pay/<id>
+	Query   string       // the form actions' query: the given return URL (Cashier.ReturnParam), if any
 	Note    string       // why a POST was refused
 	QRImage template.URL // data:image/png;base64,… of the page's own URL
 	Link    template.URL
@@ -171,6 +191,9 @@ type view struct {
 
 func (c *Cashier) render(w http.ResponseWriter, r *http.Request, code int, p Page, note string) {
 	v := view{Page: p, Title: c.Title, Base: PagePath(p.ID), Note: note}
+	if given := c.given(r); given != "" {
+		v.Query = "?" + url.Values{c.ReturnParam: {given}}.Encode()
+	}
 	if u, err := url.Parse(p.Deeplink); err == nil && u.Scheme != "" && !unsafeSchemes[strings.ToLower(u.Scheme)] {
 		v.Link = template.URL(p.Deeplink) // an app scheme html/template would blank out
 	}

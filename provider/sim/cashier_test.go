@@ -45,7 +45,7 @@ func (f *fakeShop) cashier() *sim.Cashier {
 			f.page.Status, f.page.Verbs = status.PaymentSucceeded, nil
 			return nil
 		},
-		Return: func(string, sim.Verb) string { return f.ret },
+		Return: func(string, sim.Verb, string) string { return f.ret },
 	}
 }
 

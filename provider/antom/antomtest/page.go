@@ -27,7 +27,7 @@ func (s *Server) cashier() *sim.Cashier {
 		Title:  "Antom sandbox",
 		Page:   s.page,
 		Settle: func(ctx context.Context, id string, st sim.Settlement) error { return s.SettleOrder(ctx, id, st) },
-		Return: func(id string, _ sim.Verb) string {
+		Return: func(id string, _ sim.Verb, _ string) string {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			if p := s.paymentsByID[id]; p != nil {

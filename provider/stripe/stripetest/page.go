@@ -31,6 +31,9 @@ func (s *Server) cashier() *sim.Cashier {
 		Page:   s.page,
 		Settle: func(ctx context.Context, id string, st sim.Settlement) error { return s.SettleOrder(ctx, id, st) },
 		Return: s.returnTo,
+		// Stripe.js takes the return URL from the merchant's page (confirmParams.return_url): an
+		// unconfirmed intent's page takes it as ?return_url=.
+		ReturnParam: "return_url",
 	}
 }
 
@@ -57,15 +60,23 @@ func (s *Server) page(id string) (sim.Page, bool) {
 	return p, true
 }
 
-// returnTo is the intent's return_url with Stripe's redirect query, or "" without one.
-func (s *Server) returnTo(id string, v sim.Verb) string {
+// returnTo is the intent's return_url (or, for an intent confirmed in the browser, the one the page
+// was given) with Stripe's redirect query, or "" without either.
+func (s *Server) returnTo(id string, v sim.Verb, given string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	pi := s.intents[id]
-	if pi == nil || pi.returnURL == "" {
+	if pi == nil {
 		return ""
 	}
-	u, err := url.Parse(pi.returnURL)
+	to := pi.returnURL
+	if to == "" {
+		to = given
+	}
+	if to == "" {
+		return ""
+	}
+	u, err := url.Parse(to)
 	if err != nil {
 		return ""
 	}

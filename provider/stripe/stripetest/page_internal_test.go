@@ -90,3 +90,22 @@ func TestPaymentPageFinalAndWithoutReturn(t *testing.T) {
 	resp, _ = browse(t, http.MethodGet, c.srv.PageURL("pi_missing"))
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 }
+
+// An intent left for Stripe.js takes its return URL from the merchant's page, as confirmParams.return_url:
+// the page opened with ?return_url= sends the browser there after a click; a URL that is not absolute
+// http(s) is ignored.
+func TestPaymentPageGivenReturnURL(t *testing.T) {
+	c := newTC(t, Config{})
+	id := c.create()["id"].(string)
+	ret := "http://127.0.0.1:9/return/pay-1"
+	resp, page := browse(t, http.MethodGet, c.srv.PageURL(id)+"?return_url="+url.QueryEscape(ret))
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, page, `action="/pay/`+id+`/pay?return_url=`+url.QueryEscape(ret)+`"`)
+	resp, _ = browse(t, http.MethodPost, c.srv.PageURL(id)+"/pay?return_url="+url.QueryEscape(ret))
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	assert.Equal(t, ret+"?payment_intent="+id+"&redirect_status=succeeded", resp.Header.Get("Location"))
+
+	id = c.create()["id"].(string)
+	resp, _ = browse(t, http.MethodPost, c.srv.PageURL(id)+"/pay?return_url="+url.QueryEscape("javascript:alert(1)"))
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "not an http(s) URL: the page again")
+}

@@ -28,7 +28,7 @@ func (s *Server) cashier() *sim.Cashier {
 		Title:  "VAI247 sandbox",
 		Page:   s.page,
 		Settle: func(ctx context.Context, id string, st sim.Settlement) error { return s.SettleOrder(ctx, id, st) },
-		Return: func(string, sim.Verb) string { return "" },
+		Return: func(string, sim.Verb, string) string { return "" },
 	}
 }
 

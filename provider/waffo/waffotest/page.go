@@ -86,7 +86,7 @@ func (s *Server) page(id string) (sim.Page, bool) {
 	return p, true
 }
 
-func (s *Server) pageReturn(id string, v sim.Verb) string {
+func (s *Server) pageReturn(id string, v sim.Verb, _ string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o, ok := s.orders[id]
