@@ -23,6 +23,7 @@ var createArgs = map[string][]string{
 	"waffo":  {"--email", "a@b.example", "--customer-id", "c1", "--notify-url", "https://shop.example/notify"},
 	"antom":  {"--return-url", "https://shop.example/return"},
 	"vai247": nil,
+	"stripe": nil,
 }
 
 func TestCreateArgsCoverTheRegistry(t *testing.T) {

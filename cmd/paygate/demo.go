@@ -36,9 +36,10 @@ var demoCast = struct {
 	wallet   string // an e-wallet payment paid then refunded in two parts; a QRIS payment cancelled
 	cashier  string // a cashier payment the wallet declines; a create whose replies are lost
 	qr       string // a KHQR payment the customer abandons, found by the provider's id only
+	card     string // a card confirmed on the server with the provider's test card; a declined test card
 	primary  string // the router's first target for USD: down, then unknown
 	fallback string // the router's second target
-}{wallet: "waffo", cashier: "antom", qr: "vai247", primary: "waffo", fallback: "antom"}
+}{wallet: "waffo", cashier: "antom", qr: "vai247", card: "stripe", primary: "waffo", fallback: "antom"}
 
 // demo is one run of the checkout demo: the simulators, an adapter per provider built from the
 // simulators' credentials (as a merchant builds them), a router over them and a webhook receiver.
@@ -69,11 +70,13 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `usage: paygate demo
 
-Runs checkouts against the built-in Waffo, Antom and VAI247 simulators on loopback (real HTTP and
-signatures; no credentials needed, no money moves), then through a router, and prints a table:
+Runs checkouts against the built-in Waffo, Antom, VAI247 and Stripe simulators on loopback (real
+HTTP and signatures; no credentials needed, no money moves), then through a router, and prints a table:
   - Waffo: a payment that is paid, partly refunded, then refunded in full
   - Antom: a payment the channel declines; VAI247: one the customer abandons (it expires)
   - Waffo: a payment cancelled before it is paid
+  - Stripe: a card the server confirms with a test card (SUCCEEDED at once), then refunded; and a
+    declined test card (F DECLINED: no money moved)
   - authorize now, capture later, at the first provider offering manual capture and the void: a
     payment the customer authorizes (AUTHORIZED) that is then captured (SUCCEEDED, captured exact),
     and one whose hold is released (CANCELED); a line says so when no provider offers it
@@ -99,7 +102,7 @@ It takes no flags.
 	}
 	fmt.Fprintf(stdout, "paygate demo: checkouts against the %s simulators (real HTTP and signatures on loopback), then through a router.\n", registry.Choice(titles, "and"))
 	fmt.Fprintln(stdout)
-	for _, step := range []func(context.Context) error{d.waffoPaidAndRefunded, d.antomFails, d.vai247Abandoned, d.waffoCancelled, d.authorizeCaptureVoid, d.antomLostReply, d.routedFailover, d.routedUnknownStays} {
+	for _, step := range []func(context.Context) error{d.waffoPaidAndRefunded, d.antomFails, d.vai247Abandoned, d.waffoCancelled, d.cardOnServer, d.authorizeCaptureVoid, d.antomLostReply, d.routedFailover, d.routedUnknownStays} {
 		if err := step(ctx); err != nil {
 			return exitFailure, err
 		}
@@ -117,7 +120,7 @@ It takes no flags.
 }
 
 func newDemo() (d *demo, err error) {
-	for _, name := range []string{demoCast.wallet, demoCast.cashier, demoCast.qr, demoCast.primary, demoCast.fallback} {
+	for _, name := range []string{demoCast.wallet, demoCast.cashier, demoCast.qr, demoCast.card, demoCast.primary, demoCast.fallback} {
 		if _, ok := registry.Lookup(name); !ok {
 			return nil, fmt.Errorf("the demo features %s, which is not registered", name)
 		}
@@ -393,6 +396,29 @@ func (d *demo) vai247Abandoned(ctx context.Context) error {
 	}
 	// The QR provider finds orders by its own id only.
 	_, _ = d.inquire(ctx, gw, "abandons; inquire by "+title(demoCast.qr)+" id", demoCast.qr, &paygate.InquireRequest{ProviderPaymentID: p.ProviderPaymentID}, status.PaymentExpired)
+	return nil
+}
+
+// cardOnServer: at the card provider, a card payment the server confirms at create with the
+// provider's test card (a Method.Name naming a saved payment method) succeeds at once and is refunded;
+// one with a test card the issuer declines is F DECLINED, and no money moved.
+func (d *demo) cardOnServer(ctx context.Context) error {
+	gw := d.direct[demoCast.card]
+	req := d.checkout("demo-stripe-card", "42.00", "USD")
+	req.Method = paygate.Method{Type: "CARD", Name: "pm_card_visa"}
+	if _, err := d.create(ctx, gw, "create (card, confirmed)", demoCast.card, req, status.PaymentSucceeded); err != nil {
+		return nil
+	}
+	if _, err := d.refund(ctx, gw, "refund 10.00 USD of 42.00", demoCast.card, &paygate.RefundRequest{RefundRequestID: "demo-stripe-refund",
+		PaymentRequestID: req.PaymentRequestID, Amount: mustAmount("10.00", "USD"), Reason: "customer returned one item"}); err != nil {
+		return nil
+	}
+	declined := d.checkout("demo-stripe-declined", "42.00", "USD")
+	declined.Method = paygate.Method{Type: "CARD", Name: "pm_card_chargeDeclined"}
+	_, err := d.create(ctx, gw, "create (declined card)", demoCast.card, declined, "")
+	if paygate.OutcomeOf(err) != status.Failure || paygate.CodeOf(err) != status.CodeDeclined {
+		d.problems = append(d.problems, fmt.Sprintf("%s declined card: want F DECLINED, got %s %v", demoCast.card, paygate.OutcomeOf(err), err))
+	}
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paygate-go/paygate/provider/antom/antomtest"
+	"github.com/paygate-go/paygate/provider/stripe/stripetest"
 	"github.com/paygate-go/paygate/provider/vai247/vai247test"
 	"github.com/paygate-go/paygate/provider/waffo/waffotest"
 )
@@ -23,6 +24,7 @@ type simFile struct {
 	Waffo      waffotest.File  `json:"waffo"`
 	Antom      antomtest.File  `json:"antom"`
 	VAI247     vai247test.File `json:"vai247"`
+	Stripe     stripetest.File `json:"stripe"`
 	Control    controlDocs     `json:"control"`
 }
 
@@ -41,13 +43,14 @@ func TestSimFileLayout(t *testing.T) {
 	assert.Equal(t, string(b), string(again)+"\n")
 	for _, v := range []string{f.About, f.ControlURL, f.Waffo.BaseURL, f.Waffo.APIKey, f.Waffo.MerchantPublicKeyDERBase64,
 		f.Antom.ClientID, f.Antom.AntomPublicKeyPEM, f.Antom.KeyVersion, f.Antom.PaymentMethodType,
-		f.VAI247.AppID, f.VAI247.APISecret, f.VAI247.WebhookSecret, f.Control.Settle} {
+		f.VAI247.AppID, f.VAI247.APISecret, f.VAI247.WebhookSecret, f.Stripe.SecretKey, f.Stripe.WebhookSecret, f.Stripe.APIVersion, f.Control.Settle} {
 		assert.NotEmpty(t, v)
 	}
 	assert.True(t, f.VAI247.RefundSigning)
 	assert.Len(t, f.Waffo.Env, 5)
 	assert.Len(t, f.Antom.Env, 6)
 	assert.Len(t, f.VAI247.Env, 7)
+	assert.Len(t, f.Stripe.Env, 3)
 	assert.Equal(t, f.Waffo.MerchantPrivateKey, f.Waffo.Env["WAFFO_PRIVATE_KEY"])
 	assert.Equal(t, "true", f.VAI247.Env["VAI247_REFUND_SIGNING"])
 }
@@ -55,8 +58,8 @@ func TestSimFileLayout(t *testing.T) {
 // The credential flags come from the registry's settings with the help they always had.
 func TestCredentialFlagHelp(t *testing.T) {
 	want := map[string]string{
-		"provider":            "the provider: waffo, antom or vai247 (required)",
-		"base-url":            "the provider's API root (env WAFFO_BASE_URL, ANTOM_BASE_URL, VAI247_BASE_URL)",
+		"provider":            "the provider: waffo, antom, vai247 or stripe (required)",
+		"base-url":            "the provider's API root (env WAFFO_BASE_URL, ANTOM_BASE_URL, VAI247_BASE_URL, STRIPE_BASE_URL)",
 		"api-key":             "waffo, vai247: the API key (env WAFFO_API_KEY, VAI247_API_KEY)",
 		"merchant-id":         "waffo: the merchant id (env WAFFO_MERCHANT_ID)",
 		"private-key":         "waffo, antom: the merchant's private key, PEM or base64, or @FILE (env WAFFO_PRIVATE_KEY, ANTOM_PRIVATE_KEY)",
@@ -67,7 +70,8 @@ func TestCredentialFlagHelp(t *testing.T) {
 		"app-id":              "vai247: the app id (env VAI247_APP_ID)",
 		"api-secret":          "vai247: the API secret, or @FILE (env VAI247_API_SECRET)",
 		"store-id":            "vai247: the store id (env VAI247_STORE_ID)",
-		"webhook-secret":      "vai247: the webhook secret, or @FILE (env VAI247_WEBHOOK_SECRET)",
+		"webhook-secret":      "vai247, stripe: the webhook secret, or @FILE (env VAI247_WEBHOOK_SECRET, STRIPE_WEBHOOK_SECRET)",
+		"secret-key":          "stripe: the secret API key (sk_…), or @FILE (env STRIPE_SECRET_KEY)",
 		"refund-signing":      "vai247: true to sign and deduplicate refunds (env VAI247_REFUND_SIGNING)",
 	}
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)

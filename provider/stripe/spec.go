@@ -15,6 +15,8 @@ func Spec() provider.Spec {
 		Open: provider.OpenFunc(ConfigFromEnv, func(cfg *Config, c provider.Common) {
 			cfg.HTTPClient, cfg.Logger, cfg.Retry = c.HTTPClient, c.Logger, c.Retry
 		}, New),
+		CreateHelp: "(optionally --method-name pm_…: a saved or test payment method such as pm_card_visa, confirmed at once; " +
+			"or alipay (with --return-url) or wechat_pay; without a method the payment waits for Stripe.js: a client_confirm action)",
 		Capabilities: Capabilities(),
 		Heads:        provider.TableHeads{Code: "`error.code` / `decline_code`", Payment: "Stripe PaymentIntent `status`", Refund: "Stripe Refund `status`"},
 		Codes:        CodeTable(),
