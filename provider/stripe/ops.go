@@ -367,6 +367,10 @@ func (g *Gateway) refund(ctx context.Context, c *provider.Call, req *paygate.Ref
 	}
 	f := (&form{}).add("payment_intent", p.ProviderPaymentID).addInt("amount", amt).
 		add("metadata["+metaRefundRequestID+"]", req.RefundRequestID)
+	if p.PaymentRequestID != "" {
+		// So the refund names the payment by the merchant's id too, in its webhooks and inquiries.
+		f.add("metadata["+metaPaymentRequestID+"]", p.PaymentRequestID)
+	}
 	if slices.Contains(refundReasons, req.Reason) {
 		f.add("reason", req.Reason)
 	}
@@ -556,7 +560,7 @@ func refundOf(op paygate.Op, rf *refund) (*paygate.Refund, error) {
 		return nil, malformed(op, err)
 	}
 	r := &paygate.Refund{Provider: Name, RefundRequestID: rf.Metadata[metaRefundRequestID], ProviderRefundID: rf.ID,
-		ProviderPaymentID: rf.PaymentIntent, Status: st, ProviderStatus: rf.Status, Amount: amt}
+		PaymentRequestID: rf.Metadata[metaPaymentRequestID], ProviderPaymentID: rf.PaymentIntent, Status: st, ProviderStatus: rf.Status, Amount: amt}
 	if rf.Created > 0 {
 		r.UpdatedAt = time.Unix(rf.Created, 0).UTC()
 	}

@@ -425,7 +425,7 @@ func TestCaptureCancelRefund(t *testing.T) {
 		assert.Equal(t, status.RefundSucceeded, r.Status)
 		assert.Equal(t, "req-1", r.PaymentRequestID)
 		req := f.requests()[1]
-		assert.Equal(t, "payment_intent=pi_1&amount=500&metadata%5Bpaygate_refund_request_id%5D=rr-1&reason=duplicate", req.body)
+		assert.Equal(t, "payment_intent=pi_1&amount=500&metadata%5Bpaygate_refund_request_id%5D=rr-1&metadata%5Bpaygate_payment_request_id%5D=req-1&reason=duplicate", req.body)
 		assert.Equal(t, "paygate-refund-rr-1", req.header.Get("Idempotency-Key"))
 	})
 	t.Run("refund inquiry by request id lists the payment's refunds", func(t *testing.T) {
