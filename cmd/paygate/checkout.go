@@ -383,13 +383,13 @@ button{font:inherit;padding:.5rem 1rem;margin:.25rem 0;border:1px solid #345;bor
 {{end}}
 {{define "foot"}}</body></html>
 {{end}}
-{{define "product"}}{{template "head" .}}<main id="product">
+{{define "product"}}{{template "head" .}}<main id="shop-product">
 <h1>{{.Product.Name}}</h1>
 <p class="price" id="price">{{.Product.Price}}</p>
 {{range .Buttons}}{{if .Refused}}<p><button id="pay-{{.Name}}" disabled>Pay with {{.Title}}</button> <span class="muted">{{.Refused}}</span></p>
 {{else}}<form method="post" action="/checkout/{{.Name}}"><button id="pay-{{.Name}}" type="submit">Pay with {{.Title}}</button></form>
 {{end}}{{end}}</main>{{template "foot" .}}{{end}}
-{{define "return"}}{{template "head" .}}<main id="return">
+{{define "return"}}{{template "head" .}}<main id="shop-return">
 <h1>Your order</h1>
 <dl>
 <dt>Payment</dt><dd id="payment">{{.Order.PaymentRequestID}} at {{.Title}} ({{.Order.ProviderPaymentID}}), {{.Order.Amount}}</dd>
@@ -398,7 +398,7 @@ button{font:inherit;padding:.5rem 1rem;margin:.25rem 0;border:1px solid #345;bor
 <dt>Webhook</dt><dd id="webhook">{{with .Order.Webhooks}}verified: {{range $i, $s := .}}{{if $i}}, {{end}}{{$s}}{{end}}{{else}}none received yet{{end}}</dd>
 </dl>
 <p><a href="/">Back to the shop</a></p></main>{{template "foot" .}}{{end}}
-{{define "problem"}}{{template "head" .}}<main id="problem"><h1>Something went wrong</h1>
+{{define "problem"}}{{template "head" .}}<main id="shop-problem"><h1>Something went wrong</h1>
 <p id="error">{{.Problem}}</p><p><a href="/">Back to the shop</a></p></main>{{template "foot" .}}{{end}}
 `))
 
