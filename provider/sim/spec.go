@@ -62,6 +62,9 @@ type Instance interface {
 	Ledger() *Ledger
 	// BaseURL is the simulator's API root: the adapter's base URL.
 	BaseURL() string
+	// PageURL is the URL of the payment page (sim.Cashier) of the payment the provider knows by
+	// providerPaymentID: where a customer pays, fails or cancels it in a browser.
+	PageURL(providerPaymentID string) string
 	// Env is the adapter's configuration for this simulator, keyed by the adapter's environment
 	// variable names (provider.Setting.Env): what the merchant would export.
 	Env() map[string]string

@@ -141,6 +141,7 @@ type payment struct {
 	manual            bool      // paymentFactor.captureMode MANUAL
 	authorizedAt      time.Time // when a manual payment was authorized (paid)
 	captured          *capture  // its capture, once one succeeded
+	description       string    // order.orderDescription, for the payment page
 }
 
 // capture is the simulator's record of a capture request: the capture it made, or the F it answered.
@@ -246,6 +247,7 @@ func NewServer(cfg Config) *Server {
 		mux.Handle("POST "+LivePrefix+ep.name, h)
 		mux.Handle("POST "+SandboxPrefix+ep.name, h)
 	}
+	s.cashier().Mount(mux, "/cashier/") // the payment page normalUrl points to (page.go)
 	mux.HandleFunc("/", s.noInterface)
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL
@@ -574,6 +576,7 @@ func (s *Server) pay(r *http.Request, body []byte) sim.Reply {
 		status: "PROCESSING", createdAt: now, expiresAt: expires, notifyURL: req.PaymentNotifyURL,
 		terminal: terminal, sandbox: sandboxPath(r), redirect: req.PaymentRedirectURL,
 		paymentMethodType: req.PaymentMethod.PaymentMethodType, osType: osType, manual: manual,
+		description: req.Order.OrderDescription,
 	}
 	s.payments[p.requestID] = p
 	s.paymentsByID[p.id] = p

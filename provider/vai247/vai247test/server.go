@@ -217,6 +217,7 @@ func NewServer(cfg Config) *Server {
 	}, Process: s.inquire}))
 	mux.Handle("POST "+PathCancel, sim.Serve(hc, sim.Endpoint{Op: paygate.OpCancel, RequestID: bodyField("order_id"), Process: s.cancel}))
 	mux.Handle("POST "+PathRefund, sim.Serve(hc, sim.Endpoint{Op: paygate.OpRefund, RequestID: bodyField("reference_id"), Process: s.refund}))
+	s.cashier().Mount(mux) // the payment page, /pay/<order_id> (page.go)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		rep := s.fail(http.StatusNotFound, "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
 		w.Header().Set("Content-Type", "application/json")

@@ -278,6 +278,7 @@ func (s *Server) routes() http.Handler {
 			Process:   func(r *http.Request, body []byte) sim.Reply { return s.process(r, body, ep.fn) },
 		}))
 	}
+	s.cashier().Mount(mux) // the payment page, /pay/<acquiringOrderId> (page.go)
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		s.write(w, reply{status: http.StatusNotFound, code: "A0003", msg: "no such API"})
 	})

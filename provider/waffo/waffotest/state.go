@@ -192,7 +192,7 @@ func (s *Server) create(q *request) reply {
 // actionFor builds orderAction: a QR string for QR methods, a deeplink for e-wallets, otherwise the
 // cashier page.
 func (s *Server) actionFor(o *order, methodType, methodName string) string {
-	a := map[string]any{"actionType": "WEB", "webUrl": "https://cashier.waffo.invalid/pay/" + o.acquiringOrderID}
+	a := map[string]any{"actionType": "WEB", "webUrl": s.PageURL(o.acquiringOrderID)}
 	switch {
 	case methodType == "QR" || methodName == "QRIS" || methodName == "PROMPTPAY":
 		a["actionData"] = map[string]string{"paymentQr": "00020101021226" + o.acquiringOrderID, "paymentExpiryTime": o.expiresAt.Format(timeLayout)}
