@@ -114,6 +114,36 @@ func whereAmI(tab context.Context) string {
 	return fmt.Sprintf("the browser is at %s, showing:\n%s", loc, text)
 }
 
+// clickThrough clicks the element with id click, which leaves the page (a form's submit), and waits
+// until the browser shows a loaded page with an element of id want. It polls with short scripts
+// rather than a WaitVisible started at once: a query begun on the page being left can stay bound to
+// that page's document and never see the next one.
+//
+// It returns false when the browser stays on the provider's page instead, showing a final status
+// and no buttons (a provider that knows no return URL).
+func clickThrough(t *testing.T, tab context.Context, what, click, want string) bool {
+	t.Helper()
+	before := read(t, tab, what+": the page's URL", chromedp.Location())
+	step(t, tab, what+": click "+click, chromedp.Click(chromedp.ID(click)))
+	// 1: the page wanted; 2: a provider's page (it has #amount) showing a final status, no buttons.
+	state := `(location.href !== ` + strconv.Quote(before) + ` && document.readyState === "complete") ? (` +
+		`document.getElementById(` + strconv.Quote(want) + `) !== null ? 1 : ` +
+		`(document.getElementById("amount") !== null && ["SUCCEEDED","FAILED","CANCELED","EXPIRED"].includes((document.getElementById("status") || {}).innerText) && document.querySelector("form button") === null) ? 2 : 0) : 0`
+	deadline := time.Now().Add(browserStep)
+	for {
+		ctx, cancel := context.WithTimeout(tab, time.Second)
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](state))
+		cancel()
+		if err == nil && n > 0 {
+			return n == 1
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: no page with #%s within %s (last error: %v)\n%s", what, want, browserStep, err, whereAmI(tab))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // read runs one action that returns a value, with a timeout.
 func read[T any](t *testing.T, tab context.Context, what string, a chromedp.Action[T]) T {
 	t.Helper()
@@ -145,14 +175,18 @@ func TestBrowserCheckout(t *testing.T) {
 			t.Run(name+"/"+v.verb, func(t *testing.T) {
 				tab, closeTab := chromedp.NewContext(browser)
 				defer closeTab()
+				// The tab's first Run opens it and binds it to that call's context: no step timeout here.
+				require.NoError(t, chromedp.Do(tab), "a new tab")
 				step(t, tab, "the product page", chromedp.EmulateViewport(800, 600),
 					chromedp.Navigate(site.url+"/"), chromedp.WaitVisible(chromedp.ID("pay-"+name)))
-				step(t, tab, "Pay with "+e.Adapter.Title+", then the provider's page",
-					chromedp.Click(chromedp.ID("pay-"+name)), chromedp.WaitVisible(chromedp.ID("amount")))
+				clickThrough(t, tab, "Pay with "+e.Adapter.Title+", then the provider's page", "pay-"+name, "amount")
 				page := read(t, tab, "the provider's page URL", chromedp.Location())
 				require.False(t, strings.HasPrefix(page, site.url), "the shop sent the browser to %s, not to %s's page", page, e.Adapter.Title)
 				assert.Equal(t, checkoutProduct.Price.String(), read(t, tab, "the amount", chromedp.Text(chromedp.ID("amount"))))
-				assert.Equal(t, string(status.PaymentRequiresAction), read(t, tab, "the page's status", chromedp.Text(chromedp.ID("status"))))
+				// Not final yet; the exact word is the simulator's (Waffo's page says PENDING where its
+				// adapter says REQUIRES_ACTION for the same PAY_IN_PROGRESS).
+				before := status.Payment(read(t, tab, "the page's status", chromedp.Text(chromedp.ID("status"))))
+				assert.True(t, before.Valid() && !before.Final(), "the page shows %q for a new payment", before)
 				if v.verb == "pay" && shots != "" {
 					writeScreenshot(t, filepath.Join(shots, name+".png"), read(t, tab, "a screenshot", chromedp.CaptureScreenshot()))
 				}
@@ -160,8 +194,14 @@ func TestBrowserCheckout(t *testing.T) {
 					t.Skipf("skipped: %s's page has no %q button (its simulator has no such end for this payment)", e.Adapter.Title, v.verb)
 				}
 
-				step(t, tab, "click "+v.verb+", then the shop's return page",
-					chromedp.Click(chromedp.ID(v.verb)), chromedp.WaitVisible(chromedp.ID("shop-return")))
+				if !clickThrough(t, tab, v.verb+", then the shop's return page", v.verb, "shop-return") {
+					// The provider knows no return URL (VAI247's create has no such field): its page shows
+					// the end and stays; the customer goes back to the shop's tab, as after a QR payment.
+					t.Logf("%s's page does not send the customer back (no return URL at the provider); the customer returns to the shop", e.Adapter.Title)
+					id := site.lastOrder(name)
+					require.NotEmpty(t, id)
+					step(t, tab, "the shop's return page", chromedp.Navigate(site.url+"/return/"+id), chromedp.WaitVisible(chromedp.ID("shop-return")))
+				}
 				back, err := url.Parse(read(t, tab, "the return page URL", chromedp.Location()))
 				require.NoError(t, err)
 				id := strings.TrimPrefix(back.Path, "/return/")

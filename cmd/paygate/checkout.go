@@ -109,6 +109,7 @@ type checkoutSite struct {
 
 	mu      sync.Mutex
 	orders  map[string]*checkoutOrder // by payment request id
+	newest  map[string]string         // the id of the latest order, by provider
 	arrived chan struct{}             // closed and replaced whenever a webhook is recorded
 }
 
@@ -142,7 +143,7 @@ func startCheckout(addr string) (site *checkoutSite, err error) {
 	}
 	s := &checkoutSite{
 		url: "http://" + ln.Addr().String(), adapters: map[string]provider.Adapter{}, gateways: map[string]paygate.Gateway{},
-		orders: map[string]*checkoutOrder{}, arrived: make(chan struct{}), served: make(chan struct{}),
+		orders: map[string]*checkoutOrder{}, newest: map[string]string{}, arrived: make(chan struct{}), served: make(chan struct{}),
 	}
 	defer func() {
 		if err != nil {
@@ -314,6 +315,7 @@ func (s *checkoutSite) handleCheckout(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.orders[id] = &checkoutOrder{Provider: name, PaymentRequestID: id, ProviderPaymentID: p.ProviderPaymentID, Amount: p.Amount}
+	s.newest[name] = id
 	s.mu.Unlock()
 	to := req.ReturnURL // nothing for the customer to do: the return page tells
 	if a := p.Action; a != nil {
@@ -321,17 +323,10 @@ func (s *checkoutSite) handleCheckout(w http.ResponseWriter, r *http.Request) {
 		case a.Kind == paygate.ActionRedirect && a.URL != "":
 			to = a.URL
 		default:
-			if page, ok := s.sims.running[name].(pageURLer); ok {
-				to = page.PageURL(p.ProviderPaymentID)
-			}
+			to = s.sims.running[name].PageURL(p.ProviderPaymentID)
 		}
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
-}
-
-// pageURLer is a simulator that serves a payment page for its payments (sim.Instance's PageURL).
-type pageURLer interface {
-	PageURL(providerPaymentID string) string
 }
 
 func newPaymentRequestID() (string, error) {

@@ -245,3 +245,10 @@ func TestCheckoutCommandServesUntilStopped(t *testing.T) {
 	}
 	assert.Contains(t, stdout.String(), "stopped")
 }
+
+// lastOrder is the id of the newest order the shop created at the provider ("" when none).
+func (s *checkoutSite) lastOrder(provider string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.newest[provider]
+}
