@@ -1,5 +1,6 @@
 // Command paygate is paygate's command line: a demo checkout on the built-in provider simulators,
-// the simulators themselves as a local server for clients in any language, one-off calls to a
+// the simulators themselves as a local server for clients in any language, an example merchant site
+// on them to pay through each provider's page in a browser (checkout), one-off calls to a
 // provider (create, inquire, capture, cancel, refund, inquire-refund), a webhook listener and the
 // routing soak.
 //
@@ -46,6 +47,7 @@ var usage = strings.NewReplacer("{providers}", providerChoices(), "{envs}", envP
 commands:
   demo             a checkout against each provider and through the router, on the built-in simulators
   sim              run the provider simulators on loopback and write their URLs and credentials to a JSON file
+  checkout         a tiny merchant site on the simulators: pay by hand in a browser, through each provider's page
   create           create a payment           } at --provider {providers}, with credentials
   inquire          inquire a payment          } from flags, the provider's environment variables
   capture          capture an authorized one  } ({envs}) or --sim FILE;
@@ -91,6 +93,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv en
 		code, err = runDemo(ctx, rest, stdout, stderr)
 	case "sim":
 		code, err = runSim(ctx, rest, stdout, stderr)
+	case "checkout":
+		code, err = runCheckout(ctx, rest, stdout, stderr)
 	case "create", "inquire", "capture", "cancel", "refund", "inquire-refund":
 		code, err = runCall(ctx, cmd, rest, stdout, stderr, getenv)
 	case "webhook":
