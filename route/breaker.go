@@ -76,6 +76,12 @@ func unhealthy(err error) bool {
 	}
 	switch paygate.OutcomeOf(err) {
 	case status.Unknown:
+		// The provider answered, and its answer is healthy though not final: a lookup in an index
+		// that lags (Stripe's search) found nothing yet, or the same request is still in progress.
+		switch paygate.CodeOf(err) {
+		case status.CodeNotFound, status.CodeInProgress:
+			return false
+		}
 		return true
 	case status.Failure:
 		switch paygate.CodeOf(err) {

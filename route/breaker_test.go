@@ -219,3 +219,26 @@ func TestBreakerOpenRefusesFollowUps(t *testing.T) {
 	assert.Equal(t, sent, totalRequests(a), "nothing reached a while open")
 	assert.Zero(t, totalRequests(b), "nothing about a's payments went to b")
 }
+
+// A lookup in an index that lags (Stripe's search: U NOT_FOUND) and a request still in progress (U
+// IN_PROGRESS) are healthy answers, however often they come: the breaker stays closed.
+func TestBreakerIgnoresLaggingLookups(t *testing.T) {
+	f := newFake("s").dedupes()
+	f.onInquire = func(context.Context, int, *paygate.InquireRequest) error {
+		return &paygate.Error{Provider: "s", Op: paygate.OpInquire, Outcome: status.Unknown, Code: status.CodeNotFound, Message: "the search lags"}
+	}
+	f.onCreate = func(context.Context, int, *paygate.CreateRequest) error {
+		return &paygate.Error{Provider: "s", Op: paygate.OpCreate, Outcome: status.Unknown, Code: status.CodeInProgress, Message: "key in use"}
+	}
+	r := newRouter(t, route.Config{Providers: map[string]paygate.Gateway{"s": f}, Rules: catchAll("s"),
+		Breaker: route.BreakerSettings{Failures: 2, OpenFor: time.Hour}})
+	for i := range 4 {
+		_, err := r.Inquire(t.Context(), &paygate.InquireRequest{PaymentRequestID: fmt.Sprintf("lag-%d", i)})
+		require.Error(t, err)
+	}
+	for i := range 4 {
+		_, err := r.Create(t.Context(), createReq(fmt.Sprintf("busy-%d", i)))
+		require.Error(t, err)
+	}
+	assert.Equal(t, "closed", r.BreakerState("s"))
+}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"runtime"
 	"slices"
@@ -322,6 +323,11 @@ func (s *checkoutSite) handleCheckout(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case a.Kind == paygate.ActionRedirect && a.URL != "":
 			to = a.URL
+		case a.Kind == paygate.ActionClientConfirm:
+			// The provider's browser library (Stripe.js) would confirm the payment on this shop's
+			// page and take the return URL from it (confirmParams.return_url); the simulator's page
+			// stands in for that library and takes it the same way.
+			to = s.sims.running[name].PageURL(p.ProviderPaymentID) + "?return_url=" + url.QueryEscape(req.ReturnURL)
 		default:
 			to = s.sims.running[name].PageURL(p.ProviderPaymentID)
 		}

@@ -121,7 +121,10 @@ func TestCheckoutSettledPaymentReturns(t *testing.T) {
 				}
 				require.NotEmpty(t, o.Webhooks, "the return page waits for the verified webhook")
 				assert.Contains(t, tc.want, o.Webhooks[len(o.Webhooks)-1])
-				assert.Equal(t, "verified: "+joinStatuses(o.Webhooks), element(t, page, "webhook"))
+				// The page showed what had arrived by then; more may have come since (Stripe sends an
+				// event per change, each looked up).
+				assert.True(t, strings.HasPrefix("verified: "+joinStatuses(o.Webhooks), element(t, page, "webhook")),
+					"the page's %q is not the start of the verified webhooks %v", element(t, page, "webhook"), o.Webhooks)
 			})
 		}
 	}
@@ -168,7 +171,9 @@ func TestCheckoutUnverifiedWebhookIsRefused(t *testing.T) {
 		resp.Body.Close()
 		assert.GreaterOrEqual(t, resp.StatusCode, 300, "%s accepted an unsigned notification", name)
 		o, _ = site.order(id)
-		assert.Empty(t, o.Webhooks, name)
+		// The provider's own signed notifications may have arrived (Stripe's payment_intent.created);
+		// the forged SUCCEEDED never does.
+		assert.NotContains(t, o.Webhooks, status.PaymentSucceeded, name)
 	}
 }
 

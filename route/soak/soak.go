@@ -26,6 +26,7 @@ import (
 	"github.com/paygate-go/paygate/provider/sim"
 	"github.com/paygate-go/paygate/retry"
 	"github.com/paygate-go/paygate/route"
+	"github.com/paygate-go/paygate/status"
 )
 
 // Config sets the size and the violence of a soak. Zero fields take the defaults.
@@ -107,6 +108,7 @@ type Result struct {
 	Faults                                                   int              // faults the simulators injected
 	BreakerTrips                                             int              // times a provider's breaker opened
 	Reconciled                                               int              // journal entries Reconcile settled
+	FollowedUp                                               int              // open creates the merchant's own call settled after Reconcile (see soak.followUp)
 	CutByCrash                                               int              // checkouts in flight when the process crashed
 	Webhooks                                                 int64            // webhook events the adapters' handlers verified and passed on
 	VerifiedWebhooks                                         map[string]int64 // the same, by provider
@@ -129,11 +131,11 @@ func (r Result) Details() string {
 	if len(r.VerifiedWebhooks) > 0 {
 		hooks = " (" + counts(r.VerifiedWebhooks) + ")"
 	}
-	return fmt.Sprintf("seed %d; creates: %d S, %d F%s, %d U (the merchant's view), %s; %d paid, %d cancelled, %s; manual capture: %d created, %d authorized, %s (%d answered U first), %d voided, %s cut by a crash; %s injected, %s, a crash that cut %s, %s reconciled, %s%s; %s",
+	return fmt.Sprintf("seed %d; creates: %d S, %d F%s, %d U (the merchant's view), %s; %d paid, %d cancelled, %s; manual capture: %d created, %d authorized, %s (%d answered U first), %d voided, %s cut by a crash; %s injected, %s, a crash that cut %s, %s reconciled, %d creates settled by the merchant's call after that, %s%s; %s",
 		r.Seed, r.Created, r.Refused, refused, r.Unknown, plural(r.Failovers, "failover", "failovers"), r.Paid, r.Canceled, plural(r.Refunds, "refund", "refunds"),
 		r.Manual, r.Authorized, plural(r.Captures, "capture", "captures"), r.CapturesUnknown, r.Voided, plural(r.CapturesCut, "capture", "captures"),
 		plural(r.Faults, "fault", "faults"), plural(r.BreakerTrips, "breaker trip", "breaker trips"), plural(r.CutByCrash, "checkout", "checkouts"),
-		plural(r.Reconciled, "entry", "entries"), plural(r.Webhooks, "verified webhook", "verified webhooks"), hooks, r.Duration.Round(time.Millisecond))
+		plural(r.Reconciled, "entry", "entries"), r.FollowedUp, plural(r.Webhooks, "verified webhook", "verified webhooks"), hooks, r.Duration.Round(time.Millisecond))
 }
 
 // plural is n and the noun in the right number.
@@ -216,6 +218,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err := s.reconcileAll(ctx, r2); err != nil {
 		return Result{}, err
 	}
+	s.followUp(ctx, r2)
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
@@ -426,6 +429,28 @@ feed:
 	}
 	close(next)
 	wg.Wait()
+}
+
+// followUp is the merchant's checkout service once the storm is over and Reconcile has run: it asks
+// once more, with the same ids, about each create it still does not know and the journal still has
+// open. That is how such a create is settled at a provider whose lookup by request id lags, where
+// Reconcile cannot tell "not there" from "not indexed yet" (Stripe answers the same create within
+// its 24 h key window with the saved answer, or makes it once); elsewhere Reconcile has settled it
+// already. The customer has gone: nothing is paid.
+func (s *soak) followUp(ctx context.Context, r *route.Router) {
+	for _, c := range s.payments {
+		if c == nil || c.outcome != status.Unknown {
+			continue
+		}
+		if e, err := s.cfg.Store.Get(ctx, route.KindPayment, c.req.PaymentRequestID); err != nil || e.Open != paygate.OpCreate {
+			continue
+		}
+		p, err := r.Create(ctx, c.req)
+		if out := paygate.OutcomeOf(err); out != status.Unknown {
+			c.outcome, c.payment, c.err = out, p, err
+			s.res.FollowedUp++
+		}
+	}
 }
 
 // reconcileAll runs Reconcile until the journal has nothing open (bounded).
