@@ -67,9 +67,49 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) (int, 
 		fmt.Fprintf(stdout, "  %-7s %s\n", name, s.running[name].BaseURL())
 	}
 	fmt.Fprintf(stdout, "  control %s\n", f.ControlURL)
+	fmt.Fprintln(stdout, "Each payment created at a simulator is listed below with its payment page (Pay, Fail, Cancel).")
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		s.watchPayments(ctx, stdout, simWatchEvery)
+	}()
 	<-ctx.Done()
+	<-watched
 	fmt.Fprintln(stdout, "paygate simulators stopped")
 	return exitOK, nil
+}
+
+// simWatchEvery is how often `paygate sim` looks for new payments to list.
+const simWatchEvery = 250 * time.Millisecond
+
+// watchPayments prints each payment the simulators create, with its payment page, until ctx ends:
+// the page is where a person plays the customer (sim.Instance.PageURL).
+func (s *simulators) watchPayments(ctx context.Context, w io.Writer, every time.Duration) {
+	seen := map[string]bool{}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		for _, name := range s.names {
+			inst := s.running[name]
+			for _, o := range inst.Ledger().AllOrders() {
+				key := name + "\x00" + o.ProviderID
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				id := o.RequestID
+				if id == "" {
+					id = "(no request id)"
+				}
+				fmt.Fprintf(w, "  %-7s %s %s: %s\n", name, id, o.Amount, inst.PageURL(o.ProviderID))
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // webhookURLFlags registers --NAME-webhook-url for each simulator whose provider takes its

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -231,4 +232,34 @@ func TestSimFileKeyForms(t *testing.T) {
 	require.NoError(t, err)
 	wantMK, _ := provider.ParsePrivateKey(f.Waffo.MerchantPrivateKey)
 	assert.True(t, wantMK.Equal(mk))
+}
+
+// `paygate sim` lists each payment created at a simulator with its payment page, which serves the
+// payment.
+func TestSimListsPaymentPages(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sim.json")
+	stdout, stderr, stop := runSimAsync(t, "--out", path)
+	require.Eventually(t, func() bool { _, err := os.Stat(path); return err == nil }, 10*time.Second, 20*time.Millisecond, stderr.String())
+	code, out, _ := cli(t, "create", "--provider", "stripe", "--sim", path, "--id", "listed-1", "--amount", "12.00", "--currency", "USD")
+	require.Equal(t, exitOK, code, "%+v", out)
+	var line string
+	require.Eventually(t, func() bool {
+		for _, l := range strings.Split(stdout.String(), "\n") {
+			if strings.Contains(l, "listed-1") {
+				line = l
+				return true
+			}
+		}
+		return false
+	}, 5*time.Second, 20*time.Millisecond, stdout.String())
+	assert.Contains(t, line, "stripe")
+	assert.Contains(t, line, "12.00 USD")
+	page := line[strings.LastIndex(line, " ")+1:]
+	resp, err := http.Get(page)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(body), `<div id="amount">12.00 USD</div>`)
+	assert.Equal(t, exitOK, stop())
 }
