@@ -39,7 +39,7 @@ func Capabilities() provider.Capabilities {
 		Currencies:          nil, // Stripe's presentment currencies depend on the account's country and the method
 		Doc: provider.CapabilityDoc{
 			Create:           "PaymentIntent, confirmed with a `pm_…` method (or redirect/QR for alipay, wechat_pay); without one a `client_confirm` action carries the client secret for Stripe.js",
-			Inquire:          "by Stripe id (GET); by request id through search, which lags: not found there is U, never proof. So Reconcile settles an open create by resending it within the 24 h key window, and after that leaves one the search cannot find open, for a person to check in the dashboard",
+			Inquire:          "by Stripe id (GET); by request id through search, which lags: not found there is U, never proof. So an open create is settled by the merchant's next create with the same id within the 24 h key window, or by Reconcile once the search shows it; one the search never shows stays open for a person to check in the dashboard",
 			Capture:          "`capture_method: manual`; deduped by Idempotency-Key for 24 h",
 			Cancel:           "before success; on `requires_capture` it is the void",
 			Refund:           "deduped by Idempotency-Key",
