@@ -25,9 +25,13 @@ type Capabilities struct {
 	// search), so a payment created moments ago may not be found yet. Not finding one is then U
 	// (status.CodeNotFound with outcome U), never the proof that a create did not land.
 	RequestIDLookupLags bool
-	PartialRefund       bool // a refund may be less than the payment
-	MultipleRefunds     bool // several refunds of one payment
-	CancelAfterPayment  bool // a succeeded payment can be cancelled (voided)
+	// RefundLookupNeedsPayment: InquireRefund by RefundRequestID alone is refused (F NOT_SUPPORTED,
+	// unsent); it needs the refunded payment named too (PaymentRequestID or ProviderPaymentID), as
+	// retry.Wrap and the router name it. Stripe lists a payment's refunds; it has no refund search.
+	RefundLookupNeedsPayment bool
+	PartialRefund            bool // a refund may be less than the payment
+	MultipleRefunds          bool // several refunds of one payment
+	CancelAfterPayment       bool // a succeeded payment can be cancelled (voided)
 	// CaptureModes are the modes Create accepts besides paygate.CaptureAutomatic, which every adapter
 	// accepts. paygate.CaptureManual here needs paygate.OpCapture in Ops; a create asking for a mode
 	// missing here is F NOT_SUPPORTED and never reaches the network.

@@ -94,6 +94,8 @@ func (c *callFlags) register(cmd string, fs *flag.FlagSet) {
 	case "inquire-refund":
 		fs.StringVar(&c.refundRequestID, "refund-id", "", "the refund request id")
 		fs.StringVar(&c.providerRefundID, "provider-refund-id", "", "the provider's refund id")
+		fs.StringVar(&c.paymentRequestID, "id", "", "the refunded payment's request id, with --refund-id where the provider finds refunds only through their payment"+refundsThroughPayment())
+		fs.StringVar(&c.providerPaymentID, "provider-payment-id", "", "the refunded payment's provider id (instead of --id)")
 	case "capture":
 		fs.StringVar(&c.captureRequestID, "capture-request-id", "", "the capture request id; empty makes one, printed in the output: after a U, follow the advice: the same command with it, or an inquiry")
 		fs.StringVar(&c.paymentRequestIDLong, "payment-request-id", "", "the payment request id of the AUTHORIZED payment (create's --id)")
@@ -102,6 +104,21 @@ func (c *callFlags) register(cmd string, fs *flag.FlagSet) {
 		fs.StringVar(&c.amount, "amount", "", "the amount to capture in major units; leave it and --currency out to capture the whole authorized amount")
 		fs.StringVar(&c.currency, "currency", "", "the payment's currency (with --amount)")
 	}
+}
+
+// refundsThroughPayment names, for help texts, the registered providers whose refund inquiry by the
+// merchant's refund id needs the payment named (Capabilities.RefundLookupNeedsPayment): " (stripe)", or "".
+func refundsThroughPayment() string {
+	var names []string
+	for _, e := range registry.All() {
+		if e.Adapter.Capabilities.RefundLookupNeedsPayment {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(names, ", ") + ")"
 }
 
 // manualCaptureProviders names the registered providers that accept a manual-capture create, for
@@ -510,7 +527,8 @@ func (c *callFlags) request(cmd string) (any, error) {
 		return &paygate.RefundRequest{RefundRequestID: id, PaymentRequestID: c.paymentRequestID,
 			ProviderPaymentID: c.providerPaymentID, Amount: a, Reason: c.reason, NotifyURL: c.notifyURL}, nil
 	case "inquire-refund":
-		return &paygate.InquireRefundRequest{RefundRequestID: c.refundRequestID, ProviderRefundID: c.providerRefundID}, nil
+		return &paygate.InquireRefundRequest{RefundRequestID: c.refundRequestID, ProviderRefundID: c.providerRefundID,
+			PaymentRequestID: c.paymentRequestID, ProviderPaymentID: c.providerPaymentID}, nil
 	case "capture":
 		if c.paymentRequestIDLong != "" && c.paymentRequestID != "" && c.paymentRequestIDLong != c.paymentRequestID {
 			return nil, usageError{"--payment-request-id and --id name the same thing: give one of them"}

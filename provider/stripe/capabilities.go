@@ -25,18 +25,19 @@ func Capabilities() provider.Capabilities {
 		Idempotency: map[paygate.Op]retry.Idempotency{
 			paygate.OpCreate: deduped, paygate.OpCapture: deduped, paygate.OpCancel: deduped, paygate.OpRefund: deduped,
 		},
-		InquireByRequestID:  true, // through the search API, which lags
-		RequestIDLookupLags: true,
-		PartialRefund:       true,
-		MultipleRefunds:     true,
-		CancelAfterPayment:  false, // a succeeded PaymentIntent cannot be canceled: refund it
-		CaptureModes:        []paygate.CaptureMode{paygate.CaptureManual},
-		Void:                true,
-		PartialCapture:      true,
-		AuthorizationHold:   AuthorizationHold,
-		RequiresAction:      true,
-		Webhooks:            true,
-		Currencies:          nil, // Stripe's presentment currencies depend on the account's country and the method
+		InquireByRequestID:       true, // through the search API, which lags
+		RequestIDLookupLags:      true,
+		RefundLookupNeedsPayment: true,
+		PartialRefund:            true,
+		MultipleRefunds:          true,
+		CancelAfterPayment:       false, // a succeeded PaymentIntent cannot be canceled: refund it
+		CaptureModes:             []paygate.CaptureMode{paygate.CaptureManual},
+		Void:                     true,
+		PartialCapture:           true,
+		AuthorizationHold:        AuthorizationHold,
+		RequiresAction:           true,
+		Webhooks:                 true,
+		Currencies:               nil, // Stripe's presentment currencies depend on the account's country and the method
 		Doc: provider.CapabilityDoc{
 			Create:           "PaymentIntent, confirmed with a `pm_…` method (or redirect/QR for alipay, wechat_pay); without one a `client_confirm` action carries the client secret for Stripe.js",
 			Inquire:          "by Stripe id (GET); by request id through search, which lags: not found there is U, never proof. So an open create is settled by the merchant's next create with the same id within the 24 h key window, or by Reconcile once the search shows it; one the search never shows stays open for a person to check in the dashboard",
