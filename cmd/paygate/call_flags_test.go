@@ -28,6 +28,8 @@ func TestUsageErrorsNameFlags(t *testing.T) {
 		{"malformed key", []string{"inquire", "--provider", "antom", "--id", "x", "--client-id", "c", "--private-key", "nonsense", "--provider-public-key", "nonsense"},
 			[]string{"--private-key (or ANTOM_PRIVATE_KEY)"}},
 		{"webhook listener settings", []string{"webhook", "listen", "--provider", "waffo"}, []string{"--api-key (or WAFFO_API_KEY)"}},
+		{"webhook listener without the secret", []string{"webhook", "listen", "--provider", "stripe", "--secret-key", "sk_test_x"},
+			[]string{"pass --webhook-secret SECRET (or @FILE) or set STRIPE_WEBHOOK_SECRET to the webhook secret in Stripe's merchant dashboard"}},
 		{"inquire without an id", []string{"inquire", "--provider", "waffo", "--sim", path}, []string{"name the payment: --id"}},
 		{"refund without an id", []string{"refund", "--provider", "antom", "--sim", path, "--amount", "1.00", "--currency", "USD"}, []string{"name the payment: --id"}},
 		{"vai247 cancel by request id", []string{"cancel", "--provider", "vai247", "--sim", path, "--id", "x"}, []string{"--provider-payment-id"}},

@@ -102,8 +102,10 @@ func (r resolved) webhookSettings() error {
 		if !s.Webhook || r.getenv(s.Env) != "" {
 			continue
 		}
-		what := s.Help[strings.LastIndex(s.Help, " ")+1:] // "the webhook secret": "secret"
-		how := "--" + s.Flag + " " + strings.ToUpper(what)
+		// Named from the flag, not the help text (which may carry a parenthesis): "webhook-secret"
+		// gives "--webhook-secret SECRET" and "the webhook secret".
+		what := strings.ReplaceAll(s.Flag, "-", " ")
+		how := "--" + s.Flag + " " + strings.ToUpper(s.Flag[strings.LastIndex(s.Flag, "-")+1:])
 		if s.File {
 			how += " (or @FILE)"
 		}
