@@ -17,8 +17,9 @@
 // at once with payment_method_types [card] (no redirect, so no return_url). With Method.Name alipay
 // (a redirect: ReturnURL required, F INVALID_REQUEST unsent without it) or wechat_pay (a QR code,
 // client=web) it is confirmed with payment_method_data[type]. Without a method the intent stays
-// requires_payment_method (RequiresAction, no Action): the customer's browser confirms it with
-// Stripe.js, which needs the client secret from (*Gateway).ClientSecret. A 402 to a confirming create
+// requires_payment_method: RequiresAction with a client_confirm Action carrying the intent's client
+// secret, which Stripe.js in the customer's browser confirms it with ((*Gateway).ClientSecret fetches
+// it again). A 402 to a confirming create
 // is F (DECLINED, INSUFFICIENT_FUNDS, … by decline_code): no money moved. NotifyURL and ExpiresAt are
 // not sent (webhook endpoints are set in the dashboard; intents do not expire on request).
 //

@@ -459,7 +459,8 @@ func (g *Gateway) inquireRefund(ctx context.Context, c *provider.Call, req *payg
 
 // ClientSecret returns the PaymentIntent's client secret, which Stripe.js needs to confirm an
 // unconfirmed intent in the customer's browser. It is a secret of that payment: hand it only to
-// that customer's page. It is never logged, never put in a Payment or an error.
+// that customer's page. The adapter never logs it or puts it in an error; it is in a Payment only as
+// Action.ClientSecret of a client_confirm action, for that page.
 func (g *Gateway) ClientSecret(ctx context.Context, providerPaymentID string) (string, error) {
 	return provider.Run(ctx, g.calls, &paygate.InquireRequest{ProviderPaymentID: providerPaymentID},
 		func(ctx context.Context, c *provider.Call, req *paygate.InquireRequest) (string, error) {
