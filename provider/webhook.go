@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 
@@ -52,4 +53,30 @@ func CheckWebhookContentType(h http.Header) error {
 		return fmt.Errorf("the request's Content-Type is %s; want application/json", Excerpt(mt))
 	}
 	return nil
+}
+
+// ReadWebhook makes the checks a webhook handler makes before it looks at a delivery, in this order:
+// POST only (405, with an Allow header), a secret to verify it with (401 with noSecret's text when
+// verifiable is false: nothing could be verified), a JSON Content-Type (415, CheckWebhookContentType),
+// and a body of at most max bytes (413; 400 when it cannot be read). It returns the body and ok, or the
+// status and the reason for the adapter to answer in its provider's terms (and log, never the body).
+func ReadWebhook(w http.ResponseWriter, r *http.Request, verifiable bool, noSecret error, max int64) (body []byte, code int, why string, ok bool) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		return nil, http.StatusMethodNotAllowed, "method not allowed", false
+	}
+	if !verifiable {
+		return nil, http.StatusUnauthorized, noSecret.Error(), false
+	}
+	if err := CheckWebhookContentType(r.Header); err != nil {
+		return nil, http.StatusUnsupportedMediaType, err.Error(), false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+			return nil, http.StatusRequestEntityTooLarge, fmt.Sprintf("body over %d bytes", max), false
+		}
+		return nil, http.StatusBadRequest, "body could not be read", false
+	}
+	return body, 0, "", true
 }

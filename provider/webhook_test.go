@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -68,5 +69,40 @@ func TestCheckWebhookContentType(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "… (cut; ")
 		assert.Less(t, len(err.Error()), ExcerptLen+100, err.Error())
+	}
+}
+
+// ReadWebhook refuses in order: method, missing secret, content type, body size; and returns the body.
+func TestReadWebhook(t *testing.T) {
+	noSecret := errors.New("no secret configured")
+	tests := []struct {
+		name        string
+		method, ct  string
+		body        string
+		verifiable  bool
+		wantCode    int
+		wantWhy     string
+		wantAllowed bool
+	}{
+		{"GET", http.MethodGet, "application/json", "{}", true, http.StatusMethodNotAllowed, "method not allowed", true},
+		{"no secret", http.MethodPost, "text/plain", "{}", false, http.StatusUnauthorized, "no secret configured", false},
+		{"not JSON", http.MethodPost, "text/plain", "{}", true, http.StatusUnsupportedMediaType, "want application/json", false},
+		{"too large", http.MethodPost, "application/json", strings.Repeat("x", 9), true, http.StatusRequestEntityTooLarge, "body over 8 bytes", false},
+		{"accepted", http.MethodPost, "application/json; charset=utf-8", "{}", true, 0, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(tt.method, "/hook", strings.NewReader(tt.body))
+			r.Header.Set("Content-Type", tt.ct)
+			w := httptest.NewRecorder()
+			body, code, why, ok := ReadWebhook(w, r, tt.verifiable, noSecret, 8)
+			assert.Equal(t, tt.wantCode == 0, ok)
+			assert.Equal(t, tt.wantCode, code)
+			assert.Contains(t, why, tt.wantWhy)
+			if ok {
+				assert.Equal(t, tt.body, string(body))
+			}
+			assert.Equal(t, tt.wantAllowed, w.Header().Get("Allow") == http.MethodPost)
+		})
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -127,26 +126,9 @@ func (g *Gateway) WebhookHandler(fn func(context.Context, *paygate.Event) error)
 		g.log.Error("stripe webhooks: every delivery will be refused with 401: " + errNoWebhookSecret.Error())
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			g.reply(w, http.StatusMethodNotAllowed, rejectBody, "", "method not allowed")
-			return
-		}
-		if len(g.whSecrets) == 0 {
-			g.reply(w, http.StatusUnauthorized, rejectBody, "", errNoWebhookSecret.Error())
-			return
-		}
-		if err := provider.CheckWebhookContentType(r.Header); err != nil {
-			g.reply(w, http.StatusUnsupportedMediaType, rejectBody, "", err.Error())
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
-		if err != nil {
-			if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
-				g.reply(w, http.StatusRequestEntityTooLarge, rejectBody, "", "body over 1 MiB")
-				return
-			}
-			g.reply(w, http.StatusBadRequest, rejectBody, "", "body could not be read")
+		body, code, why, ok := provider.ReadWebhook(w, r, len(g.whSecrets) > 0, errNoWebhookSecret, MaxWebhookBody)
+		if !ok {
+			g.reply(w, code, rejectBody, "", why)
 			return
 		}
 		if err := g.verify(r.Header.Get("Stripe-Signature"), body); err != nil {
